@@ -1,0 +1,1 @@
+//! `#[derive(TestData)]` — see the `testdata` crate.

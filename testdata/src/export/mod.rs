@@ -1,0 +1,1 @@
+//! Export writers (filled in).

@@ -1,0 +1,1 @@
+//! Semantic value generators (filled in by the kinds work).
