@@ -1,0 +1,330 @@
+//! Generation from a runtime schema into `serde_json::Value`, with the same streams as the
+//! derive: field `f` of record `i` draws from `Key::root(seed, schema_key, i).field(name_key(f))`.
+//!
+//! Sub-streams of a field node (part of the output contract):
+//! * `node.child(OPTIONAL)` decides `null` for optional fields, so making a field optional
+//!   keeps its other values;
+//! * `node.child(EDGE)` decides edge-case values;
+//! * a unique field's permutation is keyed by `Key(seed).child(schema_key).child(field).child(UNIQUE)`.
+
+use serde_json::{Map, Number, Value};
+
+use crate::constraint::unique::Permutation;
+use crate::error::GenerateError;
+use crate::kinds::Scope;
+use crate::schema::compile::{CompiledCompute, Node, NodeGen, Plan};
+use crate::schema::decimal;
+use crate::seed::{Key, Seed, name_key};
+use crate::time::{self, DAY};
+use crate::{Context, Gen};
+
+pub(crate) const OPTIONAL: u64 = name_key("$optional");
+pub(crate) const EDGE: u64 = name_key("$edge");
+pub(crate) const UNIQUE: u64 = name_key("$unique");
+
+/// What a record's generation needs besides the plan.
+pub(crate) struct Env<'a> {
+    pub ctx: &'a Context,
+    pub seed: Seed,
+    pub type_key: u64,
+    pub index: u64,
+}
+
+/// Generates record `env.index`.
+pub(crate) fn record(plan: &Plan, env: &Env<'_>) -> Result<Value, GenerateError> {
+    let key = Key::root(env.seed, env.type_key, env.index);
+    object(plan, key, env, true).map(Value::Object)
+}
+
+fn object(plan: &Plan, key: Key, env: &Env<'_>, top: bool) -> Result<Map<String, Value>, GenerateError> {
+    let mut slots: Vec<Value> = vec![Value::Null; plan.fields.len()];
+    for &i in &plan.order {
+        let node = &plan.fields[i];
+        slots[i] = field(node, key, plan, &slots, env, top)?;
+    }
+    let mut map = Map::with_capacity(plan.fields.len());
+    for (node, v) in plan.fields.iter().zip(slots) {
+        map.insert(node.name.clone(), v);
+    }
+    Ok(map)
+}
+
+fn field(node: &Node, parent: Key, plan: &Plan, siblings: &[Value], env: &Env<'_>, top: bool) -> Result<Value, GenerateError> {
+    let nkey = parent.child(node.key);
+    if node.optional > 0.0 && nkey.child(OPTIONAL).stream().chance(node.optional) {
+        return Ok(Value::Null);
+    }
+    let unique = match node.unique {
+        Some(space) if top => {
+            if env.index >= space {
+                return Err(GenerateError::UniqueExhausted { path: node.path.clone(), space, index: env.index });
+            }
+            let mut kg = Key::from_raw(env.seed.value()).child(env.type_key).child(node.key).child(UNIQUE).stream();
+            Some(Permutation::new(space, &mut kg).apply(env.index))
+        }
+        _ => None,
+    };
+    let edge = env.ctx.edge_cases() > 0.0 && nkey.child(EDGE).stream().chance(env.ctx.edge_cases());
+    if edge && unique.is_none() && let Some(v) = crate::edge::value(node, &mut nkey.child(EDGE).stream().clone(), plan, siblings, env) {
+        return Ok(v);
+    }
+    value(node, nkey, parent, plan, siblings, env, unique)
+}
+
+fn value(
+    node: &Node,
+    nkey: Key,
+    parent: Key,
+    plan: &Plan,
+    siblings: &[Value],
+    env: &Env<'_>,
+    unique: Option<u64>,
+) -> Result<Value, GenerateError> {
+    let mut g = nkey.stream();
+    Ok(match &node.how {
+        NodeGen::Const(v) => v.clone(),
+        NodeGen::Kind { kind, fit, locale } => {
+            let ctx_owned;
+            let ctx = match locale {
+                Some(l) if *l != env.ctx.locale() => {
+                    ctx_owned = env.ctx.clone().with_locale(*l);
+                    &ctx_owned
+                }
+                _ => env.ctx,
+            };
+            let scope = Scope::new(parent, ctx);
+            let mut s = match unique {
+                Some(u) if kind.name() == "uuid" => unique_uuid(&mut g, u),
+                _ => kind.generate(&mut g, &scope),
+            };
+            if let Some(u) = unique
+                && kind.name() != "uuid"
+            {
+                tag_unique(&mut s, u, if kind.name() == "username" { '_' } else { '+' });
+            }
+            if let Some((lo, hi)) = fit {
+                fit_len(&mut s, *lo, *hi, &mut g);
+            }
+            Value::String(s)
+        }
+        NodeGen::Pattern(p) => Value::String(p.generate(&mut g)),
+        NodeGen::Template(t) => {
+            let lookup = |name: &str| sibling_text(plan, siblings, name);
+            Value::String(t.render(&mut g, env.ctx, env.index, unique, &lookup))
+        }
+        NodeGen::Text { min, max, sentence } => Value::String(text(&mut g, *min, *max, *sentence)),
+        NodeGen::Int { lo, hi } => {
+            let v = match unique {
+                Some(u) => lo.wrapping_add(u as i64),
+                None => g.i64_in(*lo, *hi),
+            };
+            Value::Number(v.into())
+        }
+        NodeGen::Float { lo, hi } => Number::from_f64(g.f64_in(*lo, *hi)).map(Value::Number).unwrap_or(Value::Null),
+        NodeGen::Decimal { lo, hi, scale, .. } => {
+            let units = match unique {
+                Some(u) => lo.wrapping_add(u as i64),
+                None => g.i64_in(*lo, *hi),
+            };
+            decimal::to_value(units as i128, *scale as u32)
+        }
+        NodeGen::Bool { p } => Value::Bool(g.chance(*p)),
+        NodeGen::Date { lo, hi } => {
+            let (lo, hi) = related(node, siblings, *lo * DAY, *hi * DAY);
+            let (lo, hi) = (ceil_day(lo), hi.div_euclid(DAY));
+            let d = match unique {
+                Some(u) => lo + u as i64,
+                None => g.i64_in(lo, hi.max(lo)),
+            };
+            Value::String(time::format_date(d))
+        }
+        NodeGen::Datetime { lo, hi } => {
+            let (lo, hi) = related(node, siblings, *lo, *hi);
+            let t = match unique {
+                Some(u) => lo + u as i64,
+                None => g.i64_in(lo, hi.max(lo)),
+            };
+            Value::String(time::format_datetime(t))
+        }
+        NodeGen::Choice { values, cum } => match unique {
+            Some(u) => values[u as usize].clone(),
+            None => values[g.weighted(cum)].clone(),
+        },
+        NodeGen::Object(p) => Value::Object(object(p, nkey, env, false)?),
+        NodeGen::Array { item, min, max } => {
+            let n = g.u64_in(*min as u64, *max as u64);
+            let mut out = Vec::with_capacity(n as usize);
+            for i in 0..n {
+                let ekey = nkey.child(i);
+                let v = match &item.how {
+                    NodeGen::Object(p) => Value::Object(object(p, ekey, env, false)?),
+                    _ => {
+                        if item.optional > 0.0 && ekey.child(OPTIONAL).stream().chance(item.optional) {
+                            Value::Null
+                        } else {
+                            value(item, ekey, ekey, plan, &[], env, None)?
+                        }
+                    }
+                };
+                out.push(v);
+            }
+            Value::Array(out)
+        }
+        NodeGen::Compute { rule, scale, integer, .. } => match compute(rule, siblings, plan) {
+            Some((m, s)) => {
+                let target = if *integer { 0 } else { *scale as u32 };
+                decimal::to_value(decimal::rescale(m, s, target), target)
+            }
+            None => match rule {
+                CompiledCompute::Copy(o) => siblings[*o].clone(),
+                _ => Value::Null,
+            },
+        },
+        NodeGen::Json => Value::Object(Map::new()),
+    })
+}
+
+/// The bounds of a date/timestamp after applying its `after`/`before` sibling.
+pub(crate) fn related(node: &Node, siblings: &[Value], lo: i64, hi: i64) -> (i64, i64) {
+    let Some(rel) = &node.rel else { return (lo, hi) };
+    let Some(other) = siblings.get(rel.other).and_then(Value::as_str).and_then(time::parse_datetime) else {
+        return (lo, hi);
+    };
+    let (a, b) = if rel.after {
+        (lo.max(other), hi.min(other.saturating_add(rel.gap)))
+    } else {
+        (lo.max(other.saturating_sub(rel.gap)), hi.min(other))
+    };
+    if a <= b { (a, b) } else if rel.after { (other, other) } else { (other, other) }
+}
+
+fn ceil_day(t: i64) -> i64 {
+    t.div_euclid(DAY) + i64::from(t.rem_euclid(DAY) != 0)
+}
+
+/// Evaluates a computed rule exactly: (mantissa, scale).
+pub(crate) fn compute(rule: &CompiledCompute, siblings: &[Value], _plan: &Plan) -> Option<(i128, u32)> {
+    let num = |i: usize| decimal::from_value(&siblings[i]).unwrap_or((0, 0));
+    let add = |(a, sa): (i128, u32), (b, sb): (i128, u32)| {
+        let s = sa.max(sb);
+        (decimal::rescale(a, sa, s) + decimal::rescale(b, sb, s), s)
+    };
+    let mul = |(a, sa): (i128, u32), (b, sb): (i128, u32)| (a.saturating_mul(b), sa + sb);
+    Some(match rule {
+        CompiledCompute::SumProduct { array, members } => {
+            let mut acc = (0i128, 0u32);
+            if let Some(items) = siblings[*array].as_array() {
+                for item in items {
+                    let mut p = (1i128, 0u32);
+                    for m in members {
+                        let v = item.get(m).and_then(decimal::from_value).unwrap_or((0, 0));
+                        p = mul(p, v);
+                    }
+                    acc = add(acc, p);
+                }
+            }
+            acc
+        }
+        CompiledCompute::Percent { of, rate_mantissa, rate_scale } => {
+            let (m, s) = mul(num(*of), (*rate_mantissa, *rate_scale));
+            (m, s + 2)
+        }
+        CompiledCompute::Sum(v) => v.iter().fold((0, 0), |acc, &i| add(acc, num(i))),
+        CompiledCompute::Difference(v) => {
+            let mut acc = num(v[0]);
+            for &i in &v[1..] {
+                let (m, s) = num(i);
+                acc = add(acc, (-m, s));
+            }
+            acc
+        }
+        CompiledCompute::Product(v) => v.iter().fold((1, 0), |acc, &i| mul(acc, num(i))),
+        CompiledCompute::Copy(_) => return None,
+    })
+}
+
+/// A sibling's value as text, for `{field}` references in templates.
+pub(crate) fn sibling_text(plan: &Plan, siblings: &[Value], name: &str) -> Option<String> {
+    let i = plan.fields.iter().position(|n| n.name == name)?;
+    match siblings.get(i)? {
+        Value::String(s) => Some(s.clone()),
+        Value::Null => None,
+        v => Some(v.to_string()),
+    }
+}
+
+fn unique_uuid(g: &mut Gen, u: u64) -> String {
+    // 64 random bits, then the 62-bit permuted index in the bits not taken by the variant.
+    let hi = g.next_u64();
+    let lo = u & ((1 << 62) - 1);
+    let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
+    let lo = lo | 0x8000_0000_0000_0000;
+    let mut s = String::with_capacity(36);
+    let hex = b"0123456789abcdef";
+    for (i, nib) in (0..32).map(|i| if i < 16 { (hi >> (60 - 4 * i)) & 0xf } else { (lo >> (60 - 4 * (i - 16))) & 0xf }).enumerate() {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            s.push('-');
+        }
+        s.push(hex[nib as usize] as char);
+    }
+    s
+}
+
+/// Makes a kind's value unique with a numeric tag after `sep` (before the `@` of an email).
+fn tag_unique(s: &mut String, u: u64, sep: char) {
+    let tag = if u < 100_000_000 { format!("{sep}{u:08}") } else { format!("{sep}{u:020}") };
+    match s.find('@') {
+        Some(at) => s.insert_str(at, &tag),
+        None => s.push_str(&tag),
+    }
+}
+
+/// Cuts or extends `s` to a length in `lo..=hi` characters.
+pub(crate) fn fit_len(s: &mut String, lo: usize, hi: usize, g: &mut Gen) {
+    let n = s.chars().count();
+    if n > hi {
+        let cut = s.char_indices().nth(hi).map(|(i, _)| i).unwrap_or(s.len());
+        s.truncate(cut);
+        while s.ends_with(' ') {
+            s.pop();
+        }
+    }
+    let mut n = s.chars().count();
+    while n < lo {
+        if n > 0 && n + 1 < lo && !s.ends_with(' ') {
+            s.push(' ');
+        } else {
+            s.push(g.lower());
+        }
+        n += 1;
+    }
+}
+
+/// Lorem text of a length drawn uniformly from `min..=max` characters.
+pub(crate) fn text(g: &mut Gen, min: usize, max: usize, sentence: bool) -> String {
+    use fake::locales::Data;
+    let words = <fake::locales::EN as Data>::LOREM_WORD;
+    let target = g.u64_in(min as u64, max as u64) as usize;
+    let mut s = String::with_capacity(target + 12);
+    while s.len() < target {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(*g.pick(words));
+    }
+    // Lorem words are ASCII, so bytes are chars.
+    s.truncate(target);
+    if s.ends_with(' ') {
+        s.pop();
+        s.push(g.lower());
+    }
+    if sentence && let Some(first) = s.get(0..1) {
+        let up = first.to_ascii_uppercase();
+        s.replace_range(0..1, &up);
+        if s.len() >= 2 {
+            s.pop();
+            s.push('.');
+        }
+    }
+    s
+}

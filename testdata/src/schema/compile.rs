@@ -1,0 +1,965 @@
+//! From the written schema ([`SchemaDef`]) to the generation plan ([`Node`]s): defaults
+//! inferred from names, every contradiction reported with the field path, and everything a
+//! record needs precomputed so that generation does no parsing.
+
+use serde_json::Value;
+
+use super::def::{Compute, FieldDef, FieldType, SchemaDef};
+use crate::constraint::pattern::Pattern;
+use crate::constraint::template::Template;
+use crate::error::SchemaError;
+use crate::kinds::Kind;
+use crate::seed::name_key;
+use crate::time::{self, DAY};
+use crate::{Context, Locale};
+
+/// A compiled field.
+#[derive(Clone, Debug)]
+pub(crate) struct Node {
+    pub name: String,
+    pub key: u64,
+    pub path: String,
+    pub optional: f64,
+    pub unique: Option<u64>,
+    pub how: NodeGen,
+    /// For dates and timestamps: the sibling this one follows or precedes.
+    pub rel: Option<Rel>,
+}
+
+/// `after` / `before` a sibling.
+#[derive(Clone, Debug)]
+pub(crate) struct Rel {
+    pub other: usize,
+    pub other_name: String,
+    pub after: bool,
+    pub gap: i64,
+}
+
+/// How a field's value is produced.
+#[derive(Clone, Debug)]
+pub(crate) enum NodeGen {
+    Const(Value),
+    Kind { kind: Kind, fit: Option<(usize, usize)>, locale: Option<Locale> },
+    Pattern(Box<Pattern>),
+    Template(Template),
+    Text { min: usize, max: usize, sentence: bool },
+    Int { lo: i64, hi: i64 },
+    Float { lo: f64, hi: f64 },
+    Decimal { lo: i64, hi: i64, scale: u8, precision: Option<u8> },
+    Bool { p: f64 },
+    Date { lo: i64, hi: i64 },
+    Datetime { lo: i64, hi: i64 },
+    Choice { values: Vec<Value>, cum: Vec<u64> },
+    Object(Plan),
+    Array { item: Box<Node>, min: usize, max: usize },
+    Compute { rule: CompiledCompute, scale: u8, integer: bool, lo: Option<i128>, hi: Option<i128> },
+    Json,
+}
+
+/// The members of an object and the order in which to produce them (dependencies first).
+#[derive(Clone, Debug)]
+pub(crate) struct Plan {
+    pub fields: Vec<Node>,
+    pub order: Vec<usize>,
+}
+
+/// A computed rule with sibling names resolved to indexes.
+#[derive(Clone, Debug)]
+pub(crate) enum CompiledCompute {
+    SumProduct { array: usize, members: Vec<String> },
+    Percent { of: usize, rate_mantissa: i128, rate_scale: u32 },
+    Sum(Vec<usize>),
+    Difference(Vec<usize>),
+    Product(Vec<usize>),
+    Copy(usize),
+}
+
+struct Cx<'a> {
+    schema: &'a str,
+    ctx: &'a Context,
+    locale: Option<Locale>,
+}
+
+impl Cx<'_> {
+    fn err(&self, path: &str, rule: &'static str, message: impl Into<String>) -> SchemaError {
+        SchemaError::Field {
+            schema: self.schema.to_string(),
+            path: path.to_string(),
+            rule,
+            message: message.into(),
+        }
+    }
+}
+
+/// Compiles a whole schema.
+pub(crate) fn compile(def: &SchemaDef, ctx: &Context) -> Result<Plan, SchemaError> {
+    if def.name.trim().is_empty() {
+        return Err(SchemaError::Schema { schema: def.name.clone(), message: "the schema needs a `name`".into() });
+    }
+    let locale = match &def.locale {
+        Some(tag) => Some(Locale::from_tag(tag).ok_or_else(|| SchemaError::Schema {
+            schema: def.name.clone(),
+            message: format!("unknown locale `{tag}`; use one of en, fr_FR, de_DE, pt_BR, ja_JP"),
+        })?),
+        None => None,
+    };
+    let cx = Cx { schema: &def.name, ctx, locale };
+    if def.fields.is_empty() {
+        return Err(SchemaError::Schema { schema: def.name.clone(), message: "the schema has no fields".into() });
+    }
+    compile_object(&cx, &def.fields, "", true)
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") }
+}
+
+fn compile_object(cx: &Cx<'_>, defs: &[FieldDef], prefix: &str, top: bool) -> Result<Plan, SchemaError> {
+    let mut fields = Vec::with_capacity(defs.len());
+    for (i, d) in defs.iter().enumerate() {
+        let path = join(prefix, &d.name);
+        if d.name.trim().is_empty() {
+            return Err(cx.err(&join(prefix, &format!("#{i}")), "name", "every field needs a non-empty `name`"));
+        }
+        if defs[..i].iter().any(|o| o.name == d.name) {
+            return Err(cx.err(&path, "name", "the name is used twice in the same object; names must be unique"));
+        }
+        fields.push(compile_field(cx, d, &path, top)?);
+    }
+    // Resolve sibling references now that every member is known.
+    for (i, d) in defs.iter().enumerate() {
+        let path = join(prefix, &d.name);
+        resolve_refs(cx, d, &path, i, &mut fields, defs)?;
+    }
+    let order = topo_order(cx, prefix, &fields, defs)?;
+    Ok(Plan { fields, order })
+}
+
+fn sibling(cx: &Cx<'_>, defs: &[FieldDef], path: &str, rule: &'static str, name: &str) -> Result<usize, SchemaError> {
+    defs.iter().position(|d| d.name == name).ok_or_else(|| {
+        let known: Vec<&str> = defs.iter().map(|d| d.name.as_str()).collect();
+        cx.err(path, rule, format!("refers to `{name}`, which is not a field of the same object (fields: {})", known.join(", ")))
+    })
+}
+
+fn resolve_refs(
+    cx: &Cx<'_>,
+    d: &FieldDef,
+    path: &str,
+    me: usize,
+    fields: &mut [Node],
+    defs: &[FieldDef],
+) -> Result<(), SchemaError> {
+    for (name, after) in [(&d.after, true), (&d.before, false)] {
+        let Some(other) = name else { continue };
+        let o = sibling(cx, defs, path, if after { "after" } else { "before" }, other)?;
+        if o == me {
+            return Err(cx.err(path, "after", "a field cannot be ordered relative to itself"));
+        }
+        let (lo, hi) = match &fields[me].how {
+            NodeGen::Date { lo, hi } => (lo * DAY, hi * DAY),
+            NodeGen::Datetime { lo, hi } => (*lo, *hi),
+            _ => return Err(cx.err(path, "after", "`after`/`before` apply to date and datetime fields")),
+        };
+        let (olo, ohi) = match &fields[o].how {
+            NodeGen::Date { lo, hi } => (lo * DAY, hi * DAY),
+            NodeGen::Datetime { lo, hi } => (*lo, *hi),
+            _ => return Err(cx.err(path, "after", format!("`{other}` is not a date or datetime field"))),
+        };
+        let gap = match &d.max_gap {
+            Some(v) => parse_duration(v).ok_or_else(|| {
+                cx.err(path, "max_gap", "use seconds or a duration such as `30d`, `12h`, `90m`, `2w`")
+            })?,
+            None => 30 * DAY,
+        };
+        if gap < 0 {
+            return Err(cx.err(path, "max_gap", "the gap must not be negative"));
+        }
+        let explicit = d.min.is_some() || d.max.is_some() || d.exclusive_min.is_some() || d.exclusive_max.is_some();
+        if explicit {
+            // The value lies in [max(other, lo), min(other + gap, hi)] (after), which is never
+            // empty when the other field's range sits inside ours (give or take the gap).
+            let ok = if after { ohi <= hi && lo <= olo + gap } else { olo >= lo && hi >= ohi - gap };
+            if !ok {
+                return Err(cx.err(
+                    path,
+                    if after { "after" } else { "before" },
+                    format!(
+                        "its range {}..{} cannot be {} every value of `{other}` ({}..{}) within {}s; widen the range or the gap",
+                        time::format_datetime(lo),
+                        time::format_datetime(hi),
+                        if after { "after" } else { "before" },
+                        time::format_datetime(olo),
+                        time::format_datetime(ohi),
+                        gap
+                    ),
+                ));
+            }
+        } else {
+            // Without explicit bounds the range follows the other field.
+            // Never later than "now" unless the other field already is.
+            let now = cx.ctx.anchor().max(ohi);
+            let (nlo, nhi) = if after { (olo, ohi.saturating_add(gap).min(now)) } else { (olo.saturating_sub(gap), ohi) };
+            match &mut fields[me].how {
+                NodeGen::Date { lo, hi } => {
+                    *lo = nlo.div_euclid(DAY);
+                    *hi = nhi.div_euclid(DAY);
+                }
+                NodeGen::Datetime { lo, hi } => {
+                    *lo = nlo;
+                    *hi = nhi;
+                }
+                _ => {}
+            }
+        }
+        fields[me].rel = Some(Rel { other: o, other_name: other.clone(), after, gap });
+    }
+    if let Some(c) = &d.compute {
+        let rule = match c {
+            Compute::SumProduct { array, fields: members } => {
+                let a = sibling(cx, defs, path, "compute", array)?;
+                let NodeGen::Array { item, .. } = &fields[a].how else {
+                    return Err(cx.err(path, "compute", format!("sum_product needs `{array}` to be an array of objects")));
+                };
+                let NodeGen::Object(plan) = &item.how else {
+                    return Err(cx.err(path, "compute", format!("sum_product needs `{array}` to be an array of objects")));
+                };
+                for m in members {
+                    let Some(n) = plan.fields.iter().find(|n| &n.name == m) else {
+                        return Err(cx.err(path, "compute", format!("`{array}` elements have no member `{m}`")));
+                    };
+                    if !is_numeric(&n.how) {
+                        return Err(cx.err(path, "compute", format!("`{array}[].{m}` is not a number")));
+                    }
+                }
+                if members.is_empty() {
+                    return Err(cx.err(path, "compute", "sum_product needs at least one member in `fields`"));
+                }
+                CompiledCompute::SumProduct { array: a, members: members.clone() }
+            }
+            Compute::Percent { of, rate } => {
+                let o = numeric_sibling(cx, defs, fields, path, of)?;
+                let (m, s) = crate::schema::decimal::from_f64(*rate).ok_or_else(|| {
+                    cx.err(path, "compute", "the percentage `rate` must be a finite number")
+                })?;
+                CompiledCompute::Percent { of: o, rate_mantissa: m, rate_scale: s }
+            }
+            Compute::Sum(names) | Compute::Difference(names) | Compute::Product(names) => {
+                if names.is_empty() {
+                    return Err(cx.err(path, "compute", "name at least one field"));
+                }
+                let idx = names
+                    .iter()
+                    .map(|n| numeric_sibling(cx, defs, fields, path, n))
+                    .collect::<Result<Vec<_>, _>>()?;
+                match c {
+                    Compute::Sum(_) => CompiledCompute::Sum(idx),
+                    Compute::Difference(_) => CompiledCompute::Difference(idx),
+                    _ => CompiledCompute::Product(idx),
+                }
+            }
+            Compute::Copy(name) => CompiledCompute::Copy(sibling(cx, defs, path, "compute", name)?),
+        };
+        if let NodeGen::Compute { rule: r, .. } = &mut fields[me].how {
+            *r = rule;
+        }
+    }
+    if let NodeGen::Template(t) = &fields[me].how {
+        for r in t.field_refs() {
+            let o = sibling(cx, defs, path, "format", r)?;
+            if o == me {
+                return Err(cx.err(path, "format", "a template cannot refer to its own field"));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_numeric(g: &NodeGen) -> bool {
+    matches!(g, NodeGen::Int { .. } | NodeGen::Float { .. } | NodeGen::Decimal { .. } | NodeGen::Compute { .. })
+        || matches!(g, NodeGen::Const(v) if v.is_number())
+}
+
+fn numeric_sibling(
+    cx: &Cx<'_>,
+    defs: &[FieldDef],
+    fields: &[Node],
+    path: &str,
+    name: &str,
+) -> Result<usize, SchemaError> {
+    let i = sibling(cx, defs, path, "compute", name)?;
+    if !is_numeric(&fields[i].how) {
+        return Err(cx.err(path, "compute", format!("`{name}` is not a number field")));
+    }
+    Ok(i)
+}
+
+/// The fields each field waits for.
+fn deps(n: &Node, defs: &[FieldDef]) -> Vec<usize> {
+    let mut out = Vec::new();
+    if let Some(r) = &n.rel {
+        out.push(r.other);
+    }
+    match &n.how {
+        NodeGen::Compute { rule, .. } => match rule {
+            CompiledCompute::SumProduct { array, .. } => out.push(*array),
+            CompiledCompute::Percent { of, .. } => out.push(*of),
+            CompiledCompute::Sum(v) | CompiledCompute::Difference(v) | CompiledCompute::Product(v) => {
+                out.extend(v)
+            }
+            CompiledCompute::Copy(o) => out.push(*o),
+        },
+        NodeGen::Template(t) => {
+            for r in t.field_refs() {
+                if let Some(i) = defs.iter().position(|d| d.name == r) {
+                    out.push(i);
+                }
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn topo_order(cx: &Cx<'_>, prefix: &str, fields: &[Node], defs: &[FieldDef]) -> Result<Vec<usize>, SchemaError> {
+    // 0 = unvisited, 1 = in progress, 2 = done.
+    let mut state = vec![0u8; fields.len()];
+    let mut order = Vec::with_capacity(fields.len());
+    fn visit(
+        i: usize,
+        fields: &[Node],
+        defs: &[FieldDef],
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+        stack: &mut Vec<usize>,
+    ) -> Result<(), Vec<usize>> {
+        match state[i] {
+            2 => return Ok(()),
+            1 => {
+                let start = stack.iter().position(|&s| s == i).unwrap_or(0);
+                return Err(stack[start..].to_vec());
+            }
+            _ => {}
+        }
+        state[i] = 1;
+        stack.push(i);
+        for d in deps(&fields[i], defs) {
+            visit(d, fields, defs, state, order, stack)?;
+        }
+        stack.pop();
+        state[i] = 2;
+        order.push(i);
+        Ok(())
+    }
+    for i in 0..fields.len() {
+        let mut stack = Vec::new();
+        if let Err(cycle) = visit(i, fields, defs, &mut state, &mut order, &mut stack) {
+            let names: Vec<&str> = cycle.iter().map(|&c| fields[c].name.as_str()).collect();
+            return Err(SchemaError::Schema {
+                schema: cx.schema.to_string(),
+                message: format!(
+                    "fields {} depend on each other in a cycle ({}); break the cycle",
+                    if prefix.is_empty() { String::new() } else { format!("of `{prefix}` ") },
+                    names.join(" → ")
+                ),
+            });
+        }
+    }
+    Ok(order)
+}
+
+/// The effective type of a field.
+fn effective_type(d: &FieldDef) -> FieldType {
+    if let Some(t) = d.ty {
+        return t;
+    }
+    if d.fields.is_some() {
+        FieldType::Object
+    } else if d.items.is_some() {
+        FieldType::Array
+    } else if d.values.is_some() {
+        FieldType::Enum
+    } else if d.compute.is_some() {
+        FieldType::Decimal
+    } else {
+        FieldType::String
+    }
+}
+
+fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Node, SchemaError> {
+    let ty = effective_type(d);
+    let optional = match (d.optional, d.required) {
+        (Some(p), _) if !(0.0..=1.0).contains(&p) => {
+            return Err(cx.err(path, "optional", format!("probability {p} is outside 0..=1")));
+        }
+        (Some(p), _) => p,
+        (None, Some(false)) => 0.1,
+        _ => 0.0,
+    };
+    if d.weights.is_some() && d.values.is_none() {
+        return Err(cx.err(path, "weights", "`weights` needs `values` (one_of) of the same length"));
+    }
+    let locale = match &d.locale {
+        Some(tag) => Some(
+            Locale::from_tag(tag)
+                .ok_or_else(|| cx.err(path, "locale", format!("unknown locale `{tag}`; use en, fr_FR, de_DE, pt_BR or ja_JP")))?,
+        ),
+        None => cx.locale,
+    };
+    let how = if let Some(v) = &d.value {
+        NodeGen::Const(v.clone())
+    } else if d.compute.is_some() {
+        let integer = ty == FieldType::Integer;
+        if !matches!(ty, FieldType::Integer | FieldType::Float | FieldType::Decimal) && !matches!(d.compute, Some(Compute::Copy(_))) {
+            return Err(cx.err(path, "compute", "computed fields are integer, float or decimal (or use `copy`)"));
+        }
+        let scale = if integer { 0 } else { d.scale.unwrap_or(2) };
+        let bound = |v: &Option<Value>, rule| -> Result<Option<i128>, SchemaError> {
+            match v {
+                None => Ok(None),
+                Some(v) => crate::schema::decimal::from_value(v)
+                    .map(|(m, s)| Some(crate::schema::decimal::rescale(m, s, scale as u32)))
+                    .ok_or_else(|| cx.err(path, rule, "must be a number")),
+            }
+        };
+        NodeGen::Compute {
+            rule: CompiledCompute::Sum(Vec::new()),
+            scale,
+            integer,
+            lo: bound(&d.min, "min")?,
+            hi: bound(&d.max, "max")?,
+        }
+    } else if let Some(values) = &d.values {
+        compile_choice(cx, d, path, values)?
+    } else {
+        match ty {
+            FieldType::String | FieldType::Uuid | FieldType::Email | FieldType::Phone => {
+                compile_string(cx, d, path, ty, locale)?
+            }
+            FieldType::Integer => {
+                let (lo, hi) = int_bounds(cx, d, path)?;
+                NodeGen::Int { lo, hi }
+            }
+            FieldType::Float if d.scale.is_none() => {
+                let (lo, hi) = float_bounds(cx, d, path)?;
+                NodeGen::Float { lo, hi }
+            }
+            FieldType::Float | FieldType::Decimal => decimal_bounds(cx, d, path)?,
+            FieldType::Boolean => {
+                let p = d.probability.unwrap_or(0.5);
+                if !(0.0..=1.0).contains(&p) {
+                    return Err(cx.err(path, "probability", format!("{p} is outside 0..=1")));
+                }
+                NodeGen::Bool { p }
+            }
+            FieldType::Date => {
+                let (lo, hi) = time_bounds(cx, d, path, true)?;
+                NodeGen::Date { lo, hi }
+            }
+            FieldType::Datetime => {
+                let (lo, hi) = time_bounds(cx, d, path, false)?;
+                NodeGen::Datetime { lo, hi }
+            }
+            FieldType::Enum => return Err(cx.err(path, "one_of", "an enum needs a non-empty `values` list")),
+            FieldType::Object | FieldType::Address => {
+                let members = match (&d.fields, ty) {
+                    (Some(f), _) => f.clone(),
+                    (None, FieldType::Address) => address_members(),
+                    (None, _) => return Err(cx.err(path, "fields", "an object needs `fields`")),
+                };
+                if members.is_empty() {
+                    return Err(cx.err(path, "fields", "an object needs at least one field"));
+                }
+                NodeGen::Object(compile_object(cx, &members, path, false)?)
+            }
+            FieldType::Array => {
+                let Some(item) = &d.items else {
+                    return Err(cx.err(path, "items", "an array needs `items` describing its elements"));
+                };
+                let min = d.min_items.unwrap_or(1).max(usize::from(d.non_empty));
+                let max = d.max_items.unwrap_or(min.max(5));
+                if d.non_empty && d.max_items == Some(0) {
+                    return Err(cx.err(path, "non_empty", "non_empty contradicts max_items = 0"));
+                }
+                if min > max {
+                    return Err(cx.err(path, "length", format!("min_items {min} is greater than max_items {max}")));
+                }
+                if max > 10_000 {
+                    return Err(cx.err(path, "length", format!("max_items {max} is above the limit of 10000")));
+                }
+                let mut item_def = (**item).clone();
+                if item_def.name.is_empty() {
+                    item_def.name = "item".into();
+                }
+                let mut node = compile_field(cx, &item_def, &format!("{path}[]"), false)?;
+                node.name = String::new();
+                if node.unique.is_some() {
+                    return Err(cx.err(path, "unique", "`unique` is supported on top-level fields only"));
+                }
+                NodeGen::Array { item: Box::new(node), min, max }
+            }
+            FieldType::Json => NodeGen::Json,
+        }
+    };
+    let unique = if d.unique {
+        if !top {
+            return Err(cx.err(path, "unique", "`unique` is supported on top-level fields only"));
+        }
+        Some(unique_space(cx, path, &how)?)
+    } else {
+        None
+    };
+    Ok(Node { name: d.name.clone(), key: name_key(&d.name), path: path.to_string(), optional, unique, how, rel: None })
+}
+
+fn unique_space(cx: &Cx<'_>, path: &str, how: &NodeGen) -> Result<u64, SchemaError> {
+    let space = match how {
+        NodeGen::Int { lo, hi } => (*hi as i128 - *lo as i128 + 1).min(u64::MAX as i128) as u64,
+        NodeGen::Decimal { lo, hi, .. } => (*hi as i128 - *lo as i128 + 1).min(u64::MAX as i128) as u64,
+        NodeGen::Choice { values, .. } => values.len() as u64,
+        NodeGen::Template(t) => t.space().ok_or_else(|| cx.err(path, "unique", "the template's space is too large to count"))?,
+        NodeGen::Kind { kind, fit: None, .. } if matches!(kind.name(), "uuid" | "email" | "safe_email" | "username") => {
+            u64::MAX
+        }
+        NodeGen::Date { lo, hi } => (hi - lo + 1) as u64,
+        NodeGen::Datetime { lo, hi } => (hi - lo + 1) as u64,
+        _ => {
+            return Err(cx.err(
+                path,
+                "unique",
+                "unique is supported for integer/decimal ranges, one_of values, format templates, dates, \
+                 and the uuid, email, safe_email and username kinds",
+            ));
+        }
+    };
+    if space == 0 {
+        return Err(cx.err(path, "unique", "the field has no possible values"));
+    }
+    Ok(space)
+}
+
+fn compile_choice(cx: &Cx<'_>, d: &FieldDef, path: &str, values: &[Value]) -> Result<NodeGen, SchemaError> {
+    if values.is_empty() {
+        return Err(cx.err(path, "one_of", "the list of values is empty; give at least one value"));
+    }
+    let weights: Vec<u64> = match &d.weights {
+        Some(w) if w.len() != values.len() => {
+            return Err(cx.err(
+                path,
+                "weights",
+                format!("{} weights for {} values; give one weight per value", w.len(), values.len()),
+            ));
+        }
+        Some(w) => w.iter().map(|&x| x as u64).collect(),
+        None => vec![1; values.len()],
+    };
+    if weights.iter().all(|&w| w == 0) {
+        return Err(cx.err(path, "weights", "all weights are 0; at least one value must have a positive weight"));
+    }
+    let mut cum = Vec::with_capacity(weights.len());
+    let mut acc = 0u64;
+    for w in weights {
+        acc += w;
+        cum.push(acc);
+    }
+    Ok(NodeGen::Choice { values: values.to_vec(), cum })
+}
+
+/// Kinds whose text may be cut or extended to meet length bounds and stay realistic.
+fn free_text(k: Kind) -> bool {
+    matches!(
+        k.name(),
+        "first_name"
+            | "last_name"
+            | "full_name"
+            | "city"
+            | "street"
+            | "state"
+            | "country"
+            | "company"
+            | "job_title"
+            | "industry"
+            | "product_name"
+            | "category"
+            | "word"
+            | "words"
+            | "sentence"
+            | "paragraph"
+            | "color_name"
+            | "currency_name"
+    )
+}
+
+fn compile_string(
+    cx: &Cx<'_>,
+    d: &FieldDef,
+    path: &str,
+    ty: FieldType,
+    locale: Option<Locale>,
+) -> Result<NodeGen, SchemaError> {
+    let mut min = d.min_length;
+    let max = d.max_length;
+    if d.non_empty {
+        min = Some(min.unwrap_or(1).max(1));
+        if max == Some(0) {
+            return Err(cx.err(path, "non_empty", "non_empty contradicts max_length = 0"));
+        }
+    }
+    if let (Some(a), Some(b)) = (min, max)
+        && a > b
+    {
+        return Err(cx.err(path, "length", format!("min_length {a} is greater than max_length {b}")));
+    }
+    let shapes = [d.pattern.is_some(), d.format.is_some(), d.kind.is_some()].iter().filter(|x| **x).count();
+    if shapes > 1 {
+        return Err(cx.err(path, "kind", "use only one of `kind`, `pattern` and `format` on a field"));
+    }
+    if let Some(p) = &d.pattern {
+        let pat = Pattern::new(p, min, max).map_err(|e| cx.err(path, "pattern", e.to_string()))?;
+        return Ok(NodeGen::Pattern(Box::new(pat)));
+    }
+    if let Some(f) = &d.format {
+        let t = Template::parse(f).map_err(|e| cx.err(path, "format", e.to_string()))?;
+        let (tlo, thi) = t.len_range();
+        if let Some(b) = max
+            && tlo > b
+        {
+            return Err(cx.err(path, "length", format!("format `{f}` renders at least {tlo} characters, above max_length {b}")));
+        }
+        if let (Some(a), Some(thi)) = (min, thi)
+            && thi < a
+        {
+            return Err(cx.err(path, "length", format!("format `{f}` renders at most {thi} characters, below min_length {a}")));
+        }
+        return Ok(NodeGen::Template(t));
+    }
+    let kind = match (&d.kind, ty) {
+        (Some(k), _) => Some(resolve_kind(cx, path, k)?),
+        (None, FieldType::Uuid) => Kind::from_name("uuid"),
+        (None, FieldType::Email) => Kind::from_name("email"),
+        (None, FieldType::Phone) => Kind::from_name("phone"),
+        (None, _) => Kind::infer(&d.name),
+    };
+    if let Some(kind) = kind {
+        if numeric_kind(kind.name()).is_some() {
+            return Err(cx.err(path, "kind", format!("kind `{}` is numeric; give the field type integer, float or decimal", kind.name())));
+        }
+        let (klo, khi) = kind.len_bounds();
+        let lo = min.unwrap_or(0);
+        let hi = max.unwrap_or(usize::MAX);
+        let inside = klo >= lo
+            && match (khi, max) {
+                (_, None) => true,
+                (Some(k), Some(m)) => k <= m,
+                (None, Some(_)) => false,
+            };
+        if inside {
+            return Ok(NodeGen::Kind { kind, fit: None, locale });
+        }
+        if free_text(kind) {
+            return Ok(NodeGen::Kind { kind, fit: Some((lo, hi.min(lo.max(10_000)))), locale });
+        }
+        return Err(cx.err(
+            path,
+            "length",
+            format!(
+                "kind `{}` produces {}..{} characters, which cannot meet the length bounds {}..{}; \
+                 widen the bounds or use a pattern",
+                kind.name(),
+                klo,
+                khi.map(|k| k.to_string()).unwrap_or_else(|| "∞".into()),
+                lo,
+                max.map(|k| k.to_string()).unwrap_or_else(|| "∞".into())
+            ),
+        ));
+    }
+    let lo = min.unwrap_or(if max == Some(0) { 0 } else { 3 }.min(max.unwrap_or(usize::MAX)));
+    let hi = max.unwrap_or(lo.max(40));
+    let name = d.name.to_ascii_lowercase();
+    let sentence = ["description", "notes", "note", "comment", "body", "content", "text", "message", "subject", "title", "reason"]
+        .iter()
+        .any(|w| name.contains(w));
+    let hi = if max.is_none() && sentence { lo.max(120) } else { hi };
+    Ok(NodeGen::Text { min: lo, max: hi, sentence })
+}
+
+fn resolve_kind(cx: &Cx<'_>, path: &str, k: &str) -> Result<Kind, SchemaError> {
+    Kind::from_name(k).ok_or_else(|| {
+        let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+        cx.err(path, "kind", format!("unknown kind `{k}`; known kinds: {}", known.join(", ")))
+    })
+}
+
+/// Numeric "kinds" are presets of bounds for number fields.
+fn numeric_kind(name: &str) -> Option<(f64, f64)> {
+    Some(match name {
+        "price" | "amount" => (1.0, 999.99),
+        "age" => (18.0, 90.0),
+        "quantity" => (1.0, 10.0),
+        "rating" => (1.0, 5.0),
+        "percentage" => (0.0, 100.0),
+        _ => return None,
+    })
+}
+
+/// Default bounds for a number field from its name (when the schema gives none).
+fn default_number_bounds(name: &str, kind: Option<&str>) -> (f64, f64) {
+    if let Some(b) = kind.and_then(numeric_kind) {
+        return b;
+    }
+    let n = name.to_ascii_lowercase();
+    let has = |w: &str| n == w || n.ends_with(&format!("_{w}")) || n.starts_with(&format!("{w}_"));
+    if has("age") {
+        (18.0, 90.0)
+    } else if has("quantity") || has("qty") {
+        (1.0, 10.0)
+    } else if has("rating") || has("stars") {
+        (1.0, 5.0)
+    } else if n.contains("percent") || has("rate") || has("score") {
+        (0.0, 100.0)
+    } else if has("latitude") || has("lat") {
+        (-90.0, 90.0)
+    } else if has("longitude") || has("lng") || has("lon") {
+        (-180.0, 180.0)
+    } else if ["price", "amount", "cost", "total", "subtotal", "balance", "value", "fee"].iter().any(|w| has(w)) {
+        (1.0, 999.99)
+    } else if has("year") {
+        (1950.0, 2025.0)
+    } else if has("count") || has("points") || n.starts_with("num_") || n.starts_with("total_") {
+        (0.0, 1000.0)
+    } else {
+        (0.0, 1000.0)
+    }
+}
+
+fn int_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), SchemaError> {
+    let num = |v: &Value, rule| -> Result<i64, SchemaError> {
+        match v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18).map(|f| f as i64)) {
+            Some(x) => Ok(x),
+            None => Err(cx.err(path, rule, format!("{v} is not an integer"))),
+        }
+    };
+    let (dlo, dhi) = default_number_bounds(&d.name, d.kind.as_deref());
+    let mut lo = match (&d.min, &d.exclusive_min) {
+        (Some(_), Some(_)) => return Err(cx.err(path, "min", "give `min` or `exclusive_min`, not both")),
+        (Some(v), None) => Some(num(v, "min")?),
+        (None, Some(v)) => Some(num(v, "exclusive_min")?.checked_add(1).ok_or_else(|| cx.err(path, "exclusive_min", "overflows"))?),
+        (None, None) => None,
+    };
+    let mut hi = match (&d.max, &d.exclusive_max) {
+        (Some(_), Some(_)) => return Err(cx.err(path, "max", "give `max` or `exclusive_max`, not both")),
+        (Some(v), None) => Some(num(v, "max")?),
+        (None, Some(v)) => Some(num(v, "exclusive_max")?.checked_sub(1).ok_or_else(|| cx.err(path, "exclusive_max", "overflows"))?),
+        (None, None) => None,
+    };
+    if lo.is_none() && hi.is_none() {
+        lo = Some(dlo as i64);
+        hi = Some(dhi as i64);
+    }
+    let lo = lo.unwrap_or_else(|| hi.map(|h| h.saturating_sub(dhi as i64 - dlo as i64).min(dlo as i64)).unwrap_or(dlo as i64));
+    let hi = hi.unwrap_or_else(|| lo.saturating_add((dhi - dlo).max(1000.0) as i64));
+    if lo > hi {
+        return Err(cx.err(path, "range", format!("the minimum {lo} is greater than the maximum {hi}")));
+    }
+    Ok((lo, hi))
+}
+
+fn float_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(f64, f64), SchemaError> {
+    let num = |v: &Value, rule| -> Result<f64, SchemaError> {
+        v.as_f64().filter(|f| f.is_finite()).ok_or_else(|| cx.err(path, rule, format!("{v} is not a number")))
+    };
+    let (dlo, dhi) = default_number_bounds(&d.name, d.kind.as_deref());
+    let lo = match (&d.min, &d.exclusive_min) {
+        (Some(_), Some(_)) => return Err(cx.err(path, "min", "give `min` or `exclusive_min`, not both")),
+        (Some(v), None) => Some(num(v, "min")?),
+        (None, Some(v)) => Some(num(v, "exclusive_min")?.next_up()),
+        (None, None) => None,
+    };
+    let hi = match (&d.max, &d.exclusive_max) {
+        (Some(_), Some(_)) => return Err(cx.err(path, "max", "give `max` or `exclusive_max`, not both")),
+        (Some(v), None) => Some(num(v, "max")?),
+        (None, Some(v)) => Some(num(v, "exclusive_max")?.next_down()),
+        (None, None) => None,
+    };
+    let (lo, hi) = match (lo, hi) {
+        (None, None) => (dlo, dhi),
+        (Some(l), None) => (l, l.max(dlo) + (dhi - dlo)),
+        (None, Some(h)) => (dlo.min(h), h),
+        (Some(l), Some(h)) => (l, h),
+    };
+    if lo > hi {
+        return Err(cx.err(path, "range", format!("the minimum {lo} is greater than the maximum {hi}")));
+    }
+    Ok((lo, hi))
+}
+
+fn decimal_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, SchemaError> {
+    use crate::schema::decimal;
+    let scale = d.scale.unwrap_or(2);
+    if scale > 9 {
+        return Err(cx.err(path, "scale", format!("scale {scale} is above the supported 9 decimals")));
+    }
+    if let Some(p) = d.precision
+        && (p == 0 || p > 18 || p < scale)
+    {
+        return Err(cx.err(path, "precision", format!("precision {p} must be in {}..=18 (at least the scale)", scale.max(1))));
+    }
+    let s = scale as u32;
+    let units = |v: &Value, rule, up: bool| -> Result<i64, SchemaError> {
+        let (m, vs) = decimal::from_value(v).ok_or_else(|| cx.err(path, rule, format!("{v} is not a number")))?;
+        // Round inward so the bound is met: up for a lower bound, down for an upper bound.
+        let u = decimal::rescale_dir(m, vs, s, up);
+        i64::try_from(u).map_err(|_| cx.err(path, rule, "is too large"))
+    };
+    let (dlo, dhi) = default_number_bounds(&d.name, d.kind.as_deref());
+    let f = 10f64.powi(scale as i32);
+    let lo = match (&d.min, &d.exclusive_min) {
+        (Some(_), Some(_)) => return Err(cx.err(path, "min", "give `min` or `exclusive_min`, not both")),
+        (Some(v), None) => Some(units(v, "min", true)?),
+        (None, Some(v)) => {
+            let (m, vs) = decimal::from_value(v).ok_or_else(|| cx.err(path, "exclusive_min", "not a number"))?;
+            let u = decimal::rescale_dir(m, vs, s, false);
+            Some(i64::try_from(u + 1).map_err(|_| cx.err(path, "exclusive_min", "is too large"))?)
+        }
+        (None, None) => None,
+    };
+    let hi = match (&d.max, &d.exclusive_max) {
+        (Some(_), Some(_)) => return Err(cx.err(path, "max", "give `max` or `exclusive_max`, not both")),
+        (Some(v), None) => Some(units(v, "max", false)?),
+        (None, Some(v)) => {
+            let (m, vs) = decimal::from_value(v).ok_or_else(|| cx.err(path, "exclusive_max", "not a number"))?;
+            let u = decimal::rescale_dir(m, vs, s, true);
+            Some(i64::try_from(u - 1).map_err(|_| cx.err(path, "exclusive_max", "is too large"))?)
+        }
+        (None, None) => None,
+    };
+    let (dl, dh) = ((dlo * f).round() as i64, (dhi * f).round() as i64);
+    let (mut lo, mut hi) = match (lo, hi) {
+        (None, None) => (dl, dh),
+        (Some(l), None) => (l, l.max(dl).saturating_add(dh - dl)),
+        (None, Some(h)) => (dl.min(h), h),
+        (Some(l), Some(h)) => (l, h),
+    };
+    if let Some(p) = d.precision {
+        let cap = 10i64.pow(p as u32) - 1;
+        if d.min.is_none() && d.exclusive_min.is_none() {
+            lo = lo.max(-cap);
+        }
+        if d.max.is_none() && d.exclusive_max.is_none() {
+            hi = hi.min(cap);
+        }
+        if lo < -cap || hi > cap {
+            return Err(cx.err(path, "precision", format!("the range does not fit in {p} digits with {scale} decimals")));
+        }
+    }
+    if lo > hi {
+        return Err(cx.err(
+            path,
+            "range",
+            format!(
+                "the minimum {} is greater than the maximum {} (at scale {scale})",
+                decimal::to_f64(lo as i128, s),
+                decimal::to_f64(hi as i128, s)
+            ),
+        ));
+    }
+    if hi.unsigned_abs() > (1u64 << 53) || lo.unsigned_abs() > (1u64 << 53) {
+        return Err(cx.err(path, "range", "the bounds exceed the exactly representable range of JSON numbers (±2^53 units)"));
+    }
+    Ok(NodeGen::Decimal { lo, hi, scale, precision: d.precision })
+}
+
+/// Parses `30d`, `12h`, `90m`, `45s`, `2w`, `1y` (365 days) or a number of seconds.
+pub(crate) fn parse_duration(v: &Value) -> Option<i64> {
+    if let Some(n) = v.as_i64() {
+        return Some(n);
+    }
+    let s = v.as_str()?.trim();
+    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit() && c != '-' && c != '+')?);
+    let n: i64 = num.parse().ok()?;
+    let mult = match unit.trim() {
+        "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3600,
+        "d" => DAY,
+        "w" => 7 * DAY,
+        "y" => 365 * DAY,
+        _ => return None,
+    };
+    n.checked_mul(mult)
+}
+
+/// Parses a time bound: an ISO date or timestamp, `now`, or `now`-relative (`-30d`, `+2h`).
+fn parse_instant(v: &Value, anchor: i64) -> Option<i64> {
+    if let Some(n) = v.as_i64() {
+        return Some(n);
+    }
+    let s = v.as_str()?.trim();
+    if s == "now" {
+        return Some(anchor);
+    }
+    if let Some(rest) = s.strip_prefix("now") {
+        return parse_duration(&Value::String(rest.trim().to_string())).map(|d| anchor + d);
+    }
+    if s.starts_with('-') || s.starts_with('+') {
+        return parse_duration(&Value::String(s.to_string())).map(|d| anchor + d);
+    }
+    time::parse_datetime(s)
+}
+
+fn time_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str, date: bool) -> Result<(i64, i64), SchemaError> {
+    let anchor = cx.ctx.anchor();
+    let parse = |v: &Value, rule| {
+        parse_instant(v, anchor).ok_or_else(|| {
+            cx.err(path, rule, format!("{v} is not a date; use YYYY-MM-DD, an RFC 3339 timestamp, `now` or `-30d`"))
+        })
+    };
+    let unit = if date { DAY } else { 1 };
+    let lo = match (&d.min, &d.exclusive_min) {
+        (Some(v), _) => Some(parse(v, "min")?),
+        (None, Some(v)) => Some(parse(v, "exclusive_min")? + unit),
+        _ => None,
+    };
+    let hi = match (&d.max, &d.exclusive_max) {
+        (Some(v), _) => Some(parse(v, "max")?),
+        (None, Some(v)) => Some(parse(v, "exclusive_max")? - unit),
+        _ => None,
+    };
+    let n = d.name.to_ascii_lowercase();
+    let (dlo, dhi) = if n.contains("birth") || n == "dob" {
+        (anchor - 90 * 365 * DAY, anchor - 18 * 365 * DAY)
+    } else if ["expir", "expires", "next_", "due", "valid_until", "end_date", "estimated"].iter().any(|w| n.contains(w)) {
+        (anchor, anchor + 365 * DAY)
+    } else {
+        (anchor - 730 * DAY, anchor)
+    };
+    let (lo, hi) = match (lo, hi) {
+        (None, None) => (dlo, dhi),
+        (Some(l), None) => (l, l.max(anchor) + 365 * DAY),
+        (None, Some(h)) => (h.min(anchor) - 730 * DAY, h),
+        (Some(l), Some(h)) => (l, h),
+    };
+    if lo > hi {
+        return Err(cx.err(
+            path,
+            "range",
+            format!("the earliest {} is after the latest {}", time::format_datetime(lo), time::format_datetime(hi)),
+        ));
+    }
+    if date {
+        let (dl, dh) = (lo.div_euclid(DAY) + i64::from(lo.rem_euclid(DAY) != 0), hi.div_euclid(DAY));
+        if dl > dh {
+            return Err(cx.err(path, "range", "no whole day lies inside the range"));
+        }
+        Ok((dl, dh))
+    } else {
+        Ok((lo, hi))
+    }
+}
+
+fn address_members() -> Vec<FieldDef> {
+    ["street", "city", "state", "zip", "country"]
+        .into_iter()
+        .map(|n| FieldDef { name: n.into(), ty: Some(FieldType::String), kind: Some(n.into()), ..FieldDef::default() })
+        .collect()
+}

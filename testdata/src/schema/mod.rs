@@ -1,0 +1,210 @@
+//! Runtime schemas: entities described as data (JSON), generated and validated with the same
+//! engine as derived types. The format is documented in `docs/schema-format.md`.
+
+pub(crate) mod compile;
+pub(crate) mod decimal;
+pub mod def;
+mod json_schema;
+mod validate;
+
+use std::fmt;
+
+use serde_json::Value;
+
+pub use def::{Compute, FieldDef, FieldType, SchemaDef};
+
+use crate::constraint::Violation;
+use crate::dynamic::{self, Env};
+use crate::error::{GenerateError, SchemaError};
+use crate::seed::{Seed, name_key};
+use crate::Context;
+
+/// A loaded, checked runtime schema.
+///
+/// ```
+/// use testdata::Schema;
+/// let schema = Schema::from_json(r#"{
+///   "name": "order",
+///   "fields": [
+///     {"name": "order_id", "type": "string", "format": "ORD-{year}-{digits:7}", "unique": true},
+///     {"name": "quantity", "type": "integer", "min": 1, "max": 5},
+///     {"name": "price", "type": "decimal", "min": 1, "max": 100, "scale": 2},
+///     {"name": "total", "type": "decimal", "compute": {"product": ["quantity", "price"]}}
+///   ]
+/// }"#).unwrap();
+/// let order = schema.nth(42, 0).unwrap();
+/// assert!(order["order_id"].as_str().unwrap().starts_with("ORD-2025-"));
+/// schema.validate(&order).unwrap();
+/// assert_eq!(schema.batch(42, 3).unwrap()[0], order);
+/// ```
+#[derive(Clone)]
+pub struct Schema {
+    def: SchemaDef,
+    plan: compile::Plan,
+    key: u64,
+    ctx: Context,
+    max_records: Option<u64>,
+}
+
+impl fmt::Debug for Schema {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Schema").field("name", &self.def.name).field("fields", &self.def.fields.len()).finish()
+    }
+}
+
+/// Every violation found in a record, each with its path.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{} violation(s): {}", .0.len(), .0.iter().map(|v| v.to_string()).collect::<Vec<_>>().join("; "))]
+pub struct Violations(pub Vec<Violation>);
+
+impl Schema {
+    /// Loads a schema from JSON text, with the default [`Context`].
+    pub fn from_json(text: &str) -> Result<Schema, SchemaError> {
+        Schema::from_def(serde_json::from_str(text)?)
+    }
+
+    /// Loads a schema from a JSON value.
+    pub fn from_value(value: Value) -> Result<Schema, SchemaError> {
+        Schema::from_def(serde_json::from_value(value)?)
+    }
+
+    /// Checks and compiles a schema description.
+    pub fn from_def(def: SchemaDef) -> Result<Schema, SchemaError> {
+        Schema::compile(def, Context::default())
+    }
+
+    fn compile(def: SchemaDef, ctx: Context) -> Result<Schema, SchemaError> {
+        let plan = compile::compile(&def, &ctx)?;
+        let key = name_key(def.key.as_deref().unwrap_or(&def.name));
+        let max_records = plan.fields.iter().filter_map(|n| n.unique).min();
+        Ok(Schema { def, plan, key, ctx, max_records })
+    }
+
+    /// The same schema with another context (reference instant, locale, edge-case rate).
+    /// Relative bounds such as `-30d` are resolved against the new reference instant.
+    pub fn with_context(self, ctx: Context) -> Result<Schema, SchemaError> {
+        Schema::compile(self.def, ctx)
+    }
+
+    /// The context used for generation and validation.
+    pub fn context(&self) -> &Context {
+        &self.ctx
+    }
+
+    /// The schema description.
+    pub fn def(&self) -> &SchemaDef {
+        &self.def
+    }
+
+    /// The entity name.
+    pub fn name(&self) -> &str {
+        &self.def.name
+    }
+
+    /// The schema as pretty JSON (loads back to an equal schema).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.def).unwrap_or_default()
+    }
+
+    /// The schema as a JSON value.
+    pub fn to_value(&self) -> Value {
+        serde_json::to_value(&self.def).unwrap_or(Value::Null)
+    }
+
+    /// The JSON Schema (draft 2020-12) of a record, with `x-` extensions for kinds, templates
+    /// and computed fields.
+    pub fn json_schema(&self) -> Value {
+        json_schema::document(&self.def, &self.plan)
+    }
+
+    /// How many records a stream can have before a `unique` field runs out of values
+    /// (`None`: unlimited).
+    pub fn max_records(&self) -> Option<u64> {
+        self.max_records
+    }
+
+    /// Record `index` of the stream of `seed`, in O(1).
+    pub fn nth(&self, seed: impl Into<Seed>, index: u64) -> Result<Value, GenerateError> {
+        let env = Env { ctx: &self.ctx, seed: seed.into(), type_key: self.key, index };
+        dynamic::record(&self.plan, &env)
+    }
+
+    /// Records `0..n` of the stream of `seed`; an error up front if a unique field cannot
+    /// supply `n` distinct values.
+    pub fn batch(&self, seed: impl Into<Seed>, n: usize) -> Result<Vec<Value>, GenerateError> {
+        let seed = seed.into();
+        self.check_count(0, n as u64)?;
+        (0..n as u64).map(|i| self.nth(seed, i)).collect()
+    }
+
+    /// Fails when records `offset..offset + n` cannot all be produced.
+    pub fn check_count(&self, offset: u64, n: u64) -> Result<(), GenerateError> {
+        for node in &self.plan.fields {
+            if let Some(space) = node.unique
+                && offset.saturating_add(n) > space
+            {
+                return Err(GenerateError::UniqueExhausted {
+                    path: node.path.clone(),
+                    space,
+                    index: space.max(offset),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The endless stream of `seed`, from record `offset` on (resume a broken stream with the
+    /// offset of the first record not received).
+    pub fn iter(&self, seed: impl Into<Seed>, offset: u64) -> Records<'_> {
+        Records { schema: self, seed: seed.into(), next: offset }
+    }
+
+    /// Every violation of the schema's constraints and rules in `record`.
+    pub fn validate(&self, record: &Value) -> Result<(), Violations> {
+        let mut out = Vec::new();
+        validate::object(&self.plan, record, "", &self.ctx, &mut out);
+        if out.is_empty() { Ok(()) } else { Err(Violations(out)) }
+    }
+
+    /// Validates each record (paths prefixed with `[i]`) and the `unique` fields across them.
+    pub fn validate_all(&self, records: &[Value]) -> Result<(), Violations> {
+        let mut out = Vec::new();
+        for (i, r) in records.iter().enumerate() {
+            let mut v = Vec::new();
+            validate::object(&self.plan, r, "", &self.ctx, &mut v);
+            out.extend(v.into_iter().map(|x| Violation { path: format!("[{i}].{}", x.path), ..x }));
+        }
+        for node in self.plan.fields.iter().filter(|n| n.unique.is_some()) {
+            let mut seen = std::collections::HashMap::new();
+            for (i, r) in records.iter().enumerate() {
+                let Some(v) = r.get(&node.name).filter(|v| !v.is_null()) else { continue };
+                if let Some(first) = seen.insert(v.to_string(), i) {
+                    out.push(Violation::new(
+                        format!("[{i}].{}", node.name),
+                        "unique",
+                        format!("{} repeats the value of record {first}", v),
+                    ));
+                }
+            }
+        }
+        if out.is_empty() { Ok(()) } else { Err(Violations(out)) }
+    }
+}
+
+/// The endless stream of a schema's records (see [`Schema::iter`]).
+#[derive(Debug)]
+pub struct Records<'a> {
+    schema: &'a Schema,
+    seed: Seed,
+    next: u64,
+}
+
+impl Iterator for Records<'_> {
+    type Item = Result<Value, GenerateError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let r = self.schema.nth(self.seed, self.next);
+        self.next += 1;
+        Some(r)
+    }
+}

@@ -1,0 +1,241 @@
+//! Checks a record against a compiled schema and reports every violation with its path.
+
+use serde_json::Value;
+
+use super::compile::{CompiledCompute, Node, NodeGen, Plan};
+use super::decimal;
+use crate::Context;
+use crate::constraint::Violation;
+use crate::dynamic::{compute, sibling_text};
+use crate::time;
+
+fn describe(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 60 { format!("{}…", s.chars().take(60).collect::<String>()) } else { s }
+}
+
+/// Validates the members of an object; `path` is the object's path (empty for the record).
+pub(crate) fn object(plan: &Plan, v: &Value, path: &str, ctx: &Context, out: &mut Vec<Violation>) {
+    let Some(map) = v.as_object() else {
+        out.push(Violation::new(path, "type", format!("expected an object, found {}", describe(v))));
+        return;
+    };
+    let siblings: Vec<Value> = plan.fields.iter().map(|n| map.get(&n.name).cloned().unwrap_or(Value::Null)).collect();
+    for (i, node) in plan.fields.iter().enumerate() {
+        let p = if path.is_empty() { node.name.clone() } else { format!("{path}.{}", node.name) };
+        match map.get(&node.name) {
+            None => out.push(Violation::new(p, "required", "the field is missing")),
+            Some(Value::Null) if node.optional > 0.0 => {}
+            Some(val) => field(node, val, &p, plan, &siblings, i, ctx, out),
+        }
+    }
+    for k in map.keys() {
+        if !plan.fields.iter().any(|n| &n.name == k) {
+            let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+            out.push(Violation::new(p, "unknown", "the schema has no such field"));
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn field(node: &Node, v: &Value, path: &str, plan: &Plan, siblings: &[Value], _me: usize, ctx: &Context, out: &mut Vec<Violation>) {
+    let mut bad = |rule: &'static str, msg: String| out.push(Violation::new(path, rule, msg));
+    if v.is_null() {
+        if !matches!(node.how, NodeGen::Const(Value::Null) | NodeGen::Json) {
+            bad("required", "the value is null but the field is not optional".into());
+        }
+        return;
+    }
+    match &node.how {
+        NodeGen::Const(c) => {
+            if c != v {
+                bad("value", format!("expected the fixed value {}, found {}", describe(c), describe(v)));
+            }
+        }
+        NodeGen::Kind { kind, fit, .. } => {
+            let Some(s) = v.as_str() else { return bad("type", format!("expected a string, found {}", describe(v))) };
+            if let Some((lo, hi)) = fit {
+                let n = s.chars().count();
+                if n < *lo || n > *hi {
+                    bad("length", format!("{n} characters, outside {lo}..={hi}"));
+                }
+            } else if let Err(e) = kind.check(s) {
+                bad("kind", format!("{} {e}", describe(v)));
+            }
+        }
+        NodeGen::Pattern(p) => match v.as_str() {
+            Some(s) if p.is_match(s) => {}
+            Some(_) => bad("pattern", format!("{} does not match `{}` within the length bounds", describe(v), p.as_str())),
+            None => bad("type", format!("expected a string, found {}", describe(v))),
+        },
+        NodeGen::Template(t) => match v.as_str() {
+            Some(s) => {
+                let lookup = |name: &str| sibling_text(plan, siblings, name);
+                if !t.matches(s, ctx, &lookup) {
+                    bad("format", format!("{} does not follow the format `{}`", describe(v), t.as_str()));
+                }
+            }
+            None => bad("type", format!("expected a string, found {}", describe(v))),
+        },
+        NodeGen::Text { min, max, .. } => match v.as_str() {
+            Some(s) => {
+                let n = s.chars().count();
+                if n < *min || n > *max {
+                    bad("length", format!("{n} characters, outside {min}..={max}"));
+                }
+            }
+            None => bad("type", format!("expected a string, found {}", describe(v))),
+        },
+        NodeGen::Int { lo, hi } => match v.as_i64() {
+            Some(x) if x < *lo => bad("min", format!("{x} is below the minimum {lo}")),
+            Some(x) if x > *hi => bad("max", format!("{x} is above the maximum {hi}")),
+            Some(_) => {}
+            None => bad("type", format!("expected an integer, found {}", describe(v))),
+        },
+        NodeGen::Float { lo, hi } => match v.as_f64() {
+            Some(x) if x < *lo => bad("min", format!("{x} is below the minimum {lo}")),
+            Some(x) if x > *hi => bad("max", format!("{x} is above the maximum {hi}")),
+            Some(_) => {}
+            None => bad("type", format!("expected a number, found {}", describe(v))),
+        },
+        NodeGen::Decimal { lo, hi, scale, precision } => match decimal::from_value(v).filter(|_| v.is_number()) {
+            Some((m, s)) => {
+                let s_target = *scale as u32;
+                if s > s_target && decimal::rescale(m, s, s_target) * decimal::pow10(s - s_target) != m {
+                    bad("scale", format!("{} has more than {scale} decimals", describe(v)));
+                }
+                let units = decimal::rescale(m, s, s_target);
+                if units < *lo as i128 {
+                    bad("min", format!("{} is below the minimum {}", describe(v), decimal::to_f64(*lo as i128, s_target)));
+                }
+                if units > *hi as i128 {
+                    bad("max", format!("{} is above the maximum {}", describe(v), decimal::to_f64(*hi as i128, s_target)));
+                }
+                if let Some(p) = precision
+                    && units.abs() >= decimal::pow10(*p as u32)
+                {
+                    bad("precision", format!("{} has more than {p} significant digits", describe(v)));
+                }
+            }
+            None => bad("type", format!("expected a number, found {}", describe(v))),
+        },
+        NodeGen::Bool { .. } => {
+            if !v.is_boolean() {
+                bad("type", format!("expected true or false, found {}", describe(v)));
+            }
+        }
+        NodeGen::Date { lo, hi } => match v.as_str().and_then(time::parse_date) {
+            Some(d) => {
+                if d < *lo || d > *hi {
+                    bad("range", format!("{} is outside {}..={}", describe(v), time::format_date(*lo), time::format_date(*hi)));
+                }
+                relation(node, d * time::DAY, siblings, &mut bad);
+            }
+            None => bad("type", format!("expected a date YYYY-MM-DD, found {}", describe(v))),
+        },
+        NodeGen::Datetime { lo, hi } => match v.as_str().and_then(time::parse_datetime) {
+            Some(t) => {
+                if t < *lo || t > *hi {
+                    bad(
+                        "range",
+                        format!("{} is outside {}..={}", describe(v), time::format_datetime(*lo), time::format_datetime(*hi)),
+                    );
+                }
+                relation(node, t, siblings, &mut bad);
+            }
+            None => bad("type", format!("expected an RFC 3339 timestamp, found {}", describe(v))),
+        },
+        NodeGen::Choice { values, cum } => {
+            let allowed = values.iter().zip(cum.iter().scan(0, |prev, &c| {
+                let w = c - *prev;
+                *prev = c;
+                Some(w)
+            }));
+            if !allowed.clone().any(|(x, w)| w > 0 && x == v) {
+                let list: Vec<String> = values.iter().map(|x| x.to_string()).collect();
+                bad("one_of", format!("{} is not one of {}", describe(v), list.join(", ")));
+            }
+        }
+        NodeGen::Object(p) => object(p, v, path, ctx, out),
+        NodeGen::Array { item, min, max } => match v.as_array() {
+            Some(a) => {
+                if a.len() < *min || a.len() > *max {
+                    out.push(Violation::new(path, "length", format!("{} items, outside {min}..={max}", a.len())));
+                }
+                for (i, e) in a.iter().enumerate() {
+                    let ep = format!("{path}[{i}]");
+                    match e {
+                        Value::Null if item.optional > 0.0 => {}
+                        e => field(item, e, &ep, plan, &[], 0, ctx, out),
+                    }
+                }
+            }
+            None => out.push(Violation::new(path, "type", format!("expected an array, found {}", describe(v)))),
+        },
+        NodeGen::Compute { rule, scale, integer, lo, hi } => {
+            if let CompiledCompute::Copy(o) = rule {
+                if &siblings[*o] != v {
+                    bad("computed", format!("must equal `{}`", plan.fields[*o].name));
+                }
+                return;
+            }
+            let target = if *integer { 0 } else { *scale as u32 };
+            let Some(actual) = decimal::from_value(v).filter(|_| v.is_number()) else {
+                return bad("type", format!("expected a number, found {}", describe(v)));
+            };
+            if let Some((m, s)) = compute(rule, siblings, plan) {
+                let expected = decimal::rescale(m, s, target);
+                let got = decimal::rescale(actual.0, actual.1, target);
+                let exact = decimal::rescale(got, target, actual.1) == actual.0 || actual.1 <= target;
+                if expected != got || !exact {
+                    bad(
+                        "computed",
+                        format!(
+                            "{} should be {} ({})",
+                            describe(v),
+                            decimal::to_value(expected, target),
+                            describe_rule(rule, plan)
+                        ),
+                    );
+                }
+                if let Some(lo) = lo
+                    && got < *lo
+                {
+                    bad("min", format!("{} is below the minimum {}", describe(v), decimal::to_value(*lo, target)));
+                }
+                if let Some(hi) = hi
+                    && got > *hi
+                {
+                    bad("max", format!("{} is above the maximum {}", describe(v), decimal::to_value(*hi, target)));
+                }
+            }
+        }
+        NodeGen::Json => {}
+    }
+}
+
+fn relation(node: &Node, t: i64, siblings: &[Value], bad: &mut impl FnMut(&'static str, String)) {
+    let Some(rel) = &node.rel else { return };
+    let Some(other) = siblings.get(rel.other).and_then(Value::as_str).and_then(time::parse_datetime) else { return };
+    if rel.after && t < other {
+        bad("after", format!("is before `{}`", rel.other_name));
+    }
+    if !rel.after && t > other {
+        bad("before", format!("is after `{}`", rel.other_name));
+    }
+}
+
+fn describe_rule(rule: &CompiledCompute, plan: &Plan) -> String {
+    let name = |i: &usize| plan.fields[*i].name.as_str();
+    let list = |v: &[usize], op: &str| v.iter().map(name).collect::<Vec<_>>().join(op);
+    match rule {
+        CompiledCompute::SumProduct { array, members } => format!("Σ {}[].{}", name(array), members.join(" × ")),
+        CompiledCompute::Percent { of, rate_mantissa, rate_scale } => {
+            format!("{} × {}%", name(of), decimal::to_value(*rate_mantissa, *rate_scale))
+        }
+        CompiledCompute::Sum(v) => list(v, " + "),
+        CompiledCompute::Difference(v) => list(v, " − "),
+        CompiledCompute::Product(v) => list(v, " × "),
+        CompiledCompute::Copy(o) => format!("copy of {}", name(o)),
+    }
+}
