@@ -83,6 +83,20 @@
 //!   arrays, objects and any value of a [`SqlType::Json`] column are a string literal of
 //!   compact JSON. A NUL character in a string is [`ExportError::NulInString`] (PostgreSQL
 //!   rejects it in text and in `jsonb`), never silently removed.
+//!
+//! # Limitations
+//!
+//! * Inferred columns follow the first record only: a field that is `null` there becomes a
+//!   `Text` column and a later object in it is a [`ExportError::ColumnMismatch`]; a key absent
+//!   there is an [`ExportError::UnknownColumn`] later. Pass [`ExportOptions::columns`] when the
+//!   first record is not representative.
+//! * Floats are written as the shortest literal that reads back exactly (PostgreSQL and MySQL
+//!   parse it exactly); SQLite's own text-to-REAL conversion may land one ulp off for decimal
+//!   exponents beyond about ±100.
+//! * CSV cells are not neutralised against spreadsheet formula injection (`=cmd…`): that would
+//!   alter the data. A one-column CSV row holding `null` is an empty line.
+//! * The SQL table name is one quoted identifier: `public.users` names a table called
+//!   `public.users`, not `users` in schema `public`.
 
 mod columns;
 mod csv;
