@@ -1,0 +1,154 @@
+//! People: names, usernames, emails, titles, jobs. Coherent per record through the `$person`
+//! sub-stream (see [`PERSON`]).
+
+use super::Scope;
+use super::data::{Loc, loc};
+use super::util::{push_slug, push_u64};
+use crate::rng::Gen;
+use crate::seed::name_key;
+
+/// The sub-stream tag of a record's person: `scope.key.child(PERSON)`. Its first draw picks the
+/// first name, its second the last name, so every person kind of a record names the same person.
+pub const PERSON: u64 = name_key("$person");
+
+/// At most this many chars of a transliterated name go into a handle (username, email, domain).
+pub(crate) const SLUG_MAX: usize = 12;
+
+/// The record's person: (first name, last name) from the locale's tables.
+#[inline]
+pub(crate) fn person(s: &Scope<'_>) -> (&'static Loc, &'static str, &'static str) {
+    let l = loc(s.ctx.locale());
+    let mut p = s.key.child(PERSON).stream();
+    let first = *p.pick(l.first_names);
+    let last = *p.pick(l.last_names);
+    (l, first, last)
+}
+
+/// Appends a name's ASCII slug (at least one char: `x` if the name has no transliteration).
+#[inline]
+fn slug(out: &mut String, name: &str) {
+    if push_slug(out, name, SLUG_MAX) == 0 {
+        out.push('x');
+    }
+}
+
+/// Appends a lowercase ASCII handle for the person: `first.last`, `first_last`, `firstlast`,
+/// `flast`, `first42`, `last.first`, sometimes followed by a number 1–99.
+#[inline]
+pub(crate) fn push_handle(g: &mut Gen, out: &mut String, first: &str, last: &str) {
+    let form = g.below(6);
+    match form {
+        0 | 1 | 2 => {
+            slug(out, first);
+            match form {
+                0 => out.push('.'),
+                1 => out.push('_'),
+                _ => {}
+            }
+            slug(out, last);
+        }
+        3 => {
+            push_slug(out, first, 1);
+            slug(out, last);
+        }
+        4 => {
+            slug(out, first);
+            push_u64(out, g.u64_in(1, 99));
+            return;
+        }
+        _ => {
+            slug(out, last);
+            out.push('.');
+            slug(out, first);
+        }
+    }
+    if g.below(4) == 0 {
+        push_u64(out, g.u64_in(1, 99));
+    }
+}
+
+/// The record person's first name in the locale (`Emma`, `Jérôme`, `さくら`).
+pub fn first_name(_g: &mut Gen, s: &Scope<'_>) -> String {
+    person(s).1.to_owned()
+}
+
+/// The record person's last name in the locale (`Smith`, `Müller`, `佐藤`).
+pub fn last_name(_g: &mut Gen, s: &Scope<'_>) -> String {
+    person(s).2.to_owned()
+}
+
+/// The record person's full name: `First Last` (`ja_JP`: `Last First`), separated by one space.
+pub fn full_name(_g: &mut Gen, s: &Scope<'_>) -> String {
+    let (l, first, last) = person(s);
+    let (a, b) = if l.family_first {
+        (last, first)
+    } else {
+        (first, last)
+    };
+    let mut out = String::with_capacity(a.len() + b.len() + 1);
+    out.push_str(a);
+    out.push(' ');
+    out.push_str(b);
+    out
+}
+
+/// A form of address of the locale (`Mr.`, `Dr.`, `Mme`, `Herr`, `様`).
+pub fn name_title(g: &mut Gen, s: &Scope<'_>) -> String {
+    (*g.pick(loc(s.ctx.locale()).titles)).to_owned()
+}
+
+/// The record person's username: lowercase ASCII `[a-z0-9._]`, such as `emma.smith`,
+/// `jsmith42`, `smith_emma`; 2–27 chars.
+pub fn username(g: &mut Gen, s: &Scope<'_>) -> String {
+    let (_, first, last) = person(s);
+    let mut out = String::with_capacity(2 * SLUG_MAX + 3);
+    push_handle(g, &mut out, first, last);
+    out
+}
+
+/// The record person's email at a free provider of the locale: lowercase ASCII
+/// `local@domain.tld`, such as `emma.smith42@gmail.com`.
+pub fn email(g: &mut Gen, s: &Scope<'_>) -> String {
+    let (l, first, last) = person(s);
+    let mut out = String::with_capacity(2 * SLUG_MAX + 20);
+    push_handle(g, &mut out, first, last);
+    out.push('@');
+    out.push_str(*g.pick(l.free_email));
+    out
+}
+
+/// The record person's email at a reserved example domain (`example.com`, `example.org`,
+/// `example.net`), so it can never reach a real mailbox: `emma.smith@example.com`.
+pub fn safe_email(g: &mut Gen, s: &Scope<'_>) -> String {
+    let (_, first, last) = person(s);
+    let mut out = String::with_capacity(2 * SLUG_MAX + 16);
+    push_handle(g, &mut out, first, last);
+    out.push_str("@example.");
+    out.push_str(*g.pick(&["com", "org", "net"]));
+    out
+}
+
+/// A job title: `Seniority Field Position` (`Senior Marketing Analyst`; `ja_JP` in Japanese,
+/// without spaces).
+pub fn job_title(g: &mut Gen, s: &Scope<'_>) -> String {
+    let l = loc(s.ctx.locale());
+    let a = *g.pick(l.seniority);
+    let b = *g.pick(l.job_fields);
+    let c = *g.pick(l.positions);
+    let mut out = String::with_capacity(a.len() + b.len() + c.len() + 2);
+    out.push_str(a);
+    if !l.job_glued {
+        out.push(' ');
+    }
+    out.push_str(b);
+    if !l.job_glued {
+        out.push(' ');
+    }
+    out.push_str(c);
+    out
+}
+
+/// A profession in lowercase English (`teacher`, `web developer`).
+pub fn profession(g: &mut Gen, _s: &Scope<'_>) -> String {
+    (*g.pick(super::data::PROFESSIONS)).to_owned()
+}

@@ -1,0 +1,170 @@
+//! Small hand-written helpers of the hot path: template expansion, transliterated slugs,
+//! number formatting and check digits.
+
+use crate::rng::Gen;
+
+/// Expands a template into `out`: `#` → a digit, `^` → a digit 1–9, `?` → an uppercase ASCII
+/// letter; every other character is copied. One output char per template char.
+#[inline]
+pub(crate) fn push_tpl(g: &mut Gen, out: &mut String, tpl: &str) {
+    for c in tpl.chars() {
+        match c {
+            '#' => out.push(g.digit()),
+            '^' => out.push((b'1' + g.below(9) as u8) as char),
+            '?' => out.push(g.upper()),
+            c => out.push(c),
+        }
+    }
+}
+
+/// The number of chars [`push_tpl`] produces for `tpl`.
+#[cfg(test)]
+pub(crate) fn tpl_len(tpl: &str) -> usize {
+    tpl.chars().count()
+}
+
+/// Appends the lowercase ASCII transliteration of `name`, keeping only `[a-z0-9]`, at most
+/// `max` chars. Returns the number of chars appended.
+#[inline]
+pub(crate) fn push_slug(out: &mut String, name: &str, max: usize) -> usize {
+    let mut n = 0;
+    for c in name.chars() {
+        if n == max {
+            break;
+        }
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+                n += 1;
+            }
+            continue;
+        }
+        if let Some(t) = deunicode::deunicode_char(c) {
+            for b in t.bytes() {
+                if n == max {
+                    break;
+                }
+                if b.is_ascii_alphanumeric() {
+                    out.push(b.to_ascii_lowercase() as char);
+                    n += 1;
+                }
+            }
+        }
+    }
+    n
+}
+
+/// Appends `n` in decimal.
+#[inline]
+pub(crate) fn push_u64(out: &mut String, n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(b as char);
+    }
+}
+
+/// Appends `n` in decimal, zero-padded to `width` digits.
+#[inline]
+pub(crate) fn push_padded(out: &mut String, n: u64, width: usize) {
+    let mut digits = 1;
+    let mut m = n / 10;
+    while m > 0 {
+        digits += 1;
+        m /= 10;
+    }
+    for _ in digits..width {
+        out.push('0');
+    }
+    push_u64(out, n);
+}
+
+/// Appends `word` with its first char uppercased.
+#[inline]
+pub(crate) fn push_capitalized(out: &mut String, word: &str) {
+    let mut chars = word.chars();
+    if let Some(c) = chars.next() {
+        out.push(c.to_ascii_uppercase());
+        out.push_str(chars.as_str());
+    }
+}
+
+const HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Appends the low `n` nibbles of `v` as lowercase hex, most significant first.
+#[inline]
+pub(crate) fn push_hex(out: &mut String, v: u64, n: u32) {
+    for i in (0..n).rev() {
+        out.push(HEX[((v >> (i * 4)) & 0xf) as usize] as char);
+    }
+}
+
+/// The Luhn check digit for the digits `payload` (without the check digit).
+pub(crate) fn luhn_check_digit(payload: &[u8]) -> u8 {
+    let mut sum = 0u32;
+    for (i, &d) in payload.iter().rev().enumerate() {
+        let mut d = d as u32;
+        if i % 2 == 0 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    ((10 - sum % 10) % 10) as u8
+}
+
+/// Whether an ASCII digit string passes the Luhn check.
+pub(crate) fn luhn_valid(digits: &str) -> bool {
+    let mut sum = 0u32;
+    for (i, b) in digits.bytes().rev().enumerate() {
+        if !b.is_ascii_digit() {
+            return false;
+        }
+        let mut d = (b - b'0') as u32;
+        if i % 2 == 1 {
+            d *= 2;
+            if d > 9 {
+                d -= 9;
+            }
+        }
+        sum += d;
+    }
+    !digits.is_empty() && sum % 10 == 0
+}
+
+/// The EAN-13 / ISBN-13 check digit for the first 12 digits.
+pub(crate) fn ean13_check_digit(first12: &[u8]) -> u8 {
+    let mut sum = 0u32;
+    for (i, &d) in first12.iter().enumerate() {
+        sum += d as u32 * if i % 2 == 0 { 1 } else { 3 };
+    }
+    ((10 - sum % 10) % 10) as u8
+}
+
+/// ISO 7064 mod 97-10 of an IBAN rearranged (country + check digits moved to the end, letters
+/// as `A = 10 … Z = 35`). `None` when a char is not `[0-9A-Z]`.
+pub(crate) fn iban_mod97(iban: &[u8]) -> Option<u32> {
+    if iban.len() < 4 {
+        return None;
+    }
+    let mut r = 0u32;
+    for &b in iban[4..].iter().chain(&iban[..4]) {
+        match b {
+            b'0'..=b'9' => r = (r * 10 + (b - b'0') as u32) % 97,
+            b'A'..=b'Z' => r = (r * 100 + (b - b'A' + 10) as u32) % 97,
+            _ => return None,
+        }
+    }
+    Some(r)
+}
