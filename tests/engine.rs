@@ -13,7 +13,8 @@ fn cents(v: &Value) -> i64 {
     let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
     assert!(frac.len() <= 2, "more than 2 decimals: {s}");
     let frac = format!("{frac:0<2}");
-    int.parse::<i64>().unwrap() * 100 + frac.parse::<i64>().unwrap() * if int.starts_with('-') { -1 } else { 1 }
+    int.parse::<i64>().unwrap() * 100
+        + frac.parse::<i64>().unwrap() * if int.starts_with('-') { -1 } else { 1 }
 }
 
 #[test]
@@ -28,7 +29,8 @@ fn ten_thousand_seeds_validate_and_rules_hold_exactly() {
             match *name {
                 "cart" | "order" => {
                     let items = r["items"].as_array().unwrap();
-                    let sub: i64 = items.iter().map(|i| i["quantity"].as_i64().unwrap() * cents(&i["price"])).sum();
+                    let sub: i64 =
+                        items.iter().map(|i| i["quantity"].as_i64().unwrap() * cents(&i["price"])).sum();
                     assert_eq!(cents(&r["subtotal"]), sub, "{name} seed {seed} subtotal");
                     let rate_bp = if *name == "cart" { 800 } else { 825 };
                     let tax = (sub * rate_bp + 5_000) / 10_000; // half up, non-negative
@@ -133,17 +135,39 @@ fn expect_error(schema: Value, field: &str, rule_hint: &str) {
 fn contradictions_are_clear_errors() {
     let one = |f: Value| json!({"name": "t", "fields": [{"name": "ok", "type": "integer"}, f]});
     expect_error(one(json!({"name": "age", "type": "integer", "min": 90, "max": 18})), "age", "greater than");
-    expect_error(one(json!({"name": "price", "type": "decimal", "min": 10, "max": 1})), "price", "greater than");
-    expect_error(one(json!({"name": "ratio", "type": "float", "min": 1.5, "max": 0.5})), "ratio", "greater than");
-    expect_error(one(json!({"name": "day", "type": "date", "min": "2025-02-01", "max": "2025-01-01"})), "day", "after");
-    expect_error(one(json!({"name": "code", "type": "string", "min_length": 9, "max_length": 3})), "code", "greater than");
     expect_error(
-        one(json!({"name": "sku", "type": "string", "pattern": "[A-Z]{3}", "min_length": 5, "max_length": 9})),
+        one(json!({"name": "price", "type": "decimal", "min": 10, "max": 1})),
+        "price",
+        "greater than",
+    );
+    expect_error(
+        one(json!({"name": "ratio", "type": "float", "min": 1.5, "max": 0.5})),
+        "ratio",
+        "greater than",
+    );
+    expect_error(
+        one(json!({"name": "day", "type": "date", "min": "2025-02-01", "max": "2025-01-01"})),
+        "day",
+        "after",
+    );
+    expect_error(
+        one(json!({"name": "code", "type": "string", "min_length": 9, "max_length": 3})),
+        "code",
+        "greater than",
+    );
+    expect_error(
+        one(
+            json!({"name": "sku", "type": "string", "pattern": "[A-Z]{3}", "min_length": 5, "max_length": 9}),
+        ),
         "sku",
         "pattern",
     );
     expect_error(one(json!({"name": "tier", "type": "enum", "values": []})), "tier", "empty");
-    expect_error(one(json!({"name": "tier", "type": "enum", "values": ["a", "b"], "weights": [1]})), "tier", "weights");
+    expect_error(
+        one(json!({"name": "tier", "type": "enum", "values": ["a", "b"], "weights": [1]})),
+        "tier",
+        "weights",
+    );
     expect_error(one(json!({"name": "id", "type": "string", "format": "X{digits}"})), "id", "count");
     expect_error(one(json!({"name": "mail", "type": "string", "kind": "emial"})), "mail", "unknown kind");
     expect_error(
@@ -154,16 +178,23 @@ fn contradictions_are_clear_errors() {
         "a → b",
         "cycle",
     );
-    expect_error(one(json!({"name": "total", "type": "decimal", "compute": {"sum": ["nope"]}})), "total", "nope");
+    expect_error(
+        one(json!({"name": "total", "type": "decimal", "compute": {"sum": ["nope"]}})),
+        "total",
+        "nope",
+    );
     // Unique over a space too small for the request: an error up front, naming the field.
-    let s = Schema::from_value(one(json!({"name": "code", "type": "string", "format": "C-{digits:2}", "unique": true})))
-        .unwrap();
+    let s = Schema::from_value(one(
+        json!({"name": "code", "type": "string", "format": "C-{digits:2}", "unique": true}),
+    ))
+    .unwrap();
     let e = s.batch(1, 101).unwrap_err().to_string();
     assert!(e.contains("code") && e.contains("100"), "{e}");
     assert_eq!(s.batch(1, 100).unwrap().len(), 100);
     s.validate_all(&s.batch(1, 100).unwrap()).unwrap();
     // Malformed JSON and unknown keys say where.
-    let e = Schema::from_json(r#"{"name": "t", "fields": [{"name": "a", "typo": 1}]}"#).unwrap_err().to_string();
+    let e =
+        Schema::from_json(r#"{"name": "t", "fields": [{"name": "a", "typo": 1}]}"#).unwrap_err().to_string();
     assert!(e.contains("typo"), "{e}");
 }
 
@@ -216,7 +247,7 @@ fn print_records_for_subprocess() {
     }
     for (name, _) in SCHEMAS {
         let s = schema(name);
-        println!("{}", serde_json::to_string(&s.batch(2024, 100).unwrap()).unwrap());
+        println!("\nRECORDS {}", serde_json::to_string(&s.batch(2024, 100).unwrap()).unwrap());
     }
 }
 
@@ -230,14 +261,16 @@ fn two_processes_produce_identical_bytes() {
             .unwrap();
         assert!(out.status.success());
         let text = String::from_utf8(out.stdout).unwrap();
-        text.lines().filter(|l| l.starts_with('[')).map(str::to_string).collect::<Vec<_>>()
+        text.lines().filter_map(|l| l.strip_prefix("RECORDS ")).map(str::to_string).collect::<Vec<_>>()
     };
     let (a, b) = (run(), run());
     assert_eq!(a.len(), SCHEMAS.len());
     assert_eq!(a, b);
     // ... and equal to this process's own output.
-    let here: Vec<String> =
-        SCHEMAS.iter().map(|(n, _)| serde_json::to_string(&schema(n).batch(2024, 100).unwrap()).unwrap()).collect();
+    let here: Vec<String> = SCHEMAS
+        .iter()
+        .map(|(n, _)| serde_json::to_string(&schema(n).batch(2024, 100).unwrap()).unwrap())
+        .collect();
     assert_eq!(a, here);
 }
 

@@ -49,7 +49,14 @@ fn object(plan: &Plan, key: Key, env: &Env<'_>, top: bool) -> Result<Map<String,
     Ok(map)
 }
 
-fn field(node: &Node, parent: Key, plan: &Plan, siblings: &[Value], env: &Env<'_>, top: bool) -> Result<Value, GenerateError> {
+fn field(
+    node: &Node,
+    parent: Key,
+    plan: &Plan,
+    siblings: &[Value],
+    env: &Env<'_>,
+    top: bool,
+) -> Result<Value, GenerateError> {
     let nkey = parent.child(node.key);
     if node.optional > 0.0 && nkey.child(OPTIONAL).stream().chance(node.optional) {
         return Ok(Value::Null);
@@ -57,15 +64,23 @@ fn field(node: &Node, parent: Key, plan: &Plan, siblings: &[Value], env: &Env<'_
     let unique = match node.unique {
         Some(space) if top => {
             if env.index >= space {
-                return Err(GenerateError::UniqueExhausted { path: node.path.clone(), space, index: env.index });
+                return Err(GenerateError::UniqueExhausted {
+                    path: node.path.clone(),
+                    space,
+                    index: env.index,
+                });
             }
-            let mut kg = Key::from_raw(env.seed.value()).child(env.type_key).child(node.key).child(UNIQUE).stream();
+            let mut kg =
+                Key::from_raw(env.seed.value()).child(env.type_key).child(node.key).child(UNIQUE).stream();
             Some(Permutation::new(space, &mut kg).apply(env.index))
         }
         _ => None,
     };
     let edge = env.ctx.edge_cases() > 0.0 && nkey.child(EDGE).stream().chance(env.ctx.edge_cases());
-    if edge && unique.is_none() && let Some(v) = crate::edge::value(node, &mut nkey.child(EDGE).stream().clone(), plan, siblings, env) {
+    if edge
+        && unique.is_none()
+        && let Some(v) = crate::edge::value(node, &mut nkey.child(EDGE).stream().clone(), plan, siblings, env)
+    {
         return Ok(v);
     }
     value(node, nkey, parent, plan, siblings, env, unique)
@@ -120,7 +135,9 @@ fn value(
             };
             Value::Number(v.into())
         }
-        NodeGen::Float { lo, hi } => Number::from_f64(g.f64_in(*lo, *hi)).map(Value::Number).unwrap_or(Value::Null),
+        NodeGen::Float { lo, hi } => {
+            Number::from_f64(g.f64_in(*lo, *hi)).map(Value::Number).unwrap_or(Value::Null)
+        }
         NodeGen::Decimal { lo, hi, scale, .. } => {
             let units = match unique {
                 Some(u) => lo.wrapping_add(u as i64),
@@ -195,7 +212,13 @@ pub(crate) fn related(node: &Node, siblings: &[Value], lo: i64, hi: i64) -> (i64
     } else {
         (lo.max(other.saturating_sub(rel.gap)), hi.min(other))
     };
-    if a <= b { (a, b) } else if rel.after { (other, other) } else { (other, other) }
+    if a <= b {
+        (a, b)
+    } else if rel.after {
+        (other, other)
+    } else {
+        (other, other)
+    }
 }
 
 fn ceil_day(t: i64) -> i64 {
@@ -261,7 +284,10 @@ fn unique_uuid(g: &mut Gen, u: u64) -> String {
     let lo = lo | 0x8000_0000_0000_0000;
     let mut s = String::with_capacity(36);
     let hex = b"0123456789abcdef";
-    for (i, nib) in (0..32).map(|i| if i < 16 { (hi >> (60 - 4 * i)) & 0xf } else { (lo >> (60 - 4 * (i - 16))) & 0xf }).enumerate() {
+    for (i, nib) in (0..32)
+        .map(|i| if i < 16 { (hi >> (60 - 4 * i)) & 0xf } else { (lo >> (60 - 4 * (i - 16))) & 0xf })
+        .enumerate()
+    {
         if matches!(i, 8 | 12 | 16 | 20) {
             s.push('-');
         }

@@ -53,13 +53,30 @@ fn special_instants() -> [i64; 8] {
 fn hostile_ok(k: Kind) -> bool {
     matches!(
         k.name(),
-        "first_name" | "last_name" | "full_name" | "city" | "street" | "company" | "job_title" | "product_name" | "word" | "words" | "sentence" | "paragraph"
+        "first_name"
+            | "last_name"
+            | "full_name"
+            | "city"
+            | "street"
+            | "company"
+            | "job_title"
+            | "product_name"
+            | "word"
+            | "words"
+            | "sentence"
+            | "paragraph"
     )
 }
 
 /// An edge-case value for `node`, or `None` when the field has no meaningful edge case
 /// (templates, patterns, computed values: those keep their normal value).
-pub(crate) fn value(node: &Node, g: &mut Gen, _plan: &Plan, siblings: &[Value], _env: &Env<'_>) -> Option<Value> {
+pub(crate) fn value(
+    node: &Node,
+    g: &mut Gen,
+    _plan: &Plan,
+    siblings: &[Value],
+    _env: &Env<'_>,
+) -> Option<Value> {
     Some(match &node.how {
         NodeGen::Int { lo, hi } => {
             let mut c = vec![*lo, *hi];
@@ -105,7 +122,9 @@ pub(crate) fn value(node: &Node, g: &mut Gen, _plan: &Plan, siblings: &[Value], 
             let (lo, hi) = related(node, siblings, lo * DAY, hi * DAY);
             let (dlo, dhi) = (lo.div_euclid(DAY) + i64::from(lo.rem_euclid(DAY) != 0), hi.div_euclid(DAY));
             let mut c = vec![dlo, dhi];
-            c.extend(special_instants().iter().map(|t| t.div_euclid(DAY)).filter(|d| (dlo..=dhi).contains(d)));
+            c.extend(
+                special_instants().iter().map(|t| t.div_euclid(DAY)).filter(|d| (dlo..=dhi).contains(d)),
+            );
             Value::String(time::format_date(*g.pick(&c)))
         }
         NodeGen::Datetime { lo, hi } => {

@@ -157,7 +157,7 @@ pub fn parse_datetime(s: &str) -> Option<i64> {
     }
     let offset = match rest {
         [] | [b'Z'] | [b'z'] => 0,
-        [sign @ (b'+' | b'-'), hh @ .., ] if hh.len() == 5 && hh[2] == b':' => {
+        [sign @ (b'+' | b'-'), hh @ ..] if hh.len() == 5 && hh[2] == b':' => {
             let oh = num(&hh[0..2])? as i64;
             let om = num(&hh[3..5])? as i64;
             let o = oh * 3600 + om * 60;

@@ -114,7 +114,11 @@ impl Template {
                     chars.next();
                     lit.push('}');
                 }
-                '}' => return Err(err(format!("unmatched `}}` at byte {pos}; write `}}}}` for a literal brace"))),
+                '}' => {
+                    return Err(err(format!(
+                        "unmatched `}}` at byte {pos}; write `}}}}` for a literal brace"
+                    )));
+                }
                 '{' => {
                     let mut inner = String::new();
                     let mut closed = false;
@@ -126,7 +130,9 @@ impl Template {
                         inner.push(c);
                     }
                     if !closed {
-                        return Err(err(format!("unclosed `{{` at byte {pos}; write `{{{{` for a literal brace")));
+                        return Err(err(format!(
+                            "unclosed `{{` at byte {pos}; write `{{{{` for a literal brace"
+                        )));
                     }
                     if !lit.is_empty() {
                         segments.push(Segment::Literal(std::mem::take(&mut lit)));
@@ -244,7 +250,12 @@ impl Template {
 
     /// Whether `value` is a rendering of this template (`{field}` references compared with
     /// `lookup`, `{year}` with the context's year).
-    pub fn matches(&self, value: &str, ctx: &crate::Context, lookup: &dyn Fn(&str) -> Option<String>) -> bool {
+    pub fn matches(
+        &self,
+        value: &str,
+        ctx: &crate::Context,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> bool {
         let mut rest = value;
         for s in &self.segments {
             match s {
@@ -311,7 +322,13 @@ impl Template {
     }
 }
 
-fn write_fixed(out: &mut String, s: &Segment, ctx: &crate::Context, index: u64, lookup: &dyn Fn(&str) -> Option<String>) {
+fn write_fixed(
+    out: &mut String,
+    s: &Segment,
+    ctx: &crate::Context,
+    index: u64,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) {
     match s {
         Segment::Literal(l) => out.push_str(l),
         Segment::Year => {
@@ -344,7 +361,8 @@ fn parse_placeholder(inner: &str) -> Result<Segment, String> {
             None => default.ok_or_else(|| format!("`{{{name}}}` needs a count, e.g. `{{{name}:6}}`")),
         }
     };
-    let random = |alphabet| -> Result<Segment, String> { Ok(Segment::Random { alphabet, count: count(None)? }) };
+    let random =
+        |alphabet| -> Result<Segment, String> { Ok(Segment::Random { alphabet, count: count(None)? }) };
     match name {
         "year" => Ok(Segment::Year),
         "digits" | "random" | "random_int" | "digit" => random(Alphabet::Digits),
@@ -357,7 +375,9 @@ fn parse_placeholder(inner: &str) -> Result<Segment, String> {
             None => 0,
         })),
         "" => Err("empty placeholder `{}`; write `{{}}` for literal braces".to_string()),
-        other if arg.is_none() && other.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') => {
+        other
+            if arg.is_none() && other.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.') =>
+        {
             Ok(Segment::Field(other.to_string()))
         }
         other => Err(format!(
@@ -389,8 +409,9 @@ mod tests {
         let ctx = Context::default();
         let t = Template::parse("X{letters:1}{digits:2}").unwrap();
         assert_eq!(t.space(), Some(2600));
-        let mut all: Vec<String> =
-            (0..2600).map(|u| t.render(&mut Key::from_raw(0).stream(), &ctx, 0, Some(u), &|_| None)).collect();
+        let mut all: Vec<String> = (0..2600)
+            .map(|u| t.render(&mut Key::from_raw(0).stream(), &ctx, 0, Some(u), &|_| None))
+            .collect();
         all.sort();
         all.dedup();
         assert_eq!(all.len(), 2600);

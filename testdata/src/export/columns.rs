@@ -27,10 +27,7 @@ pub struct Column {
 impl Column {
     /// A column named `name` of type `sql_type`.
     pub fn new(name: impl Into<String>, sql_type: SqlType) -> Column {
-        Column {
-            name: name.into(),
-            sql_type,
-        }
+        Column { name: name.into(), sql_type }
     }
 }
 
@@ -84,9 +81,7 @@ impl SqlType {
                 SqlType::Float | SqlType::Decimal { .. } | SqlType::Text | SqlType::Json => true,
                 _ => false,
             },
-            Value::String(_) => {
-                !matches!(self, SqlType::Integer | SqlType::Float | SqlType::Boolean)
-            }
+            Value::String(_) => !matches!(self, SqlType::Integer | SqlType::Float | SqlType::Boolean),
             Value::Array(_) | Value::Object(_) => self == SqlType::Json,
         }
     }
@@ -210,24 +205,15 @@ impl Layout {
                 });
             }
             for (dot, _) in column.name.match_indices('.') {
-                index
-                    .entry(column.name[..dot].to_owned())
-                    .or_default()
-                    .group = true;
+                index.entry(column.name[..dot].to_owned()).or_default().group = true;
             }
             let node = index.entry(column.name.clone()).or_default();
             if node.column.is_some() {
-                return Err(ExportError::DuplicateColumn {
-                    column: column.name.clone(),
-                });
+                return Err(ExportError::DuplicateColumn { column: column.name.clone() });
             }
             node.column = Some(i);
         }
-        Ok(Layout {
-            columns: columns.to_vec(),
-            index,
-            path: String::new(),
-        })
+        Ok(Layout { columns: columns.to_vec(), index, path: String::new() })
     }
 
     /// The columns, in output order.
@@ -263,17 +249,12 @@ impl Layout {
             let len = path.len();
             push_segment(path, key);
             let Some(node) = self.index.get(path.as_str()).copied() else {
-                return Err(ExportError::UnknownColumn {
-                    record,
-                    column: path.clone(),
-                });
+                return Err(ExportError::UnknownColumn { record, column: path.clone() });
             };
             let column = node.column.map(|i| (i, &self.columns[i]));
             match (column, value) {
                 // An object under a path that is both a scalar column and a parent: descend.
-                (Some((_, c)), Value::Object(inner))
-                    if node.group && c.sql_type != SqlType::Json =>
-                {
+                (Some((_, c)), Value::Object(inner)) if node.group && c.sql_type != SqlType::Json => {
                     self.visit(record, inner, path, slots)?;
                 }
                 (Some((i, c)), _) => {
@@ -286,10 +267,7 @@ impl Layout {
                         });
                     }
                     if slots[i].is_some() {
-                        return Err(ExportError::AmbiguousColumn {
-                            record,
-                            column: c.name.clone(),
-                        });
+                        return Err(ExportError::AmbiguousColumn { record, column: c.name.clone() });
                     }
                     slots[i] = Some(value);
                 }
@@ -326,10 +304,8 @@ mod tests {
             "id": 7, "big": u64::MAX, "price": 1.5, "ok": true, "name": "x", "nick": null,
             "address": {"city": "Oslo", "geo": {"lat": 59.9}}, "tags": ["a"], "meta": {},
         });
-        let names: Vec<(String, SqlType)> = columns_from_record(&rec)
-            .into_iter()
-            .map(|c| (c.name, c.sql_type))
-            .collect();
+        let names: Vec<(String, SqlType)> =
+            columns_from_record(&rec).into_iter().map(|c| (c.name, c.sql_type)).collect();
         use SqlType::*;
         assert_eq!(
             names,
@@ -359,10 +335,7 @@ mod tests {
         assert_eq!(slots, vec![None, Some(&json!("y")), Some(&json!([2]))]);
         // A null parent means every column under it is missing.
         let rec = json!({"a": 2, "b": null});
-        assert_eq!(
-            layout.slot(4, obj(&rec)).unwrap(),
-            vec![Some(&json!(2)), None, None]
-        );
+        assert_eq!(layout.slot(4, obj(&rec)).unwrap(), vec![Some(&json!(2)), None, None]);
     }
 
     #[test]
@@ -385,13 +358,8 @@ mod tests {
             "{err:?}"
         );
         let err = layout.slot(8, obj(&json!({"a": 1.5}))).unwrap_err();
-        assert!(
-            matches!(&err, ExportError::ColumnMismatch { record: 8, .. }),
-            "{err:?}"
-        );
-        let err = layout
-            .slot(9, obj(&json!({"b.c": "x", "b": {"c": "y"}})))
-            .unwrap_err();
+        assert!(matches!(&err, ExportError::ColumnMismatch { record: 8, .. }), "{err:?}");
+        let err = layout.slot(9, obj(&json!({"b.c": "x", "b": {"c": "y"}}))).unwrap_err();
         assert!(
             matches!(&err, ExportError::AmbiguousColumn { record: 9, column } if column == "b.c"),
             "{err:?}"
@@ -403,42 +371,19 @@ mod tests {
     #[test]
     fn checks_the_column_set() {
         assert!(matches!(Layout::new(&[]), Err(ExportError::NoColumns)));
-        let dup = [
-            Column::new("a", SqlType::Text),
-            Column::new("a", SqlType::Integer),
-        ];
-        assert!(
-            matches!(Layout::new(&dup), Err(ExportError::DuplicateColumn { column }) if column == "a")
-        );
-        let bad = [Column::new(
-            "p",
-            SqlType::Decimal {
-                precision: 4,
-                scale: 5,
-            },
-        )];
-        assert!(matches!(
-            Layout::new(&bad),
-            Err(ExportError::InvalidColumn { .. })
-        ));
+        let dup = [Column::new("a", SqlType::Text), Column::new("a", SqlType::Integer)];
+        assert!(matches!(Layout::new(&dup), Err(ExportError::DuplicateColumn { column }) if column == "a"));
+        let bad = [Column::new("p", SqlType::Decimal { precision: 4, scale: 5 })];
+        assert!(matches!(Layout::new(&bad), Err(ExportError::InvalidColumn { .. })));
     }
 
     #[test]
     fn a_path_can_be_both_a_column_and_a_parent() {
-        let cols = [
-            Column::new("a", SqlType::Text),
-            Column::new("a.b", SqlType::Integer),
-        ];
+        let cols = [Column::new("a", SqlType::Text), Column::new("a.b", SqlType::Integer)];
         let mut layout = Layout::new(&cols).unwrap();
         let rec = json!({"a": {"b": 1}});
-        assert_eq!(
-            layout.slot(0, obj(&rec)).unwrap(),
-            vec![None, Some(&json!(1))]
-        );
+        assert_eq!(layout.slot(0, obj(&rec)).unwrap(), vec![None, Some(&json!(1))]);
         let rec = json!({"a": "x"});
-        assert_eq!(
-            layout.slot(1, obj(&rec)).unwrap(),
-            vec![Some(&json!("x")), None]
-        );
+        assert_eq!(layout.slot(1, obj(&rec)).unwrap(), vec![Some(&json!("x")), None]);
     }
 }

@@ -54,10 +54,7 @@ impl<W: Write> CsvWriter<W> {
         let index = self.seen;
         self.seen += 1;
         let Value::Object(map) = record else {
-            return Err(ExportError::NotAnObject {
-                record: index,
-                found: kind(record),
-            });
+            return Err(ExportError::NotAnObject { record: index, found: kind(record) });
         };
         let layout = match &mut self.layout {
             Some(layout) => layout,
@@ -137,9 +134,7 @@ fn write_field(out: &mut impl Write, field: &[u8]) -> std::io::Result<()> {
     let needs_quotes = field.is_empty()
         || edge_space(field.first())
         || edge_space(field.last())
-        || field
-            .iter()
-            .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
+        || field.iter().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
     if !needs_quotes {
         return out.write_all(field);
     }

@@ -31,11 +31,7 @@ pub struct JsonArrayWriter<W: Write> {
 impl<W: Write> JsonArrayWriter<W> {
     /// A writer to `out`; `pretty` gives the layout of `serde_json::to_string_pretty`.
     pub fn new(out: W, pretty: bool) -> JsonArrayWriter<W> {
-        JsonArrayWriter {
-            out: BufWriter::new(out),
-            pretty,
-            written: 0,
-        }
+        JsonArrayWriter { out: BufWriter::new(out), pretty, written: 0 }
     }
 
     /// Writes one record (any JSON value).
@@ -116,10 +112,7 @@ pub struct JsonlWriter<W: Write> {
 impl<W: Write> JsonlWriter<W> {
     /// A writer to `out`.
     pub fn new(out: W) -> JsonlWriter<W> {
-        JsonlWriter {
-            out: BufWriter::new(out),
-            written: 0,
-        }
+        JsonlWriter { out: BufWriter::new(out), written: 0 }
     }
 
     /// Writes one record (any JSON value) and its newline.

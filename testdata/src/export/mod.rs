@@ -172,12 +172,7 @@ impl FromStr for Format {
             "jsonl" | "ndjson" => Ok(Format::Jsonl),
             "csv" => Ok(Format::Csv),
             "sql" => Ok(Format::Sql(Dialect::Postgres)),
-            _ => s
-                .parse::<Dialect>()
-                .map(Format::Sql)
-                .map_err(|_| ParseFormatError {
-                    input: s.to_owned(),
-                }),
+            _ => s.parse::<Dialect>().map(Format::Sql).map_err(|_| ParseFormatError { input: s.to_owned() }),
         }
     }
 }
@@ -215,18 +210,14 @@ impl FromStr for Dialect {
             "postgres" | "postgresql" | "pg" => Ok(Dialect::Postgres),
             "mysql" => Ok(Dialect::MySql),
             "sqlite" | "sqlite3" => Ok(Dialect::Sqlite),
-            _ => Err(ParseFormatError {
-                input: s.to_owned(),
-            }),
+            _ => Err(ParseFormatError { input: s.to_owned() }),
         }
     }
 }
 
 /// A format or dialect name that is not known.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "unknown export format `{input}`: use json, jsonl (ndjson), csv, or sql / postgres / mysql / sqlite"
-)]
+#[error("unknown export format `{input}`: use json, jsonl (ndjson), csv, or sql / postgres / mysql / sqlite")]
 pub struct ParseFormatError {
     /// The name that was given.
     pub input: String,
@@ -357,11 +348,7 @@ pub enum ExportError {
 
 impl From<serde_json::Error> for ExportError {
     fn from(e: serde_json::Error) -> ExportError {
-        if e.is_io() {
-            ExportError::Io(e.into())
-        } else {
-            ExportError::Json(e)
-        }
+        if e.is_io() { ExportError::Io(e.into()) } else { ExportError::Json(e) }
     }
 }
 

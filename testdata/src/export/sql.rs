@@ -5,9 +5,7 @@ use std::io::{BufWriter, Write};
 use serde_json::Value;
 
 use super::columns::{Layout, kind};
-use super::{
-    Column, Dialect, ExportError, ExportOptions, SqlType, columns_from_record, finish_buffer,
-};
+use super::{Column, Dialect, ExportError, ExportOptions, SqlType, columns_from_record, finish_buffer};
 
 /// Streams records as SQL `INSERT` statements, optionally after `CREATE TABLE IF NOT EXISTS`.
 ///
@@ -72,10 +70,7 @@ impl<W: Write> SqlWriter<W> {
         let index = self.seen;
         self.seen += 1;
         let Value::Object(map) = record else {
-            return Err(ExportError::NotAnObject {
-                record: index,
-                found: kind(record),
-            });
+            return Err(ExportError::NotAnObject { record: index, found: kind(record) });
         };
         let layout = match &mut self.layout {
             Some(layout) => layout,
@@ -95,20 +90,13 @@ impl<W: Write> SqlWriter<W> {
             if let Some(value) = value
                 && has_forbidden_nul(self.dialect, column.sql_type, value)
             {
-                return Err(ExportError::NulInString {
-                    record: index,
-                    column: column.name.clone(),
-                });
+                return Err(ExportError::NulInString { record: index, column: column.name.clone() });
             }
         }
         let out = &mut self.out;
         if self.open_rows == 0 {
             out.write_all(&self.insert_prefix)?;
-            out.write_all(if self.rows_per_insert == 1 {
-                b" ("
-            } else {
-                b"\n("
-            })?;
+            out.write_all(if self.rows_per_insert == 1 { b" (" } else { b"\n(" })?;
         } else {
             out.write_all(b",\n(")?;
         }
@@ -218,11 +206,7 @@ fn check_identifier(dialect: Dialect, name: &str) -> Result<(), ExportError> {
         None
     };
     match reason {
-        Some(reason) => Err(ExportError::InvalidIdentifier {
-            identifier: name.to_owned(),
-            dialect,
-            reason,
-        }),
+        Some(reason) => Err(ExportError::InvalidIdentifier { identifier: name.to_owned(), dialect, reason }),
         None => Ok(()),
     }
 }
@@ -230,11 +214,7 @@ fn check_identifier(dialect: Dialect, name: &str) -> Result<(), ExportError> {
 /// Writes `name` as one quoted identifier: `"…"` (PostgreSQL, SQLite) or `` `…` `` (MySQL),
 /// with the quote character doubled.
 fn write_identifier(out: &mut impl Write, dialect: Dialect, name: &str) -> std::io::Result<()> {
-    let quote = if dialect == Dialect::MySql {
-        b'`'
-    } else {
-        b'"'
-    };
+    let quote = if dialect == Dialect::MySql { b'`' } else { b'"' };
     let q = [quote];
     out.write_all(&q)?;
     for chunk in name.as_bytes().split_inclusive(|&b| b == quote) {
@@ -348,18 +328,9 @@ mod tests {
     #[test]
     fn string_literals_per_dialect() {
         let hostile = r"'; DROP TABLE x; -- \' \\";
-        assert_eq!(
-            lit(Dialect::Postgres, hostile),
-            r"'''; DROP TABLE x; -- \'' \\'"
-        );
-        assert_eq!(
-            lit(Dialect::Sqlite, hostile),
-            r"'''; DROP TABLE x; -- \'' \\'"
-        );
-        assert_eq!(
-            lit(Dialect::MySql, hostile),
-            r"'''; DROP TABLE x; -- \\'' \\\\'"
-        );
+        assert_eq!(lit(Dialect::Postgres, hostile), r"'''; DROP TABLE x; -- \'' \\'");
+        assert_eq!(lit(Dialect::Sqlite, hostile), r"'''; DROP TABLE x; -- \'' \\'");
+        assert_eq!(lit(Dialect::MySql, hostile), r"'''; DROP TABLE x; -- \\'' \\\\'");
         assert_eq!(lit(Dialect::Postgres, "שלום 🎉\n"), "'שלום 🎉\n'");
         assert_eq!(lit(Dialect::MySql, ""), "''");
     }
@@ -386,10 +357,7 @@ mod tests {
             write_type(&mut out, d, t).unwrap();
             String::from_utf8(out).unwrap()
         };
-        let dec = SqlType::Decimal {
-            precision: 10,
-            scale: 2,
-        };
+        let dec = SqlType::Decimal { precision: 10, scale: 2 };
         use Dialect::*;
         let expected = [
             (SqlType::Integer, ["BIGINT", "BIGINT", "INTEGER"]),

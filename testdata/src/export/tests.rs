@@ -38,10 +38,7 @@ fn export(format: Format, options: &ExportOptions, records: Vec<Value>) -> Strin
 fn json_array_matches_serde_json_and_parses_back() {
     let records = vec![kitchen_sink(), json!({"x": []}), json!(7), json!({})];
     for pretty in [false, true] {
-        let options = ExportOptions {
-            pretty,
-            ..ExportOptions::default()
-        };
+        let options = ExportOptions { pretty, ..ExportOptions::default() };
         let out = export(Format::Json, &options, records.clone());
         let expected = if pretty {
             serde_json::to_string_pretty(&records).unwrap()
@@ -51,14 +48,8 @@ fn json_array_matches_serde_json_and_parses_back() {
         assert_eq!(out, expected, "pretty = {pretty}");
         assert_eq!(serde_json::from_str::<Vec<Value>>(&out).unwrap(), records);
     }
-    assert_eq!(
-        export(Format::Json, &ExportOptions::default(), vec![]),
-        "[]"
-    );
-    let pretty = ExportOptions {
-        pretty: true,
-        ..ExportOptions::default()
-    };
+    assert_eq!(export(Format::Json, &ExportOptions::default(), vec![]), "[]");
+    let pretty = ExportOptions { pretty: true, ..ExportOptions::default() };
     assert_eq!(export(Format::Json, &pretty, vec![]), "[]");
     assert_eq!(
         export(Format::Json, &pretty, vec![json!({"a": "x\ny"})]),
@@ -94,10 +85,7 @@ fn csv_of_the_kitchen_sink() {
 
 #[test]
 fn sql_of_the_kitchen_sink_per_dialect() {
-    let options = ExportOptions {
-        table: "t".into(),
-        ..ExportOptions::default()
-    };
+    let options = ExportOptions { table: "t".into(), ..ExportOptions::default() };
     let values = |d| {
         let out = export(Format::Sql(d), &options, vec![kitchen_sink()]);
         let start = out.find("VALUES (").unwrap() + "VALUES (".len();
@@ -135,13 +123,7 @@ fn create_table_and_batching() {
         rows_per_insert: 2,
         columns: Some(vec![
             Column::new("id", SqlType::Integer),
-            Column::new(
-                "price",
-                SqlType::Decimal {
-                    precision: 10,
-                    scale: 2,
-                },
-            ),
+            Column::new("price", SqlType::Decimal { precision: 10, scale: 2 }),
             Column::new("at", SqlType::Timestamp),
             Column::new("flag", SqlType::Boolean),
             Column::new("n", SqlType::Text),
@@ -170,39 +152,22 @@ fn create_table_and_batching() {
     let out = export(Format::Csv, &options, vec![]);
     assert_eq!(out, "id,price,at,flag,n\r\n");
     assert_eq!(export(Format::Csv, &ExportOptions::default(), vec![]), "");
-    assert_eq!(
-        export(
-            Format::Sql(Dialect::MySql),
-            &ExportOptions::default(),
-            vec![]
-        ),
-        ""
-    );
+    assert_eq!(export(Format::Sql(Dialect::MySql), &ExportOptions::default(), vec![]), "");
 }
 
 #[test]
 fn nul_in_sql_strings_is_an_error_naming_record_and_column() {
     let mut w = SqlWriter::new(Vec::new(), Dialect::Sqlite, ExportOptions::default());
-    w.write_record(&json!({"id": 0, "a": {"b": "ok"}, "j": ["x"]}))
-        .unwrap();
-    let err = w
-        .write_record(&json!({"id": 1, "a": {"b": "nul\0here"}, "j": ["x"]}))
-        .unwrap_err();
-    assert!(
-        matches!(&err, ExportError::NulInString { record: 1, column } if column == "a.b"),
-        "{err:?}"
-    );
+    w.write_record(&json!({"id": 0, "a": {"b": "ok"}, "j": ["x"]})).unwrap();
+    let err = w.write_record(&json!({"id": 1, "a": {"b": "nul\0here"}, "j": ["x"]})).unwrap_err();
+    assert!(matches!(&err, ExportError::NulInString { record: 1, column } if column == "a.b"), "{err:?}");
     assert!(err.to_string().contains("record 1") && err.to_string().contains("`a.b`"));
     // Inside JSON the NUL is the escape `\u0000`: fine for SQLite, rejected for PostgreSQL jsonb.
     w.write_record(&json!({"id": 2, "j": ["\0"]})).unwrap();
     assert_eq!(w.records_written(), 2);
     let out = String::from_utf8(w.finish().unwrap()).unwrap();
     assert!(!out.contains('\0') && !out.contains("nul"), "{out}");
-    assert_eq!(
-        out.lines().count(),
-        2,
-        "the rejected record left no trace: {out}"
-    );
+    assert_eq!(out.lines().count(), 2, "the rejected record left no trace: {out}");
 
     let mut w = SqlWriter::new(Vec::new(), Dialect::Postgres, ExportOptions::default());
     let err = w.write_record(&json!({"j": [{"k\0": 1}]})).unwrap_err();
@@ -213,31 +178,20 @@ fn nul_in_sql_strings_is_an_error_naming_record_and_column() {
 fn unknown_columns_and_mismatches_are_errors_and_skip_the_record() {
     for format in [Format::Csv, Format::Sql(Dialect::Postgres)] {
         let mut w = writer(format, Vec::new(), ExportOptions::default());
-        w.write_record(&json!({"id": 1, "user": {"name": "a"}}))
-            .unwrap();
-        let err = w
-            .write_record(&json!({"id": 2, "user": {"name": "b", "email": "x"}}))
-            .unwrap_err();
+        w.write_record(&json!({"id": 1, "user": {"name": "a"}})).unwrap();
+        let err = w.write_record(&json!({"id": 2, "user": {"name": "b", "email": "x"}})).unwrap_err();
         assert!(
             matches!(&err, ExportError::UnknownColumn { record: 1, column } if column == "user.email"),
             "{format}: {err:?}"
         );
-        let err = w
-            .write_record(&json!({"id": 3, "user": {"name": {"first": "c"}}}))
-            .unwrap_err();
+        let err = w.write_record(&json!({"id": 3, "user": {"name": {"first": "c"}}})).unwrap_err();
         assert!(
             matches!(&err, ExportError::ColumnMismatch { record: 2, column, .. } if column == "user.name"),
             "{format}: {err:?}"
         );
         let err = w.write_record(&json!(["not", "an", "object"])).unwrap_err();
         assert!(
-            matches!(
-                err,
-                ExportError::NotAnObject {
-                    record: 3,
-                    found: "an array"
-                }
-            ),
+            matches!(err, ExportError::NotAnObject { record: 3, found: "an array" }),
             "{format}: {err:?}"
         );
         // Missing columns are fine.
@@ -245,48 +199,19 @@ fn unknown_columns_and_mismatches_are_errors_and_skip_the_record() {
         assert_eq!(w.records_written(), 2);
         w.finish().unwrap();
     }
-    let err = write_all(
-        Format::Csv,
-        Vec::new(),
-        &ExportOptions::default(),
-        [json!({})],
-    )
-    .unwrap_err();
+    let err = write_all(Format::Csv, Vec::new(), &ExportOptions::default(), [json!({})]).unwrap_err();
     assert!(matches!(err, ExportError::NoColumns));
 }
 
 #[test]
 fn bad_identifiers_are_errors() {
-    let options = ExportOptions {
-        table: String::new(),
-        ..ExportOptions::default()
-    };
-    let err = write_all(
-        Format::Sql(Dialect::Sqlite),
-        Vec::new(),
-        &options,
-        [json!({"a": 1})],
-    )
-    .unwrap_err();
-    assert!(
-        matches!(err, ExportError::InvalidIdentifier { .. }),
-        "{err:?}"
-    );
+    let options = ExportOptions { table: String::new(), ..ExportOptions::default() };
+    let err = write_all(Format::Sql(Dialect::Sqlite), Vec::new(), &options, [json!({"a": 1})]).unwrap_err();
+    assert!(matches!(err, ExportError::InvalidIdentifier { .. }), "{err:?}");
     let long = json!({ "x".repeat(70): 1 });
-    let err = write_all(
-        Format::Sql(Dialect::Postgres),
-        Vec::new(),
-        &ExportOptions::default(),
-        [long],
-    )
-    .unwrap_err();
-    assert!(matches!(
-        err,
-        ExportError::InvalidIdentifier {
-            dialect: Dialect::Postgres,
-            ..
-        }
-    ));
+    let err =
+        write_all(Format::Sql(Dialect::Postgres), Vec::new(), &ExportOptions::default(), [long]).unwrap_err();
+    assert!(matches!(err, ExportError::InvalidIdentifier { dialect: Dialect::Postgres, .. }));
 }
 
 #[test]
@@ -370,17 +295,7 @@ fn hostile(rng: &mut Rng) -> String {
 }
 
 fn float(rng: &mut Rng) -> f64 {
-    const SPECIAL: &[f64] = &[
-        0.0,
-        -0.0,
-        0.1,
-        1.0,
-        -2.5,
-        1e-300,
-        f64::MAX,
-        f64::MIN_POSITIVE,
-        123456.789,
-    ];
+    const SPECIAL: &[f64] = &[0.0, -0.0, 0.1, 1.0, -2.5, 1e-300, f64::MAX, f64::MIN_POSITIVE, 123456.789];
     if rng.chance(5) {
         return SPECIAL[rng.below(SPECIAL.len())];
     }
@@ -432,10 +347,7 @@ fn varied_records(n: u64) -> Vec<Value> {
 
 /// The value at a dotted column (test keys hold no dots); `None` when absent or under null.
 fn at<'v>(record: &'v Value, column: &str) -> Option<&'v Value> {
-    column
-        .split('.')
-        .try_fold(record, |v, key| v.get(key))
-        .filter(|v| !v.is_null())
+    column.split('.').try_fold(record, |v, key| v.get(key)).filter(|v| !v.is_null())
 }
 
 fn ulps(a: f64, b: f64) -> u64 {
@@ -482,16 +394,12 @@ fn sqlite_round_trip(rows_per_insert: usize) {
     let db = rusqlite::Connection::open_in_memory().unwrap();
     db.execute_batch(&sql).unwrap();
     let columns = columns_from_record(&records[0]);
-    let mut stmt = db
-        .prepare("SELECT * FROM \"people; --\" ORDER BY rowid")
-        .unwrap();
+    let mut stmt = db.prepare("SELECT * FROM \"people; --\" ORDER BY rowid").unwrap();
     let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
     let expected_names: Vec<&str> = columns.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(names, expected_names);
     let rows: Vec<Vec<Sql>> = stmt
-        .query_map([], |row| {
-            (0..columns.len()).map(|i| row.get::<_, Sql>(i)).collect()
-        })
+        .query_map([], |row| (0..columns.len()).map(|i| row.get::<_, Sql>(i)).collect())
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
@@ -514,14 +422,8 @@ fn sqlite_round_trip(rows_per_insert: usize) {
                 // SQLite's own text-to-REAL conversion (sqlite3AtoF, 3.50) is not correctly
                 // rounded for decimal exponents beyond about ±100: it may land one ulp away
                 // from the exact literal we wrote. Within that range it must be exact.
-                (Sql::Real(g), Sql::Real(e))
-                    if !(1e-100..1e100).contains(&e.abs()) && *e != 0.0 =>
-                {
-                    assert!(
-                        ulps(*g, *e) <= 1,
-                        "record {index}, column {}: {g:e} vs {e:e}",
-                        column.name
-                    );
+                (Sql::Real(g), Sql::Real(e)) if !(1e-100..1e100).contains(&e.abs()) && *e != 0.0 => {
+                    assert!(ulps(*g, *e) <= 1, "record {index}, column {}: {g:e} vs {e:e}", column.name);
                 }
                 _ => assert_eq!(got, &expected, "record {index}, column {}", column.name),
             }
@@ -531,26 +433,11 @@ fn sqlite_round_trip(rows_per_insert: usize) {
     let types: Vec<String> = db
         .prepare("SELECT name, type FROM pragma_table_info('people; --')")
         .unwrap()
-        .query_map([], |r| {
-            Ok(format!(
-                "{} {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?
-            ))
-        })
+        .query_map([], |r| Ok(format!("{} {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(
-        types[..5],
-        [
-            "id INTEGER",
-            "name TEXT",
-            "count INTEGER",
-            "score REAL",
-            "active INTEGER"
-        ]
-    );
+    assert_eq!(types[..5], ["id INTEGER", "name TEXT", "count INTEGER", "score REAL", "active INTEGER"]);
 }
 
 #[test]
@@ -635,18 +522,10 @@ fn csv_round_trip() {
                     }
                 }
                 Some(Value::Number(n)) if column.sql_type == SqlType::Float => {
-                    assert_eq!(
-                        field.parse::<f64>().unwrap(),
-                        n.as_f64().unwrap(),
-                        "{context}"
-                    );
+                    assert_eq!(field.parse::<f64>().unwrap(), n.as_f64().unwrap(), "{context}");
                 }
                 Some(v @ (Value::Array(_) | Value::Object(_))) => {
-                    assert_eq!(
-                        &serde_json::from_str::<Value>(field).unwrap(),
-                        v,
-                        "{context}"
-                    );
+                    assert_eq!(&serde_json::from_str::<Value>(field).unwrap(), v, "{context}");
                 }
                 Some(v) => assert_eq!(field, &v.to_string(), "{context}"),
             }
@@ -658,20 +537,14 @@ fn csv_round_trip() {
 fn json_and_jsonl_round_trip_varied_records() {
     let records = varied_records(300);
     for pretty in [false, true] {
-        let options = ExportOptions {
-            pretty,
-            ..ExportOptions::default()
-        };
+        let options = ExportOptions { pretty, ..ExportOptions::default() };
         let out = export(Format::Json, &options, records.clone());
         let expected = if pretty {
             serde_json::to_string_pretty(&records).unwrap()
         } else {
             serde_json::to_string(&records).unwrap()
         };
-        assert!(
-            out == expected,
-            "pretty = {pretty}: output differs from serde_json"
-        );
+        assert!(out == expected, "pretty = {pretty}: output differs from serde_json");
         let back: Value = serde_json::from_str(&out).unwrap();
         assert_json_eq(&back, &Value::Array(records.clone()), "$");
     }
@@ -704,20 +577,12 @@ impl Write for Counting {
 #[test]
 fn writers_stream_with_bounded_buffering() {
     const N: u64 = 200_000;
-    let formats = [
-        Format::Json,
-        Format::Jsonl,
-        Format::Csv,
-        Format::Sql(Dialect::Postgres),
-    ];
+    let formats = [Format::Json, Format::Jsonl, Format::Csv, Format::Sql(Dialect::Postgres)];
     // Same-size records, so output grows linearly with the records written.
     let record = json!({"id": 7, "name": "streaming", "nested": {"ok": true}});
     for format in formats {
         let reached = Rc::new(Cell::new(0));
-        let options = ExportOptions {
-            rows_per_insert: 100,
-            ..ExportOptions::default()
-        };
+        let options = ExportOptions { rows_per_insert: 100, ..ExportOptions::default() };
         let mut w = writer(format, Counting(reached.clone()), options);
         let mut checkpoints = Vec::new();
         for i in 1..=N {
@@ -733,10 +598,7 @@ fn writers_stream_with_bounded_buffering() {
         for (i, got) in checkpoints {
             // All but one buffer (8 KiB) plus one SQL statement prefix has reached the output.
             let due = total * i / N;
-            assert!(
-                got + 9 * 1024 >= due,
-                "{format}: after {i} records {got} of {due} bytes out"
-            );
+            assert!(got + 9 * 1024 >= due, "{format}: after {i} records {got} of {due} bytes out");
         }
     }
     // And into a sink, through the generic API.

@@ -106,11 +106,7 @@ pub fn time_zone(_g: &mut Gen, s: &Scope<'_>) -> String {
 
 #[inline]
 fn push_street(g: &mut Gen, out: &mut String, l: &Loc, with_number: bool) {
-    let name = if g.coin() {
-        *g.pick(l.last_names)
-    } else {
-        *g.pick(l.first_names)
-    };
+    let name = if g.coin() { *g.pick(l.last_names) } else { *g.pick(l.first_names) };
     let suffix = *g.pick(l.street_suffixes);
     let number = *g.pick(l.building_numbers);
     match l.street_style {

@@ -15,13 +15,11 @@ pub(crate) fn check(kind: Kind, v: &str) -> Result<(), &'static str> {
     }
     let ok = |b: bool, msg: &'static str| if b { Ok(()) } else { Err(msg) };
     match kind {
-        Uuid => ok(
-            is_uuid(v),
-            "is not a UUID (8-4-4-4-12 hex digits, e.g. 123e4567-e89b-42d3-a456-426614174000)",
-        ),
+        Uuid => {
+            ok(is_uuid(v), "is not a UUID (8-4-4-4-12 hex digits, e.g. 123e4567-e89b-42d3-a456-426614174000)")
+        }
         Username => ok(
-            v.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')),
+            v.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-')),
             "is not a username (ASCII letters, digits, `.`, `_`, `-`)",
         ),
         Email => ok(is_email(v), "is not an email address (local@domain.tld)"),
@@ -43,14 +41,10 @@ pub(crate) fn check(kind: Kind, v: &str) -> Result<(), &'static str> {
         StateAbbr => ok(
             (2..=6).contains(&v.len())
                 && v.as_bytes()[0].is_ascii_uppercase()
-                && v.bytes()
-                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-'),
+                && v.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-'),
             "is not a state abbreviation (2 to 6 uppercase letters, digits or `-`, e.g. CA, BY, JP-13)",
         ),
-        Zip => ok(
-            is_zip(v),
-            "is not a postal code (#####, #####-####, #####-### or ###-####)",
-        ),
+        Zip => ok(is_zip(v), "is not a postal code (#####, #####-####, #####-### or ###-####)"),
         CountryCode => ok(
             v.len() == 2 && v.bytes().all(|b| b.is_ascii_uppercase()),
             "is not an ISO 3166-1 alpha-2 country code (2 uppercase letters)",
@@ -60,9 +54,7 @@ pub(crate) fn check(kind: Kind, v: &str) -> Result<(), &'static str> {
             "is not a latitude (decimal degrees between -90 and 90)",
         ),
         Longitude => ok(
-            is_decimal(v)
-                && v.parse::<f64>()
-                    .is_ok_and(|x| (-180.0..=180.0).contains(&x)),
+            is_decimal(v) && v.parse::<f64>().is_ok_and(|x| (-180.0..=180.0).contains(&x)),
             "is not a longitude (decimal degrees between -180 and 180)",
         ),
         TimeZone => ok(
@@ -70,18 +62,14 @@ pub(crate) fn check(kind: Kind, v: &str) -> Result<(), &'static str> {
                 || (v.contains('/')
                     && v.split('/').all(|p| {
                         !p.is_empty()
-                            && p.bytes().all(|b| {
-                                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+')
-                            })
+                            && p.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'+'))
                     })),
             "is not an IANA time zone (Area/Location, e.g. Europe/Paris)",
         ),
         Sku => ok(
             v.contains('-')
                 && v.split('-').all(|p| {
-                    !p.is_empty()
-                        && p.bytes()
-                            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+                    !p.is_empty() && p.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
                 }),
             "is not a SKU (uppercase letters and digits in dash-separated groups, e.g. ELE-004817)",
         ),
@@ -95,21 +83,12 @@ pub(crate) fn check(kind: Kind, v: &str) -> Result<(), &'static str> {
                 (12..=19).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()),
                 "is not a card number (12 to 19 digits)",
             )?;
-            ok(
-                luhn_valid(&digits),
-                "is not a valid card number (bad Luhn check digit)",
-            )
+            ok(luhn_valid(&digits), "is not a valid card number (bad Luhn check digit)")
         }
         Iban => check_iban(v),
-        Ipv4 => ok(
-            v.parse::<Ipv4Addr>().is_ok(),
-            "is not an IPv4 address (four dotted decimal octets)",
-        ),
+        Ipv4 => ok(v.parse::<Ipv4Addr>().is_ok(), "is not an IPv4 address (four dotted decimal octets)"),
         Ipv6 => ok(v.parse::<Ipv6Addr>().is_ok(), "is not an IPv6 address"),
-        MacAddress => ok(
-            is_mac(v),
-            "is not a MAC address (six hex pairs separated by `:` or `-`)",
-        ),
+        MacAddress => ok(is_mac(v), "is not a MAC address (six hex pairs separated by `:` or `-`)"),
         Url => ok(is_url(v), "is not a URL (scheme://host…)"),
         Domain => ok(
             is_domain(v),
@@ -124,23 +103,17 @@ pub(crate) fn check(kind: Kind, v: &str) -> Result<(), &'static str> {
             "is not a password (at least 8 chars, no whitespace)",
         ),
         Slug => ok(
-            v.split('-').all(|p| {
-                !p.is_empty()
-                    && p.bytes()
-                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-            }),
+            v.split('-')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())),
             "is not a slug (lowercase letters and digits in dash-separated groups)",
         ),
         Hashtag => ok(
-            v.len() > 1
-                && v.starts_with('#')
-                && v[1..].chars().all(|c| c.is_alphanumeric() || c == '_'),
+            v.len() > 1 && v.starts_with('#') && v[1..].chars().all(|c| c.is_alphanumeric() || c == '_'),
             "is not a hashtag (`#` followed by letters, digits or `_`)",
         ),
         FileName => ok(
             !v.contains(['/', '\\', '\0'])
-                && v.rsplit_once('.')
-                    .is_some_and(|(stem, ext)| !stem.is_empty() && !ext.is_empty()),
+                && v.rsplit_once('.').is_some_and(|(stem, ext)| !stem.is_empty() && !ext.is_empty()),
             "is not a file name (stem.extension, no path separators)",
         ),
         FileExtension => ok(
@@ -152,37 +125,23 @@ pub(crate) fn check(kind: Kind, v: &str) -> Result<(), &'static str> {
                 !t.is_empty()
                     && !s.is_empty()
                     && t.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-                    && s.bytes().all(|b| {
-                        b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_')
-                    })
+                    && s.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'+' | b'-' | b'_'))
             }),
             "is not a MIME type (type/subtype)",
         ),
-        Semver => ok(
-            is_semver(v),
-            "is not a semantic version (MAJOR.MINOR.PATCH[-pre][+build])",
-        ),
-        LanguageCode => ok(
-            is_language_tag(v),
-            "is not a BCP 47 language tag (e.g. en-US)",
-        ),
+        Semver => ok(is_semver(v), "is not a semantic version (MAJOR.MINOR.PATCH[-pre][+build])"),
+        LanguageCode => ok(is_language_tag(v), "is not a BCP 47 language tag (e.g. en-US)"),
         Isbn13 => {
             let d = digits13(v).ok_or("is not an ISBN-13 (13 digits, hyphens allowed)")?;
             ok(
                 d[0] == 9 && d[1] == 7 && (d[2] == 8 || d[2] == 9),
                 "is not an ISBN-13 (must start with 978 or 979)",
             )?;
-            ok(
-                ean13_check_digit(&d[..12]) == d[12],
-                "is not a valid ISBN-13 (bad check digit)",
-            )
+            ok(ean13_check_digit(&d[..12]) == d[12], "is not a valid ISBN-13 (bad check digit)")
         }
         Ean13 => {
             let d = digits13(v).ok_or("is not an EAN-13 (13 digits)")?;
-            ok(
-                ean13_check_digit(&d[..12]) == d[12],
-                "is not a valid EAN-13 (bad check digit)",
-            )
+            ok(ean13_check_digit(&d[..12]) == d[12], "is not a valid EAN-13 (bad check digit)")
         }
         BuildingNumber => ok(
             v.len() <= 10
@@ -191,23 +150,19 @@ pub(crate) fn check(kind: Kind, v: &str) -> Result<(), &'static str> {
             "is not a building number (digits, optionally followed by letters)",
         ),
         // Free text: non-empty is all we can say.
-        FirstName | LastName | FullName | NameTitle | JobTitle | Profession | Street
-        | StreetName | SecondaryAddress | City | State | Country | Company | CompanySuffix
-        | Industry | CatchPhrase | ProductName | Category | CurrencyName | UserAgent
-        | ColorName | Word | Words | Sentence | Paragraph | LicensePlate => Ok(()),
+        FirstName | LastName | FullName | NameTitle | JobTitle | Profession | Street | StreetName
+        | SecondaryAddress | City | State | Country | Company | CompanySuffix | Industry | CatchPhrase
+        | ProductName | Category | CurrencyName | UserAgent | ColorName | Word | Words | Sentence
+        | Paragraph | LicensePlate => Ok(()),
     }
 }
 
 fn is_uuid(v: &str) -> bool {
     let b = v.as_bytes();
     b.len() == 36
-        && b.iter().enumerate().all(|(i, &c)| {
-            if matches!(i, 8 | 13 | 18 | 23) {
-                c == b'-'
-            } else {
-                c.is_ascii_hexdigit()
-            }
-        })
+        && b.iter()
+            .enumerate()
+            .all(|(i, &c)| if matches!(i, 8 | 13 | 18 | 23) { c == b'-' } else { c.is_ascii_hexdigit() })
 }
 
 fn is_email(v: &str) -> bool {
@@ -219,9 +174,7 @@ fn is_email(v: &str) -> bool {
         && !local.starts_with('.')
         && !local.ends_with('.')
         && !local.contains("..")
-        && local
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"._%+-'".contains(&b))
+        && local.bytes().all(|b| b.is_ascii_alphanumeric() || b"._%+-'".contains(&b))
         && is_domain(domain)
 }
 
@@ -236,9 +189,7 @@ fn is_domain(v: &str) -> bool {
                 && !l.ends_with('-')
                 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
         })
-        && labels
-            .last()
-            .is_some_and(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_alphabetic()))
+        && labels.last().is_some_and(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_alphabetic()))
 }
 
 fn is_url(v: &str) -> bool {
@@ -249,19 +200,13 @@ fn is_url(v: &str) -> bool {
     let host = host.rsplit('@').next().unwrap_or("");
     let host = match host.rsplit_once(':') {
         Some((h, port)) if !h.starts_with('[') || h.ends_with(']') => {
-            if port.bytes().all(|b| b.is_ascii_digit()) {
-                h
-            } else {
-                host
-            }
+            if port.bytes().all(|b| b.is_ascii_digit()) { h } else { host }
         }
         _ => host,
     };
     !scheme.is_empty()
         && scheme.as_bytes()[0].is_ascii_alphabetic()
-        && scheme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+        && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
         && !host.is_empty()
         && !v.chars().any(|c| c.is_whitespace() || c.is_control())
 }
@@ -279,21 +224,17 @@ fn is_phone(v: &str) -> bool {
     let number = number.strip_prefix('+').unwrap_or(number);
     let digits = number.bytes().filter(u8::is_ascii_digit).count();
     (7..=15).contains(&digits)
-        && number
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'(' | b')' | b'-' | b'.' | b'/'))
+        && number.bytes().all(|b| b.is_ascii_digit() || matches!(b, b' ' | b'(' | b')' | b'-' | b'.' | b'/'))
 }
 
 fn is_zip(v: &str) -> bool {
     let shape = |s: &str, pattern: &str| {
         s.len() == pattern.len()
-            && s.bytes().zip(pattern.bytes()).all(|(c, p)| {
-                if p == b'#' {
-                    c.is_ascii_digit()
-                } else {
-                    c == p
-                }
-            })
+            && s.bytes().zip(pattern.bytes()).all(
+                |(c, p)| {
+                    if p == b'#' { c.is_ascii_digit() } else { c == p }
+                },
+            )
     };
     shape(v, "#####") || shape(v, "#####-####") || shape(v, "#####-###") || shape(v, "###-####")
 }
@@ -314,13 +255,7 @@ fn is_mac(v: &str) -> bool {
     }
     let sep = b[2];
     (sep == b':' || sep == b'-')
-        && b.iter().enumerate().all(|(i, &c)| {
-            if i % 3 == 2 {
-                c == sep
-            } else {
-                c.is_ascii_hexdigit()
-            }
-        })
+        && b.iter().enumerate().all(|(i, &c)| if i % 3 == 2 { c == sep } else { c.is_ascii_hexdigit() })
 }
 
 fn is_numeric_id(s: &str) -> bool {
@@ -337,8 +272,7 @@ fn is_semver(v: &str) -> bool {
         None => (v, None),
     };
     let ids_ok = |s: &str| {
-        s.split('.')
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        s.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
     };
     let parts: Vec<&str> = core.split('.').collect();
     parts.len() == 3
@@ -385,17 +319,13 @@ fn check_iban(v: &str) -> Result<(), &'static str> {
     if !(15..=34).contains(&compact.len())
         || !compact[..2].iter().all(u8::is_ascii_uppercase)
         || !compact[2..4].iter().all(u8::is_ascii_digit)
-        || !compact
-            .iter()
-            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        || !compact.iter().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
     {
         return Err(
             "is not an IBAN (2 uppercase letters, 2 check digits, up to 30 uppercase letters or digits)",
         );
     }
-    if let Some((_, len, _)) = IBAN_COUNTRIES
-        .iter()
-        .find(|(cc, _, _)| cc.as_bytes() == &compact[..2])
+    if let Some((_, len, _)) = IBAN_COUNTRIES.iter().find(|(cc, _, _)| cc.as_bytes() == &compact[..2])
         && *len != compact.len()
     {
         return Err("is not an IBAN (wrong length for its country)");

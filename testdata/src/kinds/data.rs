@@ -120,23 +120,14 @@ static LOC_EN: Loc = Loc {
     bbox: (25_000_000, 49_000_000, -124_000_000, -67_000_000),
     phones: <EN as Data>::PHONE_NUMBER_FORMATS,
     cells: <EN as Data>::PHONE_CELL_NUMBER_FORMATS,
-    company_suffixes: &[
-        "Inc", "LLC", "Group", "and Sons", "Corp", "Co", "Partners", "Holdings",
-    ],
+    company_suffixes: &["Inc", "LLC", "Group", "and Sons", "Corp", "Co", "Partners", "Holdings"],
     and: "and",
     suffix_glued: false,
     seniority: <EN as Data>::JOB_SENIORITY,
     job_fields: <EN as Data>::JOB_FIELD,
     positions: <EN as Data>::JOB_POSITION,
     job_glued: false,
-    free_email: &[
-        "gmail.com",
-        "yahoo.com",
-        "hotmail.com",
-        "outlook.com",
-        "icloud.com",
-        "proton.me",
-    ],
+    free_email: &["gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "icloud.com", "proton.me"],
     tlds: <EN as Data>::INTERNET_DOMAIN_SUFFIX,
     plates: &["???-####", "#???###", "### ???", "??# ####"],
     gs1: &[(0, 139)],
@@ -154,13 +145,7 @@ static LOC_FR: Loc = Loc {
     street_style: StreetStyle::NumberSuffixName,
     street_suffixes: <FR_FR as Data>::ADDRESS_STREET_SUFFIX,
     building_numbers: &["^", "^#", "^#", "^##"],
-    secondary: &[
-        "Appartement ^#",
-        "Appartement ^",
-        "Bâtiment ^",
-        "Étage ^",
-        "Escalier ^",
-    ],
+    secondary: &["Appartement ^#", "Appartement ^", "Bâtiment ^", "Étage ^", "Escalier ^"],
     country: "France",
     country_code: "FR",
     time_zones: <FR_FR as Data>::ADDRESS_TIME_ZONE,
@@ -192,13 +177,7 @@ static LOC_DE: Loc = Loc {
     street_style: StreetStyle::NameSuffixNumber,
     street_suffixes: <DE_DE as Data>::ADDRESS_STREET_SUFFIX,
     building_numbers: &["^", "^#", "^#", "^##"],
-    secondary: &[
-        "Etage ^",
-        "Hinterhaus",
-        "Aufgang ^",
-        "Gebäude ^",
-        "Wohnung ^#",
-    ],
+    secondary: &["Etage ^", "Hinterhaus", "Aufgang ^", "Gebäude ^", "Wohnung ^#"],
     country: "Deutschland",
     country_code: "DE",
     time_zones: &["Europe/Berlin"],
@@ -221,14 +200,7 @@ static LOC_DE: Loc = Loc {
     job_fields: <EN as Data>::JOB_FIELD,
     positions: <EN as Data>::JOB_POSITION,
     job_glued: false,
-    free_email: &[
-        "gmx.de",
-        "web.de",
-        "t-online.de",
-        "gmail.com",
-        "posteo.de",
-        "freenet.de",
-    ],
+    free_email: &["gmx.de", "web.de", "t-online.de", "gmail.com", "posteo.de", "freenet.de"],
     tlds: &["de", "com", "net", "org", "eu"],
     plates: &["? ?? ####", "?? ?? ###", "??? ? ###", "? ? ####"],
     gs1: &[(400, 440)],
@@ -299,20 +271,9 @@ static LOC_JA: Loc = Loc {
     job_fields: <JA_JP as Data>::JOB_FIELD,
     positions: <JA_JP as Data>::JOB_POSITION,
     job_glued: true,
-    free_email: &[
-        "gmail.com",
-        "yahoo.co.jp",
-        "docomo.ne.jp",
-        "ezweb.ne.jp",
-        "outlook.jp",
-    ],
+    free_email: &["gmail.com", "yahoo.co.jp", "docomo.ne.jp", "ezweb.ne.jp", "outlook.jp"],
     tlds: &["jp", "co.jp", "ne.jp", "com", "net"],
-    plates: &[
-        "品川 ### ひ ##-##",
-        "横浜 ### は ##-##",
-        "大阪 ### ま ##-##",
-        "名古屋 ### そ ##-##",
-    ],
+    plates: &["品川 ### ひ ##-##", "横浜 ### は ##-##", "大阪 ### ま ##-##", "名古屋 ### そ ##-##"],
     gs1: &[(450, 459), (490, 499)],
     iban: None,
 };
@@ -429,303 +390,61 @@ macro_rules! r {
 
 /// The 50 US states, their 3-digit ZIP prefix ranges and a few cities each.
 static US_STATES: &[Region] = &[
-    r!(
-        "Alabama",
-        "AL",
-        [(350, 369)],
-        ["Montgomery", "Birmingham", "Huntsville", "Mobile"]
-    ),
-    r!(
-        "Alaska",
-        "AK",
-        [(995, 999)],
-        ["Juneau", "Anchorage", "Fairbanks"]
-    ),
-    r!(
-        "Arizona",
-        "AZ",
-        [(850, 865)],
-        ["Phoenix", "Tucson", "Mesa", "Flagstaff"]
-    ),
-    r!(
-        "Arkansas",
-        "AR",
-        [(716, 729)],
-        ["Little Rock", "Fayetteville", "Fort Smith"]
-    ),
+    r!("Alabama", "AL", [(350, 369)], ["Montgomery", "Birmingham", "Huntsville", "Mobile"]),
+    r!("Alaska", "AK", [(995, 999)], ["Juneau", "Anchorage", "Fairbanks"]),
+    r!("Arizona", "AZ", [(850, 865)], ["Phoenix", "Tucson", "Mesa", "Flagstaff"]),
+    r!("Arkansas", "AR", [(716, 729)], ["Little Rock", "Fayetteville", "Fort Smith"]),
     r!(
         "California",
         "CA",
         [(900, 961)],
-        [
-            "Sacramento",
-            "Los Angeles",
-            "San Diego",
-            "San Francisco",
-            "San Jose",
-            "Fresno"
-        ]
+        ["Sacramento", "Los Angeles", "San Diego", "San Francisco", "San Jose", "Fresno"]
     ),
-    r!(
-        "Colorado",
-        "CO",
-        [(800, 816)],
-        ["Denver", "Colorado Springs", "Boulder", "Aurora"]
-    ),
-    r!(
-        "Connecticut",
-        "CT",
-        [(60, 69)],
-        ["Hartford", "Bridgeport", "New Haven", "Stamford"]
-    ),
-    r!(
-        "Delaware",
-        "DE",
-        [(197, 199)],
-        ["Dover", "Wilmington", "Newark"]
-    ),
-    r!(
-        "Florida",
-        "FL",
-        [(320, 349)],
-        ["Tallahassee", "Jacksonville", "Miami", "Orlando", "Tampa"]
-    ),
-    r!(
-        "Georgia",
-        "GA",
-        [(300, 319), (398, 399)],
-        ["Atlanta", "Savannah", "Augusta", "Athens"]
-    ),
+    r!("Colorado", "CO", [(800, 816)], ["Denver", "Colorado Springs", "Boulder", "Aurora"]),
+    r!("Connecticut", "CT", [(60, 69)], ["Hartford", "Bridgeport", "New Haven", "Stamford"]),
+    r!("Delaware", "DE", [(197, 199)], ["Dover", "Wilmington", "Newark"]),
+    r!("Florida", "FL", [(320, 349)], ["Tallahassee", "Jacksonville", "Miami", "Orlando", "Tampa"]),
+    r!("Georgia", "GA", [(300, 319), (398, 399)], ["Atlanta", "Savannah", "Augusta", "Athens"]),
     r!("Hawaii", "HI", [(967, 968)], ["Honolulu", "Hilo", "Kailua"]),
-    r!(
-        "Idaho",
-        "ID",
-        [(832, 838)],
-        ["Boise", "Idaho Falls", "Pocatello"]
-    ),
-    r!(
-        "Illinois",
-        "IL",
-        [(600, 629)],
-        ["Springfield", "Chicago", "Naperville", "Peoria"]
-    ),
-    r!(
-        "Indiana",
-        "IN",
-        [(460, 479)],
-        ["Indianapolis", "Fort Wayne", "Evansville", "Bloomington"]
-    ),
-    r!(
-        "Iowa",
-        "IA",
-        [(500, 528)],
-        ["Des Moines", "Cedar Rapids", "Davenport", "Iowa City"]
-    ),
-    r!(
-        "Kansas",
-        "KS",
-        [(660, 679)],
-        ["Topeka", "Wichita", "Overland Park", "Lawrence"]
-    ),
-    r!(
-        "Kentucky",
-        "KY",
-        [(400, 427)],
-        ["Frankfort", "Louisville", "Lexington", "Bowling Green"]
-    ),
-    r!(
-        "Louisiana",
-        "LA",
-        [(700, 714)],
-        ["Baton Rouge", "New Orleans", "Shreveport", "Lafayette"]
-    ),
+    r!("Idaho", "ID", [(832, 838)], ["Boise", "Idaho Falls", "Pocatello"]),
+    r!("Illinois", "IL", [(600, 629)], ["Springfield", "Chicago", "Naperville", "Peoria"]),
+    r!("Indiana", "IN", [(460, 479)], ["Indianapolis", "Fort Wayne", "Evansville", "Bloomington"]),
+    r!("Iowa", "IA", [(500, 528)], ["Des Moines", "Cedar Rapids", "Davenport", "Iowa City"]),
+    r!("Kansas", "KS", [(660, 679)], ["Topeka", "Wichita", "Overland Park", "Lawrence"]),
+    r!("Kentucky", "KY", [(400, 427)], ["Frankfort", "Louisville", "Lexington", "Bowling Green"]),
+    r!("Louisiana", "LA", [(700, 714)], ["Baton Rouge", "New Orleans", "Shreveport", "Lafayette"]),
     r!("Maine", "ME", [(39, 49)], ["Augusta", "Portland", "Bangor"]),
-    r!(
-        "Maryland",
-        "MD",
-        [(206, 219)],
-        ["Annapolis", "Baltimore", "Rockville", "Frederick"]
-    ),
-    r!(
-        "Massachusetts",
-        "MA",
-        [(10, 27)],
-        ["Boston", "Worcester", "Cambridge", "Springfield"]
-    ),
-    r!(
-        "Michigan",
-        "MI",
-        [(480, 499)],
-        ["Lansing", "Detroit", "Grand Rapids", "Ann Arbor"]
-    ),
-    r!(
-        "Minnesota",
-        "MN",
-        [(550, 567)],
-        ["Saint Paul", "Minneapolis", "Duluth", "Rochester"]
-    ),
-    r!(
-        "Mississippi",
-        "MS",
-        [(386, 397)],
-        ["Jackson", "Gulfport", "Hattiesburg"]
-    ),
-    r!(
-        "Missouri",
-        "MO",
-        [(630, 658)],
-        ["Jefferson City", "Kansas City", "St. Louis", "Springfield"]
-    ),
-    r!(
-        "Montana",
-        "MT",
-        [(590, 599)],
-        ["Helena", "Billings", "Missoula", "Bozeman"]
-    ),
-    r!(
-        "Nebraska",
-        "NE",
-        [(680, 693)],
-        ["Lincoln", "Omaha", "Kearney"]
-    ),
-    r!(
-        "Nevada",
-        "NV",
-        [(889, 898)],
-        ["Carson City", "Las Vegas", "Reno", "Henderson"]
-    ),
-    r!(
-        "New Hampshire",
-        "NH",
-        [(30, 38)],
-        ["Concord", "Manchester", "Nashua"]
-    ),
-    r!(
-        "New Jersey",
-        "NJ",
-        [(70, 89)],
-        ["Trenton", "Newark", "Jersey City", "Princeton"]
-    ),
-    r!(
-        "New Mexico",
-        "NM",
-        [(870, 884)],
-        ["Santa Fe", "Albuquerque", "Las Cruces"]
-    ),
-    r!(
-        "New York",
-        "NY",
-        [(100, 149)],
-        ["Albany", "New York", "Buffalo", "Rochester", "Syracuse"]
-    ),
-    r!(
-        "North Carolina",
-        "NC",
-        [(270, 289)],
-        ["Raleigh", "Charlotte", "Durham", "Greensboro"]
-    ),
-    r!(
-        "North Dakota",
-        "ND",
-        [(580, 588)],
-        ["Bismarck", "Fargo", "Grand Forks"]
-    ),
-    r!(
-        "Ohio",
-        "OH",
-        [(430, 459)],
-        ["Columbus", "Cleveland", "Cincinnati", "Toledo", "Dayton"]
-    ),
-    r!(
-        "Oklahoma",
-        "OK",
-        [(730, 749)],
-        ["Oklahoma City", "Tulsa", "Norman"]
-    ),
-    r!(
-        "Oregon",
-        "OR",
-        [(970, 979)],
-        ["Salem", "Portland", "Eugene", "Bend"]
-    ),
-    r!(
-        "Pennsylvania",
-        "PA",
-        [(150, 196)],
-        ["Harrisburg", "Philadelphia", "Pittsburgh", "Allentown"]
-    ),
-    r!(
-        "Rhode Island",
-        "RI",
-        [(28, 29)],
-        ["Providence", "Warwick", "Newport"]
-    ),
-    r!(
-        "South Carolina",
-        "SC",
-        [(290, 299)],
-        ["Columbia", "Charleston", "Greenville"]
-    ),
-    r!(
-        "South Dakota",
-        "SD",
-        [(570, 577)],
-        ["Pierre", "Sioux Falls", "Rapid City"]
-    ),
-    r!(
-        "Tennessee",
-        "TN",
-        [(370, 385)],
-        ["Nashville", "Memphis", "Knoxville", "Chattanooga"]
-    ),
-    r!(
-        "Texas",
-        "TX",
-        [(750, 799), (885, 885)],
-        ["Austin", "Houston", "Dallas", "San Antonio", "El Paso"]
-    ),
-    r!(
-        "Utah",
-        "UT",
-        [(840, 847)],
-        ["Salt Lake City", "Provo", "Ogden"]
-    ),
-    r!(
-        "Vermont",
-        "VT",
-        [(50, 59)],
-        ["Montpelier", "Burlington", "Rutland"]
-    ),
-    r!(
-        "Virginia",
-        "VA",
-        [(201, 201), (220, 246)],
-        ["Richmond", "Virginia Beach", "Arlington", "Norfolk"]
-    ),
-    r!(
-        "Washington",
-        "WA",
-        [(980, 994)],
-        ["Olympia", "Seattle", "Spokane", "Tacoma"]
-    ),
-    r!(
-        "West Virginia",
-        "WV",
-        [(247, 268)],
-        ["Charleston", "Huntington", "Morgantown"]
-    ),
-    r!(
-        "Wisconsin",
-        "WI",
-        [(530, 549)],
-        ["Madison", "Milwaukee", "Green Bay"]
-    ),
-    r!(
-        "Wyoming",
-        "WY",
-        [(820, 831)],
-        ["Cheyenne", "Casper", "Laramie"]
-    ),
+    r!("Maryland", "MD", [(206, 219)], ["Annapolis", "Baltimore", "Rockville", "Frederick"]),
+    r!("Massachusetts", "MA", [(10, 27)], ["Boston", "Worcester", "Cambridge", "Springfield"]),
+    r!("Michigan", "MI", [(480, 499)], ["Lansing", "Detroit", "Grand Rapids", "Ann Arbor"]),
+    r!("Minnesota", "MN", [(550, 567)], ["Saint Paul", "Minneapolis", "Duluth", "Rochester"]),
+    r!("Mississippi", "MS", [(386, 397)], ["Jackson", "Gulfport", "Hattiesburg"]),
+    r!("Missouri", "MO", [(630, 658)], ["Jefferson City", "Kansas City", "St. Louis", "Springfield"]),
+    r!("Montana", "MT", [(590, 599)], ["Helena", "Billings", "Missoula", "Bozeman"]),
+    r!("Nebraska", "NE", [(680, 693)], ["Lincoln", "Omaha", "Kearney"]),
+    r!("Nevada", "NV", [(889, 898)], ["Carson City", "Las Vegas", "Reno", "Henderson"]),
+    r!("New Hampshire", "NH", [(30, 38)], ["Concord", "Manchester", "Nashua"]),
+    r!("New Jersey", "NJ", [(70, 89)], ["Trenton", "Newark", "Jersey City", "Princeton"]),
+    r!("New Mexico", "NM", [(870, 884)], ["Santa Fe", "Albuquerque", "Las Cruces"]),
+    r!("New York", "NY", [(100, 149)], ["Albany", "New York", "Buffalo", "Rochester", "Syracuse"]),
+    r!("North Carolina", "NC", [(270, 289)], ["Raleigh", "Charlotte", "Durham", "Greensboro"]),
+    r!("North Dakota", "ND", [(580, 588)], ["Bismarck", "Fargo", "Grand Forks"]),
+    r!("Ohio", "OH", [(430, 459)], ["Columbus", "Cleveland", "Cincinnati", "Toledo", "Dayton"]),
+    r!("Oklahoma", "OK", [(730, 749)], ["Oklahoma City", "Tulsa", "Norman"]),
+    r!("Oregon", "OR", [(970, 979)], ["Salem", "Portland", "Eugene", "Bend"]),
+    r!("Pennsylvania", "PA", [(150, 196)], ["Harrisburg", "Philadelphia", "Pittsburgh", "Allentown"]),
+    r!("Rhode Island", "RI", [(28, 29)], ["Providence", "Warwick", "Newport"]),
+    r!("South Carolina", "SC", [(290, 299)], ["Columbia", "Charleston", "Greenville"]),
+    r!("South Dakota", "SD", [(570, 577)], ["Pierre", "Sioux Falls", "Rapid City"]),
+    r!("Tennessee", "TN", [(370, 385)], ["Nashville", "Memphis", "Knoxville", "Chattanooga"]),
+    r!("Texas", "TX", [(750, 799), (885, 885)], ["Austin", "Houston", "Dallas", "San Antonio", "El Paso"]),
+    r!("Utah", "UT", [(840, 847)], ["Salt Lake City", "Provo", "Ogden"]),
+    r!("Vermont", "VT", [(50, 59)], ["Montpelier", "Burlington", "Rutland"]),
+    r!("Virginia", "VA", [(201, 201), (220, 246)], ["Richmond", "Virginia Beach", "Arlington", "Norfolk"]),
+    r!("Washington", "WA", [(980, 994)], ["Olympia", "Seattle", "Spokane", "Tacoma"]),
+    r!("West Virginia", "WV", [(247, 268)], ["Charleston", "Huntington", "Morgantown"]),
+    r!("Wisconsin", "WI", [(530, 549)], ["Madison", "Milwaukee", "Green Bay"]),
+    r!("Wyoming", "WY", [(820, 831)], ["Cheyenne", "Casper", "Laramie"]),
 ];
 
 /// The 13 metropolitan French régions (ISO 3166-2 codes), their départements (postcode prefix)
@@ -734,25 +453,8 @@ static FR_REGIONS: &[Region] = &[
     r!(
         "Auvergne-Rhône-Alpes",
         "ARA",
-        [
-            (1, 1),
-            (3, 3),
-            (7, 7),
-            (15, 15),
-            (26, 26),
-            (38, 38),
-            (42, 43),
-            (63, 63),
-            (69, 69),
-            (73, 74)
-        ],
-        [
-            "Lyon",
-            "Grenoble",
-            "Saint-Étienne",
-            "Clermont-Ferrand",
-            "Annecy"
-        ]
+        [(1, 1), (3, 3), (7, 7), (15, 15), (26, 26), (38, 38), (42, 43), (63, 63), (69, 69), (73, 74)],
+        ["Lyon", "Grenoble", "Saint-Étienne", "Clermont-Ferrand", "Annecy"]
     ),
     r!(
         "Bourgogne-Franche-Comté",
@@ -772,24 +474,11 @@ static FR_REGIONS: &[Region] = &[
         [(18, 18), (28, 28), (36, 37), (41, 41), (45, 45)],
         ["Orléans", "Tours", "Bourges", "Chartres"]
     ),
-    r!(
-        "Corse",
-        "COR",
-        [(20, 20)],
-        ["Ajaccio", "Bastia", "Porto-Vecchio"]
-    ),
+    r!("Corse", "COR", [(20, 20)], ["Ajaccio", "Bastia", "Porto-Vecchio"]),
     r!(
         "Grand Est",
         "GES",
-        [
-            (8, 8),
-            (10, 10),
-            (51, 52),
-            (54, 55),
-            (57, 57),
-            (67, 68),
-            (88, 88)
-        ],
+        [(8, 8), (10, 10), (51, 52), (54, 55), (57, 57), (67, 68), (88, 88)],
         ["Strasbourg", "Reims", "Metz", "Nancy", "Mulhouse"]
     ),
     r!(
@@ -802,13 +491,7 @@ static FR_REGIONS: &[Region] = &[
         "Île-de-France",
         "IDF",
         [(75, 75), (77, 78), (91, 95)],
-        [
-            "Paris",
-            "Versailles",
-            "Boulogne-Billancourt",
-            "Saint-Denis",
-            "Nanterre"
-        ]
+        ["Paris", "Versailles", "Boulogne-Billancourt", "Saint-Denis", "Nanterre"]
     ),
     r!(
         "Normandie",
@@ -819,32 +502,13 @@ static FR_REGIONS: &[Region] = &[
     r!(
         "Nouvelle-Aquitaine",
         "NAQ",
-        [
-            (16, 17),
-            (19, 19),
-            (23, 24),
-            (33, 33),
-            (40, 40),
-            (47, 47),
-            (64, 64),
-            (79, 79),
-            (86, 87)
-        ],
+        [(16, 17), (19, 19), (23, 24), (33, 33), (40, 40), (47, 47), (64, 64), (79, 79), (86, 87)],
         ["Bordeaux", "Limoges", "Poitiers", "Pau", "La Rochelle"]
     ),
     r!(
         "Occitanie",
         "OCC",
-        [
-            (9, 9),
-            (11, 12),
-            (30, 32),
-            (34, 34),
-            (46, 46),
-            (48, 48),
-            (65, 66),
-            (81, 82)
-        ],
+        [(9, 9), (11, 12), (30, 32), (34, 34), (46, 46), (48, 48), (65, 66), (81, 82)],
         ["Toulouse", "Montpellier", "Nîmes", "Perpignan", "Albi"]
     ),
     r!(
@@ -867,32 +531,15 @@ static DE_LAENDER: &[Region] = &[
         "Baden-Württemberg",
         "BW",
         [(68, 79), (88, 89)],
-        [
-            "Stuttgart",
-            "Karlsruhe",
-            "Mannheim",
-            "Freiburg im Breisgau",
-            "Heidelberg",
-            "Ulm"
-        ]
+        ["Stuttgart", "Karlsruhe", "Mannheim", "Freiburg im Breisgau", "Heidelberg", "Ulm"]
     ),
-    r!(
-        "Bayern",
-        "BY",
-        [(80, 87), (90, 97)],
-        ["München", "Nürnberg", "Augsburg", "Regensburg", "Würzburg"]
-    ),
+    r!("Bayern", "BY", [(80, 87), (90, 97)], ["München", "Nürnberg", "Augsburg", "Regensburg", "Würzburg"]),
     r!("Berlin", "BE", [(10, 13)], ["Berlin"]),
     r!(
         "Brandenburg",
         "BB",
         [(3, 3), (15, 16)],
-        [
-            "Potsdam",
-            "Cottbus",
-            "Brandenburg an der Havel",
-            "Frankfurt (Oder)"
-        ]
+        ["Potsdam", "Cottbus", "Brandenburg an der Havel", "Frankfurt (Oder)"]
     ),
     r!("Bremen", "HB", [(28, 28)], ["Bremen", "Bremerhaven"]),
     r!("Hamburg", "HH", [(20, 20), (22, 22)], ["Hamburg"]),
@@ -902,23 +549,12 @@ static DE_LAENDER: &[Region] = &[
         [(34, 36), (60, 61), (64, 65)],
         ["Frankfurt am Main", "Wiesbaden", "Kassel", "Darmstadt"]
     ),
-    r!(
-        "Mecklenburg-Vorpommern",
-        "MV",
-        [(17, 19)],
-        ["Schwerin", "Rostock", "Greifswald", "Stralsund"]
-    ),
+    r!("Mecklenburg-Vorpommern", "MV", [(17, 19)], ["Schwerin", "Rostock", "Greifswald", "Stralsund"]),
     r!(
         "Niedersachsen",
         "NI",
         [(26, 27), (29, 31), (37, 38), (49, 49)],
-        [
-            "Hannover",
-            "Braunschweig",
-            "Oldenburg",
-            "Osnabrück",
-            "Göttingen"
-        ]
+        ["Hannover", "Braunschweig", "Oldenburg", "Osnabrück", "Göttingen"]
     ),
     r!(
         "Nordrhein-Westfalen",
@@ -926,161 +562,41 @@ static DE_LAENDER: &[Region] = &[
         [(32, 33), (40, 48), (50, 53), (57, 59)],
         ["Düsseldorf", "Köln", "Dortmund", "Essen", "Münster", "Bonn"]
     ),
-    r!(
-        "Rheinland-Pfalz",
-        "RP",
-        [(54, 56), (67, 67)],
-        ["Mainz", "Koblenz", "Trier", "Kaiserslautern"]
-    ),
-    r!(
-        "Saarland",
-        "SL",
-        [(66, 66)],
-        ["Saarbrücken", "Neunkirchen", "Homburg"]
-    ),
-    r!(
-        "Sachsen",
-        "SN",
-        [(1, 2), (4, 4), (8, 9)],
-        ["Dresden", "Leipzig", "Chemnitz", "Zwickau"]
-    ),
-    r!(
-        "Sachsen-Anhalt",
-        "ST",
-        [(6, 6), (39, 39)],
-        ["Magdeburg", "Halle (Saale)", "Dessau-Roßlau"]
-    ),
-    r!(
-        "Schleswig-Holstein",
-        "SH",
-        [(23, 25)],
-        ["Kiel", "Lübeck", "Flensburg", "Neumünster"]
-    ),
-    r!(
-        "Thüringen",
-        "TH",
-        [(7, 7), (98, 99)],
-        ["Erfurt", "Jena", "Gera", "Weimar"]
-    ),
+    r!("Rheinland-Pfalz", "RP", [(54, 56), (67, 67)], ["Mainz", "Koblenz", "Trier", "Kaiserslautern"]),
+    r!("Saarland", "SL", [(66, 66)], ["Saarbrücken", "Neunkirchen", "Homburg"]),
+    r!("Sachsen", "SN", [(1, 2), (4, 4), (8, 9)], ["Dresden", "Leipzig", "Chemnitz", "Zwickau"]),
+    r!("Sachsen-Anhalt", "ST", [(6, 6), (39, 39)], ["Magdeburg", "Halle (Saale)", "Dessau-Roßlau"]),
+    r!("Schleswig-Holstein", "SH", [(23, 25)], ["Kiel", "Lübeck", "Flensburg", "Neumünster"]),
+    r!("Thüringen", "TH", [(7, 7), (98, 99)], ["Erfurt", "Jena", "Gera", "Weimar"]),
 ];
 
 /// The 27 Brazilian federative units, the leading three digits of their CEPs and main cities.
 static BR_STATES: &[Region] = &[
-    r!(
-        "Acre",
-        "AC",
-        [(699, 699)],
-        ["Rio Branco", "Cruzeiro do Sul"]
-    ),
+    r!("Acre", "AC", [(699, 699)], ["Rio Branco", "Cruzeiro do Sul"]),
     r!("Alagoas", "AL", [(570, 579)], ["Maceió", "Arapiraca"]),
     r!("Amapá", "AP", [(689, 689)], ["Macapá", "Santana"]),
-    r!(
-        "Amazonas",
-        "AM",
-        [(690, 692), (694, 698)],
-        ["Manaus", "Parintins"]
-    ),
-    r!(
-        "Bahia",
-        "BA",
-        [(400, 489)],
-        ["Salvador", "Feira de Santana", "Vitória da Conquista"]
-    ),
-    r!(
-        "Ceará",
-        "CE",
-        [(600, 639)],
-        ["Fortaleza", "Juazeiro do Norte", "Sobral"]
-    ),
-    r!(
-        "Distrito Federal",
-        "DF",
-        [(700, 727), (730, 736)],
-        ["Brasília"]
-    ),
-    r!(
-        "Espírito Santo",
-        "ES",
-        [(290, 299)],
-        ["Vitória", "Vila Velha", "Serra"]
-    ),
-    r!(
-        "Goiás",
-        "GO",
-        [(728, 729), (737, 767)],
-        ["Goiânia", "Anápolis"]
-    ),
+    r!("Amazonas", "AM", [(690, 692), (694, 698)], ["Manaus", "Parintins"]),
+    r!("Bahia", "BA", [(400, 489)], ["Salvador", "Feira de Santana", "Vitória da Conquista"]),
+    r!("Ceará", "CE", [(600, 639)], ["Fortaleza", "Juazeiro do Norte", "Sobral"]),
+    r!("Distrito Federal", "DF", [(700, 727), (730, 736)], ["Brasília"]),
+    r!("Espírito Santo", "ES", [(290, 299)], ["Vitória", "Vila Velha", "Serra"]),
+    r!("Goiás", "GO", [(728, 729), (737, 767)], ["Goiânia", "Anápolis"]),
     r!("Maranhão", "MA", [(650, 659)], ["São Luís", "Imperatriz"]),
-    r!(
-        "Mato Grosso",
-        "MT",
-        [(780, 788)],
-        ["Cuiabá", "Rondonópolis"]
-    ),
-    r!(
-        "Mato Grosso do Sul",
-        "MS",
-        [(790, 799)],
-        ["Campo Grande", "Dourados"]
-    ),
-    r!(
-        "Minas Gerais",
-        "MG",
-        [(300, 399)],
-        ["Belo Horizonte", "Uberlândia", "Juiz de Fora", "Contagem"]
-    ),
+    r!("Mato Grosso", "MT", [(780, 788)], ["Cuiabá", "Rondonópolis"]),
+    r!("Mato Grosso do Sul", "MS", [(790, 799)], ["Campo Grande", "Dourados"]),
+    r!("Minas Gerais", "MG", [(300, 399)], ["Belo Horizonte", "Uberlândia", "Juiz de Fora", "Contagem"]),
     r!("Pará", "PA", [(660, 688)], ["Belém", "Santarém", "Marabá"]),
-    r!(
-        "Paraíba",
-        "PB",
-        [(580, 589)],
-        ["João Pessoa", "Campina Grande"]
-    ),
-    r!(
-        "Paraná",
-        "PR",
-        [(800, 879)],
-        ["Curitiba", "Londrina", "Maringá"]
-    ),
-    r!(
-        "Pernambuco",
-        "PE",
-        [(500, 569)],
-        ["Recife", "Olinda", "Caruaru"]
-    ),
+    r!("Paraíba", "PB", [(580, 589)], ["João Pessoa", "Campina Grande"]),
+    r!("Paraná", "PR", [(800, 879)], ["Curitiba", "Londrina", "Maringá"]),
+    r!("Pernambuco", "PE", [(500, 569)], ["Recife", "Olinda", "Caruaru"]),
     r!("Piauí", "PI", [(640, 649)], ["Teresina", "Parnaíba"]),
-    r!(
-        "Rio de Janeiro",
-        "RJ",
-        [(200, 289)],
-        ["Rio de Janeiro", "Niterói", "Petrópolis"]
-    ),
-    r!(
-        "Rio Grande do Norte",
-        "RN",
-        [(590, 599)],
-        ["Natal", "Mossoró"]
-    ),
-    r!(
-        "Rio Grande do Sul",
-        "RS",
-        [(900, 999)],
-        ["Porto Alegre", "Caxias do Sul", "Pelotas"]
-    ),
+    r!("Rio de Janeiro", "RJ", [(200, 289)], ["Rio de Janeiro", "Niterói", "Petrópolis"]),
+    r!("Rio Grande do Norte", "RN", [(590, 599)], ["Natal", "Mossoró"]),
+    r!("Rio Grande do Sul", "RS", [(900, 999)], ["Porto Alegre", "Caxias do Sul", "Pelotas"]),
     r!("Rondônia", "RO", [(768, 769)], ["Porto Velho", "Ji-Paraná"]),
     r!("Roraima", "RR", [(693, 693)], ["Boa Vista"]),
-    r!(
-        "Santa Catarina",
-        "SC",
-        [(880, 899)],
-        ["Florianópolis", "Joinville", "Blumenau"]
-    ),
-    r!(
-        "São Paulo",
-        "SP",
-        [(10, 199)],
-        ["São Paulo", "Campinas", "Santos", "Ribeirão Preto"]
-    ),
+    r!("Santa Catarina", "SC", [(880, 899)], ["Florianópolis", "Joinville", "Blumenau"]),
+    r!("São Paulo", "SP", [(10, 199)], ["São Paulo", "Campinas", "Santos", "Ribeirão Preto"]),
     r!("Sergipe", "SE", [(490, 499)], ["Aracaju", "Lagarto"]),
     r!("Tocantins", "TO", [(770, 779)], ["Palmas", "Araguaína"]),
 ];
@@ -1088,12 +604,7 @@ static BR_STATES: &[Region] = &[
 /// The 47 Japanese prefectures (ISO 3166-2 codes), the leading three digits of their postal
 /// codes and main cities.
 static JP_PREFECTURES: &[Region] = &[
-    r!(
-        "北海道",
-        "JP-01",
-        [(40, 99)],
-        ["札幌市", "函館市", "旭川市"]
-    ),
+    r!("北海道", "JP-01", [(40, 99)], ["札幌市", "函館市", "旭川市"]),
     r!("青森県", "JP-02", [(30, 39)], ["青森市", "弘前市"]),
     r!("岩手県", "JP-03", [(20, 29)], ["盛岡市"]),
     r!("宮城県", "JP-04", [(980, 989)], ["仙台市"]),
@@ -1105,18 +616,8 @@ static JP_PREFECTURES: &[Region] = &[
     r!("群馬県", "JP-10", [(370, 379)], ["前橋市", "高崎市"]),
     r!("埼玉県", "JP-11", [(330, 369)], ["さいたま市", "川越市"]),
     r!("千葉県", "JP-12", [(260, 299)], ["千葉市", "船橋市"]),
-    r!(
-        "東京都",
-        "JP-13",
-        [(100, 208)],
-        ["新宿区", "渋谷区", "港区", "世田谷区", "八王子市"]
-    ),
-    r!(
-        "神奈川県",
-        "JP-14",
-        [(210, 259)],
-        ["横浜市", "川崎市", "相模原市"]
-    ),
+    r!("東京都", "JP-13", [(100, 208)], ["新宿区", "渋谷区", "港区", "世田谷区", "八王子市"]),
+    r!("神奈川県", "JP-14", [(210, 259)], ["横浜市", "川崎市", "相模原市"]),
     r!("新潟県", "JP-15", [(940, 959)], ["新潟市"]),
     r!("富山県", "JP-16", [(930, 939)], ["富山市"]),
     r!("石川県", "JP-17", [(920, 929)], ["金沢市"]),
@@ -1268,8 +769,8 @@ pub(crate) static PRODUCT_ADJECTIVES: &[&str] = &[
 
 /// Product name materials.
 pub(crate) static PRODUCT_MATERIALS: &[&str] = &[
-    "Steel", "Wooden", "Cotton", "Leather", "Bamboo", "Ceramic", "Glass", "Aluminum", "Wool",
-    "Linen", "Granite", "Copper", "Silicone", "Oak", "Walnut", "Marble", "Titanium", "Canvas",
+    "Steel", "Wooden", "Cotton", "Leather", "Bamboo", "Ceramic", "Glass", "Aluminum", "Wool", "Linen",
+    "Granite", "Copper", "Silicone", "Oak", "Walnut", "Marble", "Titanium", "Canvas",
 ];
 
 /// Product nouns.
@@ -1353,18 +854,9 @@ pub(crate) static FILE_TYPES: &[(&str, &str)] = &[
     ("xml", "application/xml"),
     ("zip", "application/zip"),
     ("gz", "application/gzip"),
-    (
-        "docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ),
-    (
-        "xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    (
-        "pptx",
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ),
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation"),
     ("csv", "text/csv"),
     ("txt", "text/plain"),
     ("html", "text/html"),
@@ -1409,9 +901,9 @@ pub(crate) static FILE_STEMS: &[&str] = &[
 
 /// BCP 47 language tags.
 pub(crate) static LANGUAGE_TAGS: &[&str] = &[
-    "en-US", "en-GB", "en-CA", "en-AU", "fr-FR", "fr-CA", "de-DE", "de-AT", "de-CH", "es-ES",
-    "es-MX", "it-IT", "pt-BR", "pt-PT", "nl-NL", "sv-SE", "nb-NO", "da-DK", "fi-FI", "pl-PL",
-    "cs-CZ", "ru-RU", "tr-TR", "ja-JP", "ko-KR", "zh-CN", "zh-TW", "ar-SA", "he-IL", "hi-IN",
+    "en-US", "en-GB", "en-CA", "en-AU", "fr-FR", "fr-CA", "de-DE", "de-AT", "de-CH", "es-ES", "es-MX",
+    "it-IT", "pt-BR", "pt-PT", "nl-NL", "sv-SE", "nb-NO", "da-DK", "fi-FI", "pl-PL", "cs-CZ", "ru-RU",
+    "tr-TR", "ja-JP", "ko-KR", "zh-CN", "zh-TW", "ar-SA", "he-IL", "hi-IN",
 ];
 
 /// Current browser user agents.

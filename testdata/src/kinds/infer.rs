@@ -199,10 +199,7 @@ pub(super) fn alias(name: &str) -> Option<Kind> {
 }
 
 fn lookup(compact: &str, as_suffix: bool) -> Option<Kind> {
-    NAMES
-        .iter()
-        .find(|(n, _, suffix)| *n == compact && (*suffix || !as_suffix))
-        .map(|&(_, k, _)| k)
+    NAMES.iter().find(|(n, _, suffix)| *n == compact && (*suffix || !as_suffix)).map(|&(_, k, _)| k)
 }
 
 /// Splits a field name into lowercase ASCII tokens at `_`, `-`, `.`, spaces and camelCase
@@ -221,9 +218,7 @@ fn tokens(name: &str) -> Vec<String> {
         if c.is_ascii_uppercase() && !cur.is_empty() {
             let prev = chars[i - 1];
             let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
-            if prev.is_ascii_lowercase()
-                || prev.is_ascii_digit()
-                || (prev.is_ascii_uppercase() && next_lower)
+            if prev.is_ascii_lowercase() || prev.is_ascii_digit() || (prev.is_ascii_uppercase() && next_lower)
             {
                 out.push(std::mem::take(&mut cur));
             }
@@ -261,10 +256,7 @@ pub(super) fn infer(field_name: &str) -> Option<Kind> {
 
 /// The known name (or alias) closest to `name` by edit distance, if close enough to be a typo.
 pub(super) fn closest(name: &str) -> Option<&'static str> {
-    let candidates = Kind::ALL
-        .iter()
-        .map(|k| k.name())
-        .chain(ALIASES.iter().map(|(a, _)| *a));
+    let candidates = Kind::ALL.iter().map(|k| k.name()).chain(ALIASES.iter().map(|(a, _)| *a));
     let mut best: Option<(&'static str, usize)> = None;
     for c in candidates {
         let d = edit_distance(name, c);
@@ -291,9 +283,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
         d[i * w] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut v = (d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1)
-                .min(d[(i - 1) * w + j - 1] + cost);
+            let mut v = (d[(i - 1) * w + j] + 1).min(d[i * w + j - 1] + 1).min(d[(i - 1) * w + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
                 v = v.min(d[(i - 2) * w + j - 2] + 1);
             }

@@ -54,11 +54,7 @@ pub fn ipv6(g: &mut Gen, _s: &Scope<'_>) -> String {
     push_group(&mut out, first);
     for i in 1..8u32 {
         out.push(':');
-        let v = if i < 4 {
-            a >> (48 - 16 * i)
-        } else {
-            b >> (48 - 16 * (i - 4))
-        };
+        let v = if i < 4 { a >> (48 - 16 * i) } else { b >> (48 - 16 * (i - 4)) };
         push_group(&mut out, v & 0xffff);
     }
     out

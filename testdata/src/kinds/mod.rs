@@ -68,23 +68,19 @@ mod util;
 mod tests;
 
 pub use address::{
-    ADDRESS, building_number, city, country, country_code, latitude, longitude, secondary_address,
-    state, state_abbr, street, street_name, time_zone, zip,
+    ADDRESS, building_number, city, country, country_code, latitude, longitude, secondary_address, state,
+    state_abbr, street, street_name, time_zone, zip,
 };
 pub use commerce::{
-    CURRENCY, PRODUCT, catch_phrase, category, color, color_name, company, company_suffix,
-    credit_card, currency_code, currency_name, ean13, iban, industry, isbn13, product_name, sku,
+    CURRENCY, PRODUCT, catch_phrase, category, color, color_name, company, company_suffix, credit_card,
+    currency_code, currency_name, ean13, iban, industry, isbn13, product_name, sku,
 };
-pub use internet::{
-    domain, hashtag, ipv4, ipv6, mac_address, password, slug, url, user_agent, uuid,
-};
+pub use internet::{domain, hashtag, ipv4, ipv6, mac_address, password, slug, url, user_agent, uuid};
 pub use misc::{
-    FILE, cell_phone, file_extension, file_name, language_code, license_plate, mime_type, phone,
-    semver,
+    FILE, cell_phone, file_extension, file_name, language_code, license_plate, mime_type, phone, semver,
 };
 pub use person::{
-    PERSON, email, first_name, full_name, job_title, last_name, name_title, profession, safe_email,
-    username,
+    PERSON, email, first_name, full_name, job_title, last_name, name_title, profession, safe_email, username,
 };
 pub use text::{paragraph, sentence, word, words};
 
@@ -272,17 +268,9 @@ impl FromStr for Kind {
         let norm: String = s
             .trim()
             .chars()
-            .map(|c| {
-                if c == '-' || c == ' ' {
-                    '_'
-                } else {
-                    c.to_ascii_lowercase()
-                }
-            })
+            .map(|c| if c == '-' || c == ' ' { '_' } else { c.to_ascii_lowercase() })
             .collect();
-        Kind::from_name(&norm).ok_or_else(|| UnknownKind {
-            name: s.to_owned(),
-            suggestion: infer::closest(&norm),
-        })
+        Kind::from_name(&norm)
+            .ok_or_else(|| UnknownKind { name: s.to_owned(), suggestion: infer::closest(&norm) })
     }
 }

@@ -80,11 +80,7 @@ pub fn last_name(_g: &mut Gen, s: &Scope<'_>) -> String {
 /// The record person's full name: `First Last` (`ja_JP`: `Last First`), separated by one space.
 pub fn full_name(_g: &mut Gen, s: &Scope<'_>) -> String {
     let (l, first, last) = person(s);
-    let (a, b) = if l.family_first {
-        (last, first)
-    } else {
-        (first, last)
-    };
+    let (a, b) = if l.family_first { (last, first) } else { (first, last) };
     let mut out = String::with_capacity(a.len() + b.len() + 1);
     out.push_str(a);
     out.push(' ');

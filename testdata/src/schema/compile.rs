@@ -94,7 +94,10 @@ impl Cx<'_> {
 /// Compiles a whole schema.
 pub(crate) fn compile(def: &SchemaDef, ctx: &Context) -> Result<Plan, SchemaError> {
     if def.name.trim().is_empty() {
-        return Err(SchemaError::Schema { schema: def.name.clone(), message: "the schema needs a `name`".into() });
+        return Err(SchemaError::Schema {
+            schema: def.name.clone(),
+            message: "the schema needs a `name`".into(),
+        });
     }
     let locale = match &def.locale {
         Some(tag) => Some(Locale::from_tag(tag).ok_or_else(|| SchemaError::Schema {
@@ -105,7 +108,10 @@ pub(crate) fn compile(def: &SchemaDef, ctx: &Context) -> Result<Plan, SchemaErro
     };
     let cx = Cx { schema: &def.name, ctx, locale };
     if def.fields.is_empty() {
-        return Err(SchemaError::Schema { schema: def.name.clone(), message: "the schema has no fields".into() });
+        return Err(SchemaError::Schema {
+            schema: def.name.clone(),
+            message: "the schema has no fields".into(),
+        });
     }
     compile_object(&cx, &def.fields, "", true)
 }
@@ -119,10 +125,18 @@ fn compile_object(cx: &Cx<'_>, defs: &[FieldDef], prefix: &str, top: bool) -> Re
     for (i, d) in defs.iter().enumerate() {
         let path = join(prefix, &d.name);
         if d.name.trim().is_empty() {
-            return Err(cx.err(&join(prefix, &format!("#{i}")), "name", "every field needs a non-empty `name`"));
+            return Err(cx.err(
+                &join(prefix, &format!("#{i}")),
+                "name",
+                "every field needs a non-empty `name`",
+            ));
         }
         if defs[..i].iter().any(|o| o.name == d.name) {
-            return Err(cx.err(&path, "name", "the name is used twice in the same object; names must be unique"));
+            return Err(cx.err(
+                &path,
+                "name",
+                "the name is used twice in the same object; names must be unique",
+            ));
         }
         fields.push(compile_field(cx, d, &path, top)?);
     }
@@ -135,10 +149,23 @@ fn compile_object(cx: &Cx<'_>, defs: &[FieldDef], prefix: &str, top: bool) -> Re
     Ok(Plan { fields, order })
 }
 
-fn sibling(cx: &Cx<'_>, defs: &[FieldDef], path: &str, rule: &'static str, name: &str) -> Result<usize, SchemaError> {
+fn sibling(
+    cx: &Cx<'_>,
+    defs: &[FieldDef],
+    path: &str,
+    rule: &'static str,
+    name: &str,
+) -> Result<usize, SchemaError> {
     defs.iter().position(|d| d.name == name).ok_or_else(|| {
         let known: Vec<&str> = defs.iter().map(|d| d.name.as_str()).collect();
-        cx.err(path, rule, format!("refers to `{name}`, which is not a field of the same object (fields: {})", known.join(", ")))
+        cx.err(
+            path,
+            rule,
+            format!(
+                "refers to `{name}`, which is not a field of the same object (fields: {})",
+                known.join(", ")
+            ),
+        )
     })
 }
 
@@ -175,7 +202,8 @@ fn resolve_refs(
         if gap < 0 {
             return Err(cx.err(path, "max_gap", "the gap must not be negative"));
         }
-        let explicit = d.min.is_some() || d.max.is_some() || d.exclusive_min.is_some() || d.exclusive_max.is_some();
+        let explicit =
+            d.min.is_some() || d.max.is_some() || d.exclusive_min.is_some() || d.exclusive_max.is_some();
         if explicit {
             // The value lies in [max(other, lo), min(other + gap, hi)] (after), which is never
             // empty when the other field's range sits inside ours (give or take the gap).
@@ -199,7 +227,8 @@ fn resolve_refs(
             // Without explicit bounds the range follows the other field.
             // Never later than "now" unless the other field already is.
             let now = cx.ctx.anchor().max(ohi);
-            let (nlo, nhi) = if after { (olo, ohi.saturating_add(gap).min(now)) } else { (olo.saturating_sub(gap), ohi) };
+            let (nlo, nhi) =
+                if after { (olo, ohi.saturating_add(gap).min(now)) } else { (olo.saturating_sub(gap), ohi) };
             match &mut fields[me].how {
                 NodeGen::Date { lo, hi } => {
                     *lo = nlo.div_euclid(DAY);
@@ -219,14 +248,26 @@ fn resolve_refs(
             Compute::SumProduct { array, fields: members } => {
                 let a = sibling(cx, defs, path, "compute", array)?;
                 let NodeGen::Array { item, .. } = &fields[a].how else {
-                    return Err(cx.err(path, "compute", format!("sum_product needs `{array}` to be an array of objects")));
+                    return Err(cx.err(
+                        path,
+                        "compute",
+                        format!("sum_product needs `{array}` to be an array of objects"),
+                    ));
                 };
                 let NodeGen::Object(plan) = &item.how else {
-                    return Err(cx.err(path, "compute", format!("sum_product needs `{array}` to be an array of objects")));
+                    return Err(cx.err(
+                        path,
+                        "compute",
+                        format!("sum_product needs `{array}` to be an array of objects"),
+                    ));
                 };
                 for m in members {
                     let Some(n) = plan.fields.iter().find(|n| &n.name == m) else {
-                        return Err(cx.err(path, "compute", format!("`{array}` elements have no member `{m}`")));
+                        return Err(cx.err(
+                            path,
+                            "compute",
+                            format!("`{array}` elements have no member `{m}`"),
+                        ));
                     };
                     if !is_numeric(&n.how) {
                         return Err(cx.err(path, "compute", format!("`{array}[].{m}` is not a number")));
@@ -248,10 +289,11 @@ fn resolve_refs(
                 if names.is_empty() {
                     return Err(cx.err(path, "compute", "name at least one field"));
                 }
-                let idx = names
-                    .iter()
-                    .map(|n| numeric_sibling(cx, defs, fields, path, n))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let idx = names.iter().map(|n| numeric_sibling(cx, defs, fields, path, n)).collect::<Result<
+                    Vec<_>,
+                    _,
+                >>(
+                )?;
                 match c {
                     Compute::Sum(_) => CompiledCompute::Sum(idx),
                     Compute::Difference(_) => CompiledCompute::Difference(idx),
@@ -276,8 +318,10 @@ fn resolve_refs(
 }
 
 fn is_numeric(g: &NodeGen) -> bool {
-    matches!(g, NodeGen::Int { .. } | NodeGen::Float { .. } | NodeGen::Decimal { .. } | NodeGen::Compute { .. })
-        || matches!(g, NodeGen::Const(v) if v.is_number())
+    matches!(
+        g,
+        NodeGen::Int { .. } | NodeGen::Float { .. } | NodeGen::Decimal { .. } | NodeGen::Compute { .. }
+    ) || matches!(g, NodeGen::Const(v) if v.is_number())
 }
 
 fn numeric_sibling(
@@ -321,7 +365,12 @@ fn deps(n: &Node, defs: &[FieldDef]) -> Vec<usize> {
     out
 }
 
-fn topo_order(cx: &Cx<'_>, prefix: &str, fields: &[Node], defs: &[FieldDef]) -> Result<Vec<usize>, SchemaError> {
+fn topo_order(
+    cx: &Cx<'_>,
+    prefix: &str,
+    fields: &[Node],
+    defs: &[FieldDef],
+) -> Result<Vec<usize>, SchemaError> {
     // 0 = unvisited, 1 = in progress, 2 = done.
     let mut state = vec![0u8; fields.len()];
     let mut order = Vec::with_capacity(fields.len());
@@ -400,18 +449,23 @@ fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Nod
         return Err(cx.err(path, "weights", "`weights` needs `values` (one_of) of the same length"));
     }
     let locale = match &d.locale {
-        Some(tag) => Some(
-            Locale::from_tag(tag)
-                .ok_or_else(|| cx.err(path, "locale", format!("unknown locale `{tag}`; use en, fr_FR, de_DE, pt_BR or ja_JP")))?,
-        ),
+        Some(tag) => Some(Locale::from_tag(tag).ok_or_else(|| {
+            cx.err(path, "locale", format!("unknown locale `{tag}`; use en, fr_FR, de_DE, pt_BR or ja_JP"))
+        })?),
         None => cx.locale,
     };
     let how = if let Some(v) = &d.value {
         NodeGen::Const(v.clone())
     } else if d.compute.is_some() {
         let integer = ty == FieldType::Integer;
-        if !matches!(ty, FieldType::Integer | FieldType::Float | FieldType::Decimal) && !matches!(d.compute, Some(Compute::Copy(_))) {
-            return Err(cx.err(path, "compute", "computed fields are integer, float or decimal (or use `copy`)"));
+        if !matches!(ty, FieldType::Integer | FieldType::Float | FieldType::Decimal)
+            && !matches!(d.compute, Some(Compute::Copy(_)))
+        {
+            return Err(cx.err(
+                path,
+                "compute",
+                "computed fields are integer, float or decimal (or use `copy`)",
+            ));
         }
         let scale = if integer { 0 } else { d.scale.unwrap_or(2) };
         let bound = |v: &Option<Value>, rule| -> Result<Option<i128>, SchemaError> {
@@ -482,10 +536,18 @@ fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Nod
                     return Err(cx.err(path, "non_empty", "non_empty contradicts max_items = 0"));
                 }
                 if min > max {
-                    return Err(cx.err(path, "length", format!("min_items {min} is greater than max_items {max}")));
+                    return Err(cx.err(
+                        path,
+                        "length",
+                        format!("min_items {min} is greater than max_items {max}"),
+                    ));
                 }
                 if max > 10_000 {
-                    return Err(cx.err(path, "length", format!("max_items {max} is above the limit of 10000")));
+                    return Err(cx.err(
+                        path,
+                        "length",
+                        format!("max_items {max} is above the limit of 10000"),
+                    ));
                 }
                 let mut item_def = (**item).clone();
                 if item_def.name.is_empty() {
@@ -509,7 +571,15 @@ fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Nod
     } else {
         None
     };
-    Ok(Node { name: d.name.clone(), key: name_key(&d.name), path: path.to_string(), optional, unique, how, rel: None })
+    Ok(Node {
+        name: d.name.clone(),
+        key: name_key(&d.name),
+        path: path.to_string(),
+        optional,
+        unique,
+        how,
+        rel: None,
+    })
 }
 
 fn unique_space(cx: &Cx<'_>, path: &str, how: &NodeGen) -> Result<u64, SchemaError> {
@@ -517,8 +587,12 @@ fn unique_space(cx: &Cx<'_>, path: &str, how: &NodeGen) -> Result<u64, SchemaErr
         NodeGen::Int { lo, hi } => (*hi as i128 - *lo as i128 + 1).min(u64::MAX as i128) as u64,
         NodeGen::Decimal { lo, hi, .. } => (*hi as i128 - *lo as i128 + 1).min(u64::MAX as i128) as u64,
         NodeGen::Choice { values, .. } => values.len() as u64,
-        NodeGen::Template(t) => t.space().ok_or_else(|| cx.err(path, "unique", "the template's space is too large to count"))?,
-        NodeGen::Kind { kind, fit: None, .. } if matches!(kind.name(), "uuid" | "email" | "safe_email" | "username") => {
+        NodeGen::Template(t) => {
+            t.space().ok_or_else(|| cx.err(path, "unique", "the template's space is too large to count"))?
+        }
+        NodeGen::Kind { kind, fit: None, .. }
+            if matches!(kind.name(), "uuid" | "email" | "safe_email" | "username") =>
+        {
             u64::MAX
         }
         NodeGen::Date { lo, hi } => (hi - lo + 1) as u64,
@@ -554,7 +628,11 @@ fn compile_choice(cx: &Cx<'_>, d: &FieldDef, path: &str, values: &[Value]) -> Re
         None => vec![1; values.len()],
     };
     if weights.iter().all(|&w| w == 0) {
-        return Err(cx.err(path, "weights", "all weights are 0; at least one value must have a positive weight"));
+        return Err(cx.err(
+            path,
+            "weights",
+            "all weights are 0; at least one value must have a positive weight",
+        ));
     }
     let mut cum = Vec::with_capacity(weights.len());
     let mut acc = 0u64;
@@ -624,12 +702,20 @@ fn compile_string(
         if let Some(b) = max
             && tlo > b
         {
-            return Err(cx.err(path, "length", format!("format `{f}` renders at least {tlo} characters, above max_length {b}")));
+            return Err(cx.err(
+                path,
+                "length",
+                format!("format `{f}` renders at least {tlo} characters, above max_length {b}"),
+            ));
         }
         if let (Some(a), Some(thi)) = (min, thi)
             && thi < a
         {
-            return Err(cx.err(path, "length", format!("format `{f}` renders at most {thi} characters, below min_length {a}")));
+            return Err(cx.err(
+                path,
+                "length",
+                format!("format `{f}` renders at most {thi} characters, below min_length {a}"),
+            ));
         }
         return Ok(NodeGen::Template(t));
     }
@@ -642,7 +728,11 @@ fn compile_string(
     };
     if let Some(kind) = kind {
         if numeric_kind(kind.name()).is_some() {
-            return Err(cx.err(path, "kind", format!("kind `{}` is numeric; give the field type integer, float or decimal", kind.name())));
+            return Err(cx.err(
+                path,
+                "kind",
+                format!("kind `{}` is numeric; give the field type integer, float or decimal", kind.name()),
+            ));
         }
         let (klo, khi) = kind.len_bounds();
         let lo = min.unwrap_or(0);
@@ -676,9 +766,21 @@ fn compile_string(
     let lo = min.unwrap_or(if max == Some(0) { 0 } else { 3 }.min(max.unwrap_or(usize::MAX)));
     let hi = max.unwrap_or(lo.max(40));
     let name = d.name.to_ascii_lowercase();
-    let sentence = ["description", "notes", "note", "comment", "body", "content", "text", "message", "subject", "title", "reason"]
-        .iter()
-        .any(|w| name.contains(w));
+    let sentence = [
+        "description",
+        "notes",
+        "note",
+        "comment",
+        "body",
+        "content",
+        "text",
+        "message",
+        "subject",
+        "title",
+        "reason",
+    ]
+    .iter()
+    .any(|w| name.contains(w));
     let hi = if max.is_none() && sentence { lo.max(120) } else { hi };
     Ok(NodeGen::Text { min: lo, max: hi, sentence })
 }
@@ -721,7 +823,10 @@ fn default_number_bounds(name: &str, kind: Option<&str>) -> (f64, f64) {
         (-90.0, 90.0)
     } else if has("longitude") || has("lng") || has("lon") {
         (-180.0, 180.0)
-    } else if ["price", "amount", "cost", "total", "subtotal", "balance", "value", "fee"].iter().any(|w| has(w)) {
+    } else if ["price", "amount", "cost", "total", "subtotal", "balance", "value", "fee"]
+        .iter()
+        .any(|w| has(w))
+    {
         (1.0, 999.99)
     } else if has("year") {
         (1950.0, 2025.0)
@@ -734,7 +839,10 @@ fn default_number_bounds(name: &str, kind: Option<&str>) -> (f64, f64) {
 
 fn int_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), SchemaError> {
     let num = |v: &Value, rule| -> Result<i64, SchemaError> {
-        match v.as_i64().or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18).map(|f| f as i64)) {
+        match v
+            .as_i64()
+            .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18).map(|f| f as i64))
+        {
             Some(x) => Ok(x),
             None => Err(cx.err(path, rule, format!("{v} is not an integer"))),
         }
@@ -743,20 +851,30 @@ fn int_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), Schem
     let mut lo = match (&d.min, &d.exclusive_min) {
         (Some(_), Some(_)) => return Err(cx.err(path, "min", "give `min` or `exclusive_min`, not both")),
         (Some(v), None) => Some(num(v, "min")?),
-        (None, Some(v)) => Some(num(v, "exclusive_min")?.checked_add(1).ok_or_else(|| cx.err(path, "exclusive_min", "overflows"))?),
+        (None, Some(v)) => Some(
+            num(v, "exclusive_min")?
+                .checked_add(1)
+                .ok_or_else(|| cx.err(path, "exclusive_min", "overflows"))?,
+        ),
         (None, None) => None,
     };
     let mut hi = match (&d.max, &d.exclusive_max) {
         (Some(_), Some(_)) => return Err(cx.err(path, "max", "give `max` or `exclusive_max`, not both")),
         (Some(v), None) => Some(num(v, "max")?),
-        (None, Some(v)) => Some(num(v, "exclusive_max")?.checked_sub(1).ok_or_else(|| cx.err(path, "exclusive_max", "overflows"))?),
+        (None, Some(v)) => Some(
+            num(v, "exclusive_max")?
+                .checked_sub(1)
+                .ok_or_else(|| cx.err(path, "exclusive_max", "overflows"))?,
+        ),
         (None, None) => None,
     };
     if lo.is_none() && hi.is_none() {
         lo = Some(dlo as i64);
         hi = Some(dhi as i64);
     }
-    let lo = lo.unwrap_or_else(|| hi.map(|h| h.saturating_sub(dhi as i64 - dlo as i64).min(dlo as i64)).unwrap_or(dlo as i64));
+    let lo = lo.unwrap_or_else(|| {
+        hi.map(|h| h.saturating_sub(dhi as i64 - dlo as i64).min(dlo as i64)).unwrap_or(dlo as i64)
+    });
     let hi = hi.unwrap_or_else(|| lo.saturating_add((dhi - dlo).max(1000.0) as i64));
     if lo > hi {
         return Err(cx.err(path, "range", format!("the minimum {lo} is greater than the maximum {hi}")));
@@ -802,11 +920,16 @@ fn decimal_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, Sche
     if let Some(p) = d.precision
         && (p == 0 || p > 18 || p < scale)
     {
-        return Err(cx.err(path, "precision", format!("precision {p} must be in {}..=18 (at least the scale)", scale.max(1))));
+        return Err(cx.err(
+            path,
+            "precision",
+            format!("precision {p} must be in {}..=18 (at least the scale)", scale.max(1)),
+        ));
     }
     let s = scale as u32;
     let units = |v: &Value, rule, up: bool| -> Result<i64, SchemaError> {
-        let (m, vs) = decimal::from_value(v).ok_or_else(|| cx.err(path, rule, format!("{v} is not a number")))?;
+        let (m, vs) =
+            decimal::from_value(v).ok_or_else(|| cx.err(path, rule, format!("{v} is not a number")))?;
         // Round inward so the bound is met: up for a lower bound, down for an upper bound.
         let u = decimal::rescale_dir(m, vs, s, up);
         i64::try_from(u).map_err(|_| cx.err(path, rule, "is too large"))
@@ -817,7 +940,8 @@ fn decimal_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, Sche
         (Some(_), Some(_)) => return Err(cx.err(path, "min", "give `min` or `exclusive_min`, not both")),
         (Some(v), None) => Some(units(v, "min", true)?),
         (None, Some(v)) => {
-            let (m, vs) = decimal::from_value(v).ok_or_else(|| cx.err(path, "exclusive_min", "not a number"))?;
+            let (m, vs) =
+                decimal::from_value(v).ok_or_else(|| cx.err(path, "exclusive_min", "not a number"))?;
             let u = decimal::rescale_dir(m, vs, s, false);
             Some(i64::try_from(u + 1).map_err(|_| cx.err(path, "exclusive_min", "is too large"))?)
         }
@@ -827,7 +951,8 @@ fn decimal_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, Sche
         (Some(_), Some(_)) => return Err(cx.err(path, "max", "give `max` or `exclusive_max`, not both")),
         (Some(v), None) => Some(units(v, "max", false)?),
         (None, Some(v)) => {
-            let (m, vs) = decimal::from_value(v).ok_or_else(|| cx.err(path, "exclusive_max", "not a number"))?;
+            let (m, vs) =
+                decimal::from_value(v).ok_or_else(|| cx.err(path, "exclusive_max", "not a number"))?;
             let u = decimal::rescale_dir(m, vs, s, true);
             Some(i64::try_from(u - 1).map_err(|_| cx.err(path, "exclusive_max", "is too large"))?)
         }
@@ -849,7 +974,11 @@ fn decimal_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, Sche
             hi = hi.min(cap);
         }
         if lo < -cap || hi > cap {
-            return Err(cx.err(path, "precision", format!("the range does not fit in {p} digits with {scale} decimals")));
+            return Err(cx.err(
+                path,
+                "precision",
+                format!("the range does not fit in {p} digits with {scale} decimals"),
+            ));
         }
     }
     if lo > hi {
@@ -864,7 +993,11 @@ fn decimal_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, Sche
         ));
     }
     if hi.unsigned_abs() > (1u64 << 53) || lo.unsigned_abs() > (1u64 << 53) {
-        return Err(cx.err(path, "range", "the bounds exceed the exactly representable range of JSON numbers (±2^53 units)"));
+        return Err(cx.err(
+            path,
+            "range",
+            "the bounds exceed the exactly representable range of JSON numbers (±2^53 units)",
+        ));
     }
     Ok(NodeGen::Decimal { lo, hi, scale, precision: d.precision })
 }
@@ -911,7 +1044,11 @@ fn time_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str, date: bool) -> Result<(i64
     let anchor = cx.ctx.anchor();
     let parse = |v: &Value, rule| {
         parse_instant(v, anchor).ok_or_else(|| {
-            cx.err(path, rule, format!("{v} is not a date; use YYYY-MM-DD, an RFC 3339 timestamp, `now` or `-30d`"))
+            cx.err(
+                path,
+                rule,
+                format!("{v} is not a date; use YYYY-MM-DD, an RFC 3339 timestamp, `now` or `-30d`"),
+            )
         })
     };
     let unit = if date { DAY } else { 1 };
@@ -928,7 +1065,10 @@ fn time_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str, date: bool) -> Result<(i64
     let n = d.name.to_ascii_lowercase();
     let (dlo, dhi) = if n.contains("birth") || n == "dob" {
         (anchor - 90 * 365 * DAY, anchor - 18 * 365 * DAY)
-    } else if ["expir", "expires", "next_", "due", "valid_until", "end_date", "estimated"].iter().any(|w| n.contains(w)) {
+    } else if ["expir", "expires", "next_", "due", "valid_until", "end_date", "estimated"]
+        .iter()
+        .any(|w| n.contains(w))
+    {
         (anchor, anchor + 365 * DAY)
     } else {
         (anchor - 730 * DAY, anchor)
@@ -943,7 +1083,11 @@ fn time_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str, date: bool) -> Result<(i64
         return Err(cx.err(
             path,
             "range",
-            format!("the earliest {} is after the latest {}", time::format_datetime(lo), time::format_datetime(hi)),
+            format!(
+                "the earliest {} is after the latest {}",
+                time::format_datetime(lo),
+                time::format_datetime(hi)
+            ),
         ));
     }
     if date {
@@ -960,6 +1104,11 @@ fn time_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str, date: bool) -> Result<(i64
 fn address_members() -> Vec<FieldDef> {
     ["street", "city", "state", "zip", "country"]
         .into_iter()
-        .map(|n| FieldDef { name: n.into(), ty: Some(FieldType::String), kind: Some(n.into()), ..FieldDef::default() })
+        .map(|n| FieldDef {
+            name: n.into(),
+            ty: Some(FieldType::String),
+            kind: Some(n.into()),
+            ..FieldDef::default()
+        })
         .collect()
 }

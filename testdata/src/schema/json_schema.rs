@@ -33,7 +33,7 @@ fn object(plan: &Plan, defs: &[FieldDef]) -> Value {
     json!({ "type": "object", "properties": props, "required": required, "additionalProperties": false })
 }
 
-fn field(node: &Node, def: Option<&FieldDef>, ) -> Value {
+fn field(node: &Node, def: Option<&FieldDef>) -> Value {
     let mut s = match &node.how {
         NodeGen::Const(v) => json!({ "const": v }),
         NodeGen::Kind { kind, fit, .. } => {
@@ -79,7 +79,11 @@ fn field(node: &Node, def: Option<&FieldDef>, ) -> Value {
         NodeGen::Object(p) => {
             let defs: Vec<FieldDef> = match def.and_then(|d| d.fields.clone()) {
                 Some(f) => f,
-                None => p.fields.iter().map(|n| FieldDef { name: n.name.clone(), ..FieldDef::default() }).collect(),
+                None => p
+                    .fields
+                    .iter()
+                    .map(|n| FieldDef { name: n.name.clone(), ..FieldDef::default() })
+                    .collect(),
             };
             object(p, &defs)
         }

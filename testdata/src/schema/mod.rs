@@ -13,11 +13,11 @@ use serde_json::Value;
 
 pub use def::{Compute, FieldDef, FieldType, SchemaDef};
 
+use crate::Context;
 use crate::constraint::Violation;
 use crate::dynamic::{self, Env};
 use crate::error::{GenerateError, SchemaError};
 use crate::seed::{Seed, name_key};
-use crate::Context;
 
 /// A loaded, checked runtime schema.
 ///
@@ -48,7 +48,10 @@ pub struct Schema {
 
 impl fmt::Debug for Schema {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Schema").field("name", &self.def.name).field("fields", &self.def.fields.len()).finish()
+        f.debug_struct("Schema")
+            .field("name", &self.def.name)
+            .field("fields", &self.def.fields.len())
+            .finish()
     }
 }
 

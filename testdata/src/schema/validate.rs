@@ -20,7 +20,8 @@ pub(crate) fn object(plan: &Plan, v: &Value, path: &str, ctx: &Context, out: &mu
         out.push(Violation::new(path, "type", format!("expected an object, found {}", describe(v))));
         return;
     };
-    let siblings: Vec<Value> = plan.fields.iter().map(|n| map.get(&n.name).cloned().unwrap_or(Value::Null)).collect();
+    let siblings: Vec<Value> =
+        plan.fields.iter().map(|n| map.get(&n.name).cloned().unwrap_or(Value::Null)).collect();
     for (i, node) in plan.fields.iter().enumerate() {
         let p = if path.is_empty() { node.name.clone() } else { format!("{path}.{}", node.name) };
         match map.get(&node.name) {
@@ -38,7 +39,16 @@ pub(crate) fn object(plan: &Plan, v: &Value, path: &str, ctx: &Context, out: &mu
 }
 
 #[allow(clippy::too_many_arguments)]
-fn field(node: &Node, v: &Value, path: &str, plan: &Plan, siblings: &[Value], _me: usize, ctx: &Context, out: &mut Vec<Violation>) {
+fn field(
+    node: &Node,
+    v: &Value,
+    path: &str,
+    plan: &Plan,
+    siblings: &[Value],
+    _me: usize,
+    ctx: &Context,
+    out: &mut Vec<Violation>,
+) {
     let mut bad = |rule: &'static str, msg: String| out.push(Violation::new(path, rule, msg));
     if v.is_null() {
         if !matches!(node.how, NodeGen::Const(Value::Null) | NodeGen::Json) {
@@ -53,7 +63,9 @@ fn field(node: &Node, v: &Value, path: &str, plan: &Plan, siblings: &[Value], _m
             }
         }
         NodeGen::Kind { kind, fit, .. } => {
-            let Some(s) = v.as_str() else { return bad("type", format!("expected a string, found {}", describe(v))) };
+            let Some(s) = v.as_str() else {
+                return bad("type", format!("expected a string, found {}", describe(v)));
+            };
             if let Some((lo, hi)) = fit {
                 let n = s.chars().count();
                 if n < *lo || n > *hi {
@@ -65,7 +77,10 @@ fn field(node: &Node, v: &Value, path: &str, plan: &Plan, siblings: &[Value], _m
         }
         NodeGen::Pattern(p) => match v.as_str() {
             Some(s) if p.is_match(s) => {}
-            Some(_) => bad("pattern", format!("{} does not match `{}` within the length bounds", describe(v), p.as_str())),
+            Some(_) => bad(
+                "pattern",
+                format!("{} does not match `{}` within the length bounds", describe(v), p.as_str()),
+            ),
             None => bad("type", format!("expected a string, found {}", describe(v))),
         },
         NodeGen::Template(t) => match v.as_str() {
@@ -98,27 +113,43 @@ fn field(node: &Node, v: &Value, path: &str, plan: &Plan, siblings: &[Value], _m
             Some(_) => {}
             None => bad("type", format!("expected a number, found {}", describe(v))),
         },
-        NodeGen::Decimal { lo, hi, scale, precision } => match decimal::from_value(v).filter(|_| v.is_number()) {
-            Some((m, s)) => {
-                let s_target = *scale as u32;
-                if s > s_target && decimal::rescale(m, s, s_target) * decimal::pow10(s - s_target) != m {
-                    bad("scale", format!("{} has more than {scale} decimals", describe(v)));
+        NodeGen::Decimal { lo, hi, scale, precision } => {
+            match decimal::from_value(v).filter(|_| v.is_number()) {
+                Some((m, s)) => {
+                    let s_target = *scale as u32;
+                    if s > s_target && decimal::rescale(m, s, s_target) * decimal::pow10(s - s_target) != m {
+                        bad("scale", format!("{} has more than {scale} decimals", describe(v)));
+                    }
+                    let units = decimal::rescale(m, s, s_target);
+                    if units < *lo as i128 {
+                        bad(
+                            "min",
+                            format!(
+                                "{} is below the minimum {}",
+                                describe(v),
+                                decimal::to_f64(*lo as i128, s_target)
+                            ),
+                        );
+                    }
+                    if units > *hi as i128 {
+                        bad(
+                            "max",
+                            format!(
+                                "{} is above the maximum {}",
+                                describe(v),
+                                decimal::to_f64(*hi as i128, s_target)
+                            ),
+                        );
+                    }
+                    if let Some(p) = precision
+                        && units.abs() >= decimal::pow10(*p as u32)
+                    {
+                        bad("precision", format!("{} has more than {p} significant digits", describe(v)));
+                    }
                 }
-                let units = decimal::rescale(m, s, s_target);
-                if units < *lo as i128 {
-                    bad("min", format!("{} is below the minimum {}", describe(v), decimal::to_f64(*lo as i128, s_target)));
-                }
-                if units > *hi as i128 {
-                    bad("max", format!("{} is above the maximum {}", describe(v), decimal::to_f64(*hi as i128, s_target)));
-                }
-                if let Some(p) = precision
-                    && units.abs() >= decimal::pow10(*p as u32)
-                {
-                    bad("precision", format!("{} has more than {p} significant digits", describe(v)));
-                }
+                None => bad("type", format!("expected a number, found {}", describe(v))),
             }
-            None => bad("type", format!("expected a number, found {}", describe(v))),
-        },
+        }
         NodeGen::Bool { .. } => {
             if !v.is_boolean() {
                 bad("type", format!("expected true or false, found {}", describe(v)));
@@ -127,7 +158,15 @@ fn field(node: &Node, v: &Value, path: &str, plan: &Plan, siblings: &[Value], _m
         NodeGen::Date { lo, hi } => match v.as_str().and_then(time::parse_date) {
             Some(d) => {
                 if d < *lo || d > *hi {
-                    bad("range", format!("{} is outside {}..={}", describe(v), time::format_date(*lo), time::format_date(*hi)));
+                    bad(
+                        "range",
+                        format!(
+                            "{} is outside {}..={}",
+                            describe(v),
+                            time::format_date(*lo),
+                            time::format_date(*hi)
+                        ),
+                    );
                 }
                 relation(node, d * time::DAY, siblings, &mut bad);
             }
@@ -138,7 +177,12 @@ fn field(node: &Node, v: &Value, path: &str, plan: &Plan, siblings: &[Value], _m
                 if t < *lo || t > *hi {
                     bad(
                         "range",
-                        format!("{} is outside {}..={}", describe(v), time::format_datetime(*lo), time::format_datetime(*hi)),
+                        format!(
+                            "{} is outside {}..={}",
+                            describe(v),
+                            time::format_datetime(*lo),
+                            time::format_datetime(*hi)
+                        ),
                     );
                 }
                 relation(node, t, siblings, &mut bad);
@@ -160,7 +204,11 @@ fn field(node: &Node, v: &Value, path: &str, plan: &Plan, siblings: &[Value], _m
         NodeGen::Array { item, min, max } => match v.as_array() {
             Some(a) => {
                 if a.len() < *min || a.len() > *max {
-                    out.push(Violation::new(path, "length", format!("{} items, outside {min}..={max}", a.len())));
+                    out.push(Violation::new(
+                        path,
+                        "length",
+                        format!("{} items, outside {min}..={max}", a.len()),
+                    ));
                 }
                 for (i, e) in a.iter().enumerate() {
                     let ep = format!("{path}[{i}]");
@@ -170,7 +218,9 @@ fn field(node: &Node, v: &Value, path: &str, plan: &Plan, siblings: &[Value], _m
                     }
                 }
             }
-            None => out.push(Violation::new(path, "type", format!("expected an array, found {}", describe(v)))),
+            None => {
+                out.push(Violation::new(path, "type", format!("expected an array, found {}", describe(v))))
+            }
         },
         NodeGen::Compute { rule, scale, integer, lo, hi } => {
             if let CompiledCompute::Copy(o) = rule {
@@ -201,12 +251,18 @@ fn field(node: &Node, v: &Value, path: &str, plan: &Plan, siblings: &[Value], _m
                 if let Some(lo) = lo
                     && got < *lo
                 {
-                    bad("min", format!("{} is below the minimum {}", describe(v), decimal::to_value(*lo, target)));
+                    bad(
+                        "min",
+                        format!("{} is below the minimum {}", describe(v), decimal::to_value(*lo, target)),
+                    );
                 }
                 if let Some(hi) = hi
                     && got > *hi
                 {
-                    bad("max", format!("{} is above the maximum {}", describe(v), decimal::to_value(*hi, target)));
+                    bad(
+                        "max",
+                        format!("{} is above the maximum {}", describe(v), decimal::to_value(*hi, target)),
+                    );
                 }
             }
         }
@@ -216,7 +272,9 @@ fn field(node: &Node, v: &Value, path: &str, plan: &Plan, siblings: &[Value], _m
 
 fn relation(node: &Node, t: i64, siblings: &[Value], bad: &mut impl FnMut(&'static str, String)) {
     let Some(rel) = &node.rel else { return };
-    let Some(other) = siblings.get(rel.other).and_then(Value::as_str).and_then(time::parse_datetime) else { return };
+    let Some(other) = siblings.get(rel.other).and_then(Value::as_str).and_then(time::parse_datetime) else {
+        return;
+    };
     if rel.after && t < other {
         bad("after", format!("is before `{}`", rel.other_name));
     }
@@ -229,7 +287,9 @@ fn describe_rule(rule: &CompiledCompute, plan: &Plan) -> String {
     let name = |i: &usize| plan.fields[*i].name.as_str();
     let list = |v: &[usize], op: &str| v.iter().map(name).collect::<Vec<_>>().join(op);
     match rule {
-        CompiledCompute::SumProduct { array, members } => format!("Σ {}[].{}", name(array), members.join(" × ")),
+        CompiledCompute::SumProduct { array, members } => {
+            format!("Σ {}[].{}", name(array), members.join(" × "))
+        }
         CompiledCompute::Percent { of, rate_mantissa, rate_scale } => {
             format!("{} × {}%", name(of), decimal::to_value(*rate_mantissa, *rate_scale))
         }
