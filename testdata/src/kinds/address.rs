@@ -80,7 +80,7 @@ fn push_micro_degrees(out: &mut String, v: i64) {
     push_padded(out, a % 1_000_000, 6);
 }
 
-/// The record's latitude inside its country, decimal degrees with 6 decimals (`37.774929`).
+/// The record's latitude inside its country's bounding box, decimal degrees with 6 decimals (`37.774929`).
 pub fn latitude(_g: &mut Gen, s: &Scope<'_>) -> String {
     let (l, _, a) = address(s);
     let v = a.child(3).stream().i64_in(l.bbox.0, l.bbox.1);
@@ -89,7 +89,7 @@ pub fn latitude(_g: &mut Gen, s: &Scope<'_>) -> String {
     out
 }
 
-/// The record's longitude inside its country, decimal degrees with 6 decimals (`-122.419416`).
+/// The record's longitude inside its country's bounding box, decimal degrees with 6 decimals (`-122.419416`).
 pub fn longitude(_g: &mut Gen, s: &Scope<'_>) -> String {
     let (l, _, a) = address(s);
     let v = a.child(4).stream().i64_in(l.bbox.2, l.bbox.3);

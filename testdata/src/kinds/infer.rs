@@ -183,7 +183,6 @@ static ALIASES: &[(&str, Kind)] = &[
     ("isbn", Isbn13),
     ("ean", Ean13),
     ("language", LanguageCode),
-    ("title", NameTitle),
     ("postal", Zip),
     ("province", State),
     ("job", JobTitle),

@@ -103,7 +103,7 @@ fn push_domain(g: &mut Gen, out: &mut String, s: &Scope<'_>) {
         }
     }
     out.push('.');
-    out.push_str(*g.pick(l.tlds));
+    out.push_str(g.pick::<&str>(l.tlds));
 }
 
 /// A domain name: lowercase ASCII labels and a TLD of the locale (`smith-jones.com`,
@@ -126,7 +126,7 @@ pub fn url(g: &mut Gen, s: &Scope<'_>) -> String {
     let segments = g.below(3);
     for _ in 0..segments {
         out.push('/');
-        out.push_str(*g.pick(LOREM));
+        out.push_str(g.pick::<&str>(LOREM));
     }
     out
 }
@@ -178,7 +178,7 @@ pub fn slug(g: &mut Gen, _s: &Scope<'_>) -> String {
         if i > 0 {
             out.push('-');
         }
-        out.push_str(*g.pick(LOREM));
+        out.push_str(g.pick::<&str>(LOREM));
     }
     out
 }
@@ -188,9 +188,9 @@ pub fn slug(g: &mut Gen, _s: &Scope<'_>) -> String {
 pub fn hashtag(g: &mut Gen, _s: &Scope<'_>) -> String {
     let mut out = String::with_capacity(30);
     out.push('#');
-    out.push_str(*g.pick(LOREM));
+    out.push_str(g.pick::<&str>(LOREM));
     if g.coin() {
-        out.push_str(*g.pick(LOREM));
+        out.push_str(g.pick::<&str>(LOREM));
     }
     out
 }

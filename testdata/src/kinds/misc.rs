@@ -38,7 +38,7 @@ fn file_type(s: &Scope<'_>) -> &'static (&'static str, &'static str) {
 pub fn file_name(g: &mut Gen, s: &Scope<'_>) -> String {
     let ext = file_type(s).0;
     let mut out = String::with_capacity(24);
-    out.push_str(*g.pick(FILE_STEMS));
+    out.push_str(g.pick::<&str>(FILE_STEMS));
     if g.coin() {
         out.push('_');
         push_u64(&mut out, g.u64_in(1, 999));
@@ -69,7 +69,7 @@ pub fn semver(g: &mut Gen, _s: &Scope<'_>) -> String {
     push_u64(&mut out, g.below(30));
     if g.below(7) == 0 {
         out.push('-');
-        out.push_str(*g.pick(&["alpha", "beta", "rc"]));
+        out.push_str(g.pick::<&str>(&["alpha", "beta", "rc"]));
         out.push('.');
         push_u64(&mut out, g.u64_in(1, 9));
     }

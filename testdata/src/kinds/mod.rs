@@ -166,8 +166,8 @@ kinds! {
     Zip = "zip", zip, (5, Some(9)), "record's postal code, in its state's range (`#####`, `#####-###`, `###-####`)";
     Country = "country", country, (2, Some(13)), "record's country, in the locale's language";
     CountryCode = "country_code", country_code, (2, Some(2)), "record's ISO 3166-1 alpha-2 country code";
-    Latitude = "latitude", latitude, (8, Some(10)), "latitude inside the record's country, decimal degrees, 6 decimals";
-    Longitude = "longitude", longitude, (8, Some(11)), "longitude inside the record's country, decimal degrees, 6 decimals";
+    Latitude = "latitude", latitude, (8, Some(10)), "latitude in the record's country's bounding box, decimal degrees, 6 decimals";
+    Longitude = "longitude", longitude, (8, Some(11)), "longitude in the record's country's bounding box, decimal degrees, 6 decimals";
     TimeZone = "time_zone", time_zone, (10, Some(28)), "IANA time zone of the record's country (`Europe/Paris`)";
     Company = "company", company, (4, Some(45)), "company name from surnames and a legal suffix of the locale";
     CompanySuffix = "company_suffix", company_suffix, (2, Some(12)), "legal-form suffix of the locale (`LLC`, `GmbH`)";

@@ -38,7 +38,7 @@ fn slug(out: &mut String, name: &str) {
 pub(crate) fn push_handle(g: &mut Gen, out: &mut String, first: &str, last: &str) {
     let form = g.below(6);
     match form {
-        0 | 1 | 2 => {
+        0..=2 => {
             slug(out, first);
             match form {
                 0 => out.push('.'),
@@ -109,7 +109,7 @@ pub fn email(g: &mut Gen, s: &Scope<'_>) -> String {
     let mut out = String::with_capacity(2 * SLUG_MAX + 20);
     push_handle(g, &mut out, first, last);
     out.push('@');
-    out.push_str(*g.pick(l.free_email));
+    out.push_str(g.pick::<&str>(l.free_email));
     out
 }
 
@@ -120,7 +120,7 @@ pub fn safe_email(g: &mut Gen, s: &Scope<'_>) -> String {
     let mut out = String::with_capacity(2 * SLUG_MAX + 16);
     push_handle(g, &mut out, first, last);
     out.push_str("@example.");
-    out.push_str(*g.pick(&["com", "org", "net"]));
+    out.push_str(g.pick::<&str>(&["com", "org", "net"]));
     out
 }
 

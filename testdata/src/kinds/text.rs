@@ -18,7 +18,7 @@ pub fn words(g: &mut Gen, _s: &Scope<'_>) -> String {
         if i > 0 {
             out.push(' ');
         }
-        out.push_str(*g.pick(LOREM));
+        out.push_str(g.pick::<&str>(LOREM));
     }
     out
 }

@@ -140,7 +140,7 @@ pub(crate) fn luhn_valid(digits: &str) -> bool {
         }
         sum += d;
     }
-    !digits.is_empty() && sum % 10 == 0
+    !digits.is_empty() && sum.is_multiple_of(10)
 }
 
 /// The EAN-13 / ISBN-13 check digit for the first 12 digits.
