@@ -212,13 +212,7 @@ pub(crate) fn related(node: &Node, siblings: &[Value], lo: i64, hi: i64) -> (i64
     } else {
         (lo.max(other.saturating_sub(rel.gap)), hi.min(other))
     };
-    if a <= b {
-        (a, b)
-    } else if rel.after {
-        (other, other)
-    } else {
-        (other, other)
-    }
+    if a <= b { (a, b) } else { (other, other) }
 }
 
 fn ceil_day(t: i64) -> i64 {
@@ -336,7 +330,7 @@ pub(crate) fn text(g: &mut Gen, min: usize, max: usize, sentence: bool) -> Strin
         if !s.is_empty() {
             s.push(' ');
         }
-        s.push_str(*g.pick(words));
+        s.push_str(words[g.index(words.len())]);
     }
     // Lorem words are ASCII, so bytes are chars.
     s.truncate(target);

@@ -830,8 +830,6 @@ fn default_number_bounds(name: &str, kind: Option<&str>) -> (f64, f64) {
         (1.0, 999.99)
     } else if has("year") {
         (1950.0, 2025.0)
-    } else if has("count") || has("points") || n.starts_with("num_") || n.starts_with("total_") {
-        (0.0, 1000.0)
     } else {
         (0.0, 1000.0)
     }
