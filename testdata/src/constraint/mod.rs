@@ -1,1 +1,3 @@
 //! Constraints (filled in).
+
+pub mod pattern;
