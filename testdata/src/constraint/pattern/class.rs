@@ -93,17 +93,18 @@ impl CharTable {
         } else {
             0
         };
-        let i = if self.ranges.len() == 1 {
-            0
-        } else {
-            self.cum.partition_point(|&c| c <= r)
+        let code = match &*self.ranges {
+            [(start, _)] => start + r,
+            ranges => {
+                let i = self.cum.partition_point(|&c| c <= r);
+                let before = if i == 0 {
+                    0
+                } else {
+                    self.cum.get(i - 1).copied().unwrap_or(0)
+                };
+                ranges.get(i).map_or(0, |r| r.0) + (r - before)
+            }
         };
-        let before = if i == 0 {
-            0
-        } else {
-            self.cum.get(i - 1).copied().unwrap_or(0)
-        };
-        let start = self.ranges.get(i).map_or(0, |r| r.0);
-        char::from_u32(start + (r - before)).unwrap_or('\u{FFFD}')
+        char::from_u32(code).unwrap_or('\u{FFFD}')
     }
 }

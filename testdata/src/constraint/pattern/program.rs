@@ -282,6 +282,15 @@ fn emit_repeat(nodes: &[Node], rep: &Rep, len: u32, g: &mut Gen, out: &mut Strin
     let mut rem = len;
     if let Some(s) = rep.items.single() {
         // Every item has the same length: `len / s` items, no choice to make.
+        if let Some(Node {
+            op: Op::Class(t), ..
+        }) = nodes.get(rep.sub)
+        {
+            for _ in 0..len {
+                out.push(t.sample(g));
+            }
+            return;
+        }
         for _ in 0..len / s {
             emit(nodes, rep.sub, s, g, out);
         }

@@ -159,18 +159,27 @@ fn error_messages_say_what_to_do() {
     );
     assert_eq!(
         msg("(ab)*", Some(3), Some(3)),
-        "pattern `(ab)*` produces strings of lengths 0, 2, 4, 6, 8, 10, 12, 14, …, which cannot meet \
-         length 3; widen the length bounds or the pattern"
-            .replace("14, …,", "14, … characters,")
+        "pattern `(ab)*` produces strings of lengths 0, 2, 4, 6, 8, 10, 12, 14, … characters, \
+         which cannot meet length 3; widen the length bounds or the pattern"
     );
     assert_eq!(
-        msg("a{2,5}", None, Some(1)),
-        "pattern `a{2,5}` produces strings of 2 to 5 characters, which cannot meet length at most 1; \
+        msg("", Some(1), None),
+        "pattern `` produces strings of exactly 0 characters, which cannot meet length at least 1; \
          widen the length bounds or the pattern"
     );
     assert_eq!(
         msg("a+", Some(3), Some(2)),
         "length bounds are inverted: min_len 3 is greater than max_len 2; swap or fix them"
+    );
+    let m = msg("a{5000}", None, None);
+    assert!(
+        m.contains("4096 characters") && m.contains("a{5000}"),
+        "{m}"
+    );
+    assert_eq!(
+        msg("a{2,5}", None, Some(1)),
+        "pattern `a{2,5}` produces strings of 2 to 5 characters, which cannot meet length at most 1; \
+         widen the length bounds or the pattern"
     );
     let m = msg("a\\bb", None, None);
     assert!(m.contains("word boundary") && m.contains("\\b"), "{m}");
@@ -437,4 +446,33 @@ fn is_match_checks_whole_string_and_bounds() {
     assert!(pat.is_match(&"x".repeat(100)));
     assert_eq!(pat.as_str(), "x*");
     assert_eq!(pat.bounds(), (None, None));
+}
+
+#[test]
+fn every_option_is_reachable() {
+    // Each branch, class member and length shows up: nothing is silently unreachable.
+    let pat = p("(com|org|net)", None, None);
+    let seen: std::collections::HashSet<String> =
+        (0..300).map(|s| pat.generate(&mut gen_for(s))).collect();
+    assert_eq!(seen.len(), 3);
+    let pat = p("[A-Z]", None, None);
+    let seen: std::collections::HashSet<String> =
+        (0..3000).map(|s| pat.generate(&mut gen_for(s))).collect();
+    assert_eq!(seen.len(), 26);
+    let pat = p("(a|bcd|efghij){1,4}", None, None);
+    let lens: std::collections::HashSet<usize> = (0..5000)
+        .map(|s| pat.generate(&mut gen_for(s)).len())
+        .collect();
+    let mut expected = std::collections::HashSet::new();
+    for k in 1..=4 {
+        for combo in 0..3usize.pow(k) {
+            let (mut c, mut total) = (combo, 0);
+            for _ in 0..k {
+                total += [1, 3, 6][c % 3];
+                c /= 3;
+            }
+            expected.insert(total);
+        }
+    }
+    assert_eq!(lens, expected);
 }
