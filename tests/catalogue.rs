@@ -1253,10 +1253,10 @@ fn buckets_derive_tiers_and_decisions() {
         let r = c.nth(seed, 0).unwrap();
         let v = cents(&r["lifetime_value"]);
         let want = match v {
-            ..200_000 => "bronze",
-            ..325_000 => "silver",
-            ..425_000 => "gold",
-            ..475_000 => "platinum",
+            0..200_000 => "bronze",
+            200_000..325_000 => "silver",
+            325_000..425_000 => "gold",
+            425_000..475_000 => "platinum",
             _ => "vip",
         };
         assert_eq!(r["loyalty_tier"], want, "customer seed {seed}");
@@ -1264,8 +1264,8 @@ fn buckets_derive_tiers_and_decisions() {
         assert_eq!(r["loyalty_points"].as_i64().unwrap(), (v + 50) / 100, "1 point per dollar");
         let r = f.nth(seed, 0).unwrap();
         let want = match cents(&r["risk_score"]) {
-            ..7_000 => "approve",
-            ..9_000 => "review",
+            0..7_000 => "approve",
+            7_000..9_000 => "review",
             _ => "decline",
         };
         assert_eq!(r["decision"], want, "fraud_check seed {seed}");
@@ -1281,9 +1281,9 @@ fn buckets_derive_tiers_and_decisions() {
         }
         let r = l.nth(seed, 0).unwrap();
         let want = match r["points_earned_ytd"].as_i64().unwrap() {
-            ..8000 => "bronze",
-            ..14000 => "silver",
-            ..18000 => "gold",
+            0..8000 => "bronze",
+            8000..14000 => "silver",
+            14000..18000 => "gold",
             _ => "platinum",
         };
         assert_eq!(r["tier"], want, "loyalty_member seed {seed}");
