@@ -77,6 +77,9 @@ pub(crate) fn value(
     siblings: &[Value],
     _env: &Env<'_>,
 ) -> Option<Value> {
+    if node.limit.is_some() {
+        return None;
+    }
     Some(match &node.how {
         NodeGen::Int { lo, hi } => {
             let mut c = vec![*lo, *hi];

@@ -38,11 +38,7 @@ impl CharTable {
         }
         let mut narrow = class.clone();
         narrow.intersect(&printable());
-        if narrow.ranges().is_empty() {
-            full
-        } else {
-            CharTable::exact(&narrow)
-        }
+        if narrow.ranges().is_empty() { full } else { CharTable::exact(&narrow) }
     }
 
     fn exact(class: &ClassUnicode) -> CharTable {
@@ -62,10 +58,7 @@ impl CharTable {
             total += b - a + 1;
             cum.push(total);
         }
-        CharTable {
-            ranges: ranges.into(),
-            cum: cum.into(),
-        }
+        CharTable { ranges: ranges.into(), cum: cum.into() }
     }
 
     /// The number of members.
@@ -75,12 +68,11 @@ impl CharTable {
 
     /// The members as a class (for the counting analysis).
     pub(super) fn to_class(&self) -> ClassUnicode {
-        ClassUnicode::new(self.ranges.iter().filter_map(|&(a, b)| {
-            Some(ClassUnicodeRange::new(
-                char::from_u32(a)?,
-                char::from_u32(b)?,
-            ))
-        }))
+        ClassUnicode::new(
+            self.ranges
+                .iter()
+                .filter_map(|&(a, b)| Some(ClassUnicodeRange::new(char::from_u32(a)?, char::from_u32(b)?))),
+        )
     }
 
     /// One member, uniformly: `r = below(total)` (no draw when the class has one member), then
@@ -88,22 +80,15 @@ impl CharTable {
     #[inline]
     pub(super) fn sample(&self, g: &mut Gen) -> char {
         let total = self.total();
-        let r = if total > 1 {
-            g.below(u64::from(total)) as u32
-        } else {
-            0
+        let r = if total > 1 { g.below(u64::from(total)) as u32 } else { 0 };
+        let code = match &*self.ranges {
+            [(start, _)] => start + r,
+            ranges => {
+                let i = self.cum.partition_point(|&c| c <= r);
+                let before = if i == 0 { 0 } else { self.cum.get(i - 1).copied().unwrap_or(0) };
+                ranges.get(i).map_or(0, |r| r.0) + (r - before)
+            }
         };
-        let i = if self.ranges.len() == 1 {
-            0
-        } else {
-            self.cum.partition_point(|&c| c <= r)
-        };
-        let before = if i == 0 {
-            0
-        } else {
-            self.cum.get(i - 1).copied().unwrap_or(0)
-        };
-        let start = self.ranges.get(i).map_or(0, |r| r.0);
-        char::from_u32(start + (r - before)).unwrap_or('\u{FFFD}')
+        char::from_u32(code).unwrap_or('\u{FFFD}')
     }
 }

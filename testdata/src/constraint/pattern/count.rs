@@ -31,12 +31,7 @@ impl Info {
     }
 
     fn fixed_len(&self) -> Option<usize> {
-        let mut it = self
-            .counts
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .map(|(l, _)| l);
+        let mut it = self.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(l, _)| l);
         let l = it.next()?;
         it.next().is_none().then_some(l)
     }
@@ -55,12 +50,7 @@ fn char_class(c: char) -> ClassUnicode {
 /// `a * b` over lengths, truncated at `cap`; `None` on overflow.
 fn convolve(a: &[u128], b: &[u128], cap: usize) -> Option<Vec<u128>> {
     let mut out = vec![0u128; cap + 1];
-    let bs: Vec<(usize, u128)> = b
-        .iter()
-        .copied()
-        .enumerate()
-        .filter(|(_, c)| *c > 0)
-        .collect();
+    let bs: Vec<(usize, u128)> = b.iter().copied().enumerate().filter(|(_, c)| *c > 0).collect();
     for (i, &x) in a.iter().enumerate().filter(|(_, c)| **c > 0) {
         for &(j, y) in &bs {
             if i + j > cap {
@@ -95,12 +85,7 @@ fn analyse(nodes: &[Node], id: usize, cap: usize) -> Option<Info> {
             if node.lens.contains(0) {
                 counts[0] = 1;
             }
-            Info {
-                counts,
-                alpha: ClassUnicode::empty(),
-                first: ClassUnicode::empty(),
-                lit: None,
-            }
+            Info { counts, alpha: ClassUnicode::empty(), first: ClassUnicode::empty(), lit: None }
         }
         Op::Lit(s) => {
             let n = s.chars().count();
@@ -111,34 +96,18 @@ fn analyse(nodes: &[Node], id: usize, cap: usize) -> Option<Info> {
             for c in s.chars() {
                 alpha.union(&char_class(c));
             }
-            let first = s
-                .chars()
-                .next()
-                .map_or_else(ClassUnicode::empty, char_class);
-            Info {
-                counts,
-                alpha,
-                first,
-                lit: Some(s.clone()),
-            }
+            let first = s.chars().next().map_or_else(ClassUnicode::empty, char_class);
+            Info { counts, alpha, first, lit: Some(s.clone()) }
         }
         Op::Class(t) => {
             if cap >= 1 {
                 counts[1] = u128::from(t.total());
             }
             let class = t.to_class();
-            Info {
-                counts,
-                alpha: class.clone(),
-                first: class,
-                lit: None,
-            }
+            Info { counts, alpha: class.clone(), first: class, lit: None }
         }
         Op::Concat { children, .. } => {
-            let infos = children
-                .iter()
-                .map(|&c| analyse(nodes, c, cap))
-                .collect::<Option<Vec<_>>>()?;
+            let infos = children.iter().map(|&c| analyse(nodes, c, cap)).collect::<Option<Vec<_>>>()?;
             // First chars of what follows item i (the items after it, up to the first that
             // cannot be empty).
             let mut follow = vec![ClassUnicode::empty(); infos.len() + 1];
@@ -167,27 +136,14 @@ fn analyse(nodes: &[Node], id: usize, cap: usize) -> Option<Info> {
                     leading = info.nullable();
                 }
             }
-            Info {
-                counts: acc,
-                alpha,
-                first,
-                lit: None,
-            }
+            Info { counts: acc, alpha, first, lit: None }
         }
         Op::Alt(branches) => {
-            let infos = branches
-                .iter()
-                .map(|&b| analyse(nodes, b, cap))
-                .collect::<Option<Vec<_>>>()?;
+            let infos = branches.iter().map(|&b| analyse(nodes, b, cap)).collect::<Option<Vec<_>>>()?;
             for (i, a) in infos.iter().enumerate() {
                 for b in &infos[i + 1..] {
-                    let lens_disjoint = a
-                        .counts
-                        .iter()
-                        .zip(&b.counts)
-                        .all(|(x, y)| *x == 0 || *y == 0);
-                    let first_disjoint =
-                        !(a.nullable() && b.nullable()) && disjoint(&a.first, &b.first);
+                    let lens_disjoint = a.counts.iter().zip(&b.counts).all(|(x, y)| *x == 0 || *y == 0);
+                    let first_disjoint = !(a.nullable() && b.nullable()) && disjoint(&a.first, &b.first);
                     let other_lits = matches!((&a.lit, &b.lit), (Some(x), Some(y)) if x != y);
                     if !(lens_disjoint || first_disjoint || other_lits) {
                         return None;
@@ -203,12 +159,7 @@ fn analyse(nodes: &[Node], id: usize, cap: usize) -> Option<Info> {
                 alpha.union(&info.alpha);
                 first.union(&info.first);
             }
-            Info {
-                counts,
-                alpha,
-                first,
-                lit: None,
-            }
+            Info { counts, alpha, first, lit: None }
         }
         Op::Repeat(rep) => {
             let sub = analyse(nodes, rep.sub, cap)?;
@@ -216,9 +167,7 @@ fn analyse(nodes: &[Node], id: usize, cap: usize) -> Option<Info> {
             item[0] = 0;
             let smin = rep.items.min().unwrap_or(1).max(1) as usize;
             let most = (cap / smin) as u64;
-            let max_items = rep
-                .opt_max
-                .map_or(most, |m| (u64::from(rep.mand) + u64::from(m)).min(most));
+            let max_items = rep.opt_max.map_or(most, |m| (u64::from(rep.mand) + u64::from(m)).min(most));
             if let Some(s) = rep.items.single() {
                 // k items of s chars each: item[s]^k strings of k * s chars, disjoint by length.
                 let s = s as usize;
@@ -247,12 +196,7 @@ fn analyse(nodes: &[Node], id: usize, cap: usize) -> Option<Info> {
             } else {
                 return None;
             }
-            Info {
-                counts,
-                alpha: sub.alpha,
-                first: sub.first,
-                lit: None,
-            }
+            Info { counts, alpha: sub.alpha, first: sub.first, lit: None }
         }
     };
     Some(info)

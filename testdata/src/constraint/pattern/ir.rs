@@ -29,8 +29,7 @@ pub(super) fn reduce(hir: &Hir) -> Result<Ir, String> {
     let ir = strip(ir, false);
     if has_anchor(&ir) {
         return Err(
-            "an anchor (`^`, `$`, `\\A`, `\\z`) that is not at the start or end of the pattern"
-                .into(),
+            "an anchor (`^`, `$`, `\\A`, `\\z`) that is not at the start or end of the pattern".into()
         );
     }
     Ok(ir)
@@ -50,10 +49,7 @@ fn convert(hir: &Hir) -> Result<Ir, String> {
                 if r.end() > 0x7F {
                     return Err("a byte class with non-ASCII bytes (`(?-u)`)".into());
                 }
-                ranges.push(ClassUnicodeRange::new(
-                    char::from(r.start()),
-                    char::from(r.end()),
-                ));
+                ranges.push(ClassUnicodeRange::new(char::from(r.start()), char::from(r.end())));
             }
             Ir::Class(ClassUnicode::new(ranges))
         }
@@ -61,22 +57,15 @@ fn convert(hir: &Hir) -> Result<Ir, String> {
             Look::Start | Look::StartLF | Look::StartCRLF => Ir::Anchor(true),
             Look::End | Look::EndLF | Look::EndCRLF => Ir::Anchor(false),
             _ => {
-                return Err(format!(
-                    "a word boundary assertion (`{}`)",
-                    look_syntax(*look)
-                ));
+                return Err(format!("a word boundary assertion (`{}`)", look_syntax(*look)));
             }
         },
-        HirKind::Repetition(rep) => Ir::Repeat {
-            sub: Box::new(convert(&rep.sub)?),
-            min: rep.min,
-            max: rep.max,
-        },
+        HirKind::Repetition(rep) => {
+            Ir::Repeat { sub: Box::new(convert(&rep.sub)?), min: rep.min, max: rep.max }
+        }
         HirKind::Capture(cap) => convert(&cap.sub)?,
         HirKind::Concat(items) => Ir::Concat(items.iter().map(convert).collect::<Result<_, _>>()?),
-        HirKind::Alternation(items) => {
-            Ir::Alt(items.iter().map(convert).collect::<Result<_, _>>()?)
-        }
+        HirKind::Alternation(items) => Ir::Alt(items.iter().map(convert).collect::<Result<_, _>>()?),
     })
 }
 
@@ -121,11 +110,9 @@ fn strip(ir: Ir, start: bool) -> Ir {
             Ir::Concat(items)
         }
         Ir::Alt(items) => Ir::Alt(items.into_iter().map(|b| strip(b, start)).collect()),
-        Ir::Repeat { sub, min, max } if max.is_some_and(|m| m <= 1) => Ir::Repeat {
-            sub: Box::new(strip(*sub, start)),
-            min,
-            max,
-        },
+        Ir::Repeat { sub, min, max } if max.is_some_and(|m| m <= 1) => {
+            Ir::Repeat { sub: Box::new(strip(*sub, start)), min, max }
+        }
         other => other,
     }
 }
@@ -147,9 +134,7 @@ pub(super) fn max_len(ir: &Ir, extra: Option<u32>) -> u64 {
         Ir::Empty | Ir::Anchor(_) => 0,
         Ir::Lit(s) => s.chars().count() as u64,
         Ir::Class(c) => u64::from(!c.ranges().is_empty()),
-        Ir::Concat(items) => items
-            .iter()
-            .fold(0u64, |acc, i| acc.saturating_add(max_len(i, extra))),
+        Ir::Concat(items) => items.iter().fold(0u64, |acc, i| acc.saturating_add(max_len(i, extra))),
         Ir::Alt(items) => items.iter().map(|i| max_len(i, extra)).max().unwrap_or(0),
         Ir::Repeat { sub, min, max } => {
             let sub = max_len(sub, extra);
@@ -179,9 +164,7 @@ pub(super) fn min_len(ir: &Ir) -> u64 {
                 1
             }
         }
-        Ir::Concat(items) => items
-            .iter()
-            .fold(0u64, |acc, i| acc.saturating_add(min_len(i))),
+        Ir::Concat(items) => items.iter().fold(0u64, |acc, i| acc.saturating_add(min_len(i))),
         Ir::Alt(items) => items.iter().map(min_len).min().unwrap_or(u64::MAX),
         Ir::Repeat { sub, min, .. } => {
             if *min == 0 {

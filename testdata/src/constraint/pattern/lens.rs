@@ -16,12 +16,7 @@ pub(super) enum LenSet {
     Range(u32, u32),
     /// The lengths whose bit is set; `lo` and `hi` are the smallest and largest, `words[0]`
     /// holds the lengths `base * 64 .. base * 64 + 64`.
-    Bits {
-        lo: u32,
-        hi: u32,
-        base: u32,
-        words: Box<[u64]>,
-    },
+    Bits { lo: u32, hi: u32, base: u32, words: Box<[u64]> },
 }
 
 /// The analysis ran out of its work budget.
@@ -63,10 +58,7 @@ struct Dense {
 impl Dense {
     fn zero(cap: u32) -> Dense {
         let nbits = cap + 1;
-        Dense {
-            words: vec![0; nbits.div_ceil(64) as usize],
-            nbits,
-        }
+        Dense { words: vec![0; nbits.div_ceil(64) as usize], nbits }
     }
 
     fn set_range(&mut self, lo: u32, hi: u32) {
@@ -76,11 +68,7 @@ impl Dense {
             let w = (i / 64) as usize;
             let b = i % 64;
             let span = min(64 - b, hi - i + 1);
-            let mask = if span == 64 {
-                u64::MAX
-            } else {
-                ((1u64 << span) - 1) << b
-            };
+            let mask = if span == 64 { u64::MAX } else { ((1u64 << span) - 1) << b };
             if let Some(word) = self.words.get_mut(w) {
                 *word |= mask;
             }
@@ -125,23 +113,14 @@ impl Dense {
         if ones == hi - lo + 1 {
             return LenSet::Range(lo, hi);
         }
-        LenSet::Bits {
-            lo,
-            hi,
-            base: fw as u32,
-            words: self.words[fw..=lw].into(),
-        }
+        LenSet::Bits { lo, hi, base: fw as u32, words: self.words[fw..=lw].into() }
     }
 }
 
 impl LenSet {
     /// `{n}`, or empty when `n > cap`.
     pub(super) fn single_capped(n: u64, cap: u32) -> LenSet {
-        if n <= u64::from(cap) {
-            LenSet::Range(n as u32, n as u32)
-        } else {
-            LenSet::Empty
-        }
+        if n <= u64::from(cap) { LenSet::Range(n as u32, n as u32) } else { LenSet::Empty }
     }
 
     pub(super) fn is_empty(&self) -> bool {
@@ -152,12 +131,7 @@ impl LenSet {
         match self {
             LenSet::Empty => false,
             LenSet::Range(lo, hi) => *lo <= n && n <= *hi,
-            LenSet::Bits {
-                lo,
-                hi,
-                base,
-                words,
-            } => {
+            LenSet::Bits { lo, hi, base, words } => {
                 if n < *lo || n > *hi {
                     return false;
                 }
@@ -205,16 +179,8 @@ impl LenSet {
     /// The lengths in increasing order.
     pub(super) fn iter(&self) -> LenIter<'_> {
         match self {
-            LenSet::Empty => LenIter {
-                set: self,
-                next: 1,
-                end: 0,
-            },
-            LenSet::Range(lo, hi) | LenSet::Bits { lo, hi, .. } => LenIter {
-                set: self,
-                next: *lo,
-                end: *hi,
-            },
+            LenSet::Empty => LenIter { set: self, next: 1, end: 0 },
+            LenSet::Range(lo, hi) | LenSet::Bits { lo, hi, .. } => LenIter { set: self, next: *lo, end: *hi },
         }
     }
 
@@ -275,12 +241,7 @@ impl LenSet {
     }
 
     /// `self ∪ other`, both within `0..=cap`.
-    pub(super) fn union(
-        &self,
-        other: &LenSet,
-        cap: u32,
-        budget: &mut Budget,
-    ) -> Result<LenSet, TooComplex> {
+    pub(super) fn union(&self, other: &LenSet, cap: u32, budget: &mut Budget) -> Result<LenSet, TooComplex> {
         match (self, other) {
             (LenSet::Empty, x) | (x, LenSet::Empty) => return Ok(x.clone()),
             (LenSet::Range(a, b), LenSet::Range(c, d))
@@ -300,12 +261,7 @@ impl LenSet {
     }
 
     /// The sumset `{a + b : a ∈ self, b ∈ other, a + b ≤ cap}`.
-    pub(super) fn sum(
-        &self,
-        other: &LenSet,
-        cap: u32,
-        budget: &mut Budget,
-    ) -> Result<LenSet, TooComplex> {
+    pub(super) fn sum(&self, other: &LenSet, cap: u32, budget: &mut Budget) -> Result<LenSet, TooComplex> {
         match (self, other) {
             (LenSet::Empty, _) | (_, LenSet::Empty) => return Ok(LenSet::Empty),
             (LenSet::Range(a, b), LenSet::Range(c, d)) => {
@@ -320,11 +276,8 @@ impl LenSet {
         }
         // Shift-and-or the denser operand by every run of the one with fewer runs; a run of
         // width w costs log2(w) doublings.
-        let (runs_of, dense_of) = if self.run_count() <= other.run_count() {
-            (self, other)
-        } else {
-            (other, self)
-        };
+        let (runs_of, dense_of) =
+            if self.run_count() <= other.run_count() { (self, other) } else { (other, self) };
         let base = dense_of.to_dense(cap);
         let nwords = base.words.len() as u64;
         let mut out = Dense::zero(cap);
@@ -333,10 +286,7 @@ impl LenSet {
                 break;
             }
             let width = min(r1, cap) - r0 + 1;
-            let mut acc = Dense {
-                words: base.words.clone(),
-                nbits: base.nbits,
-            };
+            let mut acc = Dense { words: base.words.clone(), nbits: base.nbits };
             let mut covered = 1;
             while covered < width {
                 let step = min(covered, width - covered);
@@ -410,11 +360,8 @@ mod tests {
     }
 
     fn naive_sum(a: &[u32], b: &[u32], cap: u32) -> Vec<u32> {
-        let mut v: Vec<u32> = a
-            .iter()
-            .flat_map(|x| b.iter().map(move |y| x + y))
-            .filter(|&s| s <= cap)
-            .collect();
+        let mut v: Vec<u32> =
+            a.iter().flat_map(|x| b.iter().map(move |y| x + y)).filter(|&s| s <= cap).collect();
         v.sort_unstable();
         v.dedup();
         v
@@ -428,10 +375,7 @@ mod tests {
         assert_eq!(s.iter().collect::<Vec<_>>(), vec![0, 2, 63, 64, 130, 200]);
         assert_eq!(s.len(), 6);
         assert!(s.contains(130) && !s.contains(131) && !s.contains(201));
-        assert_eq!(
-            s.clamp(3, 130).iter().collect::<Vec<_>>(),
-            vec![63, 64, 130]
-        );
+        assert_eq!(s.clamp(3, 130).iter().collect::<Vec<_>>(), vec![63, 64, 130]);
         assert_eq!(s.clamp(65, 129), LenSet::Empty);
     }
 
@@ -441,10 +385,7 @@ mod tests {
             (&[0, 2, 4], &[1, 70, 71, 72]),
             (&[0, 63, 64, 65], &[0, 1, 2, 3, 100]),
             (&[5], &[0, 2, 4, 6, 8, 10, 150]),
-            (
-                &[1, 2, 3, 10, 11, 12, 13, 14],
-                &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 64, 65, 66],
-            ),
+            (&[1, 2, 3, 10, 11, 12, 13, 14], &[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 64, 65, 66]),
         ];
         for cap in [0, 1, 63, 64, 65, 127, 150, 300] {
             for (a, b) in cases {
@@ -455,11 +396,7 @@ mod tests {
                     .unwrap();
                 let a: Vec<u32> = a.iter().copied().filter(|&x| x <= cap).collect();
                 let b: Vec<u32> = b.iter().copied().filter(|&x| x <= cap).collect();
-                assert_eq!(
-                    got.iter().collect::<Vec<_>>(),
-                    naive_sum(&a, &b, cap),
-                    "cap {cap}"
-                );
+                assert_eq!(got.iter().collect::<Vec<_>>(), naive_sum(&a, &b, cap), "cap {cap}");
             }
         }
     }
@@ -467,13 +404,9 @@ mod tests {
     #[test]
     fn union_merges() {
         let mut budget = Budget::new(Budget::DEFAULT);
-        let u = LenSet::Range(0, 3)
-            .union(&LenSet::Range(4, 9), 20, &mut budget)
-            .unwrap();
+        let u = LenSet::Range(0, 3).union(&LenSet::Range(4, 9), 20, &mut budget).unwrap();
         assert_eq!(u, LenSet::Range(0, 9));
-        let u = LenSet::Range(0, 0)
-            .union(&set(20, &[2, 4]), 20, &mut budget)
-            .unwrap();
+        let u = LenSet::Range(0, 0).union(&set(20, &[2, 4]), 20, &mut budget).unwrap();
         assert_eq!(u.iter().collect::<Vec<_>>(), vec![0, 2, 4]);
     }
 

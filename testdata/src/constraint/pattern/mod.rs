@@ -198,13 +198,7 @@ fn describe(set: &LenSet, more: bool) -> String {
             let mut parts: Vec<String> = runs
                 .iter()
                 .take(8)
-                .map(|(a, b)| {
-                    if a == b {
-                        format!("{a}")
-                    } else {
-                        format!("{a}..={b}")
-                    }
-                })
+                .map(|(a, b)| if a == b { format!("{a}") } else { format!("{a}..={b}") })
                 .collect();
             if more || runs.len() > 8 {
                 parts.push("…".into());
@@ -238,42 +232,26 @@ impl Pattern {
     ///      length 5..=10; widen the length bounds or the pattern"
     /// );
     /// ```
-    pub fn new(
-        regex: &str,
-        min_len: Option<usize>,
-        max_len: Option<usize>,
-    ) -> Result<Pattern, PatternError> {
+    pub fn new(regex: &str, min_len: Option<usize>, max_len: Option<usize>) -> Result<Pattern, PatternError> {
         if let (Some(a), Some(b)) = (min_len, max_len)
             && a > b
         {
-            return Err(PatternError::InvertedBounds {
-                min_len: a,
-                max_len: b,
-            });
+            return Err(PatternError::InvertedBounds { min_len: a, max_len: b });
         }
-        let unsupported = |feature: String| PatternError::Unsupported {
-            pattern: regex.to_owned(),
-            feature,
-        };
+        let unsupported = |feature: String| PatternError::Unsupported { pattern: regex.to_owned(), feature };
         let hir = regex_syntax::Parser::new()
             .parse(regex)
-            .map_err(|e| PatternError::Syntax {
-                pattern: regex.to_owned(),
-                message: e.to_string(),
-            })?;
+            .map_err(|e| PatternError::Syntax { pattern: regex.to_owned(), message: e.to_string() })?;
         let ir = ir::reduce(&hir).map_err(unsupported)?;
 
         let limit = MAX_GENERATED_LEN as u64;
         let extra = match max_len {
             Some(_) => None,
-            None => Some(
-                UNBOUNDED_EXTRA
-                    .saturating_add(min_len.map_or(0, |m| m.min(u32::MAX as usize) as u32)),
-            ),
+            None => {
+                Some(UNBOUNDED_EXTRA.saturating_add(min_len.map_or(0, |m| m.min(u32::MAX as usize) as u32)))
+            }
         };
-        let upper = max_len
-            .map_or(u64::MAX, |m| m as u64)
-            .min(ir::max_len(&ir, extra));
+        let upper = max_len.map_or(u64::MAX, |m| m as u64).min(ir::max_len(&ir, extra));
         let cap = upper.min(limit) as u32;
         let too_complex = || {
             unsupported(format!(
@@ -281,12 +259,7 @@ impl Pattern {
                  lower max_len or simplify the repetitions"
             ))
         };
-        let mut builder = Builder {
-            cap,
-            extra,
-            budget: Budget::new(Budget::DEFAULT),
-            nodes: Vec::new(),
-        };
+        let mut builder = Builder { cap, extra, budget: Budget::new(Budget::DEFAULT), nodes: Vec::new() };
         let root = builder.build(&ir).map_err(|_| too_complex())?;
         let lo = min_len.map_or(0, |m| m.min(u32::MAX as usize) as u32);
         let targets = builder.nodes[root].lens.clamp(lo, cap);
@@ -309,9 +282,7 @@ impl Pattern {
         };
         let anchored = Hir::concat(vec![Hir::look(Look::Start), hir, Hir::look(Look::End)]);
         let matcher = Regex::builder().build_from_hir(&anchored).map_err(|e| {
-            unsupported(format!(
-                "repetitions too large for the regex engine that validates strings ({e})"
-            ))
+            unsupported(format!("repetitions too large for the regex engine that validates strings ({e})"))
         })?;
         Ok(Pattern {
             source: regex.into(),
@@ -361,9 +332,7 @@ impl Pattern {
     /// Whether the whole of `s` matches the regex and its length in chars is within the bounds.
     pub fn is_match(&self, s: &str) -> bool {
         let n = s.chars().count();
-        self.min_len.is_none_or(|m| n >= m)
-            && self.max_len.is_none_or(|m| n <= m)
-            && self.matcher.is_match(s)
+        self.min_len.is_none_or(|m| n >= m) && self.max_len.is_none_or(|m| n <= m) && self.matcher.is_match(s)
     }
 
     /// The shortest and longest length (in chars) that [`Pattern::write`] produces.
@@ -394,12 +363,7 @@ fn achievable(ir: &Ir, min_len: Option<usize>, max_len: Option<usize>) -> String
     let cap = (bound.max(if shortest == u64::MAX { 0 } else { shortest }) + 32)
         .min(longest)
         .min(MAX_GENERATED_LEN as u64) as u32;
-    let mut builder = Builder {
-        cap,
-        extra: None,
-        budget: Budget::new(Budget::DEFAULT),
-        nodes: Vec::new(),
-    };
+    let mut builder = Builder { cap, extra: None, budget: Budget::new(Budget::DEFAULT), nodes: Vec::new() };
     match builder.build(ir) {
         Ok(root) => describe(&builder.nodes[root].lens, longest > u64::from(cap)),
         Err(_) => "strings of other lengths".into(),

@@ -74,45 +74,25 @@ impl Builder {
             Ir::Empty | Ir::Anchor(_) => Ok(self.push(LenSet::Range(0, 0), Op::Empty)),
             Ir::Lit(s) => {
                 let n = s.chars().count() as u64;
-                let op = if n == 0 {
-                    Op::Empty
-                } else {
-                    Op::Lit(s.as_str().into())
-                };
+                let op = if n == 0 { Op::Empty } else { Op::Lit(s.as_str().into()) };
                 Ok(self.push(LenSet::single_capped(n, cap), op))
             }
             Ir::Class(c) => {
                 let table = CharTable::new(c);
-                let lens = if table.total() == 0 {
-                    LenSet::Empty
-                } else {
-                    LenSet::single_capped(1, cap)
-                };
+                let lens = if table.total() == 0 { LenSet::Empty } else { LenSet::single_capped(1, cap) };
                 Ok(self.push(lens, Op::Class(table)))
             }
             Ir::Concat(items) => {
                 if items.is_empty() {
                     return Ok(self.push(LenSet::Range(0, 0), Op::Empty));
                 }
-                let children = items
-                    .iter()
-                    .map(|i| self.build(i))
-                    .collect::<Result<Vec<_>, _>>()?;
+                let children = items.iter().map(|i| self.build(i)).collect::<Result<Vec<_>, _>>()?;
                 let mut suffix = vec![LenSet::Range(0, 0); children.len() + 1];
                 for i in (0..children.len()).rev() {
-                    suffix[i] =
-                        self.nodes[children[i]]
-                            .lens
-                            .sum(&suffix[i + 1], cap, &mut self.budget)?;
+                    suffix[i] = self.nodes[children[i]].lens.sum(&suffix[i + 1], cap, &mut self.budget)?;
                 }
                 let lens = suffix[0].clone();
-                Ok(self.push(
-                    lens,
-                    Op::Concat {
-                        children: children.into(),
-                        suffix: suffix.into(),
-                    },
-                ))
+                Ok(self.push(lens, Op::Concat { children: children.into(), suffix: suffix.into() }))
             }
             Ir::Alt(items) => {
                 let mut lens = LenSet::Empty;
@@ -126,20 +106,11 @@ impl Builder {
                 }
                 Ok(self.push(lens, Op::Alt(branches.into())))
             }
-            Ir::Repeat {
-                sub,
-                min: rmin,
-                max: rmax,
-            } => self.build_repeat(sub, *rmin, *rmax),
+            Ir::Repeat { sub, min: rmin, max: rmax } => self.build_repeat(sub, *rmin, *rmax),
         }
     }
 
-    fn build_repeat(
-        &mut self,
-        sub: &Ir,
-        rmin: u32,
-        rmax: Option<u32>,
-    ) -> Result<usize, TooComplex> {
+    fn build_repeat(&mut self, sub: &Ir, rmin: u32, rmax: Option<u32>) -> Result<usize, TooComplex> {
         let cap = self.cap;
         let sub = self.build(sub)?;
         let sub_lens = self.nodes[sub].lens.clone();
@@ -153,19 +124,14 @@ impl Builder {
         let mand = if nullable { 0 } else { rmin };
         let Some(smin) = items.min() else {
             // `sub` produces only "" (or nothing): so does the repetition, if anything.
-            let lens = if nullable || rmin == 0 {
-                LenSet::Range(0, 0)
-            } else {
-                LenSet::Empty
-            };
+            let lens = if nullable || rmin == 0 { LenSet::Range(0, 0) } else { LenSet::Empty };
             return Ok(self.push(lens, Op::Empty));
         };
         let most_items = cap / smin;
         if mand > most_items {
             return Ok(self.push(LenSet::Empty, Op::Empty));
         }
-        let opt_max: Option<u32> =
-            reps.map(|r| min(r - u64::from(mand), u64::from(u32::MAX)) as u32);
+        let opt_max: Option<u32> = reps.map(|r| min(r - u64::from(mand), u64::from(u32::MAX)) as u32);
         // Optional part: U_0 = {0}, U_j = {0} ∪ (U_{j-1} + items), up to the fixed point.
         let limit = opt_max.map_or(most_items, |m| min(m, most_items));
         let mut opt_sets = vec![LenSet::Range(0, 0)];
@@ -206,11 +172,7 @@ impl Builder {
 /// A choice among `n` options: no draw when `n <= 1`, else `below(n)`.
 #[inline(always)]
 pub(super) fn pick(g: &mut Gen, n: u32) -> u32 {
-    if n <= 1 {
-        0
-    } else {
-        g.below(u64::from(n)) as u32
-    }
+    if n <= 1 { 0 } else { g.below(u64::from(n)) as u32 }
 }
 
 /// Picks a length `s ∈ cands` with `rem - s ∈ rest`: the `r`-th smallest such length, where
@@ -232,12 +194,7 @@ fn choose(g: &mut Gen, cands: &LenSet, rest: &LenSet, rem: u32) -> u32 {
     let valid = |s: &u32| *s <= rem && rest.contains(rem - s);
     let n = cands.iter().take_while(|&s| s <= rem).filter(valid).count() as u32;
     let r = pick(g, n);
-    cands
-        .iter()
-        .take_while(|&s| s <= rem)
-        .filter(valid)
-        .nth(r as usize)
-        .unwrap_or(0)
+    cands.iter().take_while(|&s| s <= rem).filter(valid).nth(r as usize).unwrap_or(0)
 }
 
 /// Appends a string of exactly `len` chars produced by node `id` (`len` must be in its set).
@@ -282,6 +239,12 @@ fn emit_repeat(nodes: &[Node], rep: &Rep, len: u32, g: &mut Gen, out: &mut Strin
     let mut rem = len;
     if let Some(s) = rep.items.single() {
         // Every item has the same length: `len / s` items, no choice to make.
+        if let Some(Node { op: Op::Class(t), .. }) = nodes.get(rep.sub) {
+            for _ in 0..len {
+                out.push(t.sample(g));
+            }
+            return;
+        }
         for _ in 0..len / s {
             emit(nodes, rep.sub, s, g, out);
         }

@@ -69,14 +69,8 @@ fn outputs_match_across_patterns_bounds_and_seeds() {
             for seed in 0..5_000 {
                 let s = pat.generate(&mut gen_for(seed));
                 let n = s.chars().count();
-                assert!(
-                    pat.is_match(&s),
-                    "{regex} {min:?}..{max:?} seed {seed}: {s:?}"
-                );
-                assert!(
-                    min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m),
-                    "{regex}: {s:?}"
-                );
+                assert!(pat.is_match(&s), "{regex} {min:?}..{max:?} seed {seed}: {s:?}");
+                assert!(min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m), "{regex}: {s:?}");
                 assert!(lo <= n && n <= hi, "{regex}: {s:?} outside {lo}..={hi}");
                 seen_lo = seen_lo.min(n);
                 seen_hi = seen_hi.max(n);
@@ -135,12 +129,7 @@ fn impossible_lengths_are_unsatisfiable_quickly() {
     ];
     for &(regex, min, max) in cases {
         match Pattern::new(regex, min, max) {
-            Err(PatternError::Unsatisfiable {
-                pattern,
-                min_len,
-                max_len,
-                ..
-            }) => {
+            Err(PatternError::Unsatisfiable { pattern, min_len, max_len, .. }) => {
                 assert_eq!((pattern.as_str(), min_len, max_len), (regex, min, max));
             }
             other => panic!("{regex}: {other:?}"),
@@ -159,38 +148,34 @@ fn error_messages_say_what_to_do() {
     );
     assert_eq!(
         msg("(ab)*", Some(3), Some(3)),
-        "pattern `(ab)*` produces strings of lengths 0, 2, 4, 6, 8, 10, 12, 14, …, which cannot meet \
-         length 3; widen the length bounds or the pattern"
-            .replace("14, …,", "14, … characters,")
+        "pattern `(ab)*` produces strings of lengths 0, 2, 4, 6, 8, 10, 12, 14, … characters, \
+         which cannot meet length 3; widen the length bounds or the pattern"
     );
     assert_eq!(
-        msg("a{2,5}", None, Some(1)),
-        "pattern `a{2,5}` produces strings of 2 to 5 characters, which cannot meet length at most 1; \
+        msg("", Some(1), None),
+        "pattern `` produces strings of exactly 0 characters, which cannot meet length at least 1; \
          widen the length bounds or the pattern"
     );
     assert_eq!(
         msg("a+", Some(3), Some(2)),
         "length bounds are inverted: min_len 3 is greater than max_len 2; swap or fix them"
     );
+    let m = msg("a{5000}", None, None);
+    assert!(m.contains("4096 characters") && m.contains("a{5000}"), "{m}");
+    assert_eq!(
+        msg("a{2,5}", None, Some(1)),
+        "pattern `a{2,5}` produces strings of 2 to 5 characters, which cannot meet length at most 1; \
+         widen the length bounds or the pattern"
+    );
     let m = msg("a\\bb", None, None);
     assert!(m.contains("word boundary") && m.contains("\\b"), "{m}");
     let m = msg("[a-", None, None);
-    assert!(
-        m.starts_with("invalid regex `[a-`") && m.contains("unclosed"),
-        "{m}"
-    );
+    assert!(m.starts_with("invalid regex `[a-`") && m.contains("unclosed"), "{m}");
 }
 
 #[test]
 fn invalid_syntax_is_a_syntax_error() {
-    for regex in [
-        "[a-",
-        "(abc",
-        "a{3,2}",
-        "*a",
-        r"\p{NotAProperty}",
-        "(?<n>a)(?<n>b)",
-    ] {
+    for regex in ["[a-", "(abc", "a{3,2}", "*a", r"\p{NotAProperty}", "(?<n>a)(?<n>b)"] {
         match Pattern::new(regex, None, None) {
             Err(PatternError::Syntax { pattern, message }) => {
                 assert_eq!(pattern, regex);
@@ -203,15 +188,7 @@ fn invalid_syntax_is_a_syntax_error() {
 
 #[test]
 fn unsupported_features() {
-    for regex in [
-        r"\bfoo\b",
-        r"a\Bb",
-        r"\<word\>",
-        "a^b",
-        "a$b",
-        "(^a)*",
-        "(?m)a$\n^b",
-    ] {
+    for regex in [r"\bfoo\b", r"a\Bb", r"\<word\>", "a^b", "a$b", "(^a)*", "(?m)a$\n^b"] {
         match Pattern::new(regex, None, None) {
             Err(PatternError::Unsupported { pattern, feature }) => {
                 assert_eq!(pattern, regex);
@@ -222,13 +199,7 @@ fn unsupported_features() {
     }
     // Beyond the generation cap.
     for (regex, min) in [("a{5000}", None), ("a*", Some(5000))] {
-        assert!(
-            matches!(
-                Pattern::new(regex, min, None),
-                Err(PatternError::Unsupported { .. })
-            ),
-            "{regex}"
-        );
+        assert!(matches!(Pattern::new(regex, min, None), Err(PatternError::Unsupported { .. })), "{regex}");
     }
     // Anchors at the ends are fine.
     for regex in ["^abc$", r"\Aabc\z", "(^|x)y($|z)", "^$", "(?:^a|^b)c"] {
@@ -239,10 +210,7 @@ fn unsupported_features() {
     }
     assert_eq!(
         Pattern::new("a{2,3}", Some(4), Some(3)).unwrap_err(),
-        PatternError::InvertedBounds {
-            min_len: 4,
-            max_len: 3
-        }
+        PatternError::InvertedBounds { min_len: 4, max_len: 3 }
     );
 }
 
@@ -263,48 +231,33 @@ fn deterministic() {
     }
     // Different seeds give different strings.
     let pat = p("[A-Z]{3}-[0-9]{4}", None, None);
-    let all: std::collections::HashSet<String> =
-        (0..1000).map(|s| pat.generate(&mut gen_for(s))).collect();
+    let all: std::collections::HashSet<String> = (0..1000).map(|s| pat.generate(&mut gen_for(s))).collect();
     assert!(all.len() > 990);
 }
 
 #[test]
 fn golden_output_is_pinned() {
     // Changing these values is a breaking change of the output contract (see CHANGELOG.md).
-    let out: Vec<String> = [
-        "[A-Z]{3}-[0-9]{4}",
-        r"[a-z]{3,10}@[a-z]{2,8}\.(com|org)",
-        "(a|bcd|efghij)+",
-        ".{0,10}",
-    ]
-    .iter()
-    .map(|r| p(r, None, None).generate(&mut gen_for(42)))
-    .collect();
+    let out: Vec<String> =
+        ["[A-Z]{3}-[0-9]{4}", r"[a-z]{3,10}@[a-z]{2,8}\.(com|org)", "(a|bcd|efghij)+", ".{0,10}"]
+            .iter()
+            .map(|r| p(r, None, None).generate(&mut gen_for(42)))
+            .collect();
     assert_eq!(out, GOLDEN);
 }
 
-const GOLDEN: [&str; 4] = [
-    "TEH-3082",
-    "hiawfui@qfmnnrfc.com",
-    "aabcdbcdefghijefghijefghijefghijefghij",
-    "9KV%êBßU",
-];
+const GOLDEN: [&str; 4] =
+    ["TEH-3082", "hiawfui@qfmnnrfc.com", "aabcdbcdefghijefghijefghijefghijefghij", "9KV%êBßU"];
 
 #[test]
 fn counts() {
     let c = |r: &str, a, b| p(r, a, b).count();
-    assert_eq!(
-        c("[A-Z]{3}-[0-9]{4}", None, None),
-        Some(26u128.pow(3) * 10u128.pow(4))
-    );
+    assert_eq!(c("[A-Z]{3}-[0-9]{4}", None, None), Some(26u128.pow(3) * 10u128.pow(4)));
     assert_eq!(c("^[0-9]{4}$", None, None), Some(10_000));
     assert_eq!(c("(a|bcd|efghij)", None, None), Some(3));
     assert_eq!(c("(com|org|net)", None, None), Some(3));
     assert_eq!(c("a{2,5}b?", None, None), Some(8));
-    assert_eq!(
-        c("[a-z]{1,3}", None, None),
-        Some(26 + 26 * 26 + 26 * 26 * 26)
-    );
+    assert_eq!(c("[a-z]{1,3}", None, None), Some(26 + 26 * 26 + 26 * 26 * 26));
     assert_eq!(c("[a-z]{1,3}", Some(2), None), Some(26 * 26 + 26 * 26 * 26));
     assert_eq!(c("(ab)*", None, None), Some(9));
     assert_eq!(c("(ab)*", Some(3), Some(9)), Some(3));
@@ -313,10 +266,7 @@ fn counts() {
     assert_eq!(c("", None, None), Some(1));
     assert_eq!(c("(a?){3}", None, None), Some(4));
     assert_eq!(c("[ab]{2}(c|d)?", None, None), Some(4 * 3));
-    assert_eq!(
-        c(r"[a-z]{3,10}@[a-z]{2,8}\.(com|org)", Some(10), Some(10)),
-        Some(26u128.pow(5) * 2)
-    );
+    assert_eq!(c(r"[a-z]{3,10}@[a-z]{2,8}\.(com|org)", Some(10), Some(10)), Some(26u128.pow(5) * 2));
     // Large classes count their printable subset: 95 ASCII + 62 Latin-1 letters.
     assert_eq!(c(".", None, None), Some(95 + 62));
     // Too many to count, or ambiguous: None, never a wrong number.
@@ -339,9 +289,7 @@ fn counts_agree_with_enumeration() {
         ("((a|b)c){0,2}", None, None),
     ] {
         let pat = p(regex, min, max);
-        let Some(n) = pat.count() else {
-            panic!("{regex}: no count")
-        };
+        let Some(n) = pat.count() else { panic!("{regex}: no count") };
         let seen: std::collections::HashSet<String> =
             (0..20_000).map(|s| pat.generate(&mut gen_for(s))).collect();
         assert_eq!(seen.len() as u128, n, "{regex}: {seen:?}");
@@ -362,20 +310,13 @@ fn pathological_patterns_build_fast_and_work() {
         assert!(pat.is_match(&pat.generate(&mut gen_for(seed))));
     }
     // Either works or says it is too complex: never hangs, never panics.
-    for regex in [
-        "((ab){0,2000}){0,3000}",
-        "(((a|bb|cccc){1,100}){1,100}){1,100}",
-        "(a{0,3}b{0,5}){2048}",
-    ] {
+    for regex in ["((ab){0,2000}){0,3000}", "(((a|bb|cccc){1,100}){1,100}){1,100}", "(a{0,3}b{0,5}){2048}"] {
         match Pattern::new(regex, None, Some(4096)) {
             Ok(pat) => {
                 // (Checked without `is_match`: the regex engine is slow on such NFAs in debug.)
                 for seed in 0..20 {
                     let s = pat.generate(&mut gen_for(seed));
-                    assert!(
-                        s.chars().count() <= 4096 && s.chars().all(|c| "abc".contains(c)),
-                        "{regex}"
-                    );
+                    assert!(s.chars().count() <= 4096 && s.chars().all(|c| "abc".contains(c)), "{regex}");
                 }
             }
             Err(PatternError::Unsupported { .. }) => {}
@@ -391,31 +332,19 @@ fn pathological_patterns_build_fast_and_work() {
 
 #[test]
 fn large_classes_are_printable() {
-    for regex in [
-        ".{50}",
-        "[^a-z]{50}",
-        r"\w{50}",
-        r"\d{50}",
-        r"\p{L}{50}",
-        r"\W{50}",
-    ] {
+    for regex in [".{50}", "[^a-z]{50}", r"\w{50}", r"\d{50}", r"\p{L}{50}", r"\W{50}"] {
         let pat = p(regex, None, None);
         for seed in 0..200 {
             let s = pat.generate(&mut gen_for(seed));
             assert!(pat.is_match(&s));
             assert!(
-                s.chars()
-                    .all(|c| (' '..='~').contains(&c) || ('À'..='ÿ').contains(&c)),
+                s.chars().all(|c| (' '..='~').contains(&c) || ('À'..='ÿ').contains(&c)),
                 "{regex}: {s:?}"
             );
         }
     }
     let pat = p(r"\d{200}", None, None);
-    assert!(
-        pat.generate(&mut gen_for(1))
-            .chars()
-            .all(|c| c.is_ascii_digit())
-    );
+    assert!(pat.generate(&mut gen_for(1)).chars().all(|c| c.is_ascii_digit()));
     // No printable member: the class is used whole.
     let pat = p(r"\p{Greek}{3}", None, None);
     let s = pat.generate(&mut gen_for(3));
@@ -437,4 +366,30 @@ fn is_match_checks_whole_string_and_bounds() {
     assert!(pat.is_match(&"x".repeat(100)));
     assert_eq!(pat.as_str(), "x*");
     assert_eq!(pat.bounds(), (None, None));
+}
+
+#[test]
+fn every_option_is_reachable() {
+    // Each branch, class member and length shows up: nothing is silently unreachable.
+    let pat = p("(com|org|net)", None, None);
+    let seen: std::collections::HashSet<String> = (0..300).map(|s| pat.generate(&mut gen_for(s))).collect();
+    assert_eq!(seen.len(), 3);
+    let pat = p("[A-Z]", None, None);
+    let seen: std::collections::HashSet<String> = (0..3000).map(|s| pat.generate(&mut gen_for(s))).collect();
+    assert_eq!(seen.len(), 26);
+    let pat = p("(a|bcd|efghij){1,4}", None, None);
+    let lens: std::collections::HashSet<usize> =
+        (0..5000).map(|s| pat.generate(&mut gen_for(s)).len()).collect();
+    let mut expected = std::collections::HashSet::new();
+    for k in 1..=4 {
+        for combo in 0..3usize.pow(k) {
+            let (mut c, mut total) = (combo, 0);
+            for _ in 0..k {
+                total += [1, 3, 6][c % 3];
+                c /= 3;
+            }
+            expected.insert(total);
+        }
+    }
+    assert_eq!(lens, expected);
 }
