@@ -265,8 +265,8 @@ async fn schemas(args: SchemasArgs) -> Result<(), CliError> {
                 .collect()
         }
         None => Registry::load(args.schemas_dir.as_deref())?
-            .entries()
-            .map(|e| e.schema.def())
+            .schemas()
+            .map(|s| s.def())
             .filter(|d| args.domain.is_empty() || d.domain.as_deref() == Some(args.domain.as_str()))
             .map(|d| {
                 (

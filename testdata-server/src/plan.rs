@@ -329,8 +329,8 @@ impl Planner {
             if let Some(hit) = self.plain.get(*name) {
                 return Ok(hit);
             }
-            let entry = self.registry.get(name).ok_or_else(|| ServiceError::NotFound(format!("unknown `{name}`")))?;
-            let compiled = Arc::new(finish(vec![entry.schema.clone()], vec![0; spec.scenarios.len()]));
+            let schema = self.registry.get(name).ok_or_else(|| ServiceError::NotFound(format!("unknown `{name}`")))?;
+            let compiled = Arc::new(finish(vec![schema.clone()], vec![0; spec.scenarios.len()]));
             self.plain.insert((*name).to_owned(), compiled.clone());
             return Ok(compiled);
         }
@@ -349,12 +349,12 @@ impl Planner {
             Source::Registered(name) => self
                 .registry
                 .get(name)
-                .map(|e| e.schema.def().clone())
+                .map(|s| s.def().clone())
                 .ok_or_else(|| ServiceError::NotFound(format!("unknown entity `{name}`")))?,
             Source::Text { field, text } => {
                 let def = parse_schema_text(text).map_err(|m| ServiceError::invalid(format!("{field}: {m}")))?;
                 // Check the schema alone first, so its own errors are not blamed on constraints.
-                Schema::from_def(def.clone()).map_err(|e| ServiceError::invalid(format!("{field}: {e}")))?;
+                self.registry.compile(def.clone()).map_err(|e| ServiceError::invalid(format!("{field}: {e}")))?;
                 def
             }
             Source::Fields(fields) => {
@@ -381,7 +381,7 @@ impl Planner {
             Context::default()
         };
         let build = |def: SchemaDef, what: &str| -> Result<Arc<Schema>, ServiceError> {
-            let schema = Schema::from_def(def).map_err(|e| ServiceError::invalid(format!("{what}: {e}")))?;
+            let schema = self.registry.compile(def).map_err(|e| ServiceError::invalid(format!("{what}: {e}")))?;
             let schema = if spec.defect_triggering {
                 schema.with_context(ctx.clone()).map_err(|e| ServiceError::invalid(format!("{what}: {e}")))?
             } else {

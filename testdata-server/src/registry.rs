@@ -5,13 +5,12 @@
 //! `custom_schema`, `schema.fields`) are compiled for their request only and never registered
 //! (the old service registered named inline schemas globally, which leaked and collided).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
-use testdata::Schema;
-use testdata::schema::SchemaDef;
+use testdata::schema::{Catalogue, CatalogueError, SchemaDef};
+use testdata::{Schema, SchemaError};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/schemas.rs"));
@@ -36,7 +35,7 @@ pub enum RegistryError {
         /// The loader's message (names the field and the rule).
         message: String,
     },
-    /// Two files of the same origin define the same entity.
+    /// Two files define the same entity.
     #[error("schema file `{file}` defines `{name}`, already defined by `{other}`; rename one of them")]
     Duplicate {
         /// The second file.
@@ -48,35 +47,27 @@ pub enum RegistryError {
     },
 }
 
-/// A registered schema.
-#[derive(Debug, Clone)]
-pub struct Entry {
-    /// The compiled schema.
-    pub schema: Arc<Schema>,
-    /// Where it came from (`builtin:ecommerce/cart.json` or a file path).
-    pub origin: String,
-}
-
-/// The registered schemas by entity name.
+/// The registered schemas by entity name: a [`Catalogue`], so `ref`s between entities
+/// resolve (an order's `customer_id` drawn from the users of the same seed), also from
+/// per-request schemas compiled with [`Registry::compile`].
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
-    entries: BTreeMap<String, Entry>,
+    catalogue: Catalogue,
 }
 
 impl Registry {
     /// The built-in catalogue only.
     pub fn builtin() -> Result<Registry, RegistryError> {
-        let mut registry = Registry::default();
-        for (path, text) in builtin::BUILTIN_SCHEMAS {
-            registry.add(&format!("builtin:{path}"), text, false)?;
-        }
-        Ok(registry)
+        Registry::load(None)
     }
 
-    /// The built-in catalogue plus every `*.json` under `dir` (recursively, in path order);
-    /// a file may replace a built-in schema of the same name.
+    /// The built-in catalogue plus every `*.json` under `dir` (recursively). Two files with
+    /// the same entity name are an error naming both.
     pub fn load(dir: Option<&Path>) -> Result<Registry, RegistryError> {
-        let mut registry = Registry::builtin()?;
+        let mut sources = Vec::new();
+        for (path, text) in builtin::BUILTIN_SCHEMAS {
+            sources.push((format!("builtin:{path}"), (*text).to_owned()));
+        }
         if let Some(dir) = dir {
             let mut files = Vec::new();
             collect(dir, &mut files).map_err(|source| RegistryError::Io { file: dir.display().to_string(), source })?;
@@ -85,57 +76,69 @@ impl Registry {
                 let name = file.display().to_string();
                 let text = std::fs::read_to_string(&file)
                     .map_err(|source| RegistryError::Io { file: name.clone(), source })?;
-                registry.add(&name, &text, true)?;
+                sources.push((name, text));
             }
         }
-        Ok(registry)
-    }
-
-    fn add(&mut self, origin: &str, text: &str, may_replace_builtin: bool) -> Result<(), RegistryError> {
-        let def = parse_schema_text(text)
-            .map_err(|message| RegistryError::Invalid { file: origin.to_owned(), message })?;
-        let schema = Schema::from_def(def)
-            .map_err(|e| RegistryError::Invalid { file: origin.to_owned(), message: e.to_string() })?;
-        let name = schema.name().to_owned();
-        if let Some(prev) = self.entries.get(&name) {
-            let replacing_builtin = may_replace_builtin && prev.origin.starts_with("builtin:");
-            if !replacing_builtin {
-                return Err(RegistryError::Duplicate { file: origin.to_owned(), name, other: prev.origin.clone() });
-            }
-            tracing::info!(schema = %name, origin, replaced = %prev.origin, "built-in schema replaced");
+        // Normalise the old dict format, and report JSON errors with the file name.
+        let mut normalised = Vec::with_capacity(sources.len());
+        for (file, text) in sources {
+            let def = parse_schema_text(&text).map_err(|message| RegistryError::Invalid { file: file.clone(), message })?;
+            let text = serde_json::to_string(&def)
+                .map_err(|e| RegistryError::Invalid { file: file.clone(), message: e.to_string() })?;
+            normalised.push((file, text));
         }
-        self.entries.insert(name, Entry { schema: Arc::new(schema), origin: origin.to_owned() });
-        Ok(())
+        let mut catalogue = Catalogue::new();
+        catalogue.load(normalised).map_err(|e| match e {
+            CatalogueError::Duplicate { name, first, second } => {
+                RegistryError::Duplicate { file: second, name, other: first }
+            }
+            CatalogueError::Schema { source_name, error } => {
+                RegistryError::Invalid { file: source_name, message: error.to_string() }
+            }
+            other => RegistryError::Invalid { file: "schemas".into(), message: other.to_string() },
+        })?;
+        Ok(Registry { catalogue })
     }
 
     /// The schema of `entity`.
-    pub fn get(&self, entity: &str) -> Option<&Entry> {
-        self.entries.get(entity)
+    pub fn get(&self, entity: &str) -> Option<&Arc<Schema>> {
+        self.catalogue.get(entity)
     }
 
-    /// Every entry, sorted by name.
-    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.entries.values()
+    /// Where `entity`'s schema was loaded from (`builtin:ecommerce/cart.json` or a path).
+    pub fn origin(&self, entity: &str) -> Option<&str> {
+        self.catalogue.source(entity)
+    }
+
+    /// Compiles a per-request schema whose `ref`s resolve against the registry, without
+    /// registering it.
+    pub fn compile(&self, def: SchemaDef) -> Result<Schema, SchemaError> {
+        self.catalogue.compile(def)
+    }
+
+    /// Every schema, sorted by name.
+    pub fn schemas(&self) -> impl Iterator<Item = &Arc<Schema>> {
+        self.catalogue.iter()
     }
 
     /// The entity names, sorted.
     pub fn names(&self) -> Vec<&str> {
-        self.entries.keys().map(String::as_str).collect()
+        self.catalogue.names().collect()
     }
 
     /// Whether a domain has at least one schema.
     pub fn has_domain(&self, domain: &str) -> bool {
-        self.entries.values().any(|e| e.schema.def().domain.as_deref() == Some(domain))
+        self.catalogue.iter().any(|s| s.def().domain.as_deref() == Some(domain))
     }
 
     /// How many schemas are registered.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.catalogue.len()
     }
 
     /// Whether no schema is registered.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.catalogue.is_empty()
     }
 }
 
@@ -220,7 +223,7 @@ fn legacy_field(def: Value) -> Value {
     }
     // The old `pattern` of `product.sku` was a template: `{category}-{random_int:6}`.
     if let Some(Value::String(p)) = out.get("pattern")
-        && p.contains('{')
+        && p.as_bytes().windows(2).any(|w| w[0] == b'{' && w[1].is_ascii_alphabetic())
         && !p.contains('\\')
         && !out.contains_key("format")
     {

@@ -155,7 +155,12 @@ impl Service {
     pub fn domain_label(&self, spec: &GenerateSpec) -> String {
         let d = spec.domain.as_str();
         if d.is_empty() {
-            "none".into()
+            let s = &spec.sources;
+            let name = if s.predefined.is_empty() { &s.entity } else { &s.predefined };
+            match self.registry().get(name).and_then(|s| s.def().domain.clone()) {
+                Some(domain) if s.inline_schema.trim().is_empty() && s.custom_schema.trim().is_empty() => domain,
+                _ => "none".into(),
+            }
         } else if self.registry().has_domain(d) {
             d.into()
         } else {
@@ -332,10 +337,10 @@ impl Service {
     /// `GetSchemas`: registered schemas, optionally of one domain, sorted by name.
     pub fn schemas(&self, domain: &str) -> Vec<SchemaSummary> {
         self.registry()
-            .entries()
-            .filter(|e| domain.is_empty() || e.schema.def().domain.as_deref() == Some(domain))
-            .map(|e| {
-                let def = e.schema.def();
+            .schemas()
+            .filter(|s| domain.is_empty() || s.def().domain.as_deref() == Some(domain))
+            .map(|s| {
+                let def = s.def();
                 SchemaSummary {
                     name: def.name.clone(),
                     domain: def.domain.clone().unwrap_or_default(),
