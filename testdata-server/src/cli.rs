@@ -24,7 +24,11 @@ use crate::request::{GenerateSpec, SchemaSources};
 
 /// `testdata`: seeded test data from the command line.
 #[derive(Debug, Parser)]
-#[command(name = "testdata", version, about = "Seeded, deterministic test data: generate, list schemas, serve")]
+#[command(
+    name = "testdata",
+    version,
+    about = "Seeded, deterministic test data: generate, list schemas, serve"
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
@@ -164,12 +168,26 @@ async fn generate(args: GenerateArgs) -> Result<(), CliError> {
         return Err("give --entity NAME (see `testdata schemas`) or --schema-file FILE".into());
     }
     if let Some(url) = args.remote {
-        return generate_remote(url, args.entity.unwrap_or_default(), inline, args.count, seed, args.format, args.offset, args.defect_triggering).await;
+        return generate_remote(
+            url,
+            args.entity.unwrap_or_default(),
+            inline,
+            args.count,
+            seed,
+            args.format,
+            args.offset,
+            args.defect_triggering,
+        )
+        .await;
     }
     let registry = Arc::new(Registry::load(args.schemas_dir.as_deref())?);
     let planner = Planner::new(registry, 16, Config::default().defect_rate);
     let spec = GenerateSpec {
-        sources: SchemaSources { entity: args.entity.unwrap_or_default(), inline_schema: inline, ..SchemaSources::default() },
+        sources: SchemaSources {
+            entity: args.entity.unwrap_or_default(),
+            inline_schema: inline,
+            ..SchemaSources::default()
+        },
         count: i64::try_from(args.count).map_err(|_| "count is too large")?,
         seed,
         offset: args.offset,
@@ -214,7 +232,9 @@ async fn generate_remote(
         Format::Json | Format::Jsonl => OutputFormat::Jsonl,
         Format::Csv => OutputFormat::Csv,
         Format::Sql(testdata::export::Dialect::Postgres) => OutputFormat::Sql,
-        Format::Sql(d) => return Err(format!("the server writes PostgreSQL SQL only; use --format sql, not {d}").into()),
+        Format::Sql(d) => {
+            return Err(format!("the server writes PostgreSQL SQL only; use --format sql, not {d}").into());
+        }
     };
     let client = testdata::remote::Client::connect(url).await?;
     let request = GenerateRequest {
@@ -230,7 +250,8 @@ async fn generate_remote(
     let mut stream = client.raw().generate_data_stream(request).await?.into_inner();
     let stdout = std::io::stdout();
     let mut stdout = stdout.lock();
-    let mut json = (format == Format::Json).then(|| Exporter::new(Format::Json, Vec::new(), ExportOptions::default()));
+    let mut json =
+        (format == Format::Json).then(|| Exporter::new(Format::Json, Vec::new(), ExportOptions::default()));
     let mut first = true;
     while let Some(chunk) = stream.message().await? {
         if first {

@@ -133,7 +133,10 @@ impl Config {
             ));
         }
         if !(0.0..=1.0).contains(&self.defect_rate) {
-            return fail(format!("DEFECT_RATE (--defect-rate) is {}; give a probability in 0..=1", self.defect_rate));
+            return fail(format!(
+                "DEFECT_RATE (--defect-rate) is {}; give a probability in 0..=1",
+                self.defect_rate
+            ));
         }
         if let Some(dir) = &self.schemas_dir
             && !dir.is_dir()

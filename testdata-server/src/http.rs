@@ -75,9 +75,8 @@ async fn live() -> impl IntoResponse {
 
 async fn ready(State(s): State<HttpState>) -> Response {
     match s.service.readiness().not_ready_reason() {
-        None => {
-            axum::Json(json!({"status": "ready", "grpc_port": s.grpc_port.load(Ordering::Acquire)})).into_response()
-        }
+        None => axum::Json(json!({"status": "ready", "grpc_port": s.grpc_port.load(Ordering::Acquire)}))
+            .into_response(),
         Some(reason) => {
             (StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({"status": "not_ready", "reason": reason})))
                 .into_response()
@@ -90,10 +89,7 @@ async fn metrics(State(s): State<HttpState>) -> Response {
         return (StatusCode::NOT_FOUND, "Metrics disabled").into_response();
     }
     let m = s.service.metrics();
-    (
-        [(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")],
-        m.encode(),
-    )
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], m.encode())
         .into_response()
 }
 
@@ -108,12 +104,17 @@ enum NameOrNumber {
 impl NameOrNumber {
     fn resolve(&self, field: &str, names: &[&str]) -> Result<i32, ServiceError> {
         match self {
-            NameOrNumber::Number(n) => i32::try_from(*n).map_err(|_| ServiceError::invalid(format!("{field} {n} is out of range"))),
-            NameOrNumber::Name(s) => names
-                .iter()
-                .position(|n| n.eq_ignore_ascii_case(s))
-                .map(|p| p as i32)
-                .ok_or_else(|| ServiceError::invalid(format!("{field} `{s}` is unknown; use one of {}", names.join(", ")))),
+            NameOrNumber::Number(n) => {
+                i32::try_from(*n).map_err(|_| ServiceError::invalid(format!("{field} {n} is out of range")))
+            }
+            NameOrNumber::Name(s) => {
+                names.iter().position(|n| n.eq_ignore_ascii_case(s)).map(|p| p as i32).ok_or_else(|| {
+                    ServiceError::invalid(format!(
+                        "{field} `{s}` is unknown; use one of {}",
+                        names.join(", ")
+                    ))
+                })
+            }
         }
     }
 }
@@ -209,8 +210,8 @@ struct GenerateJson {
 }
 
 const FIELD_TYPES: &[&str] = &[
-    "STRING", "INTEGER", "FLOAT", "BOOLEAN", "DATE", "DATETIME", "EMAIL", "PHONE", "ADDRESS", "UUID", "ENUM", "OBJECT",
-    "ARRAY",
+    "STRING", "INTEGER", "FLOAT", "BOOLEAN", "DATE", "DATETIME", "EMAIL", "PHONE", "ADDRESS", "UUID", "ENUM",
+    "OBJECT", "ARRAY",
 ];
 
 fn field_proto(f: FieldJson) -> Result<proto::Field, ServiceError> {
@@ -251,15 +252,18 @@ fn proto_from_json(j: GenerateJson) -> Result<proto::GenerateRequest, ServiceErr
                 .field_constraints
                 .into_iter()
                 .map(|(k, c)| {
-                    (k, proto::FieldConstraint {
-                        min: c.min,
-                        max: c.max,
-                        enum_values: c.enum_values,
-                        regex: c.regex,
-                        min_length: c.min_length,
-                        max_length: c.max_length,
-                        format: c.format,
-                    })
+                    (
+                        k,
+                        proto::FieldConstraint {
+                            min: c.min,
+                            max: c.max,
+                            enum_values: c.enum_values,
+                            regex: c.regex,
+                            min_length: c.min_length,
+                            max_length: c.max_length,
+                            format: c.format,
+                        },
+                    )
                 })
                 .collect(),
         }),
@@ -275,7 +279,11 @@ fn proto_from_json(j: GenerateJson) -> Result<proto::GenerateRequest, ServiceErr
             .collect(),
         context: j.context,
         hints: j.hints,
-        output_format: j.output_format.map(|f| f.resolve("output_format", &["JSON", "CSV", "SQL", "JSONL"])).transpose()?.unwrap_or(0),
+        output_format: j
+            .output_format
+            .map(|f| f.resolve("output_format", &["JSON", "CSV", "SQL", "JSONL"]))
+            .transpose()?
+            .unwrap_or(0),
         count: j.count,
         use_cache: j.use_cache,
         learn_from_history: j.learn_from_history,
@@ -309,7 +317,9 @@ fn http_status(kind: ErrorKind) -> StatusCode {
 
 fn response_json(r: proto::GenerateResponse, kind: Option<ErrorKind>) -> Response {
     let data = match &r.metadata {
-        Some(m) if m.output_format == "json" => serde_json::from_str(&r.data).unwrap_or(Value::String(r.data.clone())),
+        Some(m) if m.output_format == "json" => {
+            serde_json::from_str(&r.data).unwrap_or(Value::String(r.data.clone()))
+        }
         _ => Value::String(r.data.clone()),
     };
     let metadata = r.metadata.map(|m| {
@@ -327,7 +337,8 @@ fn response_json(r: proto::GenerateResponse, kind: Option<ErrorKind>) -> Respons
             "output_format": m.output_format,
         })
     });
-    let code = proto::ErrorCode::try_from(r.error_code).map(|c| c.as_str_name()).unwrap_or("ERROR_CODE_UNSPECIFIED");
+    let code =
+        proto::ErrorCode::try_from(r.error_code).map(|c| c.as_str_name()).unwrap_or("ERROR_CODE_UNSPECIFIED");
     let body = json!({
         "request_id": r.request_id,
         "success": r.success,

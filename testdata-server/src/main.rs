@@ -7,7 +7,11 @@ use testdata_server::config::Config;
 
 /// Command line of `testdata-server`.
 #[derive(Debug, Parser)]
-#[command(name = "testdata-server", version, about = "gRPC test-data service (Traditional path, streaming, health, metrics)")]
+#[command(
+    name = "testdata-server",
+    version,
+    about = "gRPC test-data service (Traditional path, streaming, health, metrics)"
+)]
 struct Args {
     #[command(flatten)]
     config: Config,

@@ -95,17 +95,39 @@ impl Metrics {
     pub fn new() -> Metrics {
         let mut registry = Registry::default();
         let requests = Family::<RequestLabels, Counter>::default();
-        registry.register("testdata_requests", "GenerateData requests by path, domain, entity and status", requests.clone());
+        registry.register(
+            "testdata_requests",
+            "GenerateData requests by path, domain, entity and status",
+            requests.clone(),
+        );
         let duration = Family::<PathLabels, Histogram>::new_with_constructor(|| {
-            Histogram::new([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0])
+            Histogram::new([
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0,
+            ])
         });
-        registry.register("testdata_generation_duration_seconds", "Time to generate a response", duration.clone());
+        registry.register(
+            "testdata_generation_duration_seconds",
+            "Time to generate a response",
+            duration.clone(),
+        );
         let records = Family::<EntityLabels, Counter>::default();
-        registry.register("testdata_records_generated", "Records generated (sync and streamed)", records.clone());
+        registry.register(
+            "testdata_records_generated",
+            "Records generated (sync and streamed)",
+            records.clone(),
+        );
         let validation_errors = Family::<EntityLabels, Counter>::default();
-        registry.register("testdata_validation_errors", "Records that failed validation", validation_errors.clone());
+        registry.register(
+            "testdata_validation_errors",
+            "Records that failed validation",
+            validation_errors.clone(),
+        );
         let cache_hits = Counter::default();
-        registry.register("testdata_cache_hits", "Responses served from the response cache", cache_hits.clone());
+        registry.register(
+            "testdata_cache_hits",
+            "Responses served from the response cache",
+            cache_hits.clone(),
+        );
         let schema_cache_hits = Counter::default();
         registry.register(
             "testdata_schema_cache_hits",
@@ -119,7 +141,11 @@ impl Metrics {
         let streams = Family::<RequestLabels, Counter>::default();
         registry.register("testdata_streams", "Finished GenerateDataStream calls", streams.clone());
         let stream_chunks = Counter::default();
-        registry.register("testdata_stream_chunks", "Data chunks generated for streams", stream_chunks.clone());
+        registry.register(
+            "testdata_stream_chunks",
+            "Data chunks generated for streams",
+            stream_chunks.clone(),
+        );
         let streams_active = Gauge::default();
         registry.register("testdata_streams_active", "Streams in progress", streams_active.clone());
         let errors = Family::<ErrorLabels, Counter>::default();

@@ -288,7 +288,16 @@ impl Planner {
             start += n;
         }
         let seed = spec.seed.unwrap_or_else(|| self.random_seed());
-        Ok(Plan { schema_name, registered, compiled, segments, total, seed, format: spec.format, scenario_counts })
+        Ok(Plan {
+            schema_name,
+            registered,
+            compiled,
+            segments,
+            total,
+            seed,
+            format: spec.format,
+            scenario_counts,
+        })
     }
 
     fn source<'a>(&self, spec: &'a GenerateSpec) -> Result<Source<'a>, ServiceError> {
@@ -329,7 +338,8 @@ impl Planner {
             if let Some(hit) = self.plain.get(*name) {
                 return Ok(hit);
             }
-            let schema = self.registry.get(name).ok_or_else(|| ServiceError::NotFound(format!("unknown `{name}`")))?;
+            let schema =
+                self.registry.get(name).ok_or_else(|| ServiceError::NotFound(format!("unknown `{name}`")))?;
             let compiled = Arc::new(finish(vec![schema.clone()], vec![0; spec.scenarios.len()]));
             self.plain.insert((*name).to_owned(), compiled.clone());
             return Ok(compiled);
@@ -352,9 +362,12 @@ impl Planner {
                 .map(|s| s.def().clone())
                 .ok_or_else(|| ServiceError::NotFound(format!("unknown entity `{name}`")))?,
             Source::Text { field, text } => {
-                let def = parse_schema_text(text).map_err(|m| ServiceError::invalid(format!("{field}: {m}")))?;
+                let def =
+                    parse_schema_text(text).map_err(|m| ServiceError::invalid(format!("{field}: {m}")))?;
                 // Check the schema alone first, so its own errors are not blamed on constraints.
-                self.registry.compile(def.clone()).map_err(|e| ServiceError::invalid(format!("{field}: {e}")))?;
+                self.registry
+                    .compile(def.clone())
+                    .map_err(|e| ServiceError::invalid(format!("{field}: {e}")))?;
                 def
             }
             Source::Fields(fields) => {
@@ -381,7 +394,8 @@ impl Planner {
             Context::default()
         };
         let build = |def: SchemaDef, what: &str| -> Result<Arc<Schema>, ServiceError> {
-            let schema = self.registry.compile(def).map_err(|e| ServiceError::invalid(format!("{what}: {e}")))?;
+            let schema =
+                self.registry.compile(def).map_err(|e| ServiceError::invalid(format!("{what}: {e}")))?;
             let schema = if spec.defect_triggering {
                 schema.with_context(ctx.clone()).map_err(|e| ServiceError::invalid(format!("{what}: {e}")))?
             } else {
@@ -439,7 +453,10 @@ fn finish(schemas: Vec<Arc<Schema>>, scenario_schema: Vec<usize>) -> Compiled {
 }
 
 /// Reconciles `count` with the scenarios: the total and the segments (name, count, scenario).
-fn reconcile_counts(spec: &GenerateSpec) -> Result<(u64, Vec<(String, u64, Option<usize>)>), ServiceError> {
+/// A scenario segment before placement: name, count, index of the scenario (`None`: default).
+type SegmentSpec = (String, u64, Option<usize>);
+
+fn reconcile_counts(spec: &GenerateSpec) -> Result<(u64, Vec<SegmentSpec>), ServiceError> {
     if spec.count < 0 {
         return Err(ServiceError::invalid(format!("count is {}; ask for at least 1 record", spec.count)));
     }
@@ -448,7 +465,9 @@ fn reconcile_counts(spec: &GenerateSpec) -> Result<(u64, Vec<(String, u64, Optio
     let mut sum = 0u64;
     for (k, ScenarioSpec { name, count, .. }) in spec.scenarios.iter().enumerate() {
         if name.is_empty() {
-            return Err(ServiceError::invalid(format!("scenarios[{k}] has no name; give each scenario a name")));
+            return Err(ServiceError::invalid(format!(
+                "scenarios[{k}] has no name; give each scenario a name"
+            )));
         }
         if !seen.insert(name.as_str()) {
             return Err(ServiceError::invalid(format!(
@@ -456,7 +475,9 @@ fn reconcile_counts(spec: &GenerateSpec) -> Result<(u64, Vec<(String, u64, Optio
             )));
         }
         if *count < 0 {
-            return Err(ServiceError::invalid(format!("scenario `{name}` has count {count}; give 0 or more")));
+            return Err(ServiceError::invalid(format!(
+                "scenario `{name}` has count {count}; give 0 or more"
+            )));
         }
         sum += *count as u64;
         segs.push((name.clone(), *count as u64, Some(k)));
@@ -525,14 +546,23 @@ pub fn effective_type(d: &FieldDef) -> FieldType {
 }
 
 fn type_name(t: FieldType) -> String {
-    serde_json::to_value(t).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_else(|| format!("{t:?}"))
+    serde_json::to_value(t)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{t:?}"))
 }
 
 /// The field at a dotted path (`a.b`, `items.price`, `items[].price`).
-fn field_mut<'a>(fields: &'a mut [FieldDef], path: &str, what: &str) -> Result<&'a mut FieldDef, ServiceError> {
+fn field_mut<'a>(
+    fields: &'a mut [FieldDef],
+    path: &str,
+    what: &str,
+) -> Result<&'a mut FieldDef, ServiceError> {
     let parts: Vec<&str> = path.split('.').map(|p| p.trim_end_matches("[]")).collect();
     if parts.iter().any(|p| p.is_empty()) {
-        return Err(ServiceError::invalid(format!("{what}: `{path}` is not a field path (use `a.b` for nested fields)")));
+        return Err(ServiceError::invalid(format!(
+            "{what}: `{path}` is not a field path (use `a.b` for nested fields)"
+        )));
     }
     descend(fields, &parts, path, what, "")
 }
@@ -593,7 +623,9 @@ fn apply_constraint(f: &mut FieldDef, c: &ConstraintSpec, path: &str) -> Result<
     };
     let number = |member: &str, v: f64| -> Result<Value, ServiceError> {
         if !v.is_finite() {
-            return Err(ServiceError::invalid(format!("constraint `{member}` on field `{path}`: {v} is not a number")));
+            return Err(ServiceError::invalid(format!(
+                "constraint `{member}` on field `{path}`: {v} is not a number"
+            )));
         }
         if ty == FieldType::Integer {
             if v.fract() != 0.0 || v.abs() > 9.0e15 {
@@ -603,7 +635,9 @@ fn apply_constraint(f: &mut FieldDef, c: &ConstraintSpec, path: &str) -> Result<
             }
             return Ok(Value::Number((v as i64).into()));
         }
-        Number::from_f64(v).map(Value::Number).ok_or_else(|| ServiceError::invalid(format!("{v} is not a number")))
+        Number::from_f64(v)
+            .map(Value::Number)
+            .ok_or_else(|| ServiceError::invalid(format!("{v} is not a number")))
     };
     if let Some(v) = c.min {
         if !is_numeric(ty) {
@@ -637,7 +671,9 @@ fn apply_constraint(f: &mut FieldDef, c: &ConstraintSpec, path: &str) -> Result<
                 FieldType::Enum => enum_value_for(&probe, text),
                 _ => typed_value(&probe, text),
             }
-            .map_err(|m| ServiceError::invalid(format!("constraint `enum_values` on field `{path}`: {text:?}: {m}")))?;
+            .map_err(|m| {
+                ServiceError::invalid(format!("constraint `enum_values` on field `{path}`: {text:?}: {m}"))
+            })?;
             values.push(v);
         }
         f.values = Some(values);
@@ -664,7 +700,9 @@ fn apply_constraint(f: &mut FieldDef, c: &ConstraintSpec, path: &str) -> Result<
     for (member, v) in [("min_length", c.min_length), ("max_length", c.max_length)] {
         let Some(v) = v else { continue };
         let n = usize::try_from(v).map_err(|_| {
-            ServiceError::invalid(format!("constraint `{member}` on field `{path}`: {v} is negative; give 0 or more"))
+            ServiceError::invalid(format!(
+                "constraint `{member}` on field `{path}`: {v} is negative; give 0 or more"
+            ))
         })?;
         match (ty, member) {
             (t, "min_length") if is_stringish(t) => f.min_length = Some(n),
@@ -690,7 +728,8 @@ fn enum_value_for(f: &FieldDef, text: &str) -> Result<Value, String> {
     match f.values.as_deref() {
         Some(values) if values.iter().any(|v| !v.is_string()) => {
             // Numeric or boolean enum: parse the text as JSON.
-            serde_json::from_str(text).map_err(|_| "is not a number or boolean like the enum's values".to_owned())
+            serde_json::from_str(text)
+                .map_err(|_| "is not a number or boolean like the enum's values".to_owned())
         }
         _ => Ok(Value::String(text.to_owned())),
     }
@@ -706,7 +745,8 @@ fn typed_value(f: &FieldDef, text: &str) -> Result<Value, String> {
             .map(|n| Value::Number(n.into()))
             .map_err(|_| "is not an integer, and the field is an integer".to_owned()),
         FieldType::Float | FieldType::Decimal => {
-            let v: f64 = t.parse().map_err(|_| format!("is not a number, and the field is {}", type_name(ty)))?;
+            let v: f64 =
+                t.parse().map_err(|_| format!("is not a number, and the field is {}", type_name(ty)))?;
             if !v.is_finite() {
                 return Err("is not a finite number".into());
             }
@@ -728,11 +768,16 @@ fn typed_value(f: &FieldDef, text: &str) -> Result<Value, String> {
             let values = f.values.as_deref().unwrap_or(&[]);
             values
                 .iter()
-                .find(|v| v.as_str() == Some(text) || v.to_string() == t)
+                .find(|v| {
+                    v.as_str() == Some(text)
+                        || (!v.is_string() && serde_json::from_str::<Value>(t).ok().as_ref() == Some(*v))
+                })
                 .cloned()
                 .ok_or_else(|| {
-                    let list: Vec<String> =
-                        values.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)).collect();
+                    let list: Vec<String> = values
+                        .iter()
+                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                        .collect();
                     format!("is not one of the field's values [{}]", list.join(", "))
                 })
         }
@@ -777,7 +822,9 @@ fn columns_of(fields: &[FieldDef], prefix: &str, out: &mut Vec<Column>) {
             FieldType::Address | FieldType::Array | FieldType::Json => SqlType::Json,
             FieldType::Integer => SqlType::Integer,
             FieldType::Float => SqlType::Float,
-            FieldType::Decimal => SqlType::Decimal { precision: f.precision.unwrap_or(18).max(1), scale: f.scale.unwrap_or(2) },
+            FieldType::Decimal => {
+                SqlType::Decimal { precision: f.precision.unwrap_or(18).max(1), scale: f.scale.unwrap_or(2) }
+            }
             FieldType::Boolean => SqlType::Boolean,
             FieldType::Date => SqlType::Date,
             FieldType::Datetime => SqlType::Timestamp,

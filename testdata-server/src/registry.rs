@@ -70,7 +70,8 @@ impl Registry {
         }
         if let Some(dir) = dir {
             let mut files = Vec::new();
-            collect(dir, &mut files).map_err(|source| RegistryError::Io { file: dir.display().to_string(), source })?;
+            collect(dir, &mut files)
+                .map_err(|source| RegistryError::Io { file: dir.display().to_string(), source })?;
             files.sort();
             for file in files {
                 let name = file.display().to_string();
@@ -82,7 +83,8 @@ impl Registry {
         // Normalise the old dict format, and report JSON errors with the file name.
         let mut normalised = Vec::with_capacity(sources.len());
         for (file, text) in sources {
-            let def = parse_schema_text(&text).map_err(|message| RegistryError::Invalid { file: file.clone(), message })?;
+            let def = parse_schema_text(&text)
+                .map_err(|message| RegistryError::Invalid { file: file.clone(), message })?;
             let text = serde_json::to_string(&def)
                 .map_err(|e| RegistryError::Invalid { file: file.clone(), message: e.to_string() })?;
             normalised.push((file, text));
@@ -214,7 +216,12 @@ fn legacy_field(def: Value) -> Value {
                 out.insert("examples".into(), Value::Array(vec![value]));
             }
             // Hints of the old Faker generator that have no meaning here.
-            "faker" | "min_value" | "max_value" | "right_digits" | "elements" | "chance_of_getting_true"
+            "faker"
+            | "min_value"
+            | "max_value"
+            | "right_digits"
+            | "elements"
+            | "chance_of_getting_true"
             | "max_nb_chars" => {}
             _ => {
                 out.insert(key, value);

@@ -76,9 +76,15 @@ impl Router {
                     fallback: false,
                 });
             }
-            Method::Llm => (&self.llm, "an LLM provider; none is configured (set ANTHROPIC_API_KEY, or USE_LOCAL_LLM=true with VLLM_BASE_URL)"),
+            Method::Llm => (
+                &self.llm,
+                "an LLM provider; none is configured (set ANTHROPIC_API_KEY, or USE_LOCAL_LLM=true with VLLM_BASE_URL)",
+            ),
             Method::Rag => (&self.rag, "a pattern store; none is configured (set WEAVIATE_URL)"),
-            Method::Hybrid => (&self.hybrid, "an LLM provider and a pattern store; they are not configured (set ANTHROPIC_API_KEY and WEAVIATE_URL)"),
+            Method::Hybrid => (
+                &self.hybrid,
+                "an LLM provider and a pattern store; they are not configured (set ANTHROPIC_API_KEY and WEAVIATE_URL)",
+            ),
         };
         match slot {
             Some(generator) => Ok(Route {

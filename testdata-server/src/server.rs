@@ -104,7 +104,12 @@ pub fn build_service(config: Config) -> Result<Arc<Service>, StartError> {
     config.validate()?;
     let registry = Registry::load(config.schemas_dir.as_deref())?;
     tracing::info!(schemas = registry.len(), "schema registry loaded");
-    Ok(Arc::new(Service::new(Arc::new(config), Arc::new(registry), Router::default(), Arc::new(Metrics::new()))))
+    Ok(Arc::new(Service::new(
+        Arc::new(config),
+        Arc::new(registry),
+        Router::default(),
+        Arc::new(Metrics::new()),
+    )))
 }
 
 /// Starts the server: registry, both listeners, health SERVING once bound.
@@ -118,18 +123,30 @@ pub async fn start_service(service: Arc<Service>) -> Result<Running, StartError>
     let config = service.config().clone();
     let grpc_addr = SocketAddr::new(config.host, config.grpc_port);
     let http_addr = SocketAddr::new(config.host, config.http_port);
-    let grpc_listener = TcpListener::bind(grpc_addr)
-        .await
-        .map_err(|source| StartError::Bind { what: "gRPC", addr: grpc_addr, env: "GRPC_PORT", source })?;
-    let http_listener = TcpListener::bind(http_addr)
-        .await
-        .map_err(|source| StartError::Bind { what: "HTTP", addr: http_addr, env: "HTTP_PORT", source })?;
-    let grpc_addr = grpc_listener
-        .local_addr()
-        .map_err(|source| StartError::Bind { what: "gRPC", addr: grpc_addr, env: "GRPC_PORT", source })?;
-    let http_addr = http_listener
-        .local_addr()
-        .map_err(|source| StartError::Bind { what: "HTTP", addr: http_addr, env: "HTTP_PORT", source })?;
+    let grpc_listener = TcpListener::bind(grpc_addr).await.map_err(|source| StartError::Bind {
+        what: "gRPC",
+        addr: grpc_addr,
+        env: "GRPC_PORT",
+        source,
+    })?;
+    let http_listener = TcpListener::bind(http_addr).await.map_err(|source| StartError::Bind {
+        what: "HTTP",
+        addr: http_addr,
+        env: "HTTP_PORT",
+        source,
+    })?;
+    let grpc_addr = grpc_listener.local_addr().map_err(|source| StartError::Bind {
+        what: "gRPC",
+        addr: grpc_addr,
+        env: "GRPC_PORT",
+        source,
+    })?;
+    let http_addr = http_listener.local_addr().map_err(|source| StartError::Bind {
+        what: "HTTP",
+        addr: http_addr,
+        env: "HTTP_PORT",
+        source,
+    })?;
 
     let (shutdown, shutdown_rx) = watch::channel(false);
     let (reporter, health_service) = tonic_health::server::health_reporter();

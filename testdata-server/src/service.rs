@@ -124,7 +124,12 @@ pub struct Service {
 
 impl Service {
     /// A service over a loaded registry.
-    pub fn new(config: Arc<Config>, registry: Arc<Registry>, router: Router, metrics: Arc<Metrics>) -> Service {
+    pub fn new(
+        config: Arc<Config>,
+        registry: Arc<Registry>,
+        router: Router,
+        metrics: Arc<Metrics>,
+    ) -> Service {
         let planner = Planner::new(registry, config.schema_cache_capacity, config.defect_rate);
         let readiness = Arc::new(Readiness::default());
         readiness.registry_loaded.store(true, Ordering::Release);
@@ -158,7 +163,9 @@ impl Service {
             let s = &spec.sources;
             let name = if s.predefined.is_empty() { &s.entity } else { &s.predefined };
             match self.registry().get(name).and_then(|s| s.def().domain.clone()) {
-                Some(domain) if s.inline_schema.trim().is_empty() && s.custom_schema.trim().is_empty() => domain,
+                Some(domain) if s.inline_schema.trim().is_empty() && s.custom_schema.trim().is_empty() => {
+                    domain
+                }
                 _ => "none".into(),
             }
         } else if self.registry().has_domain(d) {
@@ -197,7 +204,10 @@ impl Service {
                 status: status.into(),
             })
             .inc();
-        self.metrics.duration.get_or_create(&PathLabels { path: path.into() }).observe(started.elapsed().as_secs_f64());
+        self.metrics
+            .duration
+            .get_or_create(&PathLabels { path: path.into() })
+            .observe(started.elapsed().as_secs_f64());
         match &result {
             Ok(g) => {
                 self.metrics.records.get_or_create(&EntityLabels { domain, entity }).inc_by(g.record_count);
@@ -241,7 +251,10 @@ impl Service {
         let batch = match spec.batch_size {
             0 => u64::from(self.config.default_batch_size),
             b if b < 0 => {
-                return Err(ServiceError::invalid(format!("batch_size is {b}; give 1..={} or 0 for the default", self.config.max_batch_size)));
+                return Err(ServiceError::invalid(format!(
+                    "batch_size is {b}; give 1..={} or 0 for the default",
+                    self.config.max_batch_size
+                )));
             }
             b if b > i64::from(self.config.max_batch_size) => {
                 return Err(ServiceError::invalid(format!(
@@ -288,14 +301,27 @@ impl Service {
     ) -> &'static str {
         let mut at = offset;
         let mut index = first_index;
-        let records_counter = self.metrics.records.get_or_create(&EntityLabels {
-            domain: plan.schema().def().domain.clone().filter(|d| self.registry().has_domain(d)).unwrap_or_else(|| "custom".into()),
-            entity: if plan.registered { plan.schema_name.clone() } else { "custom".into() },
-        }).clone();
+        let records_counter = self
+            .metrics
+            .records
+            .get_or_create(&EntityLabels {
+                domain: plan
+                    .schema()
+                    .def()
+                    .domain
+                    .clone()
+                    .filter(|d| self.registry().has_domain(d))
+                    .unwrap_or_else(|| "custom".into()),
+                entity: if plan.registered { plan.schema_name.clone() } else { "custom".into() },
+            })
+            .clone();
         while at < plan.total {
             let end = (at + batch).min(plan.total);
-            let chunk = match route.generator.generate(plan, at..end).await.and_then(|r| plan.encode(&r, at)) {
-                Ok(data) => Chunk { data, index, first_record: at, record_count: (end - at) as u32, is_final: false },
+            let chunk = match route.generator.generate(plan, at..end).await.and_then(|r| plan.encode(&r, at))
+            {
+                Ok(data) => {
+                    Chunk { data, index, first_record: at, record_count: (end - at) as u32, is_final: false }
+                }
                 Err(e) => {
                     self.metrics.error("stream", e.kind().label());
                     let _ = tx.send(Err(e)).await;
@@ -310,7 +336,8 @@ impl Service {
             at = end;
             index = index.saturating_add(1);
         }
-        let last = Chunk { data: String::new(), index, first_record: plan.total, record_count: 0, is_final: true };
+        let last =
+            Chunk { data: String::new(), index, first_record: plan.total, record_count: 0, is_final: true };
         if tx.send(Ok(last)).await.is_err() {
             return "cancelled";
         }
@@ -359,7 +386,11 @@ impl Service {
                             example: f
                                 .format
                                 .clone()
-                                .or_else(|| f.value.as_ref().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)))
+                                .or_else(|| {
+                                    f.value
+                                        .as_ref()
+                                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                                })
                                 .unwrap_or_default(),
                         })
                         .collect(),

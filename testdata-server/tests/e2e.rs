@@ -91,7 +91,11 @@ async fn http(r: &Running, method: &str, path: &str, body: &str) -> (u16, String
     let text = String::from_utf8(buf).unwrap();
     let (head, rest) = text.split_once("\r\n\r\n").unwrap();
     let status: u16 = head.split(' ').nth(1).unwrap().parse().unwrap();
-    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") { dechunk(rest) } else { rest.to_owned() };
+    let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        dechunk(rest)
+    } else {
+        rest.to_owned()
+    };
     (status, body)
 }
 
@@ -146,19 +150,23 @@ async fn absent_seed_is_drawn_and_returned_for_replay() {
 async fn every_error_is_in_band_with_a_code_and_the_server_keeps_serving() {
     let r = server().await;
     // Count limit: the old text, the new code.
-    let e = assert_error(&r, req("cart", 1001, 1), ErrorCode::CountLimit, &["exceeds max sync limit 1000"]).await;
+    let e =
+        assert_error(&r, req("cart", 1001, 1), ErrorCode::CountLimit, &["exceeds max sync limit 1000"]).await;
     assert_eq!(e, "Count 1001 exceeds max sync limit 1000. Use streaming instead.");
     assert_error(&r, req("cart", 0, 1), ErrorCode::InvalidArgument, &["count"]).await;
     assert_error(&r, req("cart", -5, 1), ErrorCode::InvalidArgument, &["count is -5"]).await;
     // Unknown entity names the known ones.
-    assert_error(&r, req("spaceship", 3, 1), ErrorCode::NotFound, &["spaceship", "cart", "user", "order"]).await;
+    assert_error(&r, req("spaceship", 3, 1), ErrorCode::NotFound, &["spaceship", "cart", "user", "order"])
+        .await;
     // Bad inline schemas: not JSON, unknown key, contradiction.
     let inline = |s: &str| GenerateRequest { inline_schema: s.into(), count: 2, ..Default::default() };
     assert_error(&r, inline("{not json"), ErrorCode::InvalidArgument, &["inline_schema", "JSON"]).await;
-    assert_error(&r, inline(r#"{"name":"t","fields":[{"name":"a","mni":1}]}"#), ErrorCode::InvalidArgument, &[
-        "inline_schema",
-        "mni",
-    ])
+    assert_error(
+        &r,
+        inline(r#"{"name":"t","fields":[{"name":"a","mni":1}]}"#),
+        ErrorCode::InvalidArgument,
+        &["inline_schema", "mni"],
+    )
     .await;
     assert_error(
         &r,
@@ -191,7 +199,10 @@ async fn every_error_is_in_band_with_a_code_and_the_server_keeps_serving() {
     .await;
     assert_error(
         &r,
-        constrained("items.quantity", proto::FieldConstraint { min: Some(9.0), max: Some(2.0), ..Default::default() }),
+        constrained(
+            "items.quantity",
+            proto::FieldConstraint { min: Some(9.0), max: Some(2.0), ..Default::default() },
+        ),
         ErrorCode::InvalidArgument,
         &["items.quantity", "min 9"],
     )
@@ -214,7 +225,13 @@ async fn every_error_is_in_band_with_a_code_and_the_server_keeps_serving() {
         ..req("cart", 3, 1)
     };
     assert_error(&r, scen("coupon", "X"), ErrorCode::InvalidArgument, &["coupon", "cart_id"]).await;
-    assert_error(&r, scen("items.quantity", "many"), ErrorCode::InvalidArgument, &["items.quantity", "integer"]).await;
+    assert_error(
+        &r,
+        scen("items.quantity", "many"),
+        ErrorCode::InvalidArgument,
+        &["items.quantity", "integer"],
+    )
+    .await;
     assert_error(&r, scen("currency", "EUR"), ErrorCode::InvalidArgument, &["currency", "USD"]).await;
     assert_error(&r, scen("items", "{}"), ErrorCode::InvalidArgument, &["array"]).await;
     // Scenario counts above count.
@@ -223,7 +240,13 @@ async fn every_error_is_in_band_with_a_code_and_the_server_keeps_serving() {
     assert_error(&r, too_many, ErrorCode::InvalidArgument, &["add up to 10", "count 3"]).await;
     // LLM / RAG / HYBRID without provider: UNAVAILABLE, no silent fallback.
     let llm = GenerateRequest { generation_method: GenerationMethod::Llm as i32, ..req("cart", 3, 1) };
-    assert_error(&r, llm, ErrorCode::Unavailable, &["generation method LLM needs an LLM provider", "TRADITIONAL"]).await;
+    assert_error(
+        &r,
+        llm,
+        ErrorCode::Unavailable,
+        &["generation method LLM needs an LLM provider", "TRADITIONAL"],
+    )
+    .await;
     let rag = GenerateRequest { generation_method: GenerationMethod::Rag as i32, ..req("cart", 3, 1) };
     assert_error(&r, rag, ErrorCode::Unavailable, &["RAG"]).await;
     // Unknown enum numbers.
@@ -255,7 +278,12 @@ async fn scenarios_with_typed_nested_overrides_keep_totals_consistent() {
                 ]),
                 description: "seven of everything".into(),
             },
-            proto::Scenario { name: "plain".into(), count: 5, overrides: HashMap::new(), description: String::new() },
+            proto::Scenario {
+                name: "plain".into(),
+                count: 5,
+                overrides: HashMap::new(),
+                description: String::new(),
+            },
         ],
         ..req("cart", 30, 11)
     };
@@ -272,7 +300,13 @@ async fn scenarios_with_typed_nested_overrides_keep_totals_consistent() {
     let cart = registry.get("cart").unwrap();
     for (i, rec) in records.iter().enumerate() {
         assert_eq!(rec["_index"], json!(i));
-        let scenario = if i < 10 { "bulk" } else if i < 15 { "plain" } else { "default" };
+        let scenario = if i < 10 {
+            "bulk"
+        } else if i < 15 {
+            "plain"
+        } else {
+            "default"
+        };
         assert_eq!(rec["_scenario"], json!(scenario));
         let mut bare = rec.clone();
         bare.as_object_mut().unwrap().shift_remove("_index");
@@ -316,13 +350,14 @@ async fn scenarios_with_typed_nested_overrides_keep_totals_consistent() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn constraints_are_merged_and_honoured() {
     let r = server().await;
-    let c = |min: Option<f64>, max: Option<f64>, values: &[&str], regex: Option<&str>| proto::FieldConstraint {
-        min,
-        max,
-        enum_values: values.iter().map(|s| s.to_string()).collect(),
-        regex: regex.map(str::to_owned),
-        ..Default::default()
-    };
+    let c =
+        |min: Option<f64>, max: Option<f64>, values: &[&str], regex: Option<&str>| proto::FieldConstraint {
+            min,
+            max,
+            enum_values: values.iter().map(|s| s.to_string()).collect(),
+            regex: regex.map(str::to_owned),
+            ..Default::default()
+        };
     let request = GenerateRequest {
         constraints: Some(proto::Constraints {
             field_constraints: HashMap::from([
@@ -381,13 +416,16 @@ async fn output_formats_parse() {
     let r = server().await;
     let expected = in_process("user", 9, 0..20, "default");
     // JSONL: one record per line, equal to in-process records.
-    let resp = generate(&r, GenerateRequest { output_format: OutputFormat::Jsonl as i32, ..req("user", 20, 9) }).await;
+    let resp =
+        generate(&r, GenerateRequest { output_format: OutputFormat::Jsonl as i32, ..req("user", 20, 9) })
+            .await;
     assert!(resp.success, "{}", resp.error);
     let lines: Vec<Value> = resp.data.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines, expected);
     assert_eq!(resp.metadata.unwrap().output_format, "jsonl");
     // CSV: header + 20 rows; the first column is user_id, the last two are _index, _scenario.
-    let resp = generate(&r, GenerateRequest { output_format: OutputFormat::Csv as i32, ..req("user", 20, 9) }).await;
+    let resp =
+        generate(&r, GenerateRequest { output_format: OutputFormat::Csv as i32, ..req("user", 20, 9) }).await;
     assert!(resp.success, "{}", resp.error);
     let rows: Vec<&str> = resp.data.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(rows.len(), 21, "{}", resp.data);
@@ -398,7 +436,8 @@ async fn output_formats_parse() {
         assert!(row.ends_with(&format!(",{i},default")), "{row}");
     }
     // SQL: one PostgreSQL INSERT per record into the entity's table.
-    let resp = generate(&r, GenerateRequest { output_format: OutputFormat::Sql as i32, ..req("cart", 5, 9) }).await;
+    let resp =
+        generate(&r, GenerateRequest { output_format: OutputFormat::Sql as i32, ..req("cart", 5, 9) }).await;
     assert!(resp.success, "{}", resp.error);
     let stmts: Vec<&str> = resp.data.lines().collect();
     assert_eq!(stmts.len(), 5);
@@ -432,7 +471,11 @@ async fn per_request_schemas_are_not_registered() {
     let inline = r#"{"name":"widget","domain":"tools","fields":[
         {"name":"id","format":"W-{digits:5}","unique":true},
         {"name":"size","type":"integer","min":1,"max":3}]}"#;
-    let resp = generate(&r, GenerateRequest { inline_schema: inline.into(), count: 4, seed: Some(1), ..Default::default() }).await;
+    let resp = generate(
+        &r,
+        GenerateRequest { inline_schema: inline.into(), count: 4, seed: Some(1), ..Default::default() },
+    )
+    .await;
     assert!(resp.success, "{}", resp.error);
     assert_eq!(resp.metadata.unwrap().schema_name, "widget");
     let expected: Vec<Value> = {
@@ -449,7 +492,8 @@ async fn per_request_schemas_are_not_registered() {
     assert_eq!(resp.data, serde_json::to_string(&expected).unwrap());
     // The old dict format is accepted too.
     let legacy = r#"{"name":"thing","domain":"x","description":"d","fields":{"code":{"type":"string","format":"T-{random:4}"}}}"#;
-    let resp = generate(&r, GenerateRequest { inline_schema: legacy.into(), count: 2, ..Default::default() }).await;
+    let resp =
+        generate(&r, GenerateRequest { inline_schema: legacy.into(), count: 2, ..Default::default() }).await;
     assert!(resp.success, "{}", resp.error);
     // Typed proto fields.
     let f = |name: &str, ty: proto::FieldType, nested: Vec<proto::Field>| proto::Field {
@@ -475,7 +519,10 @@ async fn per_request_schemas_are_not_registered() {
         constraints: Some(proto::Constraints {
             field_constraints: HashMap::from([(
                 "tier".to_string(),
-                proto::FieldConstraint { enum_values: vec!["gold".into(), "silver".into()], ..Default::default() },
+                proto::FieldConstraint {
+                    enum_values: vec!["gold".into(), "silver".into()],
+                    ..Default::default()
+                },
             )]),
         }),
         ..req("contact", 5, 2)
@@ -492,7 +539,13 @@ async fn per_request_schemas_are_not_registered() {
         assert!(["gold", "silver"].contains(&rec["tier"].as_str().unwrap()));
     }
     // An ENUM without values says what to do.
-    let mut bad = GenerateRequest { schema: Some(proto::Schema { fields: vec![f("tier", proto::FieldType::Enum, vec![])], predefined_schema: String::new() }), ..req("x", 1, 1) };
+    let mut bad = GenerateRequest {
+        schema: Some(proto::Schema {
+            fields: vec![f("tier", proto::FieldType::Enum, vec![])],
+            predefined_schema: String::new(),
+        }),
+        ..req("x", 1, 1)
+    };
     bad.entity = String::new();
     assert_error(&r, bad, ErrorCode::InvalidArgument, &["schema.fields", "tier", "values"]).await;
 
@@ -509,7 +562,11 @@ async fn per_request_schemas_are_not_registered() {
         .collect();
     assert!(!names.iter().any(|n| n == "widget" || n == "thing" || n == "contact"), "{names:?}");
     // Same inline schema twice works (the old service failed the second time).
-    let again = generate(&r, GenerateRequest { inline_schema: inline.into(), count: 4, seed: Some(1), ..Default::default() }).await;
+    let again = generate(
+        &r,
+        GenerateRequest { inline_schema: inline.into(), count: 4, seed: Some(1), ..Default::default() },
+    )
+    .await;
     assert!(again.success, "{}", again.error);
 }
 
@@ -529,7 +586,11 @@ async fn compiled_request_schemas_are_cached() {
     let a = generate(&r, request.clone()).await;
     let b = generate(&r, request).await;
     assert_eq!(a.data, b.data);
-    assert_eq!(r.service.metrics().schema_cache_hits.get(), before + 1, "the second request reused the compiled schema");
+    assert_eq!(
+        r.service.metrics().schema_cache_hits.get(),
+        before + 1,
+        "the second request reused the compiled schema"
+    );
 }
 
 // ---------------------------------------------------------------- streams
@@ -545,7 +606,8 @@ fn records_of(chunks: &[proto::DataChunk]) -> Vec<Value> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stream_chunks_are_sequential_then_final() {
     let r = server().await;
-    let chunks = collect_stream(&r, GenerateRequest { request_id: "s1".into(), ..req("cart", 175, 21) }).await;
+    let chunks =
+        collect_stream(&r, GenerateRequest { request_id: "s1".into(), ..req("cart", 175, 21) }).await;
     let sizes: Vec<i32> = chunks.iter().map(|c| c.record_count).collect();
     assert_eq!(sizes, vec![50, 50, 50, 25, 0]);
     for (k, c) in chunks.iter().enumerate() {
@@ -565,8 +627,14 @@ async fn stream_chunks_are_sequential_then_final() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cut_stream_resumed_with_offset_equals_the_uninterrupted_stream() {
     let r = server().await;
-    for (format, batch) in [(OutputFormat::Json, 37), (OutputFormat::Csv, 50), (OutputFormat::Sql, 13), (OutputFormat::Jsonl, 64)] {
-        let base = GenerateRequest { output_format: format as i32, batch_size: batch, ..req("order", 1000, 77) };
+    for (format, batch) in [
+        (OutputFormat::Json, 37),
+        (OutputFormat::Csv, 50),
+        (OutputFormat::Sql, 13),
+        (OutputFormat::Jsonl, 64),
+    ] {
+        let base =
+            GenerateRequest { output_format: format as i32, batch_size: batch, ..req("order", 1000, 77) };
         let full = collect_stream(&r, base.clone()).await;
         let data_chunks = full.len() - 1;
         // A "random" cut: drawn from a process-random hasher, printed for replay.
@@ -613,19 +681,33 @@ async fn stream_errors_are_grpc_statuses() {
     let s = status(c.generate_data_stream(req("cart", 5001, 1)).await);
     assert_eq!(s.code(), Code::InvalidArgument);
     assert!(s.message().contains("stream limit 5000"), "{}", s.message());
-    let s = status(c.generate_data_stream(GenerateRequest { batch_size: 1_000_000, ..req("cart", 10, 1) }).await);
+    let s =
+        status(c.generate_data_stream(GenerateRequest { batch_size: 1_000_000, ..req("cart", 10, 1) }).await);
     assert_eq!(s.code(), Code::InvalidArgument);
     assert!(s.message().contains("batch_size"));
     let s = status(c.generate_data_stream(GenerateRequest { offset: 11, ..req("cart", 10, 1) }).await);
     assert_eq!(s.code(), Code::InvalidArgument);
-    let s = status(c.generate_data_stream(GenerateRequest { generation_method: GenerationMethod::Hybrid as i32, ..req("cart", 10, 1) }).await);
+    let s = status(
+        c.generate_data_stream(GenerateRequest {
+            generation_method: GenerationMethod::Hybrid as i32,
+            ..req("cart", 10, 1)
+        })
+        .await,
+    );
     assert_eq!(s.code(), Code::Unavailable);
     assert!(s.message().contains("TRADITIONAL"));
     let s = status(c.generate_data_stream(req("cart", 0, 1)).await);
     assert_eq!(s.code(), Code::InvalidArgument);
     // A unique field that runs out: refused up front, not half-way.
     let tiny = r#"{"name":"tiny","fields":[{"name":"id","format":"T-{digits:1}","unique":true}]}"#;
-    let s = status(c.generate_data_stream(GenerateRequest { inline_schema: tiny.into(), count: 11, ..Default::default() }).await);
+    let s = status(
+        c.generate_data_stream(GenerateRequest {
+            inline_schema: tiny.into(),
+            count: 11,
+            ..Default::default()
+        })
+        .await,
+    );
     assert_eq!(s.code(), Code::FailedPrecondition);
     assert!(s.message().contains("id"), "{}", s.message());
 
@@ -638,7 +720,10 @@ async fn stream_errors_are_grpc_statuses() {
             proto::Scenario {
                 name: "odd".into(),
                 count: 10,
-                overrides: HashMap::from([("shipping_address".to_string(), r#"{"planet":"Mars"}"#.to_string())]),
+                overrides: HashMap::from([(
+                    "shipping_address".to_string(),
+                    r#"{"planet":"Mars"}"#.to_string(),
+                )]),
                 description: String::new(),
             },
         ],
@@ -694,7 +779,11 @@ async fn a_slow_reader_bounds_what_the_server_generates_ahead() {
         .connect()
         .await
         .unwrap();
-    let mut s = TestDataServiceClient::new(channel).generate_data_stream(req("user", 10_000_000, 1)).await.unwrap().into_inner();
+    let mut s = TestDataServiceClient::new(channel)
+        .generate_data_stream(req("user", 10_000_000, 1))
+        .await
+        .unwrap()
+        .into_inner();
     let first = s.message().await.unwrap().unwrap();
     assert_eq!(first.record_count, 50);
     // Wait until generation stalls (debug builds generate slowly), at most 10 s.
@@ -725,7 +814,8 @@ async fn a_slow_reader_bounds_what_the_server_generates_ahead() {
 async fn get_schemas_and_health_check() {
     let r = server().await;
     let mut c = raw(&r).await;
-    let all = c.get_schemas(proto::GetSchemasRequest { domain: String::new() }).await.unwrap().into_inner().schemas;
+    let all =
+        c.get_schemas(proto::GetSchemasRequest { domain: String::new() }).await.unwrap().into_inner().schemas;
     assert!(all.len() >= 4);
     let cart = all.iter().find(|s| s.name == "cart").expect("cart listed");
     assert_eq!(cart.domain, "ecommerce");
@@ -736,7 +826,8 @@ async fn get_schemas_and_health_check() {
     let updated = cart.fields.iter().find(|f| f.name == "updated_at").unwrap();
     assert!(!updated.required);
     assert!(testdata::Schema::from_json(&cart.schema_json).is_ok(), "schema_json loads back");
-    let ecommerce = c.get_schemas(proto::GetSchemasRequest { domain: "ecommerce".into() }).await.unwrap().into_inner();
+    let ecommerce =
+        c.get_schemas(proto::GetSchemasRequest { domain: "ecommerce".into() }).await.unwrap().into_inner();
     assert_eq!(ecommerce.schemas.len(), all.iter().filter(|s| s.domain == "ecommerce").count());
     let none = c.get_schemas(proto::GetSchemasRequest { domain: "nope".into() }).await.unwrap().into_inner();
     assert!(none.schemas.is_empty());
@@ -750,9 +841,9 @@ async fn get_schemas_and_health_check() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn grpc_health_service_reports_serving() {
+    use tonic_health::pb::HealthCheckRequest;
     use tonic_health::pb::health_check_response::ServingStatus;
     use tonic_health::pb::health_client::HealthClient;
-    use tonic_health::pb::HealthCheckRequest;
     let r = server().await;
     let mut h = HealthClient::new(chan(&r).await);
     for service in ["", "testdata.v1.TestDataService"] {
@@ -767,29 +858,39 @@ async fn grpc_health_service_reports_serving() {
 async fn reflection_v1_and_v1alpha_list_the_services() {
     let r = server().await;
     {
+        use tonic_reflection::pb::v1::ServerReflectionRequest;
         use tonic_reflection::pb::v1::server_reflection_client::ServerReflectionClient;
         use tonic_reflection::pb::v1::server_reflection_request::MessageRequest;
         use tonic_reflection::pb::v1::server_reflection_response::MessageResponse;
-        use tonic_reflection::pb::v1::ServerReflectionRequest;
         let mut c = ServerReflectionClient::new(chan(&r).await);
-        let req = ServerReflectionRequest { host: String::new(), message_request: Some(MessageRequest::ListServices(String::new())) };
+        let req = ServerReflectionRequest {
+            host: String::new(),
+            message_request: Some(MessageRequest::ListServices(String::new())),
+        };
         let mut resp = c.server_reflection_info(tokio_stream::iter(vec![req])).await.unwrap().into_inner();
         let msg = resp.message().await.unwrap().unwrap();
-        let Some(MessageResponse::ListServicesResponse(list)) = msg.message_response else { panic!("{msg:?}") };
+        let Some(MessageResponse::ListServicesResponse(list)) = msg.message_response else {
+            panic!("{msg:?}")
+        };
         let names: Vec<String> = list.service.into_iter().map(|s| s.name).collect();
         assert!(names.contains(&"testdata.v1.TestDataService".to_string()), "{names:?}");
         assert!(names.contains(&"grpc.health.v1.Health".to_string()), "{names:?}");
     }
     {
+        use tonic_reflection::pb::v1alpha::ServerReflectionRequest;
         use tonic_reflection::pb::v1alpha::server_reflection_client::ServerReflectionClient;
         use tonic_reflection::pb::v1alpha::server_reflection_request::MessageRequest;
         use tonic_reflection::pb::v1alpha::server_reflection_response::MessageResponse;
-        use tonic_reflection::pb::v1alpha::ServerReflectionRequest;
         let mut c = ServerReflectionClient::new(chan(&r).await);
-        let req = ServerReflectionRequest { host: String::new(), message_request: Some(MessageRequest::ListServices(String::new())) };
+        let req = ServerReflectionRequest {
+            host: String::new(),
+            message_request: Some(MessageRequest::ListServices(String::new())),
+        };
         let mut resp = c.server_reflection_info(tokio_stream::iter(vec![req])).await.unwrap().into_inner();
         let msg = resp.message().await.unwrap().unwrap();
-        let Some(MessageResponse::ListServicesResponse(list)) = msg.message_response else { panic!("{msg:?}") };
+        let Some(MessageResponse::ListServicesResponse(list)) = msg.message_response else {
+            panic!("{msg:?}")
+        };
         assert!(list.service.iter().any(|s| s.name == "testdata.v1.TestDataService"));
     }
 }
@@ -809,7 +910,10 @@ async fn http_health_endpoints_keep_the_old_shapes() {
     assert_eq!((code, serde_json::from_str::<Value>(&body).unwrap()), (200, json!({"status": "ok"})));
     let (code, body) = http(&r, "GET", "/health/ready", "").await;
     assert_eq!(code, 200);
-    assert_eq!(serde_json::from_str::<Value>(&body).unwrap(), json!({"status": "ready", "grpc_port": r.grpc_addr.port()}));
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({"status": "ready", "grpc_port": r.grpc_addr.port()})
+    );
     // Readiness is real: flip the flag and it reports not ready.
     r.service.readiness().grpc_serving.store(false, std::sync::atomic::Ordering::Release);
     let (code, body) = http(&r, "GET", "/health/ready", "").await;
@@ -834,7 +938,9 @@ async fn metrics_parse_and_count_requests() {
             .iter()
             .filter(|s| s.metric == name && labels.iter().all(|(k, v)| s.labels.get(k) == Some(*v)))
             .map(|s| match s.value {
-                prometheus_parse::Value::Counter(v) | prometheus_parse::Value::Untyped(v) | prometheus_parse::Value::Gauge(v) => v,
+                prometheus_parse::Value::Counter(v)
+                | prometheus_parse::Value::Untyped(v)
+                | prometheus_parse::Value::Gauge(v) => v,
                 _ => 0.0,
             })
             .sum()
@@ -864,7 +970,8 @@ async fn metrics_parse_and_count_requests() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_generate_endpoint() {
     let r = server().await;
-    let (code, body) = http(&r, "POST", "/v1/generate", r#"{"entity":"cart","count":4,"seed":7,"request_id":"h1"}"#).await;
+    let (code, body) =
+        http(&r, "POST", "/v1/generate", r#"{"entity":"cart","count":4,"seed":7,"request_id":"h1"}"#).await;
     assert_eq!(code, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(v["success"], true);
@@ -872,7 +979,13 @@ async fn http_generate_endpoint() {
     assert_eq!(v["data"], serde_json::to_value(in_process("cart", 7, 0..4, "default")).unwrap());
     assert_eq!(v["metadata"]["seed"], 7);
     // Names for enums, a string seed, CSV text.
-    let (code, body) = http(&r, "POST", "/v1/generate", r#"{"entity":"user","count":2,"seed":"nightly","output_format":"csv"}"#).await;
+    let (code, body) = http(
+        &r,
+        "POST",
+        "/v1/generate",
+        r#"{"entity":"user","count":2,"seed":"nightly","output_format":"csv"}"#,
+    )
+    .await;
     assert_eq!(code, 200, "{body}");
     let v: Value = serde_json::from_str(&body).unwrap();
     assert!(v["data"].as_str().unwrap().starts_with("user_id,"));
@@ -891,11 +1004,18 @@ async fn http_generate_endpoint() {
     let (code, body) = http(&r, "POST", "/v1/generate", r#"{"entity":"cart","cuont":3}"#).await;
     assert_eq!(code, 400);
     assert!(body.contains("cuont"), "{body}");
-    let (code, _) = http(&r, "POST", "/v1/generate", r#"{"entity":"cart","count":1,"generation_method":"LLM"}"#).await;
+    let (code, _) =
+        http(&r, "POST", "/v1/generate", r#"{"entity":"cart","count":1,"generation_method":"LLM"}"#).await;
     assert_eq!(code, 503);
     let (code, body) = http(&r, "GET", "/v1/schemas?domain=ecommerce", "").await;
     assert_eq!(code, 200);
-    assert!(serde_json::from_str::<Value>(&body).unwrap()["schemas"].as_array().unwrap().iter().any(|s| s["name"] == "cart"));
+    assert!(
+        serde_json::from_str::<Value>(&body).unwrap()["schemas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == "cart")
+    );
     // Still serving.
     let (code, _) = http(&r, "POST", "/v1/generate", r#"{"entity":"cart","count":1}"#).await;
     assert_eq!(code, 200);
@@ -983,14 +1103,22 @@ async fn rust_client_typed_untyped_and_streaming() {
 async fn schemas_dir_adds_entities_and_bad_files_name_themselves() {
     let dir = std::env::temp_dir().join(format!("testdata-schemas-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("extra")).unwrap();
-    std::fs::write(dir.join("extra/gadget.json"), r#"{"name":"gadget","domain":"lab","fields":[{"name":"g","format":"G-{digits:3}"}]}"#).unwrap();
+    std::fs::write(
+        dir.join("extra/gadget.json"),
+        r#"{"name":"gadget","domain":"lab","fields":[{"name":"g","format":"G-{digits:3}"}]}"#,
+    )
+    .unwrap();
     let mut config = Config::ephemeral();
     config.schemas_dir = Some(dir.clone());
     let r = server_with(config.clone()).await;
     let resp = generate(&r, req("gadget", 2, 1)).await;
     assert!(resp.success, "{}", resp.error);
     drop(r);
-    std::fs::write(dir.join("extra/broken.json"), r#"{"name":"broken","fields":[{"name":"n","type":"integer","min":9,"max":1}]}"#).unwrap();
+    std::fs::write(
+        dir.join("extra/broken.json"),
+        r#"{"name":"broken","fields":[{"name":"n","type":"integer","min":9,"max":1}]}"#,
+    )
+    .unwrap();
     let err = start(config.clone()).await.unwrap_err().to_string();
     assert!(err.contains("broken.json") && err.contains("`n`"), "{err}");
     std::fs::write(dir.join("extra/broken.json"), r#"{"name":"cart","fields":[{"name":"n"}]}"#).unwrap();

@@ -94,12 +94,18 @@ pub struct Request {
 impl Request {
     /// Records of a registered entity (see [`Client::schemas`]).
     pub fn entity(name: impl Into<String>) -> Request {
-        Request { inner: GenerateRequest { entity: name.into(), count: 1, ..Default::default() }, validate: true }
+        Request {
+            inner: GenerateRequest { entity: name.into(), count: 1, ..Default::default() },
+            validate: true,
+        }
     }
 
     /// Records of a schema given as JSON text (the testdata schema format), for this request only.
     pub fn inline_schema(json: impl Into<String>) -> Request {
-        Request { inner: GenerateRequest { inline_schema: json.into(), count: 1, ..Default::default() }, validate: true }
+        Request {
+            inner: GenerateRequest { inline_schema: json.into(), count: 1, ..Default::default() },
+            validate: true,
+        }
     }
 
     /// A request from a raw proto message (every field available).
@@ -231,7 +237,8 @@ impl Client {
         let response = self.raw.generate_data(request.inner).await?.into_inner();
         if !response.success {
             return Err(RemoteError::Server {
-                code: proto::ErrorCode::try_from(response.error_code).unwrap_or(proto::ErrorCode::Unspecified),
+                code: proto::ErrorCode::try_from(response.error_code)
+                    .unwrap_or(proto::ErrorCode::Unspecified),
                 message: response.error,
             });
         }
@@ -251,7 +258,8 @@ impl Client {
     pub async fn generate<T: DeserializeOwned>(&mut self, request: Request) -> Result<Batch<T>, RemoteError> {
         let checker = self.checker(&request).await?;
         let batch = self.generate_values(request).await?;
-        let records = batch.records.into_iter().map(|v| decode(v, checker.as_deref())).collect::<Result<_, _>>()?;
+        let records =
+            batch.records.into_iter().map(|v| decode(v, checker.as_deref())).collect::<Result<_, _>>()?;
         Ok(Batch { records, metadata: batch.metadata })
     }
 
@@ -261,15 +269,29 @@ impl Client {
     }
 
     /// A stream of typed, validated records, generated as they are read.
-    pub async fn stream<T: DeserializeOwned>(&mut self, request: Request) -> Result<RecordStream<T>, RemoteError> {
+    pub async fn stream<T: DeserializeOwned>(
+        &mut self,
+        request: Request,
+    ) -> Result<RecordStream<T>, RemoteError> {
         let checker = self.checker(&request).await?;
         self.open(request, checker).await
     }
 
-    async fn open<T>(&mut self, request: Request, checker: Option<Arc<Schema>>) -> Result<RecordStream<T>, RemoteError> {
+    async fn open<T>(
+        &mut self,
+        request: Request,
+        checker: Option<Arc<Schema>>,
+    ) -> Result<RecordStream<T>, RemoteError> {
         let inner = request.format(proto::OutputFormat::Jsonl).inner;
         let chunks = self.raw.generate_data_stream(inner).await?.into_inner();
-        Ok(RecordStream { chunks, buffer: VecDeque::new(), checker, seed: None, done: false, _t: PhantomData })
+        Ok(RecordStream {
+            chunks,
+            buffer: VecDeque::new(),
+            checker,
+            seed: None,
+            done: false,
+            _t: PhantomData,
+        })
     }
 
     /// The registered schemas (optionally of one domain).
@@ -290,7 +312,8 @@ impl Client {
             .into_iter()
             .find(|s| s.name == entity)
             .ok_or_else(|| RemoteError::Schema(format!("the server has no entity `{entity}`")))?;
-        let schema = Arc::new(Schema::from_json(&info.schema_json).map_err(|e| RemoteError::Schema(e.to_string()))?);
+        let schema =
+            Arc::new(Schema::from_json(&info.schema_json).map_err(|e| RemoteError::Schema(e.to_string()))?);
         if let Ok(mut m) = self.schemas.lock() {
             m.insert(entity.to_owned(), schema.clone());
         }
@@ -313,10 +336,20 @@ impl Client {
             return Ok(None);
         }
         if !r.inline_schema.trim().is_empty() {
-            return Schema::from_json(&r.inline_schema).map(|s| Some(Arc::new(s))).map_err(|e| RemoteError::Schema(e.to_string()));
+            return Schema::from_json(&r.inline_schema)
+                .map(|s| Some(Arc::new(s)))
+                .map_err(|e| RemoteError::Schema(e.to_string()));
         }
-        let name = r.schema.as_ref().map(|s| s.predefined_schema.as_str()).filter(|s| !s.is_empty()).unwrap_or(&r.entity);
-        if name.is_empty() || !r.custom_schema.is_empty() || r.schema.as_ref().is_some_and(|s| !s.fields.is_empty()) {
+        let name = r
+            .schema
+            .as_ref()
+            .map(|s| s.predefined_schema.as_str())
+            .filter(|s| !s.is_empty())
+            .unwrap_or(&r.entity);
+        if name.is_empty()
+            || !r.custom_schema.is_empty()
+            || r.schema.as_ref().is_some_and(|s| !s.fields.is_empty())
+        {
             return Ok(None);
         }
         let name = name.to_owned();
@@ -370,14 +403,18 @@ impl<T: DeserializeOwned> RecordStream<T> {
                             Ok(v) => self.buffer.push_back(v),
                             Err(e) => {
                                 self.done = true;
-                                return Some(Err(RemoteError::Protocol(format!("chunk line is not JSON: {e}"))));
+                                return Some(Err(RemoteError::Protocol(format!(
+                                    "chunk line is not JSON: {e}"
+                                ))));
                             }
                         }
                     }
                 }
                 Ok(None) => {
                     self.done = true;
-                    return Some(Err(RemoteError::Protocol("the stream ended without its final chunk".into())));
+                    return Some(Err(RemoteError::Protocol(
+                        "the stream ended without its final chunk".into(),
+                    )));
                 }
                 Err(status) => {
                     self.done = true;

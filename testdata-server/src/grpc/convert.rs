@@ -110,7 +110,10 @@ fn field_def(f: &proto::Field, at: &str) -> Result<FieldDef, ServiceError> {
     let ty = match proto::FieldType::try_from(f.r#type) {
         Ok(t) => t,
         Err(_) => {
-            return Err(ServiceError::invalid(format!("{at}: type {} is not a FieldType (0..=12)", f.r#type)));
+            return Err(ServiceError::invalid(format!(
+                "{at}: type {} is not a FieldType (0..=12)",
+                f.r#type
+            )));
         }
     };
     let nested = |label: &str| -> Result<Vec<FieldDef>, ServiceError> {

@@ -47,7 +47,10 @@ pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<DataChunk, Status>> + Se
 
 #[tonic::async_trait]
 impl TestDataService for Grpc {
-    async fn generate_data(&self, request: Request<GenerateRequest>) -> Result<Response<GenerateResponse>, Status> {
+    async fn generate_data(
+        &self,
+        request: Request<GenerateRequest>,
+    ) -> Result<Response<GenerateResponse>, Status> {
         let request = request.into_inner();
         let request_id = request.request_id.clone();
         let response = match convert::spec_from_proto(request) {
@@ -82,12 +85,18 @@ impl TestDataService for Grpc {
         Ok(Response::new(convert::chunk_stream(request_id, handle)))
     }
 
-    async fn get_schemas(&self, request: Request<GetSchemasRequest>) -> Result<Response<GetSchemasResponse>, Status> {
+    async fn get_schemas(
+        &self,
+        request: Request<GetSchemasRequest>,
+    ) -> Result<Response<GetSchemasResponse>, Status> {
         let domain = request.into_inner().domain;
         Ok(Response::new(convert::schemas_response(self.service.schemas(&domain))))
     }
 
-    async fn health_check(&self, _: Request<HealthCheckRequest>) -> Result<Response<HealthCheckResponse>, Status> {
+    async fn health_check(
+        &self,
+        _: Request<HealthCheckRequest>,
+    ) -> Result<Response<HealthCheckResponse>, Status> {
         let (status, components) = self.service.health();
         Ok(Response::new(HealthCheckResponse { status, components: components.into_iter().collect() }))
     }
