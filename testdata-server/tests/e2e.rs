@@ -1131,3 +1131,41 @@ async fn schemas_dir_adds_entities_and_bad_files_name_themselves() {
     same.http_port = 9999;
     assert!(start(same).await.unwrap_err().to_string().contains("GRPC_PORT and HTTP_PORT"));
 }
+
+// ---------------------------------------------------------------- the CLI
+
+fn cli(args: &[&str]) -> (bool, String, String) {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_testdata")).args(args).output().expect("runs");
+    (out.status.success(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cli_generates_locally_and_remotely_with_the_same_bytes() {
+    let (ok, out, err) =
+        cli(&["generate", "--entity", "cart", "--count", "5", "--seed", "7", "--format", "jsonl"]);
+    assert!(ok, "{err}");
+    assert!(err.contains("seed: 7"), "{err}");
+    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines, in_process("cart", 7, 0..5, "default"));
+
+    let r = server().await;
+    let url = format!("http://{}", r.grpc_addr);
+    for format in ["jsonl", "csv", "sql", "json"] {
+        let args = ["generate", "--entity", "order", "--count", "120", "--seed", "3", "--format", format];
+        let (ok, local, err) = tokio::task::spawn_blocking(move || cli(&args)).await.unwrap();
+        assert!(ok, "{err}");
+        let remote_args: Vec<String> =
+            args.iter().map(|s| s.to_string()).chain(["--remote".to_string(), url.clone()]).collect();
+        let (ok, remote, err) = tokio::task::spawn_blocking(move || {
+            cli(&remote_args.iter().map(String::as_str).collect::<Vec<_>>())
+        })
+        .await
+        .unwrap();
+        assert!(ok, "{err}");
+        assert_eq!(local, remote, "format {format}: local and --remote output differ");
+    }
+    let (ok, out, _) = cli(&["schemas"]);
+    assert!(ok && out.lines().any(|l| l.starts_with("cart ")), "{out}");
+    let (ok, _, err) = cli(&["generate", "--entity", "spaceship"]);
+    assert!(!ok && err.contains("cart"), "{err}");
+}
