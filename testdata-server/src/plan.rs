@@ -678,12 +678,14 @@ fn apply_constraint(f: &mut FieldDef, c: &ConstraintSpec, path: &str) -> Result<
         }
         f.values = Some(values);
         f.weights = None;
+        f.reference = None;
     }
     if let Some(re) = &c.regex {
         if !is_stringish(ty) {
             return Err(bad("regex", "string fields"));
         }
         f.pattern = Some(re.clone());
+        f.reference = None;
         if c.format.is_none() {
             f.format = None;
         }
@@ -693,6 +695,7 @@ fn apply_constraint(f: &mut FieldDef, c: &ConstraintSpec, path: &str) -> Result<
             return Err(bad("format", "string fields"));
         }
         f.format = Some(fmt.clone());
+        f.reference = None;
         if c.regex.is_none() {
             f.pattern = None;
         }

@@ -31,7 +31,7 @@
 //! and overrides are not re-applied on the client); use [`Request::skip_validation`] when an
 //! override deliberately breaks a rule. `_index` and `_scenario` are dropped before decoding.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -41,6 +41,7 @@ use tonic::transport::{Channel, Endpoint};
 
 use crate::proto::test_data_service_client::TestDataServiceClient;
 use crate::proto::{self, GenerateRequest};
+use crate::schema::{Catalogue, SchemaDef};
 use crate::{Schema, Seed, Violations};
 
 /// Why a remote call failed.
@@ -208,7 +209,7 @@ pub struct Batch<T> {
 #[derive(Debug, Clone)]
 pub struct Client {
     raw: TestDataServiceClient<Channel>,
-    schemas: Arc<std::sync::Mutex<HashMap<String, Arc<Schema>>>>,
+    catalogue: Arc<std::sync::Mutex<Option<Arc<Catalogue>>>>,
 }
 
 impl Client {
@@ -223,7 +224,7 @@ impl Client {
         let raw = TestDataServiceClient::new(channel)
             .max_decoding_message_size(64 * 1024 * 1024)
             .max_encoding_message_size(64 * 1024 * 1024);
-        Client { raw, schemas: Arc::default() }
+        Client { raw, catalogue: Arc::default() }
     }
 
     /// The raw tonic client (every RPC, proto messages).
@@ -300,24 +301,35 @@ impl Client {
         Ok(r.schemas)
     }
 
-    /// The registered schema of `entity`, loaded as an engine [`Schema`] (cached per client).
-    pub async fn schema(&mut self, entity: &str) -> Result<Arc<Schema>, RemoteError> {
-        let cached = self.schemas.lock().ok().and_then(|m| m.get(entity).cloned());
-        if let Some(s) = cached {
-            return Ok(s);
+    /// Every registered schema of the server, loaded as one engine [`Catalogue`] (so `ref`s
+    /// between entities resolve); fetched once per client and cached.
+    pub async fn catalogue(&mut self) -> Result<Arc<Catalogue>, RemoteError> {
+        let cached = self.catalogue.lock().ok().and_then(|c| c.clone());
+        if let Some(c) = cached {
+            return Ok(c);
         }
-        let info = self
+        let sources: Vec<(String, String)> = self
             .schemas("")
             .await?
             .into_iter()
-            .find(|s| s.name == entity)
-            .ok_or_else(|| RemoteError::Schema(format!("the server has no entity `{entity}`")))?;
-        let schema =
-            Arc::new(Schema::from_json(&info.schema_json).map_err(|e| RemoteError::Schema(e.to_string()))?);
-        if let Ok(mut m) = self.schemas.lock() {
-            m.insert(entity.to_owned(), schema.clone());
+            .map(|s| (format!("server:{}", s.name), s.schema_json))
+            .collect();
+        let mut catalogue = Catalogue::new();
+        catalogue.load(sources).map_err(|e| RemoteError::Schema(e.to_string()))?;
+        let catalogue = Arc::new(catalogue);
+        if let Ok(mut c) = self.catalogue.lock() {
+            *c = Some(catalogue.clone());
         }
-        Ok(schema)
+        Ok(catalogue)
+    }
+
+    /// The registered schema of `entity`, as an engine [`Schema`].
+    pub async fn schema(&mut self, entity: &str) -> Result<Arc<Schema>, RemoteError> {
+        self.catalogue()
+            .await?
+            .get(entity)
+            .cloned()
+            .ok_or_else(|| RemoteError::Schema(format!("the server has no entity `{entity}`")))
     }
 
     /// `HealthCheck`: status and components.
@@ -336,7 +348,11 @@ impl Client {
             return Ok(None);
         }
         if !r.inline_schema.trim().is_empty() {
-            return Schema::from_json(&r.inline_schema)
+            let def: SchemaDef =
+                serde_json::from_str(&r.inline_schema).map_err(|e| RemoteError::Schema(e.to_string()))?;
+            let catalogue = self.catalogue().await?;
+            return catalogue
+                .compile(def)
                 .map(|s| Some(Arc::new(s)))
                 .map_err(|e| RemoteError::Schema(e.to_string()));
         }
