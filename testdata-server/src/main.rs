@@ -1,7 +1,27 @@
-//! `testdata-server`: the gRPC service is not built yet (see the tracker); this binary
-//! says so instead of pretending to serve.
+//! `testdata-server`: serves `testdata.v1.TestDataService` on gRPC (default 9091) and health,
+//! metrics and `POST /v1/generate` on HTTP (default 8091). Every flag has an environment
+//! variable (`testdata-server --help`); zero configuration works.
 
-fn main() {
-    eprintln!("testdata-server: the gRPC service is not implemented yet; use the `testdata` library");
-    std::process::exit(2);
+use clap::Parser;
+use testdata_server::config::Config;
+
+/// Command line of `testdata-server`.
+#[derive(Debug, Parser)]
+#[command(
+    name = "testdata-server",
+    version,
+    about = "gRPC test-data service (Traditional path, streaming, health, metrics)"
+)]
+struct Args {
+    #[command(flatten)]
+    config: Config,
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    if let Err(e) = testdata_server::cli::serve(args.config).await {
+        eprintln!("testdata-server: {e}");
+        std::process::exit(1);
+    }
 }

@@ -14,6 +14,11 @@ pub mod schema;
 pub mod seed;
 pub mod time;
 
+#[cfg(feature = "remote")]
+pub mod proto;
+#[cfg(feature = "remote")]
+pub mod remote;
+
 pub use context::{Context, Locale};
 pub use edge::HOSTILE_STRINGS;
 pub use error::{GenerateError, SchemaError};

@@ -1,0 +1,59 @@
+//! Build script of `testdata-server`:
+//!
+//! 1. gRPC **server** stubs for `testdata.v1` that reuse the message types of
+//!    `testdata::proto` (`extern_path`), so each message has one definition;
+//! 2. the encoded descriptor set of the proto, for server reflection;
+//! 3. `schemas.rs`: an `include_str!` of every `schemas/**/*.json`, so the built-in catalogue
+//!    is compiled into the binary (adding a file there needs no code change).
+
+use std::path::{Path, PathBuf};
+
+use prost::Message;
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let out = PathBuf::from(std::env::var("OUT_DIR")?);
+
+    println!("cargo:rerun-if-changed=../proto");
+    let fds = protox::compile(["testdata/v1/test_data.proto"], ["../proto"])?;
+    std::fs::write(out.join("testdata_descriptor.bin"), fds.encode_to_vec())?;
+    tonic_prost_build::configure()
+        .build_client(false)
+        .build_server(true)
+        .extern_path(".testdata.v1", "::testdata::proto")
+        .compile_fds(fds)?;
+
+    println!("cargo:rerun-if-changed=schemas");
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
+    let root = manifest.join("schemas");
+    let mut files = Vec::new();
+    collect(&root, &mut files)?;
+    files.sort();
+    let mut code = String::from(
+        "/// Every built-in schema file: (path relative to `schemas/`, JSON text).\n\
+         pub static BUILTIN_SCHEMAS: &[(&str, &str)] = &[\n",
+    );
+    for file in &files {
+        println!("cargo:rerun-if-changed={}", file.display());
+        let rel = file.strip_prefix(&root)?.to_string_lossy().replace('\\', "/");
+        code.push_str(&format!("    ({rel:?}, include_str!({:?})),\n", file.display().to_string()));
+    }
+    code.push_str("];\n");
+    std::fs::write(out.join("schemas.rs"), code)?;
+    Ok(())
+}
+
+fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            println!("cargo:rerun-if-changed={}", path.display());
+            collect(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! `testdata`: generate records (locally or through a server), list schemas, serve.
+
+use clap::Parser;
+use testdata_server::cli::{Cli, run};
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run(Cli::parse()).await {
+        eprintln!("testdata: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,151 @@
+//! Configuration: command-line flags, each with the environment variable of the service it
+//! replaces (`GRPC_PORT`, `HTTP_PORT`, `LOG_LEVEL`, `MAX_SYNC_RECORDS`, …). Zero configuration
+//! gives a working server on gRPC 9091 and HTTP 8091; no API key is needed.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args};
+
+/// Everything the server reads at start. Validated by [`Config::validate`].
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address both listeners bind to.
+    #[arg(long, env = "HOST", default_value = "0.0.0.0")]
+    pub host: IpAddr,
+    /// gRPC port (0 picks a free port).
+    #[arg(long, env = "GRPC_PORT", default_value_t = 9091)]
+    pub grpc_port: u16,
+    /// HTTP port for health, metrics and `POST /v1/generate` (0 picks a free port).
+    #[arg(long, env = "HTTP_PORT", default_value_t = 8091)]
+    pub http_port: u16,
+    /// Log filter: a level (`info`, `debug`, …) or a tracing directive list.
+    #[arg(long, env = "LOG_LEVEL", default_value = "info")]
+    pub log_level: String,
+    /// Most records one `GenerateData` call returns; more must stream.
+    #[arg(long, env = "MAX_SYNC_RECORDS", default_value_t = 1000)]
+    pub max_sync_records: u32,
+    /// Records per stream chunk when the request does not set `batch_size`.
+    #[arg(long, env = "DEFAULT_BATCH_SIZE", default_value_t = 50)]
+    pub default_batch_size: u32,
+    /// Largest `batch_size` a request may ask for.
+    #[arg(long, env = "MAX_BATCH_SIZE", default_value_t = 10_000)]
+    pub max_batch_size: u32,
+    /// Most records one stream may have (`count`).
+    #[arg(long, env = "MAX_STREAM_RECORDS", default_value_t = 100_000_000)]
+    pub max_stream_records: u64,
+    /// Chunks a stream may generate ahead of a slow reader (the bound of its buffer).
+    #[arg(long, env = "STREAM_BUFFER_CHUNKS", default_value_t = 4)]
+    pub stream_buffer_chunks: usize,
+    /// Largest gRPC message received or sent, in bytes (the old service: 50 MiB).
+    #[arg(long, env = "MAX_MESSAGE_BYTES", default_value_t = 50 * 1024 * 1024)]
+    pub max_message_bytes: usize,
+    /// A directory of extra schema files (`*.json`, searched recursively), loaded at start.
+    /// A file with a built-in schema's name replaces it.
+    #[arg(long, env = "SCHEMAS_DIR")]
+    pub schemas_dir: Option<PathBuf>,
+    /// Compiled per-request schemas kept in memory (inline schemas, constraints, overrides).
+    #[arg(long, env = "SCHEMA_CACHE_CAPACITY", default_value_t = 1024)]
+    pub schema_cache_capacity: u64,
+    /// Probability of an edge-case value when a request sets `defect_triggering`.
+    #[arg(long, env = "DEFECT_RATE", default_value_t = 0.25)]
+    pub defect_rate: f64,
+    /// Redis URL of the response cache (accepted for compatibility; not used yet).
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
+    /// Deployment environment, reported by `/health` (`development`, `production`, …).
+    #[arg(long, env = "ENVIRONMENT", default_value = "development")]
+    pub environment: String,
+    /// Service name, reported by `/health` (the old service said `test-data-agent`).
+    #[arg(long, env = "SERVICE_NAME", default_value = "testdata-server")]
+    pub service_name: String,
+    /// Serve `/metrics` (`false`: 404 "Metrics disabled").
+    #[arg(long, env = "PROMETHEUS_ENABLED", default_value_t = true, action = ArgAction::Set)]
+    pub prometheus_enabled: bool,
+}
+
+/// A configuration value that cannot work, with the flag and environment variable to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid configuration: {0}")]
+pub struct ConfigError(pub String);
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            host: IpAddr::from([0, 0, 0, 0]),
+            grpc_port: 9091,
+            http_port: 8091,
+            log_level: "info".into(),
+            max_sync_records: 1000,
+            default_batch_size: 50,
+            max_batch_size: 10_000,
+            max_stream_records: 100_000_000,
+            stream_buffer_chunks: 4,
+            max_message_bytes: 50 * 1024 * 1024,
+            schemas_dir: None,
+            schema_cache_capacity: 1024,
+            defect_rate: 0.25,
+            redis_url: None,
+            environment: "development".into(),
+            service_name: "testdata-server".into(),
+            prometheus_enabled: true,
+        }
+    }
+}
+
+impl Config {
+    /// A configuration for tests and embedding: loopback, both ports picked by the OS.
+    pub fn ephemeral() -> Config {
+        Config { host: IpAddr::from([127, 0, 0, 1]), grpc_port: 0, http_port: 0, ..Config::default() }
+    }
+
+    /// Checks the values that parse but cannot work.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let fail = |m: String| Err(ConfigError(m));
+        if self.grpc_port != 0 && self.grpc_port == self.http_port {
+            return fail(format!(
+                "GRPC_PORT and HTTP_PORT are both {}; give them different ports (--grpc-port, --http-port)",
+                self.grpc_port
+            ));
+        }
+        if self.max_sync_records == 0 {
+            return fail("MAX_SYNC_RECORDS (--max-sync-records) must be at least 1".into());
+        }
+        if self.max_batch_size == 0 {
+            return fail("MAX_BATCH_SIZE (--max-batch-size) must be at least 1".into());
+        }
+        if self.default_batch_size == 0 || self.default_batch_size > self.max_batch_size {
+            return fail(format!(
+                "DEFAULT_BATCH_SIZE (--default-batch-size) is {}; it must be 1..={} (MAX_BATCH_SIZE)",
+                self.default_batch_size, self.max_batch_size
+            ));
+        }
+        if self.max_stream_records == 0 {
+            return fail("MAX_STREAM_RECORDS (--max-stream-records) must be at least 1".into());
+        }
+        if self.stream_buffer_chunks == 0 {
+            return fail("STREAM_BUFFER_CHUNKS (--stream-buffer-chunks) must be at least 1".into());
+        }
+        if self.max_message_bytes < 1024 {
+            return fail(format!(
+                "MAX_MESSAGE_BYTES (--max-message-bytes) is {}; give at least 1024",
+                self.max_message_bytes
+            ));
+        }
+        if !(0.0..=1.0).contains(&self.defect_rate) {
+            return fail(format!(
+                "DEFECT_RATE (--defect-rate) is {}; give a probability in 0..=1",
+                self.defect_rate
+            ));
+        }
+        if let Some(dir) = &self.schemas_dir
+            && !dir.is_dir()
+        {
+            return fail(format!(
+                "SCHEMAS_DIR (--schemas-dir) `{}` is not a directory; create it or unset the option",
+                dir.display()
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,285 @@
+//! The one place where protobuf types meet the server's and the engine's types.
+
+use testdata::export::Format;
+use testdata::proto;
+use testdata::schema::{FieldDef, FieldType};
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Code, Status};
+
+use super::ChunkStream;
+use crate::error::{ErrorKind, ServiceError};
+use crate::plan::SQL_DIALECT;
+use crate::request::{ConstraintSpec, GenerateSpec, Method, ScenarioSpec, SchemaSources};
+use crate::service::{Chunk, Generated, SchemaSummary, StreamHandle};
+
+/// A request in the server's terms. Unknown enum numbers and malformed typed fields are
+/// INVALID_ARGUMENT errors naming the field.
+pub fn spec_from_proto(r: proto::GenerateRequest) -> Result<GenerateSpec, ServiceError> {
+    let format = match proto::OutputFormat::try_from(r.output_format) {
+        Ok(proto::OutputFormat::Json) => Format::Json,
+        Ok(proto::OutputFormat::Csv) => Format::Csv,
+        Ok(proto::OutputFormat::Sql) => Format::Sql(SQL_DIALECT),
+        Ok(proto::OutputFormat::Jsonl) => Format::Jsonl,
+        Err(_) => {
+            return Err(ServiceError::invalid(format!(
+                "output_format {} is unknown; use JSON (0), CSV (1), SQL (2) or JSONL (3)",
+                r.output_format
+            )));
+        }
+    };
+    let method = match proto::GenerationMethod::try_from(r.generation_method) {
+        Ok(proto::GenerationMethod::Traditional) => Method::Traditional,
+        Ok(proto::GenerationMethod::Llm) => Method::Llm,
+        Ok(proto::GenerationMethod::Rag) => Method::Rag,
+        Ok(proto::GenerationMethod::Hybrid) => Method::Hybrid,
+        Err(_) => {
+            return Err(ServiceError::invalid(format!(
+                "generation_method {} is unknown; use TRADITIONAL (0), LLM (1), RAG (2) or HYBRID (3)",
+                r.generation_method
+            )));
+        }
+    };
+    let schema = r.schema.unwrap_or_default();
+    let fields = schema
+        .fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| field_def(f, &format!("schema.fields[{i}]")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let constraints = r
+        .constraints
+        .map(|c| c.field_constraints)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(path, c)| {
+            let spec = ConstraintSpec {
+                min: c.min,
+                max: c.max,
+                enum_values: c.enum_values,
+                regex: c.regex,
+                min_length: c.min_length.map(i64::from),
+                max_length: c.max_length.map(i64::from),
+                format: c.format,
+            };
+            (path, spec)
+        })
+        .collect();
+    let scenarios = r
+        .scenarios
+        .into_iter()
+        .map(|s| ScenarioSpec {
+            name: s.name,
+            count: i64::from(s.count),
+            overrides: s.overrides.into_iter().collect(),
+            description: s.description,
+        })
+        .collect();
+    Ok(GenerateSpec {
+        request_id: r.request_id,
+        domain: r.domain,
+        sources: SchemaSources {
+            inline_schema: r.inline_schema,
+            custom_schema: r.custom_schema,
+            fields,
+            predefined: schema.predefined_schema,
+            entity: r.entity,
+        },
+        constraints,
+        scenarios,
+        format,
+        count: i64::from(r.count),
+        defect_triggering: r.defect_triggering,
+        method,
+        seed: r.seed,
+        offset: r.offset,
+        batch_size: i64::from(r.batch_size),
+        context: r.context,
+        hints: r.hints,
+    })
+}
+
+/// A typed proto field as a schema field. `required=false` makes the field null in about 10%
+/// of records; OBJECT takes `nested_fields` as members, ARRAY as the members of each element
+/// (an ARRAY without nested fields holds strings).
+fn field_def(f: &proto::Field, at: &str) -> Result<FieldDef, ServiceError> {
+    if f.name.is_empty() {
+        return Err(ServiceError::invalid(format!("{at} has no name; give each field a name")));
+    }
+    let at = format!("{at} (`{}`)", f.name);
+    let ty = match proto::FieldType::try_from(f.r#type) {
+        Ok(t) => t,
+        Err(_) => {
+            return Err(ServiceError::invalid(format!(
+                "{at}: type {} is not a FieldType (0..=12)",
+                f.r#type
+            )));
+        }
+    };
+    let nested = |label: &str| -> Result<Vec<FieldDef>, ServiceError> {
+        f.nested_fields
+            .iter()
+            .enumerate()
+            .map(|(i, n)| field_def(n, &format!("{label}.nested_fields[{i}]")))
+            .collect()
+    };
+    let mut def = FieldDef {
+        name: f.name.clone(),
+        description: (!f.description.is_empty()).then(|| f.description.clone()),
+        required: (!f.required).then_some(false),
+        ..FieldDef::default()
+    };
+    def.ty = Some(match ty {
+        proto::FieldType::String => FieldType::String,
+        proto::FieldType::Integer => FieldType::Integer,
+        proto::FieldType::Float => FieldType::Float,
+        proto::FieldType::Boolean => FieldType::Boolean,
+        proto::FieldType::Date => FieldType::Date,
+        proto::FieldType::Datetime => FieldType::Datetime,
+        proto::FieldType::Email => FieldType::Email,
+        proto::FieldType::Phone => FieldType::Phone,
+        proto::FieldType::Address => FieldType::Address,
+        proto::FieldType::Uuid => FieldType::Uuid,
+        proto::FieldType::Enum => FieldType::Enum,
+        proto::FieldType::Object => {
+            let members = nested(&at)?;
+            if members.is_empty() {
+                return Err(ServiceError::invalid(format!("{at}: an OBJECT field needs nested_fields")));
+            }
+            def.fields = Some(members);
+            FieldType::Object
+        }
+        proto::FieldType::Array => {
+            let members = nested(&at)?;
+            let item = if members.is_empty() {
+                FieldDef { ty: Some(FieldType::String), ..FieldDef::default() }
+            } else {
+                FieldDef { ty: Some(FieldType::Object), fields: Some(members), ..FieldDef::default() }
+            };
+            def.items = Some(Box::new(item));
+            FieldType::Array
+        }
+    });
+    Ok(def)
+}
+
+/// The proto error code of an error class.
+pub fn error_code(kind: ErrorKind) -> proto::ErrorCode {
+    match kind {
+        ErrorKind::InvalidArgument => proto::ErrorCode::InvalidArgument,
+        ErrorKind::NotFound => proto::ErrorCode::NotFound,
+        ErrorKind::CountLimit => proto::ErrorCode::CountLimit,
+        ErrorKind::Unavailable => proto::ErrorCode::Unavailable,
+        ErrorKind::FailedPrecondition => proto::ErrorCode::FailedPrecondition,
+        ErrorKind::Internal => proto::ErrorCode::Internal,
+    }
+}
+
+/// The gRPC status of an error (streams and non-in-band RPCs).
+pub fn status(e: &ServiceError) -> Status {
+    let code = match e.kind() {
+        ErrorKind::InvalidArgument | ErrorKind::CountLimit => Code::InvalidArgument,
+        ErrorKind::NotFound => Code::NotFound,
+        ErrorKind::Unavailable => Code::Unavailable,
+        ErrorKind::FailedPrecondition => Code::FailedPrecondition,
+        ErrorKind::Internal => Code::Internal,
+    };
+    Status::new(code, e.to_string())
+}
+
+/// A successful `GenerateResponse`.
+pub fn response_ok(request_id: String, g: Generated) -> proto::GenerateResponse {
+    let format = match g.plan.format {
+        Format::Json => "json",
+        Format::Jsonl => "jsonl",
+        Format::Csv => "csv",
+        Format::Sql(_) => "sql",
+    };
+    proto::GenerateResponse {
+        request_id,
+        success: true,
+        data: g.data,
+        record_count: i32::try_from(g.record_count).unwrap_or(i32::MAX),
+        metadata: Some(proto::GenerationMetadata {
+            generation_path: g.path.label().into(),
+            llm_tokens_used: 0,
+            generation_time_ms: (g.elapsed.as_secs_f64() * 1000.0) as f32,
+            coherence_score: 0.0,
+            scenario_counts: g
+                .plan
+                .scenario_counts
+                .iter()
+                .map(|(k, v)| (k.clone(), i32::try_from(*v).unwrap_or(i32::MAX)))
+                .collect(),
+            seed: g.plan.seed,
+            cache_hit: false,
+            routing_reason: g.routing_reason,
+            fallback: g.fallback,
+            schema_name: g.plan.schema_name.clone(),
+            output_format: format.into(),
+        }),
+        error: String::new(),
+        error_code: proto::ErrorCode::Unspecified as i32,
+    }
+}
+
+/// A failed `GenerateResponse` (in-band: `success=false`, `error`, `error_code`).
+pub fn response_err(request_id: String, e: &ServiceError) -> proto::GenerateResponse {
+    proto::GenerateResponse {
+        request_id,
+        success: false,
+        data: String::new(),
+        record_count: 0,
+        metadata: None,
+        error: e.to_string(),
+        error_code: error_code(e.kind()) as i32,
+    }
+}
+
+/// A chunk on the wire.
+pub fn data_chunk(request_id: &str, seed: u64, c: Chunk) -> proto::DataChunk {
+    proto::DataChunk {
+        request_id: request_id.to_owned(),
+        data: c.data,
+        chunk_index: c.index,
+        is_final: c.is_final,
+        first_record: c.first_record,
+        record_count: i32::try_from(c.record_count).unwrap_or(i32::MAX),
+        seed,
+    }
+}
+
+/// The chunks of a stream as a gRPC response stream; an error ends it with a status.
+pub fn chunk_stream(request_id: String, handle: StreamHandle) -> ChunkStream {
+    let seed = handle.seed;
+    Box::pin(ReceiverStream::new(handle.chunks).map(move |r| match r {
+        Ok(c) => Ok(data_chunk(&request_id, seed, c)),
+        Err(e) => Err(status(&e)),
+    }))
+}
+
+/// `GetSchemasResponse` of the summaries.
+pub fn schemas_response(schemas: Vec<SchemaSummary>) -> proto::GetSchemasResponse {
+    proto::GetSchemasResponse {
+        schemas: schemas
+            .into_iter()
+            .map(|s| proto::SchemaInfo {
+                name: s.name,
+                domain: s.domain,
+                description: s.description,
+                fields: s
+                    .fields
+                    .into_iter()
+                    .map(|f| proto::SchemaFieldInfo {
+                        name: f.name,
+                        r#type: f.ty,
+                        required: f.required,
+                        description: f.description,
+                        example: f.example,
+                    })
+                    .collect(),
+                schema_json: s.schema_json,
+            })
+            .collect(),
+    }
+}

@@ -1,0 +1,404 @@
+//! HTTP on port 8091 (axum): the old service's health and metrics endpoints with their JSON
+//! shapes, plus `POST /v1/generate` and `GET /v1/schemas` for curl users.
+//!
+//! | route | answer |
+//! |---|---|
+//! | `GET /health` | `{"status":"healthy","service":…,"version":…,"environment":…}` |
+//! | `GET /health/live` | `{"status":"ok"}` |
+//! | `GET /health/ready` | `{"status":"ready","grpc_port":N}`, or 503 `{"status":"not_ready","reason":…}` until the registry is loaded and gRPC is serving |
+//! | `GET /metrics` | Prometheus (OpenMetrics) text; 404 `Metrics disabled` when `PROMETHEUS_ENABLED=false` |
+//! | `POST /v1/generate` | a `GenerateRequest` as JSON (snake_case field names; enums as names or numbers; `seed` may be a string) → the `GenerateResponse` as JSON |
+//! | `GET /v1/schemas?domain=` | the `GetSchemas` answer as JSON |
+//!
+//! In the JSON answer of `/v1/generate`, `data` is the array of records when the format is
+//! JSON, the text otherwise; `error_code` is the enum name. HTTP status: 200 on success,
+//! 400 (invalid argument, count limit), 404 (unknown entity), 422 (failed precondition),
+//! 503 (unavailable path), 500 (server fault).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU16, Ordering};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use testdata::proto;
+
+use crate::error::{ErrorKind, ServiceError};
+use crate::grpc::convert;
+use crate::service::Service;
+
+/// Shared state of the HTTP routes.
+#[derive(Debug, Clone)]
+pub struct HttpState {
+    service: Arc<Service>,
+    grpc_port: Arc<AtomicU16>,
+}
+
+impl HttpState {
+    /// State over `service`; `grpc_port` is filled in once the gRPC listener is bound.
+    pub fn new(service: Arc<Service>, grpc_port: Arc<AtomicU16>) -> HttpState {
+        HttpState { service, grpc_port }
+    }
+}
+
+/// The HTTP routes.
+pub fn router(state: HttpState) -> Router {
+    Router::new()
+        .route("/health", get(health))
+        .route("/health/live", get(live))
+        .route("/health/ready", get(ready))
+        .route("/metrics", get(metrics))
+        .route("/v1/generate", post(generate))
+        .route("/v1/schemas", get(schemas))
+        .with_state(state)
+}
+
+async fn health(State(s): State<HttpState>) -> impl IntoResponse {
+    let c = s.service.config();
+    axum::Json(json!({
+        "status": "healthy",
+        "service": c.service_name,
+        "version": env!("CARGO_PKG_VERSION"),
+        "environment": c.environment,
+    }))
+}
+
+async fn live() -> impl IntoResponse {
+    axum::Json(json!({"status": "ok"}))
+}
+
+async fn ready(State(s): State<HttpState>) -> Response {
+    match s.service.readiness().not_ready_reason() {
+        None => axum::Json(json!({"status": "ready", "grpc_port": s.grpc_port.load(Ordering::Acquire)}))
+            .into_response(),
+        Some(reason) => {
+            (StatusCode::SERVICE_UNAVAILABLE, axum::Json(json!({"status": "not_ready", "reason": reason})))
+                .into_response()
+        }
+    }
+}
+
+async fn metrics(State(s): State<HttpState>) -> Response {
+    if !s.service.config().prometheus_enabled {
+        return (StatusCode::NOT_FOUND, "Metrics disabled").into_response();
+    }
+    let m = s.service.metrics();
+    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], m.encode())
+        .into_response()
+}
+
+/// An enum given by name (case-insensitive) or number.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum NameOrNumber {
+    Number(i64),
+    Name(String),
+}
+
+impl NameOrNumber {
+    fn resolve(&self, field: &str, names: &[&str]) -> Result<i32, ServiceError> {
+        match self {
+            NameOrNumber::Number(n) => {
+                i32::try_from(*n).map_err(|_| ServiceError::invalid(format!("{field} {n} is out of range")))
+            }
+            NameOrNumber::Name(s) => {
+                names.iter().position(|n| n.eq_ignore_ascii_case(s)).map(|p| p as i32).ok_or_else(|| {
+                    ServiceError::invalid(format!(
+                        "{field} `{s}` is unknown; use one of {}",
+                        names.join(", ")
+                    ))
+                })
+            }
+        }
+    }
+}
+
+/// A seed as a number or a string (hashed like `testdata::Seed::parse`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum SeedJson {
+    Number(u64),
+    Text(String),
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FieldJson {
+    name: String,
+    #[serde(rename = "type")]
+    ty: Option<NameOrNumber>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    nested_fields: Vec<FieldJson>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SchemaJson {
+    #[serde(default)]
+    fields: Vec<FieldJson>,
+    #[serde(default)]
+    predefined_schema: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConstraintJson {
+    min: Option<f64>,
+    max: Option<f64>,
+    #[serde(default)]
+    enum_values: Vec<String>,
+    regex: Option<String>,
+    min_length: Option<i32>,
+    max_length: Option<i32>,
+    format: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConstraintsJson {
+    #[serde(default)]
+    field_constraints: HashMap<String, ConstraintJson>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScenarioJson {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    count: i32,
+    #[serde(default)]
+    overrides: HashMap<String, String>,
+    #[serde(default)]
+    description: String,
+}
+
+/// `GenerateRequest` as JSON.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct GenerateJson {
+    request_id: String,
+    domain: String,
+    entity: String,
+    schema: Option<SchemaJson>,
+    constraints: Option<ConstraintsJson>,
+    scenarios: Vec<ScenarioJson>,
+    context: String,
+    hints: Vec<String>,
+    output_format: Option<NameOrNumber>,
+    count: i32,
+    use_cache: bool,
+    learn_from_history: bool,
+    defect_triggering: bool,
+    production_like: bool,
+    inline_schema: Option<Value>,
+    generation_method: Option<NameOrNumber>,
+    custom_schema: Option<Value>,
+    seed: Option<SeedJson>,
+    offset: u64,
+    batch_size: i32,
+}
+
+const FIELD_TYPES: &[&str] = &[
+    "STRING", "INTEGER", "FLOAT", "BOOLEAN", "DATE", "DATETIME", "EMAIL", "PHONE", "ADDRESS", "UUID", "ENUM",
+    "OBJECT", "ARRAY",
+];
+
+fn field_proto(f: FieldJson) -> Result<proto::Field, ServiceError> {
+    Ok(proto::Field {
+        name: f.name,
+        r#type: f.ty.map(|t| t.resolve("schema.fields[].type", FIELD_TYPES)).transpose()?.unwrap_or(0),
+        required: f.required,
+        description: f.description,
+        nested_fields: f.nested_fields.into_iter().map(field_proto).collect::<Result<_, _>>()?,
+    })
+}
+
+/// Schema text given as a JSON string or inline as a JSON object.
+fn schema_text(v: Option<Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s,
+        Some(other) => other.to_string(),
+    }
+}
+
+fn proto_from_json(j: GenerateJson) -> Result<proto::GenerateRequest, ServiceError> {
+    Ok(proto::GenerateRequest {
+        request_id: j.request_id,
+        domain: j.domain,
+        entity: j.entity,
+        schema: j
+            .schema
+            .map(|s| -> Result<proto::Schema, ServiceError> {
+                Ok(proto::Schema {
+                    fields: s.fields.into_iter().map(field_proto).collect::<Result<_, _>>()?,
+                    predefined_schema: s.predefined_schema,
+                })
+            })
+            .transpose()?,
+        constraints: j.constraints.map(|c| proto::Constraints {
+            field_constraints: c
+                .field_constraints
+                .into_iter()
+                .map(|(k, c)| {
+                    (
+                        k,
+                        proto::FieldConstraint {
+                            min: c.min,
+                            max: c.max,
+                            enum_values: c.enum_values,
+                            regex: c.regex,
+                            min_length: c.min_length,
+                            max_length: c.max_length,
+                            format: c.format,
+                        },
+                    )
+                })
+                .collect(),
+        }),
+        scenarios: j
+            .scenarios
+            .into_iter()
+            .map(|s| proto::Scenario {
+                name: s.name,
+                count: s.count,
+                overrides: s.overrides,
+                description: s.description,
+            })
+            .collect(),
+        context: j.context,
+        hints: j.hints,
+        output_format: j
+            .output_format
+            .map(|f| f.resolve("output_format", &["JSON", "CSV", "SQL", "JSONL"]))
+            .transpose()?
+            .unwrap_or(0),
+        count: j.count,
+        use_cache: j.use_cache,
+        learn_from_history: j.learn_from_history,
+        defect_triggering: j.defect_triggering,
+        production_like: j.production_like,
+        inline_schema: schema_text(j.inline_schema),
+        generation_method: j
+            .generation_method
+            .map(|m| m.resolve("generation_method", &["TRADITIONAL", "LLM", "RAG", "HYBRID"]))
+            .transpose()?
+            .unwrap_or(0),
+        custom_schema: schema_text(j.custom_schema),
+        seed: j.seed.map(|s| match s {
+            SeedJson::Number(n) => n,
+            SeedJson::Text(t) => testdata::Seed::parse(&t).value(),
+        }),
+        offset: j.offset,
+        batch_size: j.batch_size,
+    })
+}
+
+fn http_status(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::InvalidArgument | ErrorKind::CountLimit => StatusCode::BAD_REQUEST,
+        ErrorKind::NotFound => StatusCode::NOT_FOUND,
+        ErrorKind::FailedPrecondition => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn response_json(r: proto::GenerateResponse, kind: Option<ErrorKind>) -> Response {
+    let data = match &r.metadata {
+        Some(m) if m.output_format == "json" => {
+            serde_json::from_str(&r.data).unwrap_or(Value::String(r.data.clone()))
+        }
+        _ => Value::String(r.data.clone()),
+    };
+    let metadata = r.metadata.map(|m| {
+        json!({
+            "generation_path": m.generation_path,
+            "llm_tokens_used": m.llm_tokens_used,
+            "generation_time_ms": m.generation_time_ms,
+            "coherence_score": m.coherence_score,
+            "scenario_counts": m.scenario_counts,
+            "seed": m.seed,
+            "cache_hit": m.cache_hit,
+            "routing_reason": m.routing_reason,
+            "fallback": m.fallback,
+            "schema_name": m.schema_name,
+            "output_format": m.output_format,
+        })
+    });
+    let code =
+        proto::ErrorCode::try_from(r.error_code).map(|c| c.as_str_name()).unwrap_or("ERROR_CODE_UNSPECIFIED");
+    let body = json!({
+        "request_id": r.request_id,
+        "success": r.success,
+        "data": data,
+        "record_count": r.record_count,
+        "metadata": metadata,
+        "error": r.error,
+        "error_code": code,
+    });
+    let status = kind.map_or(StatusCode::OK, http_status);
+    (status, axum::Json(body)).into_response()
+}
+
+async fn generate(State(s): State<HttpState>, body: Bytes) -> Response {
+    let parsed = serde_json::from_slice::<GenerateJson>(&body)
+        .map_err(|e| ServiceError::invalid(format!("the body is not a GenerateRequest as JSON: {e}")))
+        .and_then(proto_from_json);
+    let request = match parsed {
+        Ok(r) => r,
+        Err(e) => {
+            s.service.metrics().error("http_generate", e.kind().label());
+            return response_json(convert::response_err(String::new(), &e), Some(e.kind()));
+        }
+    };
+    let request_id = request.request_id.clone();
+    let spec = match convert::spec_from_proto(request) {
+        Ok(spec) => spec,
+        Err(e) => {
+            s.service.metrics().error("http_generate", e.kind().label());
+            return response_json(convert::response_err(request_id, &e), Some(e.kind()));
+        }
+    };
+    match s.service.generate(&spec).await {
+        Ok(g) => response_json(convert::response_ok(request_id, g), None),
+        Err(e) => response_json(convert::response_err(request_id, &e), Some(e.kind())),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct SchemasQuery {
+    #[serde(default)]
+    domain: String,
+}
+
+async fn schemas(State(s): State<HttpState>, Query(q): Query<SchemasQuery>) -> Response {
+    let list: Vec<Value> = s
+        .service
+        .schemas(&q.domain)
+        .into_iter()
+        .map(|s| {
+            json!({
+                "name": s.name,
+                "domain": s.domain,
+                "description": s.description,
+                "fields": s.fields.iter().map(|f| json!({
+                    "name": f.name, "type": f.ty, "required": f.required,
+                    "description": f.description, "example": f.example,
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    axum::Json(json!({ "schemas": list })).into_response()
+}

@@ -1,0 +1,32 @@
+//! `testdata-server`: the [`testdata`] engine as a gRPC service, wire-compatible with the
+//! Python "Test Data Agent" (`testdata.v1.TestDataService`), plus HTTP health, metrics and a
+//! JSON generate endpoint.
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let running = testdata_server::server::start(testdata_server::config::Config::default()).await?;
+//! println!("gRPC on {}, HTTP on {}", running.grpc_addr, running.http_addr);
+//! running.wait().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Modules, outside in: [`config`]; [`server`] (assembly); [`grpc`] and [`http`] (edges;
+//! `grpc::convert` is the only place proto types meet engine types); [`service`] (the core);
+//! [`router`] and [`paths`] (which generator); [`plan`] (request → compiled schemas,
+//! segments, encoding); [`registry`] (schemas); [`metrics`]; [`error`].
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod grpc;
+pub mod http;
+pub mod metrics;
+pub mod paths;
+pub mod plan;
+pub mod registry;
+pub mod request;
+pub mod router;
+pub mod server;
+pub mod service;

@@ -1,0 +1,182 @@
+//! Prometheus metrics, with the old service's names plus stream and error metrics.
+//!
+//! Label values are bounded: `entity` is a registered entity name, `custom` for per-request
+//! schemas, or `other`; `domain` is a registered domain, `custom`, `other` or `none`; `path`,
+//! `status`, `rpc` and `code` come from fixed sets. No raw user string becomes a label.
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
+
+/// Labels of `testdata_requests_total` and `testdata_streams_total`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    /// Generation path (`traditional`, `llm`, `rag`, `hybrid`).
+    pub path: String,
+    /// Bounded domain label.
+    pub domain: String,
+    /// Bounded entity label.
+    pub entity: String,
+    /// `success` or `error`.
+    pub status: String,
+}
+
+/// Labels of `testdata_generation_duration_seconds`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PathLabels {
+    /// Generation path.
+    pub path: String,
+}
+
+/// Labels of `testdata_records_generated_total` and `testdata_validation_errors_total`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct EntityLabels {
+    /// Bounded domain label.
+    pub domain: String,
+    /// Bounded entity label.
+    pub entity: String,
+}
+
+/// Labels of `testdata_coherence_score`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct DomainLabels {
+    /// Bounded domain label.
+    pub domain: String,
+}
+
+/// Labels of `testdata_errors_total`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ErrorLabels {
+    /// `generate`, `stream`, `http_generate`.
+    pub rpc: String,
+    /// The error class (`invalid_argument`, `count_limit`, …).
+    pub code: String,
+}
+
+/// Every metric of the server, registered in one registry.
+#[derive(Debug)]
+pub struct Metrics {
+    registry: Registry,
+    /// `testdata_requests_total{path,domain,entity,status}`: `GenerateData` calls.
+    pub requests: Family<RequestLabels, Counter>,
+    /// `testdata_generation_duration_seconds{path}`.
+    pub duration: Family<PathLabels, Histogram>,
+    /// `testdata_records_generated_total{domain,entity}` (sync and streamed records).
+    pub records: Family<EntityLabels, Counter>,
+    /// `testdata_validation_errors_total{domain,entity}`.
+    pub validation_errors: Family<EntityLabels, Counter>,
+    /// `testdata_cache_hits_total`: answers served from the response cache.
+    pub cache_hits: Counter,
+    /// `testdata_schema_cache_hits_total`: requests that reused a compiled per-request schema.
+    pub schema_cache_hits: Counter,
+    /// `testdata_coherence_score{domain}`.
+    pub coherence: Family<DomainLabels, Histogram>,
+    /// `testdata_streams_total{path,domain,entity,status}`: finished streams.
+    pub streams: Family<RequestLabels, Counter>,
+    /// `testdata_stream_chunks_total`: data chunks generated for streams.
+    pub stream_chunks: Counter,
+    /// `testdata_streams_active`: streams in progress.
+    pub streams_active: Gauge,
+    /// `testdata_errors_total{rpc,code}`: failed requests by class.
+    pub errors: Family<ErrorLabels, Counter>,
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        Metrics::new()
+    }
+}
+
+impl Metrics {
+    /// Creates and registers every metric.
+    pub fn new() -> Metrics {
+        let mut registry = Registry::default();
+        let requests = Family::<RequestLabels, Counter>::default();
+        registry.register(
+            "testdata_requests",
+            "GenerateData requests by path, domain, entity and status",
+            requests.clone(),
+        );
+        let duration = Family::<PathLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new([
+                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0,
+            ])
+        });
+        registry.register(
+            "testdata_generation_duration_seconds",
+            "Time to generate a response",
+            duration.clone(),
+        );
+        let records = Family::<EntityLabels, Counter>::default();
+        registry.register(
+            "testdata_records_generated",
+            "Records generated (sync and streamed)",
+            records.clone(),
+        );
+        let validation_errors = Family::<EntityLabels, Counter>::default();
+        registry.register(
+            "testdata_validation_errors",
+            "Records that failed validation",
+            validation_errors.clone(),
+        );
+        let cache_hits = Counter::default();
+        registry.register(
+            "testdata_cache_hits",
+            "Responses served from the response cache",
+            cache_hits.clone(),
+        );
+        let schema_cache_hits = Counter::default();
+        registry.register(
+            "testdata_schema_cache_hits",
+            "Requests that reused a compiled per-request schema",
+            schema_cache_hits.clone(),
+        );
+        let coherence = Family::<DomainLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new([0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0])
+        });
+        registry.register("testdata_coherence_score", "Coherence score of responses", coherence.clone());
+        let streams = Family::<RequestLabels, Counter>::default();
+        registry.register("testdata_streams", "Finished GenerateDataStream calls", streams.clone());
+        let stream_chunks = Counter::default();
+        registry.register(
+            "testdata_stream_chunks",
+            "Data chunks generated for streams",
+            stream_chunks.clone(),
+        );
+        let streams_active = Gauge::default();
+        registry.register("testdata_streams_active", "Streams in progress", streams_active.clone());
+        let errors = Family::<ErrorLabels, Counter>::default();
+        registry.register("testdata_errors", "Failed requests by RPC and error class", errors.clone());
+        Metrics {
+            registry,
+            requests,
+            duration,
+            records,
+            validation_errors,
+            cache_hits,
+            schema_cache_hits,
+            coherence,
+            streams,
+            stream_chunks,
+            streams_active,
+            errors,
+        }
+    }
+
+    /// The metrics in the OpenMetrics text format.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
+            out.clear();
+        }
+        out
+    }
+
+    /// Counts a failed request.
+    pub fn error(&self, rpc: &str, code: &str) {
+        self.errors.get_or_create(&ErrorLabels { rpc: rpc.to_owned(), code: code.to_owned() }).inc();
+    }
+}

@@ -1,0 +1,29 @@
+//! Generation paths. Each is one [`Generator`]; the [`crate::router`] picks one per request.
+//!
+//! Only [`traditional`] exists today. The LLM, RAG and Hybrid paths plug in here as further
+//! `Generator`s (configured at start); until then a request for them gets a clear
+//! UNAVAILABLE error — never a silent fallback.
+
+pub mod traditional;
+
+use std::future::Future;
+use std::ops::Range;
+use std::pin::Pin;
+
+use serde_json::Value;
+
+use crate::error::ServiceError;
+use crate::plan::Plan;
+use crate::request::Method;
+
+/// The future of [`Generator::generate`].
+pub type GenFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<Value>, ServiceError>> + Send + 'a>>;
+
+/// A generation path.
+pub trait Generator: Send + Sync + 'static {
+    /// Which method this path implements (its `generation_path` label).
+    fn method(&self) -> Method;
+
+    /// Records `range` of `plan` (each with `_index` and `_scenario`), in order.
+    fn generate<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> GenFuture<'a>;
+}

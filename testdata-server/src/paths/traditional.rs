@@ -1,0 +1,36 @@
+//! The Traditional path: the seeded engine. Record `i` is `schema.nth(seed, i)` of its
+//! scenario's schema, so any range of a request costs O(len) and is byte-identical to
+//! in-process generation.
+
+use std::ops::Range;
+
+use super::{GenFuture, Generator};
+use crate::error::ServiceError;
+use crate::plan::Plan;
+use crate::request::Method;
+
+/// Ranges of at least this many records are generated on tokio's blocking pool, so a large
+/// batch does not hold up the async workers (50 records take microseconds).
+pub const BLOCKING_THRESHOLD: u64 = 512;
+
+/// The seeded engine as a [`Generator`].
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Traditional;
+
+impl Generator for Traditional {
+    fn method(&self) -> Method {
+        Method::Traditional
+    }
+
+    fn generate<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> GenFuture<'a> {
+        Box::pin(async move {
+            if range.end.saturating_sub(range.start) < BLOCKING_THRESHOLD {
+                return plan.records(range);
+            }
+            let plan = plan.clone();
+            tokio::task::spawn_blocking(move || plan.records(range))
+                .await
+                .map_err(|e| ServiceError::Internal(format!("generation task failed: {e}")))?
+        })
+    }
+}

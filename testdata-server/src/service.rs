@@ -1,0 +1,423 @@
+//! The service core, free of transport types: generate, stream, list schemas, report health.
+//! The gRPC service ([`crate::grpc`]) and the HTTP routes ([`crate::http`]) are thin edges
+//! over it.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+
+use crate::config::Config;
+use crate::error::ServiceError;
+use crate::metrics::{DomainLabels, EntityLabels, Metrics, PathLabels, RequestLabels};
+use crate::plan::{Mode, Plan, Planner};
+use crate::registry::Registry;
+use crate::request::{GenerateSpec, Method};
+use crate::router::Router;
+
+/// What readiness depends on; flipped by the server as it starts.
+#[derive(Debug, Default)]
+pub struct Readiness {
+    /// The schema registry is loaded.
+    pub registry_loaded: AtomicBool,
+    /// The gRPC listener is bound and serving.
+    pub grpc_serving: AtomicBool,
+}
+
+impl Readiness {
+    /// `None` when ready, else why not.
+    pub fn not_ready_reason(&self) -> Option<&'static str> {
+        if !self.registry_loaded.load(Ordering::Acquire) {
+            Some("schema registry not loaded")
+        } else if !self.grpc_serving.load(Ordering::Acquire) {
+            Some("gRPC server not ready")
+        } else {
+            None
+        }
+    }
+}
+
+/// A successful `GenerateData`.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// The resolved plan (seed, schema name, scenario counts, format).
+    pub plan: Plan,
+    /// The serialised records.
+    pub data: String,
+    /// How many records `data` holds.
+    pub record_count: u64,
+    /// The path that produced them.
+    pub path: Method,
+    /// Why that path.
+    pub routing_reason: String,
+    /// Whether a fallback produced them.
+    pub fallback: bool,
+    /// Wall time of the generation.
+    pub elapsed: Duration,
+}
+
+/// One chunk of a stream.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    /// Serialised records (empty on the final chunk).
+    pub data: String,
+    /// Sequential, starting at `offset / batch_size`.
+    pub index: i32,
+    /// Index of the first record (the total on the final chunk).
+    pub first_record: u64,
+    /// Records in this chunk.
+    pub record_count: u32,
+    /// Whether this is the final, empty chunk.
+    pub is_final: bool,
+}
+
+/// A stream in progress: its seed and a bounded receiver of chunks (generated as it is read).
+#[derive(Debug)]
+pub struct StreamHandle {
+    /// The seed of the stream.
+    pub seed: u64,
+    /// The chunks; an `Err` ends the stream.
+    pub chunks: mpsc::Receiver<Result<Chunk, ServiceError>>,
+}
+
+/// A registered schema, summarised for `GetSchemas`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaSummary {
+    /// Entity name.
+    pub name: String,
+    /// Domain.
+    pub domain: String,
+    /// Description.
+    pub description: String,
+    /// Top-level fields.
+    pub fields: Vec<FieldSummary>,
+    /// The whole schema as JSON text.
+    pub schema_json: String,
+}
+
+/// A top-level field, summarised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldSummary {
+    /// Name.
+    pub name: String,
+    /// Schema type name.
+    pub ty: String,
+    /// Never null.
+    pub required: bool,
+    /// Description.
+    pub description: String,
+    /// Its ID template or fixed value, else "".
+    pub example: String,
+}
+
+/// The service.
+#[derive(Debug)]
+pub struct Service {
+    config: Arc<Config>,
+    planner: Planner,
+    router: Router,
+    metrics: Arc<Metrics>,
+    readiness: Arc<Readiness>,
+}
+
+impl Service {
+    /// A service over a loaded registry.
+    pub fn new(
+        config: Arc<Config>,
+        registry: Arc<Registry>,
+        router: Router,
+        metrics: Arc<Metrics>,
+    ) -> Service {
+        let planner = Planner::new(registry, config.schema_cache_capacity, config.defect_rate);
+        let readiness = Arc::new(Readiness::default());
+        readiness.registry_loaded.store(true, Ordering::Release);
+        Service { config, planner, router, metrics, readiness }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Arc<Metrics> {
+        &self.metrics
+    }
+
+    /// The readiness flags.
+    pub fn readiness(&self) -> &Arc<Readiness> {
+        &self.readiness
+    }
+
+    /// The registry.
+    pub fn registry(&self) -> &Registry {
+        self.planner.registry()
+    }
+
+    /// The bounded `domain` label of a request.
+    pub fn domain_label(&self, spec: &GenerateSpec) -> String {
+        let d = spec.domain.as_str();
+        if d.is_empty() {
+            let s = &spec.sources;
+            let name = if s.predefined.is_empty() { &s.entity } else { &s.predefined };
+            match self.registry().get(name).and_then(|s| s.def().domain.clone()) {
+                Some(domain) if s.inline_schema.trim().is_empty() && s.custom_schema.trim().is_empty() => {
+                    domain
+                }
+                _ => "none".into(),
+            }
+        } else if self.registry().has_domain(d) {
+            d.into()
+        } else {
+            "other".into()
+        }
+    }
+
+    /// The bounded `entity` label of a request.
+    pub fn entity_label(&self, spec: &GenerateSpec) -> String {
+        let s = &spec.sources;
+        if !s.inline_schema.trim().is_empty() || !s.custom_schema.trim().is_empty() || !s.fields.is_empty() {
+            return "custom".into();
+        }
+        let name = if s.predefined.is_empty() { &s.entity } else { &s.predefined };
+        if self.registry().get(name).is_some() { name.clone() } else { "other".into() }
+    }
+
+    /// `GenerateData`: up to `MAX_SYNC_RECORDS` records, serialised.
+    pub async fn generate(&self, spec: &GenerateSpec) -> Result<Generated, ServiceError> {
+        let started = Instant::now();
+        let result = self.generate_inner(spec, started).await;
+        let (path, status) = match &result {
+            Ok(g) => (g.path.label(), "success"),
+            Err(_) => (spec.method.label(), "error"),
+        };
+        let domain = self.domain_label(spec);
+        let entity = self.entity_label(spec);
+        self.metrics
+            .requests
+            .get_or_create(&RequestLabels {
+                path: path.into(),
+                domain: domain.clone(),
+                entity: entity.clone(),
+                status: status.into(),
+            })
+            .inc();
+        self.metrics
+            .duration
+            .get_or_create(&PathLabels { path: path.into() })
+            .observe(started.elapsed().as_secs_f64());
+        match &result {
+            Ok(g) => {
+                self.metrics.records.get_or_create(&EntityLabels { domain, entity }).inc_by(g.record_count);
+            }
+            Err(e) => self.metrics.error("generate", e.kind().label()),
+        }
+        result
+    }
+
+    async fn generate_inner(&self, spec: &GenerateSpec, started: Instant) -> Result<Generated, ServiceError> {
+        let hits = self.planner.cache_hits();
+        let plan = self.planner.plan(spec, Mode::Sync(self.config.max_sync_records))?;
+        self.metrics.schema_cache_hits.inc_by(self.planner.cache_hits().saturating_sub(hits));
+        let route = self.router.route(spec)?;
+        let records = route.generator.generate(&plan, 0..plan.total).await?;
+        let data = plan.encode(&records, 0)?;
+        Ok(Generated {
+            record_count: records.len() as u64,
+            data,
+            path: route.generator.method(),
+            routing_reason: route.reason,
+            fallback: route.fallback,
+            elapsed: started.elapsed(),
+            plan,
+        })
+    }
+
+    /// `GenerateDataStream`: validates the request, then generates chunks as the reader takes
+    /// them (at most `STREAM_BUFFER_CHUNKS` ahead). Errors before the first chunk are returned
+    /// here; later ones end the stream.
+    pub fn stream(self: &Arc<Self>, spec: &GenerateSpec) -> Result<StreamHandle, ServiceError> {
+        let result = self.start_stream(spec);
+        if let Err(e) = &result {
+            self.metrics.error("stream", e.kind().label());
+            self.finish_stream_metric(spec, "error");
+        }
+        result
+    }
+
+    fn start_stream(self: &Arc<Self>, spec: &GenerateSpec) -> Result<StreamHandle, ServiceError> {
+        let batch = match spec.batch_size {
+            0 => u64::from(self.config.default_batch_size),
+            b if b < 0 => {
+                return Err(ServiceError::invalid(format!(
+                    "batch_size is {b}; give 1..={} or 0 for the default",
+                    self.config.max_batch_size
+                )));
+            }
+            b if b > i64::from(self.config.max_batch_size) => {
+                return Err(ServiceError::invalid(format!(
+                    "batch_size {b} is above the limit {} (MAX_BATCH_SIZE); ask for smaller chunks",
+                    self.config.max_batch_size
+                )));
+            }
+            b => b as u64,
+        };
+        let plan = self.planner.plan(spec, Mode::Stream(self.config.max_stream_records))?;
+        let route = self.router.route(spec)?;
+        let first_index = i32::try_from(spec.offset / batch)
+            .ok()
+            .filter(|_| i32::try_from(plan.total / batch + 1).is_ok())
+            .ok_or_else(|| {
+                ServiceError::invalid(format!(
+                    "a stream of {} records in chunks of {batch} has more chunks than chunk_index can count; \
+                     raise batch_size",
+                    plan.total
+                ))
+            })?;
+        let (tx, rx) = mpsc::channel(self.config.stream_buffer_chunks);
+        let seed = plan.seed;
+        let service = Arc::clone(self);
+        let spec = spec.clone();
+        let offset = spec.offset;
+        self.metrics.streams_active.inc();
+        tokio::spawn(async move {
+            let status = service.produce(&plan, route, offset, batch, first_index, &tx).await;
+            service.metrics.streams_active.dec();
+            service.finish_stream_metric(&spec, status);
+        });
+        Ok(StreamHandle { seed, chunks: rx })
+    }
+
+    async fn produce(
+        &self,
+        plan: &Plan,
+        route: crate::router::Route,
+        offset: u64,
+        batch: u64,
+        first_index: i32,
+        tx: &mpsc::Sender<Result<Chunk, ServiceError>>,
+    ) -> &'static str {
+        let mut at = offset;
+        let mut index = first_index;
+        let records_counter = self
+            .metrics
+            .records
+            .get_or_create(&EntityLabels {
+                domain: plan
+                    .schema()
+                    .def()
+                    .domain
+                    .clone()
+                    .filter(|d| self.registry().has_domain(d))
+                    .unwrap_or_else(|| "custom".into()),
+                entity: if plan.registered { plan.schema_name.clone() } else { "custom".into() },
+            })
+            .clone();
+        while at < plan.total {
+            let end = (at + batch).min(plan.total);
+            let chunk = match route.generator.generate(plan, at..end).await.and_then(|r| plan.encode(&r, at))
+            {
+                Ok(data) => {
+                    Chunk { data, index, first_record: at, record_count: (end - at) as u32, is_final: false }
+                }
+                Err(e) => {
+                    self.metrics.error("stream", e.kind().label());
+                    let _ = tx.send(Err(e)).await;
+                    return "error";
+                }
+            };
+            self.metrics.stream_chunks.inc();
+            records_counter.inc_by(end - at);
+            if tx.send(Ok(chunk)).await.is_err() {
+                return "cancelled";
+            }
+            at = end;
+            index = index.saturating_add(1);
+        }
+        let last =
+            Chunk { data: String::new(), index, first_record: plan.total, record_count: 0, is_final: true };
+        if tx.send(Ok(last)).await.is_err() {
+            return "cancelled";
+        }
+        "success"
+    }
+
+    fn finish_stream_metric(&self, spec: &GenerateSpec, status: &str) {
+        self.metrics
+            .streams
+            .get_or_create(&RequestLabels {
+                path: spec.method.label().into(),
+                domain: self.domain_label(spec),
+                entity: self.entity_label(spec),
+                status: status.into(),
+            })
+            .inc();
+    }
+
+    /// Observes a coherence score (for paths that compute one).
+    pub fn observe_coherence(&self, domain: String, score: f64) {
+        self.metrics.coherence.get_or_create(&DomainLabels { domain }).observe(score);
+    }
+
+    /// `GetSchemas`: registered schemas, optionally of one domain, sorted by name.
+    pub fn schemas(&self, domain: &str) -> Vec<SchemaSummary> {
+        self.registry()
+            .schemas()
+            .filter(|s| domain.is_empty() || s.def().domain.as_deref() == Some(domain))
+            .map(|s| {
+                let def = s.def();
+                SchemaSummary {
+                    name: def.name.clone(),
+                    domain: def.domain.clone().unwrap_or_default(),
+                    description: def.description.clone().unwrap_or_default(),
+                    fields: def
+                        .fields
+                        .iter()
+                        .map(|f| FieldSummary {
+                            name: f.name.clone(),
+                            ty: serde_json::to_value(crate::plan::effective_type(f))
+                                .ok()
+                                .and_then(|v| v.as_str().map(str::to_owned))
+                                .unwrap_or_else(|| "string".into()),
+                            required: f.required != Some(false) && f.optional.is_none_or(|p| p == 0.0),
+                            description: f.description.clone().unwrap_or_default(),
+                            example: f
+                                .format
+                                .clone()
+                                .or_else(|| {
+                                    f.value
+                                        .as_ref()
+                                        .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))
+                                })
+                                .unwrap_or_default(),
+                        })
+                        .collect(),
+                    schema_json: serde_json::to_string(def).unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+
+    /// `HealthCheck`: overall status and each component's state.
+    pub fn health(&self) -> (String, BTreeMap<String, String>) {
+        let mut components = BTreeMap::new();
+        let healthy = |b: bool| if b { "healthy" } else { "unhealthy" }.to_owned();
+        components.insert("grpc_server".into(), healthy(self.readiness.grpc_serving.load(Ordering::Acquire)));
+        components.insert("config".into(), "healthy".into());
+        components.insert(
+            "registry".into(),
+            healthy(self.readiness.registry_loaded.load(Ordering::Acquire) && !self.registry().is_empty()),
+        );
+        components.insert("traditional".into(), "healthy".into());
+        for (name, m) in [("llm", Method::Llm), ("rag", Method::Rag), ("hybrid", Method::Hybrid)] {
+            let state = if self.router.available(m) { "healthy" } else { "not_configured" };
+            components.insert(name.into(), state.into());
+        }
+        let redis = if self.config.redis_url.is_some() { "configured_unused" } else { "not_configured" };
+        components.insert("redis".into(), redis.into());
+        let status = if self.readiness.not_ready_reason().is_none() { "healthy" } else { "degraded" };
+        (status.into(), components)
+    }
+}
