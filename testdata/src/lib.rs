@@ -2,6 +2,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+extern crate self as testdata;
+
+pub mod api;
 pub mod constraint;
 pub mod context;
 mod dynamic;
@@ -10,13 +13,19 @@ pub mod error;
 pub mod export;
 pub mod kinds;
 pub mod rng;
+pub mod sample;
 pub mod schema;
 pub mod seed;
 pub mod time;
 
+pub use api::{Dataset, TestData};
 pub use context::{Context, Locale};
 pub use edge::HOSTILE_STRINGS;
 pub use error::{GenerateError, SchemaError};
 pub use rng::Gen;
 pub use schema::{Schema, Violations};
 pub use seed::{Key, Seed};
+
+/// `#[derive(TestData)]`: see the [crate docs](crate) and [`TestData`](trait@TestData).
+#[cfg(feature = "derive")]
+pub use testdata_derive::TestData;
