@@ -29,3 +29,9 @@ pub use seed::{Key, Seed};
 /// `#[derive(TestData)]`: see the [crate docs](crate) and [`TestData`](trait@TestData).
 #[cfg(feature = "derive")]
 pub use testdata_derive::TestData;
+
+#[doc(hidden)]
+pub mod __private {
+    //! Re-exports used by the code `#[derive(TestData)]` emits.
+    pub use serde_json::Value;
+}
