@@ -245,8 +245,8 @@ fn gen_shape(s: &Shape, node: &TokenStream, parent: &TokenStream, field_level: b
         Shape::Duration => quote!({
             let __node = #node;
             ::std::time::Duration::new(
-                __node.field(::testdata::seed::name_key("secs")).i64_in(0, 86_400) as u64,
-                __node.field(::testdata::seed::name_key("nanos")).i64_in(0, 999_999_999) as u32,
+                ::testdata::sample::int_field(__node.child(::testdata::seed::name_key("secs")), __env.ctx, 0, 86_400) as u64,
+                ::testdata::sample::int_field(__node.child(::testdata::seed::name_key("nanos")), __env.ctx, 0, 999_999_999) as u32,
             )
         }),
     }

@@ -386,3 +386,14 @@ pub fn time_range(anchor: i64, default: TimeDefault, lo: Option<i64>, hi: Option
 pub fn day_range(lo: i64, hi: i64) -> (i64, i64) {
     (ceil_day(lo), hi.div_euclid(DAY))
 }
+
+/// An integer field of `lo..=hi` at `node`, with its edge cases: what a runtime schema's
+/// integer field draws (used for the members of composite values such as `Duration`).
+#[inline]
+pub fn int_field(node: Key, ctx: &Context, lo: i64, hi: i64) -> i64 {
+    if is_edge(node, ctx) {
+        edge_int(&mut edge_stream(node), lo, hi)
+    } else {
+        node.stream().i64_in(lo, hi)
+    }
+}
