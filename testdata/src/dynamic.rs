@@ -5,6 +5,8 @@
 //! * `node.child(OPTIONAL)` decides `null` for optional fields, so making a field optional
 //!   keeps its other values;
 //! * `node.child(EDGE)` decides edge-case values;
+//! * `ref`s of a record to entity `e` pick record `j` from `record.child(key(e)).child(REF)`,
+//!   so an order's `customer_id` and `email` come from the same user;
 //! * a unique field's permutation is keyed by `Key(seed).child(schema_key).child(field).child(UNIQUE)`.
 
 use serde_json::{Map, Number, Value};
@@ -19,6 +21,7 @@ use crate::{Context, Gen};
 
 pub(crate) use crate::sample::{EDGE, OPTIONAL, fit_len, text};
 use crate::sample::{ceil_day, uuid_string};
+pub(crate) const REF: u64 = crate::seed::name_key("$ref");
 
 /// What a record's generation needs besides the plan.
 pub(crate) struct Env<'a> {
@@ -32,6 +35,23 @@ pub(crate) struct Env<'a> {
 pub(crate) fn record(plan: &Plan, env: &Env<'_>) -> Result<Value, GenerateError> {
     let key = Key::root(env.seed, env.type_key, env.index);
     object(plan, key, env, true).map(Value::Object)
+}
+
+/// Field `name` of record `env.index`: alone when it has no dependencies, else from the record.
+pub(crate) fn field_of_record(plan: &Plan, env: &Env<'_>, name: &str) -> Result<Value, GenerateError> {
+    let Some(i) = plan.fields.iter().position(|n| n.name == name) else { return Ok(Value::Null) };
+    let node = &plan.fields[i];
+    let key = Key::root(env.seed, env.type_key, env.index);
+    let independent = node.rel.is_none()
+        && node.present_if.is_none()
+        && node.limit.is_none()
+        && !matches!(node.how, NodeGen::Compute { .. } | NodeGen::Template(_));
+    if independent {
+        let slots = vec![Value::Null; plan.fields.len()];
+        return field(node, key, plan, &slots, env, true);
+    }
+    let mut record = object(plan, key, env, true)?;
+    Ok(record.shift_remove(name).unwrap_or(Value::Null))
 }
 
 fn object(plan: &Plan, key: Key, env: &Env<'_>, top: bool) -> Result<Map<String, Value>, GenerateError> {
@@ -56,7 +76,12 @@ fn field(
     top: bool,
 ) -> Result<Value, GenerateError> {
     let nkey = parent.child(node.key);
-    if node.optional > 0.0 && nkey.child(OPTIONAL).stream().chance(node.optional) {
+    let forced = match &node.present_if {
+        Some((other, values)) if !values.contains(&siblings[*other]) => return Ok(Value::Null),
+        Some(_) => true,
+        None => false,
+    };
+    if !forced && node.optional > 0.0 && nkey.child(OPTIONAL).stream().chance(node.optional) {
         return Ok(Value::Null);
     }
     let unique = match node.unique {
@@ -125,19 +150,22 @@ fn value(
         }
         NodeGen::Text { min, max, sentence } => Value::String(text(&mut g, *min, *max, *sentence)),
         NodeGen::Int { lo, hi } => {
+            let (lo, hi) = limited_int(node, siblings, *lo, *hi);
             let v = match unique {
                 Some(u) => lo.wrapping_add(u as i64),
-                None => g.i64_in(*lo, *hi),
+                None => g.i64_in(lo, hi),
             };
             Value::Number(v.into())
         }
         NodeGen::Float { lo, hi } => {
-            Number::from_f64(g.f64_in(*lo, *hi)).map(Value::Number).unwrap_or(Value::Null)
+            let (lo, hi) = limited_float(node, siblings, *lo, *hi);
+            Number::from_f64(g.f64_in(lo, hi)).map(Value::Number).unwrap_or(Value::Null)
         }
         NodeGen::Decimal { lo, hi, scale, .. } => {
+            let (lo, hi) = limited_units(node, siblings, *lo, *hi, *scale as u32);
             let units = match unique {
                 Some(u) => lo.wrapping_add(u as i64),
-                None => g.i64_in(*lo, *hi),
+                None => g.i64_in(lo, hi),
             };
             decimal::to_value(units as i128, *scale as u32)
         }
@@ -190,10 +218,18 @@ fn value(
             }
             None => match rule {
                 CompiledCompute::Copy(o) => siblings[*o].clone(),
+                CompiledCompute::Bucket { of, thresholds, values } => {
+                    bucket(&siblings[*of], thresholds, values)
+                }
                 _ => Value::Null,
             },
         },
         NodeGen::Json => Value::Object(Map::new()),
+        NodeGen::Ref { schema, field, count } => {
+            // Every reference of a record to the same entity points at the same record of it.
+            let j = parent.child(schema.key()).child(REF).stream().below(*count);
+            schema.field_value(env.seed, j, field)?
+        }
     })
 }
 
@@ -208,13 +244,7 @@ pub(crate) fn related(node: &Node, siblings: &[Value], lo: i64, hi: i64) -> (i64
     } else {
         (lo.max(other.saturating_sub(rel.gap)), hi.min(other))
     };
-    if a <= b {
-        (a, b)
-    } else if rel.after {
-        (other, other)
-    } else {
-        (other, other)
-    }
+    if a <= b { (a, b) } else { (other, other) }
 }
 
 
@@ -255,8 +285,52 @@ pub(crate) fn compute(rule: &CompiledCompute, siblings: &[Value], _plan: &Plan) 
             acc
         }
         CompiledCompute::Product(v) => v.iter().fold((1, 0), |acc, &i| mul(acc, num(i))),
-        CompiledCompute::Copy(_) => return None,
+        CompiledCompute::Copy(_) | CompiledCompute::Bucket { .. } => return None,
     })
+}
+
+/// The label of the bucket `of` falls in (a value equal to a threshold goes up).
+pub(crate) fn bucket(of: &Value, thresholds: &[(i128, u32)], values: &[Value]) -> Value {
+    let Some((m, s)) = decimal::from_value(of) else { return Value::Null };
+    let above = thresholds
+        .iter()
+        .take_while(|&&(tm, ts)| {
+            let sc = s.max(ts);
+            decimal::rescale(m, s, sc) >= decimal::rescale(tm, ts, sc)
+        })
+        .count();
+    values.get(above).cloned().unwrap_or(Value::Null)
+}
+
+/// The sibling a number is limited by (`at_most` / `at_least`), if it has a value.
+fn limit_of<'a>(node: &Node, siblings: &'a [Value]) -> Option<(&'a Value, bool)> {
+    let (other, at_most) = node.limit?;
+    let v = siblings.get(other)?;
+    (!v.is_null()).then_some((v, at_most))
+}
+
+fn limited_int(node: &Node, siblings: &[Value], lo: i64, hi: i64) -> (i64, i64) {
+    match limit_of(node, siblings).and_then(|(v, m)| Some((v.as_i64()?, m))) {
+        Some((x, true)) => (lo, hi.min(x).max(lo)),
+        Some((x, false)) => (lo.max(x).min(hi), hi),
+        None => (lo, hi),
+    }
+}
+
+fn limited_float(node: &Node, siblings: &[Value], lo: f64, hi: f64) -> (f64, f64) {
+    match limit_of(node, siblings).and_then(|(v, m)| Some((v.as_f64()?, m))) {
+        Some((x, true)) => (lo, hi.min(x).max(lo)),
+        Some((x, false)) => (lo.max(x).min(hi), hi),
+        None => (lo, hi),
+    }
+}
+
+fn limited_units(node: &Node, siblings: &[Value], lo: i64, hi: i64, scale: u32) -> (i64, i64) {
+    let Some((v, at_most)) = limit_of(node, siblings) else { return (lo, hi) };
+    let Some((m, s)) = decimal::from_value(v) else { return (lo, hi) };
+    // Round inward so the limit holds exactly.
+    let x = decimal::rescale_dir(m, s, scale, !at_most).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+    if at_most { (lo, hi.min(x).max(lo)) } else { (lo.max(x).min(hi), hi) }
 }
 
 /// A sibling's value as text, for `{field}` references in templates.

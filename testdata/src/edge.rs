@@ -44,6 +44,9 @@ pub(crate) fn value(
     siblings: &[Value],
     _env: &Env<'_>,
 ) -> Option<Value> {
+    if node.limit.is_some() {
+        return None;
+    }
     Some(match &node.how {
         NodeGen::Int { lo, hi } => Value::Number(sample::edge_int(g, *lo, *hi).into()),
         NodeGen::Decimal { lo, hi, scale, .. } => {

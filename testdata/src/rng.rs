@@ -88,7 +88,7 @@ impl Gen {
     /// A float in `[lo, hi]` (`lo` when the range is empty or not finite).
     #[inline]
     pub fn f64_in(&mut self, lo: f64, hi: f64) -> f64 {
-        if !(hi > lo) || !(hi - lo).is_finite() {
+        if hi.partial_cmp(&lo) != Some(std::cmp::Ordering::Greater) || !(hi - lo).is_finite() {
             return lo;
         }
         let v = lo + self.unit() * (hi - lo);

@@ -22,7 +22,7 @@
 //!   depends only on the key and `j`, so opening a stream costs one multiply.
 //!
 //! Sampling on top of the raw draws (integers in a range, floats, choices, weights) is our own
-//! code in [`crate::gen`], never `rand`'s distributions, whose algorithms change between releases.
+//! code in [`crate::rng`], never `rand`'s distributions, whose algorithms change between releases.
 
 use std::fmt;
 

@@ -1,5 +1,6 @@
 //! The constraint model: what a generated value must satisfy, met by construction.
 //!
+//! * [`pattern`] — regular expressions intersected with length bounds, met by construction;
 //! * [`template`] — `format` templates for identifiers (`ORD-{year}-{digits:7}`);
 //! * [`unique`] — a keyed permutation of the index space, for `unique` fields;
 //! * [`Violation`] — what `validate` reports, with the path of the offending value.

@@ -2,9 +2,9 @@
 //! determinism, coherence, check digits, validators, inference and names.
 
 use super::data::{
-    ALL_LOCS, BUZZ_HEAD, BUZZ_MIDDLE, BUZZ_TAIL, CATEGORIES, COLOR_NAMES, CURRENCIES, FILE_STEMS,
-    FILE_TYPES, IBAN_COUNTRIES, INDUSTRIES, LANGUAGE_TAGS, LOREM, Loc, PRODUCT_ADJECTIVES,
-    PRODUCT_MATERIALS, PRODUCT_NOUNS, PROFESSIONS, USER_AGENTS, loc,
+    ALL_LOCS, BUZZ_HEAD, BUZZ_MIDDLE, BUZZ_TAIL, CATEGORIES, COLOR_NAMES, CURRENCIES, FILE_STEMS, FILE_TYPES,
+    IBAN_COUNTRIES, INDUSTRIES, LANGUAGE_TAGS, LOREM, Loc, PRODUCT_ADJECTIVES, PRODUCT_MATERIALS,
+    PRODUCT_NOUNS, PROFESSIONS, USER_AGENTS, loc,
 };
 use super::person::SLUG_MAX;
 use super::util::{push_slug, tpl_len};
@@ -39,10 +39,7 @@ fn every_kind_in_every_locale_checks_and_stays_in_bounds() {
                 let n = chars(&v);
                 assert!(!v.is_empty(), "{kind} in {locale:?} is empty");
                 assert!(n >= lo, "{kind} in {locale:?}: {v:?} shorter than {lo}");
-                assert!(
-                    hi.is_none_or(|hi| n <= hi),
-                    "{kind} in {locale:?}: {v:?} longer than {hi:?}"
-                );
+                assert!(hi.is_none_or(|hi| n <= hi), "{kind} in {locale:?}: {v:?} longer than {hi:?}");
                 if let Err(e) = kind.check(&v) {
                     panic!("{kind} in {locale:?}: check rejects its own {v:?}: {e}");
                 }
@@ -52,9 +49,7 @@ fn every_kind_in_every_locale_checks_and_stays_in_bounds() {
 }
 
 fn mm<'a>(items: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
-    items.into_iter().fold((usize::MAX, 0), |(lo, hi), s| {
-        (lo.min(chars(s)), hi.max(chars(s)))
-    })
+    items.into_iter().fold((usize::MAX, 0), |(lo, hi), s| (lo.min(chars(s)), hi.max(chars(s))))
 }
 
 fn slug_len(s: &str, max: usize) -> usize {
@@ -63,22 +58,17 @@ fn slug_len(s: &str, max: usize) -> usize {
 }
 
 fn slug_mm<'a>(items: impl IntoIterator<Item = &'a str>) -> (usize, usize) {
-    items.into_iter().fold((usize::MAX, 0), |(lo, hi), s| {
-        (lo.min(slug_len(s, SLUG_MAX)), hi.max(slug_len(s, SLUG_MAX)))
-    })
+    items
+        .into_iter()
+        .fold((usize::MAX, 0), |(lo, hi), s| (lo.min(slug_len(s, SLUG_MAX)), hi.max(slug_len(s, SLUG_MAX))))
 }
 
 fn over_locs(f: impl Fn(&Loc) -> (usize, usize)) -> (usize, usize) {
-    ALL_LOCS
-        .iter()
-        .map(|l| f(l))
-        .fold((usize::MAX, 0), |(a, b), (c, d)| (a.min(c), b.max(d)))
+    ALL_LOCS.iter().map(|l| f(l)).fold((usize::MAX, 0), |(a, b), (c, d)| (a.min(c), b.max(d)))
 }
 
 fn tpl_mm(tpls: &[&str]) -> (usize, usize) {
-    tpls.iter().fold((usize::MAX, 0), |(lo, hi), t| {
-        (lo.min(tpl_len(t)), hi.max(tpl_len(t)))
-    })
+    tpls.iter().fold((usize::MAX, 0), |(lo, hi), t| (lo.min(tpl_len(t)), hi.max(tpl_len(t))))
 }
 
 fn add(a: (usize, usize), b: (usize, usize)) -> (usize, usize) {
@@ -99,12 +89,7 @@ fn handle_mm(l: &Loc) -> (usize, usize) {
     let la = slug_mm(l.last_names.iter().copied());
     let two = add(f, la);
     let digits = (0, 2);
-    let forms = [
-        add(plus(two, 1), digits),
-        add(two, digits),
-        add(plus(la, 1), digits),
-        add(f, (1, 2)),
-    ];
+    let forms = [add(plus(two, 1), digits), add(two, digits), add(plus(la, 1), digits), add(f, (1, 2))];
     forms.into_iter().fold((usize::MAX, 0), either)
 }
 
@@ -114,15 +99,9 @@ fn table_bounds(kind: Kind) -> Option<(usize, usize)> {
     Some(match kind {
         FirstName => over_locs(|l| mm(l.first_names.iter().copied())),
         LastName => over_locs(|l| mm(l.last_names.iter().copied())),
-        FullName => over_locs(|l| {
-            plus(
-                add(
-                    mm(l.first_names.iter().copied()),
-                    mm(l.last_names.iter().copied()),
-                ),
-                1,
-            )
-        }),
+        FullName => {
+            over_locs(|l| plus(add(mm(l.first_names.iter().copied()), mm(l.last_names.iter().copied())), 1))
+        }
         NameTitle => over_locs(|l| mm(l.titles.iter().copied())),
         Username => over_locs(handle_mm),
         Email => over_locs(|l| plus(add(handle_mm(l), mm(l.free_email.iter().copied())), 1)),
@@ -133,10 +112,7 @@ fn table_bounds(kind: Kind) -> Option<(usize, usize)> {
             let sep = if l.job_glued { 0 } else { 2 };
             plus(
                 add(
-                    add(
-                        mm(l.seniority.iter().copied()),
-                        mm(l.job_fields.iter().copied()),
-                    ),
+                    add(mm(l.seniority.iter().copied()), mm(l.job_fields.iter().copied())),
                     mm(l.positions.iter().copied()),
                 ),
                 sep,
@@ -144,10 +120,7 @@ fn table_bounds(kind: Kind) -> Option<(usize, usize)> {
         }),
         Profession => mm(PROFESSIONS.iter().copied()),
         Street | StreetName => over_locs(|l| {
-            let name = either(
-                mm(l.first_names.iter().copied()),
-                mm(l.last_names.iter().copied()),
-            );
+            let name = either(mm(l.first_names.iter().copied()), mm(l.last_names.iter().copied()));
             let suffix = mm(l.street_suffixes.iter().copied());
             let num = tpl_mm(l.building_numbers);
             let with = kind == Street;
@@ -191,20 +164,14 @@ fn table_bounds(kind: Kind) -> Option<(usize, usize)> {
         Industry => mm(INDUSTRIES.iter().copied()),
         CatchPhrase => plus(
             add(
-                add(
-                    mm(BUZZ_HEAD.iter().copied()),
-                    mm(BUZZ_MIDDLE.iter().copied()),
-                ),
+                add(mm(BUZZ_HEAD.iter().copied()), mm(BUZZ_MIDDLE.iter().copied())),
                 mm(BUZZ_TAIL.iter().copied()),
             ),
             2,
         ),
         ProductName => plus(
             add(
-                add(
-                    mm(PRODUCT_ADJECTIVES.iter().copied()),
-                    mm(PRODUCT_MATERIALS.iter().copied()),
-                ),
+                add(mm(PRODUCT_ADJECTIVES.iter().copied()), mm(PRODUCT_MATERIALS.iter().copied())),
                 mm(PRODUCT_NOUNS.iter().copied()),
             ),
             2,
@@ -245,20 +212,14 @@ fn table_bounds(kind: Kind) -> Option<(usize, usize)> {
             let w = mm(LOREM.iter().copied());
             (w.0 + 1, 2 * w.1 + 1)
         }
-        FileName => plus(
-            add(
-                mm(FILE_STEMS.iter().copied()),
-                add(mm(FILE_TYPES.iter().map(|f| f.0)), (0, 4)),
-            ),
-            1,
-        ),
+        FileName => {
+            plus(add(mm(FILE_STEMS.iter().copied()), add(mm(FILE_TYPES.iter().map(|f| f.0)), (0, 4))), 1)
+        }
         FileExtension => mm(FILE_TYPES.iter().map(|f| f.0)),
         MimeType => mm(FILE_TYPES.iter().map(|f| f.1)),
         LanguageCode => mm(LANGUAGE_TAGS.iter().copied()),
         LicensePlate => over_locs(|l| tpl_mm(l.plates)),
-        Iban => IBAN_COUNTRIES
-            .iter()
-            .fold((usize::MAX, 0), |(a, b), c| (a.min(c.1), b.max(c.1))),
+        Iban => IBAN_COUNTRIES.iter().fold((usize::MAX, 0), |(a, b), c| (a.min(c.1), b.max(c.1))),
         _ => return None,
     })
 }
@@ -272,9 +233,7 @@ fn len_bounds_hold_for_every_table_entry() {
         };
         let (blo, bhi) = kind.len_bounds();
         if !(blo <= lo && bhi.is_none_or(|b| hi <= b)) {
-            report.push_str(&format!(
-                "{kind}: tables give ({lo}, {hi}), declared ({blo}, {bhi:?})\n"
-            ));
+            report.push_str(&format!("{kind}: tables give ({lo}, {hi}), declared ({blo}, {bhi:?})\n"));
         }
     }
     assert!(report.is_empty(), "{report}");
@@ -307,26 +266,15 @@ fn tables_are_sound() {
         for r in l.regions {
             assert!(!r.cities.is_empty() && !r.zips.is_empty(), "{}", r.name);
             for &(lo, hi) in r.zips {
-                assert!(
-                    lo <= hi && (hi as u64) < 10u64.pow(l.zip_prefix as u32),
-                    "{}",
-                    r.name
-                );
+                assert!(lo <= hi && (hi as u64) < 10u64.pow(l.zip_prefix as u32), "{}", r.name);
             }
         }
         for n in l.first_names.iter().chain(l.last_names) {
             let mut s = String::new();
-            assert!(
-                push_slug(&mut s, n, SLUG_MAX) > 0,
-                "{n} has no ASCII transliteration"
-            );
+            assert!(push_slug(&mut s, n, SLUG_MAX) > 0, "{n} has no ASCII transliteration");
         }
         for d in l.free_email.iter().chain(l.tlds) {
-            assert!(
-                d.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'-'),
-                "{d}"
-            );
+            assert!(d.bytes().all(|b| b.is_ascii_lowercase() || b == b'.' || b == b'-'), "{d}");
         }
     }
     for (cc, len, bban) in IBAN_COUNTRIES {
@@ -373,18 +321,12 @@ fn person_kinds_agree_within_a_record() {
             let first = gen_value(Kind::FirstName, &ctx, k);
             let last = gen_value(Kind::LastName, &ctx, k);
             let full = gen_value(Kind::FullName, &ctx, k);
-            assert!(
-                full.contains(&first) && full.contains(&last),
-                "{full} / {first} {last}"
-            );
+            assert!(full.contains(&first) && full.contains(&last), "{full} / {first} {last}");
             let (f, l) = (slug_of(&first), slug_of(&last));
             for kind in [Kind::Username, Kind::Email, Kind::SafeEmail] {
                 let v = gen_value(kind, &ctx, k);
                 let local = v.split('@').next().unwrap_or("");
-                assert!(
-                    local.contains(&f) || local.contains(&l),
-                    "{kind} {v} for {first} {last}"
-                );
+                assert!(local.contains(&f) || local.contains(&l), "{kind} {v} for {first} {last}");
                 assert!(v.is_ascii() && v == v.to_ascii_lowercase(), "{v}");
             }
         }
@@ -399,26 +341,13 @@ fn address_kinds_agree_within_a_record() {
         for i in 0..SEEDS {
             let k = scope_key(5, i);
             let state = gen_value(Kind::State, &ctx, k);
-            let region = l
-                .regions
-                .iter()
-                .find(|r| r.name == state)
-                .expect("state from the table");
+            let region = l.regions.iter().find(|r| r.name == state).expect("state from the table");
             assert_eq!(gen_value(Kind::StateAbbr, &ctx, k), region.abbr);
             let city = gen_value(Kind::City, &ctx, k);
-            assert!(
-                region.cities.contains(&city.as_str()),
-                "{city} not in {state}"
-            );
+            assert!(region.cities.contains(&city.as_str()), "{city} not in {state}");
             let zip = gen_value(Kind::Zip, &ctx, k);
             let prefix: u16 = zip[..l.zip_prefix].parse().expect("numeric zip prefix");
-            assert!(
-                region
-                    .zips
-                    .iter()
-                    .any(|&(lo, hi)| (lo..=hi).contains(&prefix)),
-                "{zip} not in {state}"
-            );
+            assert!(region.zips.iter().any(|&(lo, hi)| (lo..=hi).contains(&prefix)), "{zip} not in {state}");
             assert_eq!(gen_value(Kind::Country, &ctx, k), l.country);
             assert_eq!(gen_value(Kind::CountryCode, &ctx, k), l.country_code);
         }
@@ -456,11 +385,7 @@ fn other_record_level_pairs_agree() {
         assert!(CURRENCIES.contains(&(code.as_str(), name.as_str())));
         let category = gen_value(Kind::Category, &ctx, k);
         let sku = gen_value(Kind::Sku, &ctx, k);
-        let code = CATEGORIES
-            .iter()
-            .find(|c| c.0 == category)
-            .map(|c| c.1)
-            .unwrap_or("?");
+        let code = CATEGORIES.iter().find(|c| c.0 == category).map(|c| c.1).unwrap_or("?");
         assert!(sku.starts_with(code), "{sku} {category}");
         let ext = gen_value(Kind::FileExtension, &ctx, k);
         let mime = gen_value(Kind::MimeType, &ctx, k);
@@ -519,11 +444,7 @@ fn check_digits_are_valid() {
     }
     assert_eq!(brands.len(), 5, "{brands:?}");
     assert!(countries.len() >= 8, "{countries:?}");
-    for (locale, cc) in [
-        (Locale::FrFr, "FR"),
-        (Locale::DeDe, "DE"),
-        (Locale::PtBr, "BR"),
-    ] {
+    for (locale, cc) in [(Locale::FrFr, "FR"), (Locale::DeDe, "DE"), (Locale::PtBr, "BR")] {
         let ctx = Context::default().with_locale(locale);
         assert!(gen_value(Kind::Iban, &ctx, scope_key(1, 2)).starts_with(cc));
     }
@@ -557,10 +478,7 @@ fn check_rejects_garbage() {
             ],
         ),
         (SafeEmail, &["a@gmail.com", "nope"]),
-        (
-            Phone,
-            &["abc", "12", "555-CALL-NOW", "+1 (555) 123-4567 xabc"],
-        ),
+        (Phone, &["abc", "12", "555-CALL-NOW", "+1 (555) 123-4567 xabc"]),
         (Zip, &["1234", "ABCDE", "123456", "12345-67"]),
         (StateAbbr, &["c", "california", "ca"]),
         (CountryCode, &["us", "USA", "U1"]),
@@ -569,46 +487,13 @@ fn check_rejects_garbage() {
         (Longitude, &["181.0", "east", "inf"]),
         (TimeZone, &["Paris", "Europe/", "Europe Paris"]),
         (Sku, &["ele-004817", "ELE004817", "ELE--1"]),
-        (
-            CreditCard,
-            &["4111111111111112", "1234", "4111-1111-1111-111a"],
-        ),
-        (
-            Iban,
-            &[
-                "DE89370400440532013001",
-                "DE8937040044053201300",
-                "XX",
-                "de89370400440532013000",
-            ],
-        ),
+        (CreditCard, &["4111111111111112", "1234", "4111-1111-1111-111a"]),
+        (Iban, &["DE89370400440532013001", "DE8937040044053201300", "XX", "de89370400440532013000"]),
         (Ipv4, &["256.1.1.1", "1.2.3", "a.b.c.d"]),
         (Ipv6, &["2001:db8", "12345::", "gggg::1"]),
-        (
-            MacAddress,
-            &["00:11:22:33:44", "00-11:22:33:44:55", "zz:11:22:33:44:55"],
-        ),
-        (
-            Url,
-            &[
-                "example.com",
-                "://x",
-                "http://",
-                "ht tp://x.com",
-                "https://exa mple.com",
-            ],
-        ),
-        (
-            Domain,
-            &[
-                "localhost",
-                "-a.com",
-                "a..com",
-                "a.c",
-                "a.c0m",
-                "exa mple.com",
-            ],
-        ),
+        (MacAddress, &["00:11:22:33:44", "00-11:22:33:44:55", "zz:11:22:33:44:55"]),
+        (Url, &["example.com", "://x", "http://", "ht tp://x.com", "https://exa mple.com"]),
+        (Domain, &["localhost", "-a.com", "a..com", "a.c", "a.c0m", "exa mple.com"]),
         (Color, &["fff", "#ffff", "#gggggg", "red"]),
         (Password, &["short", "has space inside"]),
         (Slug, &["Hello-World", "a--b", "-a", "a b"]),
@@ -642,16 +527,9 @@ fn check_rejects_garbage() {
         (TimeZone, "UTC"),
     ];
     for (kind, v) in good {
-        assert!(
-            kind.check(v).is_ok(),
-            "{kind} rejected {v:?}: {:?}",
-            kind.check(v)
-        );
+        assert!(kind.check(v).is_ok(), "{kind} rejected {v:?}: {:?}", kind.check(v));
     }
-    assert_eq!(
-        Email.check("nope"),
-        Err("is not an email address (local@domain.tld)")
-    );
+    assert_eq!(Email.check("nope"), Err("is not an email address (local@domain.tld)"));
 }
 
 #[test]
@@ -781,22 +659,13 @@ fn unknown_kind_suggests_the_closest_name() {
     assert_eq!(err.suggestion, Some("email"));
     let msg = err.to_string();
     assert!(
-        msg.starts_with(
-            "unknown kind `emial`; did you mean `email`? Known kinds: uuid, first_name"
-        ),
+        msg.starts_with("unknown kind `emial`; did you mean `email`? Known kinds: uuid, first_name"),
         "{msg}"
     );
-    assert_eq!(
-        "frist_name".parse::<Kind>().unwrap_err().suggestion,
-        Some("first_name")
-    );
+    assert_eq!("frist_name".parse::<Kind>().unwrap_err().suggestion, Some("first_name"));
     let far = "completely_unrelated_thing".parse::<Kind>().unwrap_err();
     assert_eq!(far.suggestion, None);
-    assert!(
-        far.to_string()
-            .starts_with("unknown kind `completely_unrelated_thing`. Known kinds: "),
-        "{far}"
-    );
+    assert!(far.to_string().starts_with("unknown kind `completely_unrelated_thing`. Known kinds: "), "{far}");
 }
 
 #[test]
@@ -812,10 +681,7 @@ fn locales_produce_their_own_data() {
     assert_eq!(gen_value(Kind::CountryCode, &de, k), "DE");
     let fr = Context::default().with_locale(Locale::FrFr);
     let cell = gen_value(Kind::CellPhone, &fr, k);
-    assert!(
-        cell.starts_with("06") || cell.starts_with("07") || cell.starts_with("09"),
-        "{cell}"
-    );
+    assert!(cell.starts_with("06") || cell.starts_with("07") || cell.starts_with("09"), "{cell}");
 }
 
 #[test]

@@ -2,8 +2,11 @@
 //! inferred from names, every contradiction reported with the field path, and everything a
 //! record needs precomputed so that generation does no parsing.
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
+use super::Schema;
 use super::def::{Compute, FieldDef, FieldType, SchemaDef};
 use crate::constraint::pattern::Pattern;
 use crate::constraint::template::Template;
@@ -24,6 +27,10 @@ pub(crate) struct Node {
     pub how: NodeGen,
     /// For dates and timestamps: the sibling this one follows or precedes.
     pub rel: Option<Rel>,
+    /// Present exactly when sibling `.0` has one of the values `.1`.
+    pub present_if: Option<(usize, Vec<Value>)>,
+    /// For numbers: at most (`true`) or at least (`false`) sibling `.0`.
+    pub limit: Option<(usize, bool)>,
 }
 
 /// `after` / `before` a sibling.
@@ -39,21 +46,67 @@ pub(crate) struct Rel {
 #[derive(Clone, Debug)]
 pub(crate) enum NodeGen {
     Const(Value),
-    Kind { kind: Kind, fit: Option<(usize, usize)>, locale: Option<Locale> },
+    Kind {
+        kind: Kind,
+        fit: Option<(usize, usize)>,
+        locale: Option<Locale>,
+    },
     Pattern(Box<Pattern>),
     Template(Template),
-    Text { min: usize, max: usize, sentence: bool },
-    Int { lo: i64, hi: i64 },
-    Float { lo: f64, hi: f64 },
-    Decimal { lo: i64, hi: i64, scale: u8, precision: Option<u8> },
-    Bool { p: f64 },
-    Date { lo: i64, hi: i64 },
-    Datetime { lo: i64, hi: i64 },
-    Choice { values: Vec<Value>, cum: Vec<u64> },
+    Text {
+        min: usize,
+        max: usize,
+        sentence: bool,
+    },
+    Int {
+        lo: i64,
+        hi: i64,
+    },
+    Float {
+        lo: f64,
+        hi: f64,
+    },
+    Decimal {
+        lo: i64,
+        hi: i64,
+        scale: u8,
+        precision: Option<u8>,
+    },
+    Bool {
+        p: f64,
+    },
+    Date {
+        lo: i64,
+        hi: i64,
+    },
+    Datetime {
+        lo: i64,
+        hi: i64,
+    },
+    Choice {
+        values: Vec<Value>,
+        cum: Vec<u64>,
+    },
     Object(Plan),
-    Array { item: Box<Node>, min: usize, max: usize },
-    Compute { rule: CompiledCompute, scale: u8, integer: bool, lo: Option<i128>, hi: Option<i128> },
+    Array {
+        item: Box<Node>,
+        min: usize,
+        max: usize,
+    },
+    Compute {
+        rule: CompiledCompute,
+        scale: u8,
+        integer: bool,
+        lo: Option<i128>,
+        hi: Option<i128>,
+    },
     Json,
+    /// A field of record `j < count` of another entity.
+    Ref {
+        schema: Arc<Schema>,
+        field: String,
+        count: u64,
+    },
 }
 
 /// The members of an object and the order in which to produce them (dependencies first).
@@ -72,12 +125,17 @@ pub(crate) enum CompiledCompute {
     Difference(Vec<usize>),
     Product(Vec<usize>),
     Copy(usize),
+    Bucket { of: usize, thresholds: Vec<(i128, u32)>, values: Vec<Value> },
 }
+
+/// Finds an already loaded schema by name (for `ref`).
+pub(crate) type Resolver<'a> = &'a dyn Fn(&str) -> Option<Arc<Schema>>;
 
 struct Cx<'a> {
     schema: &'a str,
     ctx: &'a Context,
     locale: Option<Locale>,
+    resolve: Resolver<'a>,
 }
 
 impl Cx<'_> {
@@ -92,7 +150,7 @@ impl Cx<'_> {
 }
 
 /// Compiles a whole schema.
-pub(crate) fn compile(def: &SchemaDef, ctx: &Context) -> Result<Plan, SchemaError> {
+pub(crate) fn compile(def: &SchemaDef, ctx: &Context, resolve: Resolver<'_>) -> Result<Plan, SchemaError> {
     if def.name.trim().is_empty() {
         return Err(SchemaError::Schema {
             schema: def.name.clone(),
@@ -106,7 +164,7 @@ pub(crate) fn compile(def: &SchemaDef, ctx: &Context) -> Result<Plan, SchemaErro
         })?),
         None => None,
     };
-    let cx = Cx { schema: &def.name, ctx, locale };
+    let cx = Cx { schema: &def.name, ctx, locale, resolve };
     if def.fields.is_empty() {
         return Err(SchemaError::Schema {
             schema: def.name.clone(),
@@ -243,6 +301,43 @@ fn resolve_refs(
         }
         fields[me].rel = Some(Rel { other: o, other_name: other.clone(), after, gap });
     }
+    if let Some(cond) = &d.present_if {
+        let o = sibling(cx, defs, path, "present_if", &cond.field)?;
+        if o == me {
+            return Err(cx.err(path, "present_if", "a field cannot depend on itself"));
+        }
+        if cond.values.is_empty() {
+            return Err(cx.err(path, "present_if", "list at least one value in `in`"));
+        }
+        fields[me].present_if = Some((o, cond.values.clone()));
+    }
+    for (name, at_most) in [(&d.at_most, true), (&d.at_least, false)] {
+        let Some(other) = name else { continue };
+        let rule = if at_most { "at_most" } else { "at_least" };
+        let o = sibling(cx, defs, path, rule, other)?;
+        if o == me || !is_numeric(&fields[me].how) || !is_numeric(&fields[o].how) {
+            return Err(cx.err(
+                path,
+                rule,
+                format!("`{rule}` relates two different number fields; `{other}` is not one"),
+            ));
+        }
+        if let (Some((lo, hi)), Some((olo, ohi))) = (num_range(&fields[me].how), num_range(&fields[o].how)) {
+            let ok = if at_most { olo >= lo } else { ohi <= hi };
+            if !ok {
+                return Err(cx.err(
+                    path,
+                    rule,
+                    format!(
+                        "its range {lo}..={hi} leaves no room {} every value of `{other}` ({olo}..={ohi}); \
+                         adjust one of the ranges",
+                        if at_most { "below" } else { "above" }
+                    ),
+                ));
+            }
+        }
+        fields[me].limit = Some((o, at_most));
+    }
     if let Some(c) = &d.compute {
         let rule = match c {
             Compute::SumProduct { array, fields: members } => {
@@ -301,6 +396,29 @@ fn resolve_refs(
                 }
             }
             Compute::Copy(name) => CompiledCompute::Copy(sibling(cx, defs, path, "compute", name)?),
+            Compute::Bucket { of, thresholds, values } => {
+                let o = numeric_sibling(cx, defs, fields, path, of)?;
+                if values.len() != thresholds.len() + 1 {
+                    return Err(cx.err(
+                        path,
+                        "compute",
+                        format!(
+                            "bucket needs one more value than thresholds ({} thresholds, {} values)",
+                            thresholds.len(),
+                            values.len()
+                        ),
+                    ));
+                }
+                let t = thresholds
+                    .iter()
+                    .map(|&x| crate::schema::decimal::from_f64(x))
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or_else(|| cx.err(path, "compute", "bucket thresholds must be finite numbers"))?;
+                if thresholds.windows(2).any(|w| w[0] >= w[1]) {
+                    return Err(cx.err(path, "compute", "bucket thresholds must be strictly ascending"));
+                }
+                CompiledCompute::Bucket { of: o, thresholds: t, values: values.clone() }
+            }
         };
         if let NodeGen::Compute { rule: r, .. } = &mut fields[me].how {
             *r = rule;
@@ -315,6 +433,19 @@ fn resolve_refs(
         }
     }
     Ok(())
+}
+
+/// The numeric range of a generated number field (for load-time checks only).
+fn num_range(g: &NodeGen) -> Option<(f64, f64)> {
+    match g {
+        NodeGen::Int { lo, hi } => Some((*lo as f64, *hi as f64)),
+        NodeGen::Float { lo, hi } => Some((*lo, *hi)),
+        NodeGen::Decimal { lo, hi, scale, .. } => {
+            let f = 10f64.powi(*scale as i32);
+            Some((*lo as f64 / f, *hi as f64 / f))
+        }
+        _ => None,
+    }
 }
 
 fn is_numeric(g: &NodeGen) -> bool {
@@ -344,6 +475,12 @@ fn deps(n: &Node, defs: &[FieldDef]) -> Vec<usize> {
     if let Some(r) = &n.rel {
         out.push(r.other);
     }
+    if let Some((o, _)) = &n.present_if {
+        out.push(*o);
+    }
+    if let Some((o, _)) = &n.limit {
+        out.push(*o);
+    }
     match &n.how {
         NodeGen::Compute { rule, .. } => match rule {
             CompiledCompute::SumProduct { array, .. } => out.push(*array),
@@ -352,6 +489,7 @@ fn deps(n: &Node, defs: &[FieldDef]) -> Vec<usize> {
                 out.extend(v)
             }
             CompiledCompute::Copy(o) => out.push(*o),
+            CompiledCompute::Bucket { of, .. } => out.push(*of),
         },
         NodeGen::Template(t) => {
             for r in t.field_refs() {
@@ -456,10 +594,44 @@ fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Nod
     };
     let how = if let Some(v) = &d.value {
         NodeGen::Const(v.clone())
+    } else if let Some(r) = &d.reference {
+        let Some(schema) = (cx.resolve)(&r.entity) else {
+            return Err(cx.err(
+                path,
+                "ref",
+                format!(
+                    "refers to entity `{}`, which is not loaded; load both schemas in one Catalogue",
+                    r.entity
+                ),
+            ));
+        };
+        if !schema.def().fields.iter().any(|f| f.name == r.field) {
+            return Err(cx.err(
+                path,
+                "ref",
+                format!("entity `{}` has no top-level field `{}`", r.entity, r.field),
+            ));
+        }
+        if r.count == 0 {
+            return Err(cx.err(path, "ref", "`count` (the referenced dataset's size) must be at least 1"));
+        }
+        if let Some(max) = schema.max_records()
+            && r.count > max
+        {
+            return Err(cx.err(
+                path,
+                "ref",
+                format!(
+                    "`{}` can have at most {max} records (a unique field), fewer than `count` {}",
+                    r.entity, r.count
+                ),
+            ));
+        }
+        NodeGen::Ref { schema, field: r.field.clone(), count: r.count }
     } else if d.compute.is_some() {
         let integer = ty == FieldType::Integer;
         if !matches!(ty, FieldType::Integer | FieldType::Float | FieldType::Decimal)
-            && !matches!(d.compute, Some(Compute::Copy(_)))
+            && !matches!(d.compute, Some(Compute::Copy(_) | Compute::Bucket { .. }))
         {
             return Err(cx.err(
                 path,
@@ -579,6 +751,8 @@ fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Nod
         unique,
         how,
         rel: None,
+        present_if: None,
+        limit: None,
     })
 }
 
@@ -807,8 +981,6 @@ fn default_number_bounds(name: &str, kind: Option<&str>) -> (f64, f64) {
         (1.0, 999.99)
     } else if has("year") {
         (1950.0, 2025.0)
-    } else if has("count") || has("points") || n.starts_with("num_") || n.starts_with("total_") {
-        (0.0, 1000.0)
     } else {
         (0.0, 1000.0)
     }

@@ -167,6 +167,43 @@ pub struct FieldDef {
     /// The locale of this field's kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
+    /// Present (never `null`) exactly when a sibling has one of the listed values, `null`
+    /// otherwise — e.g. `delivered_at` only for delivered orders. Overrides `optional`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub present_if: Option<Condition>,
+    /// A number at most the named sibling's value (e.g. `reserved` ≤ `quantity`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_most: Option<String>,
+    /// A number at least the named sibling's value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<String>,
+    /// A value of another entity of the same catalogue and seed: the field `field` of record
+    /// `j` of `entity`, with `j` drawn from `0..count` (the referenced dataset's size).
+    #[serde(default, rename = "ref", skip_serializing_if = "Option::is_none")]
+    pub reference: Option<Reference>,
+}
+
+/// A condition on a sibling field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    /// The sibling field.
+    pub field: String,
+    /// The values for which the condition holds.
+    #[serde(rename = "in")]
+    pub values: Vec<Value>,
+}
+
+/// A reference to a field of another entity (see [`FieldDef::reference`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// The referenced entity (schema name).
+    pub entity: String,
+    /// Its field whose value is copied (a top-level field).
+    pub field: String,
+    /// The size of the referenced dataset: record `j < count` is referenced.
+    pub count: u64,
 }
 
 /// A computed field: a rule over sibling fields, evaluated exactly in integer units of the
@@ -198,4 +235,16 @@ pub enum Compute {
     Product(Vec<String>),
     /// A copy of another field (`"copy": "shipping_address"`).
     Copy(String),
+    /// A label chosen by where a number falls among thresholds — e.g. a loyalty tier from the
+    /// lifetime value: `{"bucket": {"of": "lifetime_value", "thresholds": [500, 2000],
+    /// "values": ["bronze", "silver", "gold"]}}` (one more value than thresholds; a value
+    /// equal to a threshold goes to the upper bucket).
+    Bucket {
+        /// The sibling number.
+        of: String,
+        /// Ascending thresholds.
+        thresholds: Vec<f64>,
+        /// The labels, one more than the thresholds.
+        values: Vec<Value>,
+    },
 }

@@ -99,6 +99,9 @@ fn field(node: &Node, def: Option<&FieldDef>) -> Value {
             }
         }
         NodeGen::Json => json!({}),
+        NodeGen::Ref { schema, field: f, count } => {
+            json!({ "x-ref": { "entity": schema.name(), "field": f, "count": count } })
+        }
     };
     if let (Some(d), Value::Object(m)) = (def, &mut s) {
         if let Some(desc) = &d.description {

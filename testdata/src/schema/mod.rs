@@ -1,17 +1,21 @@
 //! Runtime schemas: entities described as data (JSON), generated and validated with the same
 //! engine as derived types. The format is documented in `docs/schema-format.md`.
 
+mod catalogue;
 pub(crate) mod compile;
 pub(crate) mod decimal;
 pub mod def;
 mod json_schema;
 mod validate;
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use serde_json::Value;
 
-pub use def::{Compute, FieldDef, FieldType, SchemaDef};
+pub use catalogue::{Catalogue, CatalogueError};
+pub use def::{Compute, Condition, FieldDef, FieldType, Reference, SchemaDef};
 
 use crate::Context;
 use crate::constraint::Violation;
@@ -44,6 +48,7 @@ pub struct Schema {
     key: u64,
     ctx: Context,
     max_records: Option<u64>,
+    refs: BTreeMap<String, Arc<Schema>>,
 }
 
 impl fmt::Debug for Schema {
@@ -77,16 +82,38 @@ impl Schema {
     }
 
     fn compile(def: SchemaDef, ctx: Context) -> Result<Schema, SchemaError> {
-        let plan = compile::compile(&def, &ctx)?;
+        Schema::compile_with(def, ctx, &|_| None)
+    }
+
+    pub(crate) fn compile_with(
+        def: SchemaDef,
+        ctx: Context,
+        resolve: compile::Resolver<'_>,
+    ) -> Result<Schema, SchemaError> {
+        // Remember the referenced schemas so `with_context` can compile again on its own.
+        let refs = std::cell::RefCell::new(BTreeMap::new());
+        let record = |name: &str| {
+            let s = resolve(name)?;
+            refs.borrow_mut().insert(name.to_string(), s.clone());
+            Some(s)
+        };
+        let plan = compile::compile(&def, &ctx, &record)?;
+        let refs = refs.into_inner();
         let key = name_key(def.key.as_deref().unwrap_or(&def.name));
         let max_records = plan.fields.iter().filter_map(|n| n.unique).min();
-        Ok(Schema { def, plan, key, ctx, max_records })
+        Ok(Schema { def, plan, key, ctx, max_records, refs })
     }
 
     /// The same schema with another context (reference instant, locale, edge-case rate).
     /// Relative bounds such as `-30d` are resolved against the new reference instant.
     pub fn with_context(self, ctx: Context) -> Result<Schema, SchemaError> {
-        Schema::compile(self.def, ctx)
+        let refs = self.refs;
+        Schema::compile_with(self.def, ctx, &|name| refs.get(name).cloned())
+    }
+
+    /// The stream key of the schema's records (`name_key` of `key`, else of `name`).
+    pub fn key(&self) -> u64 {
+        self.key
     }
 
     /// The context used for generation and validation.
@@ -124,6 +151,23 @@ impl Schema {
     /// (`None`: unlimited).
     pub fn max_records(&self) -> Option<u64> {
         self.max_records
+    }
+
+    /// The value of top-level field `field` of record `index` — computed alone when it depends
+    /// on no sibling, else from the whole record. `null` for an unknown field.
+    pub fn field_value(
+        &self,
+        seed: impl Into<Seed>,
+        index: u64,
+        field: &str,
+    ) -> Result<Value, GenerateError> {
+        let env = Env { ctx: &self.ctx, seed: seed.into(), type_key: self.key, index };
+        dynamic::field_of_record(&self.plan, &env, field)
+    }
+
+    /// `Some(reason)` when `value` is not a valid value of top-level field `field`.
+    pub(crate) fn check_field(&self, field: &str, value: &Value) -> Option<String> {
+        validate::single(&self.plan, field, value, &self.ctx)
     }
 
     /// Record `index` of the stream of `seed`, in O(1).

@@ -24,10 +24,28 @@ pub(crate) fn object(plan: &Plan, v: &Value, path: &str, ctx: &Context, out: &mu
         plan.fields.iter().map(|n| map.get(&n.name).cloned().unwrap_or(Value::Null)).collect();
     for (i, node) in plan.fields.iter().enumerate() {
         let p = if path.is_empty() { node.name.clone() } else { format!("{path}.{}", node.name) };
-        match map.get(&node.name) {
-            None => out.push(Violation::new(p, "required", "the field is missing")),
-            Some(Value::Null) if node.optional > 0.0 => {}
-            Some(val) => field(node, val, &p, plan, &siblings, i, ctx, out),
+        match (map.get(&node.name), &node.present_if) {
+            (None, _) => out.push(Violation::new(p, "required", "the field is missing")),
+            (Some(val), Some((o, values))) => {
+                let holds = values.contains(&siblings[*o]);
+                let other = &plan.fields[*o].name;
+                match (holds, val.is_null()) {
+                    (true, true) => out.push(Violation::new(
+                        p,
+                        "present_if",
+                        format!("must be set when `{other}` is {}", siblings[*o]),
+                    )),
+                    (false, false) => out.push(Violation::new(
+                        p,
+                        "present_if",
+                        format!("must be null when `{other}` is {}", siblings[*o]),
+                    )),
+                    (true, false) => field(node, val, &p, plan, &siblings, i, ctx, out),
+                    (false, true) => {}
+                }
+            }
+            (Some(Value::Null), None) if node.optional > 0.0 => {}
+            (Some(val), None) => field(node, val, &p, plan, &siblings, i, ctx, out),
         }
     }
     for k in map.keys() {
@@ -229,6 +247,20 @@ fn field(
                 }
                 return;
             }
+            if let CompiledCompute::Bucket { of, thresholds, values } = rule {
+                let expected = crate::dynamic::bucket(&siblings[*of], thresholds, values);
+                if &expected != v {
+                    bad(
+                        "computed",
+                        format!(
+                            "{} should be {expected} (bucket of `{}`)",
+                            describe(v),
+                            plan.fields[*of].name
+                        ),
+                    );
+                }
+                return;
+            }
             let target = if *integer { 0 } else { *scale as u32 };
             let Some(actual) = decimal::from_value(v).filter(|_| v.is_number()) else {
                 return bad("type", format!("expected a number, found {}", describe(v)));
@@ -267,6 +299,31 @@ fn field(
             }
         }
         NodeGen::Json => {}
+        NodeGen::Ref { schema, field: f, .. } => {
+            if let Some(reason) = schema.check_field(f, v) {
+                bad("ref", format!("is not a `{}.{f}` value: {reason}", schema.name()));
+            }
+        }
+    }
+    limit(node, v, plan, siblings, out, path);
+}
+
+fn limit(node: &Node, v: &Value, plan: &Plan, siblings: &[Value], out: &mut Vec<Violation>, path: &str) {
+    let Some((o, at_most)) = node.limit else { return };
+    if !v.is_number() || !siblings[o].is_number() {
+        return;
+    }
+    let (Some((a, sa)), Some((b, sb))) = (decimal::from_value(v), decimal::from_value(&siblings[o])) else {
+        return;
+    };
+    let s = sa.max(sb);
+    let (a, b) = (decimal::rescale(a, sa, s), decimal::rescale(b, sb, s));
+    let name = &plan.fields[o].name;
+    if at_most && a > b {
+        out.push(Violation::new(path, "at_most", format!("{v} is above `{name}` ({})", siblings[o])));
+    }
+    if !at_most && a < b {
+        out.push(Violation::new(path, "at_least", format!("{v} is below `{name}` ({})", siblings[o])));
     }
 }
 
@@ -297,5 +354,23 @@ fn describe_rule(rule: &CompiledCompute, plan: &Plan) -> String {
         CompiledCompute::Difference(v) => list(v, " − "),
         CompiledCompute::Product(v) => list(v, " × "),
         CompiledCompute::Copy(o) => format!("copy of {}", name(o)),
+        CompiledCompute::Bucket { of, .. } => format!("bucket of {}", name(of)),
     }
+}
+
+/// Validates one value of a top-level field on its own (no sibling rules).
+pub(crate) fn single(plan: &Plan, name: &str, v: &Value, ctx: &Context) -> Option<String> {
+    let node = plan.fields.iter().find(|n| n.name == name)?;
+    let mut out = Vec::new();
+    let empty = vec![Value::Null; plan.fields.len()];
+    let probe = Node { rel: None, limit: None, present_if: None, ..node.clone() };
+    let self_contained = match &probe.how {
+        NodeGen::Compute { .. } => false,
+        NodeGen::Template(t) => t.field_refs().next().is_none(),
+        _ => true,
+    };
+    if self_contained {
+        field(&probe, v, name, plan, &empty, 0, ctx, &mut out);
+    }
+    out.first().map(|v| v.message.clone())
 }
