@@ -148,3 +148,22 @@ pub fn parse_relative(s: &str) -> Option<i64> {
     };
     n.checked_mul(mult)
 }
+
+#[cfg(test)]
+mod tests {
+    use testdata::sample::TimeDefault;
+
+    #[test]
+    fn time_defaults_equal_the_engine() {
+        for n in ["created_at", "birth_date", "dob", "expires_at", "next_billing", "due_on", "valid_until", "updated"] {
+            assert_eq!(super::time_default(n), format!("{:?}", TimeDefault::for_name(n)), "{n}");
+        }
+    }
+
+    #[test]
+    fn dates_parse_like_the_engine() {
+        for s in ["2024-02-29", "1999-12-31T23:59:59Z", "1970-01-01"] {
+            assert_eq!(super::parse_instant(s), testdata::time::parse_datetime(s), "{s}");
+        }
+    }
+}

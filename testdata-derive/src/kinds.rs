@@ -376,3 +376,39 @@ fn edit_distance(a: &str, b: &str) -> usize {
     }
     d[a.len() * w + b.len()]
 }
+
+#[cfg(test)]
+mod tests {
+    use testdata::kinds::Kind;
+
+    #[test]
+    fn kind_names_equal_the_engine() {
+        let ours: Vec<&str> = super::KINDS.iter().map(|k| k.0).collect();
+        let theirs: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+        assert_eq!(ours, theirs);
+        for k in Kind::ALL {
+            assert_eq!(super::len_bounds(k.name()), k.len_bounds(), "{k}");
+            assert_eq!(super::variant(k.name()), format!("{k:?}"), "variant of {k}");
+        }
+        for (alias, kind) in super::ALIASES {
+            assert_eq!(Kind::from_name(alias).map(|k| k.name()), Some(*kind), "{alias}");
+        }
+    }
+
+    #[test]
+    fn inference_equals_the_engine() {
+        let mut names: Vec<String> = super::NAMES.iter().map(|n| n.0.to_string()).collect();
+        for (n, _, _) in super::NAMES {
+            names.push(format!("billing_{n}"));
+            names.push(format!("{n}_id"));
+        }
+        names.extend(
+            ["firstName", "userEmail", "ipAddress", "billing_zip_code", "HomePage", "id", "name", "title", "x"]
+                .map(String::from),
+        );
+        for n in &names {
+            assert_eq!(super::infer(n), Kind::infer(n).map(|k| k.name()), "{n}");
+        }
+        assert_eq!(super::closest("emial"), Some("email"));
+    }
+}

@@ -828,3 +828,13 @@ fn check_format(f: &Sp<String>) -> Result<(usize, Option<usize>)> {
     }
     Ok((lo, hi))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn free_text_equals_the_engine() {
+        for k in testdata::kinds::Kind::ALL {
+            assert_eq!(super::FREE_TEXT.contains(&k.name()), testdata::sample::free_text(*k), "{k}");
+        }
+    }
+}
