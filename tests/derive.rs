@@ -375,3 +375,81 @@ fn generics_enums_and_tuple_structs() {
 fn seeds_can_be_strings() {
     assert_eq!(User::nth("checkout", 3), User::nth(Seed::from("checkout"), 3));
 }
+
+fn dump() -> String {
+    let mut s = serde_json::to_string(&User::batch(1, 300)).unwrap();
+    s.push_str(&serde_json::to_string(&Everything::batch(2, 300)).unwrap());
+    s.push_str(&serde_json::to_string(&Profile::batch(3, 100)).unwrap());
+    s
+}
+
+#[test]
+#[ignore = "prints values for two_processes_agree_byte_for_byte"]
+fn print_values() {
+    println!("BEGIN{}END", dump());
+}
+
+#[test]
+fn two_processes_agree_byte_for_byte() {
+    let run = || {
+        let out = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", "print_values", "--ignored", "--nocapture", "--test-threads=1"])
+            .output()
+            .unwrap();
+        let s = String::from_utf8(out.stdout).unwrap();
+        let a = s.find("BEGIN").unwrap() + 5;
+        let b = s.rfind("END").unwrap();
+        s[a..b].to_string()
+    };
+    let (a, b) = (run(), run());
+    assert_eq!(a, b);
+    assert_eq!(a, dump());
+}
+
+/// Typical field names without attributes: what the derive infers must be what the schema
+/// compiler infers from the same names and types (the derive keeps its own copy of the tables).
+#[derive(TestData, Serialize, Debug)]
+pub struct Inferred {
+    pub email: String,
+    pub first_name: String,
+    pub billing_zip_code: String,
+    pub ip_address: String,
+    pub website: String,
+    pub description: String,
+    pub title: String,
+    pub notes: String,
+    pub nickname: String,
+    pub age: i64,
+    pub quantity: i64,
+    pub rating: i64,
+    pub score: f64,
+    pub latitude: f64,
+    pub lng: f64,
+    pub price: f64,
+    pub total_amount: f64,
+    pub year: i64,
+    pub count: i64,
+    pub created_at: DateTime<Utc>,
+    pub birth_date: NaiveDate,
+    pub expires_at: DateTime<Utc>,
+    pub next_visit: NaiveDate,
+    pub due: DateTime<Utc>,
+}
+
+#[test]
+fn inference_equals_the_schema_compiler() {
+    let mut def = Inferred::schema_def();
+    for f in &mut def.fields {
+        let ty = f.ty;
+        let name = std::mem::take(&mut f.name);
+        *f = testdata::schema::FieldDef { name, ty, ..Default::default() };
+    }
+    let bare = testdata::Schema::from_def(def).unwrap();
+    let derived = Inferred::schema();
+    for s in 0..200 {
+        assert_eq!(bare.nth(s, s).unwrap(), derived.nth(s, s).unwrap());
+        assert_eq!(serde_json::to_value(Inferred::nth(s, s)).unwrap(), bare.nth(s, s).unwrap());
+    }
+    let kinds: Vec<Option<String>> = Inferred::schema_def().fields.iter().take(5).map(|f| f.kind.clone()).collect();
+    assert_eq!(kinds, ["email", "first_name", "zip", "ipv4", "url"].map(|k| Some(k.to_string())));
+}
