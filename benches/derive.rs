@@ -167,7 +167,8 @@ fn cart(c: &mut Criterion) {
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     g.bench_function("fake_dummy", |b| b.iter(|| black_box(fake_cart(&mut rng))));
     // A cart with the average number of items (3).
-    let ready = (0..).map(|i| Cart::nth(7, i)).find(|c| c.items.len() == 3).unwrap_or_else(|| Cart::nth(7, 0));
+    let ready =
+        (0..).map(|i| Cart::nth(7, i)).find(|c| c.items.len() == 3).unwrap_or_else(|| Cart::nth(7, 0));
     g.bench_function("clone", |b| b.iter(|| black_box(black_box(&ready).clone())));
     let mut j = 0u64;
     g.bench_function("clone_same_index_mix", |b| {

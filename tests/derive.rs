@@ -180,7 +180,10 @@ fn the_reference_user_is_coherent() {
     assert!((18..=90).contains(&u.age));
     let local = u.email.split('@').next().unwrap();
     let first = u.first_name.to_lowercase();
-    assert!(local.contains(&first.chars().filter(|c| c.is_ascii_alphabetic()).collect::<String>()[..1]), "{u:?}");
+    assert!(
+        local.contains(&first.chars().filter(|c| c.is_ascii_alphabetic()).collect::<String>()[..1]),
+        "{u:?}"
+    );
     assert_eq!(u.id.get_version_num(), 4);
     u.validate().unwrap();
 }
@@ -276,7 +279,9 @@ fn edge_cases_stay_valid_and_appear() {
     for i in 0..5_000 {
         let v = Everything::nth_with(8, i, &ctx);
         v.validate().unwrap_or_else(|e| panic!("{i}: {e}\n{v:#?}"));
-        hostile += usize::from(testdata::HOSTILE_STRINGS.iter().any(|h| v.note.contains(h)) || v.age == 18 || v.age == 90);
+        hostile += usize::from(
+            testdata::HOSTILE_STRINGS.iter().any(|h| v.note.contains(h)) || v.age == 18 || v.age == 90,
+        );
     }
     assert!(hostile > 1_000, "{hostile}");
 }
@@ -287,7 +292,10 @@ fn builders_override_one_field_and_keep_the_others() {
     let built = User::builder().email("fixed@example.com").age(30).build(3);
     assert_eq!(built.email, "fixed@example.com");
     assert_eq!(built.age, 30);
-    assert_eq!((built.id, &built.first_name, built.created_at), (plain.id, &plain.first_name, plain.created_at));
+    assert_eq!(
+        (built.id, &built.first_name, built.created_at),
+        (plain.id, &plain.first_name, plain.created_at)
+    );
     let made = User::builder().with_age(|g| 20 + g.below(5) as u8).batch(3, 100);
     for (i, u) in made.iter().enumerate() {
         assert!((20..25).contains(&u.age));
@@ -335,8 +343,13 @@ pub struct Wrapper<T> {
 }
 
 #[derive(TestData, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)]
 pub enum Event {
-    Login { user: User, #[testdata(ipv4)] ip: String },
+    Login {
+        user: User,
+        #[testdata(ipv4)]
+        ip: String,
+    },
     Purchase(LineItem, #[testdata(range = 1..=3)] u8),
     #[testdata(weight = 0)]
     Never,
@@ -450,6 +463,7 @@ fn inference_equals_the_schema_compiler() {
         assert_eq!(bare.nth(s, s).unwrap(), derived.nth(s, s).unwrap());
         assert_eq!(serde_json::to_value(Inferred::nth(s, s)).unwrap(), bare.nth(s, s).unwrap());
     }
-    let kinds: Vec<Option<String>> = Inferred::schema_def().fields.iter().take(5).map(|f| f.kind.clone()).collect();
+    let kinds: Vec<Option<String>> =
+        Inferred::schema_def().fields.iter().take(5).map(|f| f.kind.clone()).collect();
     assert_eq!(kinds, ["email", "first_name", "zip", "ipv4", "url"].map(|k| Some(k.to_string())));
 }

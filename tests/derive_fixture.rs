@@ -36,7 +36,10 @@ fn run(seed: Option<&str>) -> String {
 }
 
 fn values(out: &str) -> String {
-    out.lines().find(|l| l.starts_with("VALUES ")).unwrap_or_else(|| panic!("no VALUES line in:\n{out}")).to_string()
+    out.lines()
+        .find(|l| l.starts_with("VALUES "))
+        .unwrap_or_else(|| panic!("no VALUES line in:\n{out}"))
+        .to_string()
 }
 
 #[test]

@@ -56,7 +56,13 @@ fn fields(f: &Fields) -> Result<(Style, Vec<Field<'_>>)> {
             }
             None => (i.to_string(), syn::Member::Unnamed(syn::Index::from(i))),
         };
-        out.push(Field { name, member, ty: &field.ty, attrs: attr::parse(&field.attrs)?, span: field.span() });
+        out.push(Field {
+            name,
+            member,
+            ty: &field.ty,
+            attrs: attr::parse(&field.attrs)?,
+            span: field.span(),
+        });
     }
     Ok((style, out))
 }
@@ -71,7 +77,10 @@ impl<'a> Input<'a> {
             }
             Data::Enum(e) => {
                 if e.variants.is_empty() {
-                    return Err(syn::Error::new(input.ident.span(), "an enum without variants has no values to generate"));
+                    return Err(syn::Error::new(
+                        input.ident.span(),
+                        "an enum without variants has no values to generate",
+                    ));
                 }
                 let mut vs = Vec::new();
                 for v in &e.variants {
@@ -81,7 +90,10 @@ impl<'a> Input<'a> {
                 Body::Enum(vs)
             }
             Data::Union(u) => {
-                return Err(syn::Error::new(u.union_token.span, "#[derive(TestData)] does not support unions"));
+                return Err(syn::Error::new(
+                    u.union_token.span,
+                    "#[derive(TestData)] does not support unions",
+                ));
             }
         };
         Ok(Input { ident: &input.ident, generics: &input.generics, attrs, body })

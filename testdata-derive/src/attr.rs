@@ -107,9 +107,10 @@ pub fn parse(attrs: &[Attribute]) -> Result<Attrs> {
                         match el {
                             Expr::Lit(l) => lits.push(l.lit.clone()),
                             Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => match &*u.expr {
-                                Expr::Lit(l) => lits.push(neg_lit(&l.lit).ok_or_else(|| {
-                                    syn::Error::new(el.span(), "expected a literal")
-                                })?),
+                                Expr::Lit(l) => lits.push(
+                                    neg_lit(&l.lit)
+                                        .ok_or_else(|| syn::Error::new(el.span(), "expected a literal"))?,
+                                ),
                                 _ => return Err(syn::Error::new(el.span(), "expected a literal")),
                             },
                             _ => return Err(syn::Error::new(el.span(), "expected a literal")),
@@ -139,9 +140,19 @@ pub fn parse(attrs: &[Attribute]) -> Result<Attrs> {
                             Expr::Lit(l) => match &l.lit {
                                 Lit::Float(f) => f.base10_parse::<f64>()?,
                                 Lit::Int(i) => i.base10_parse::<f64>()?,
-                                _ => return Err(syn::Error::new(e.span(), "`optional` takes a probability such as 0.25")),
+                                _ => {
+                                    return Err(syn::Error::new(
+                                        e.span(),
+                                        "`optional` takes a probability such as 0.25",
+                                    ));
+                                }
                             },
-                            _ => return Err(syn::Error::new(e.span(), "`optional` takes a probability such as 0.25")),
+                            _ => {
+                                return Err(syn::Error::new(
+                                    e.span(),
+                                    "`optional` takes a probability such as 0.25",
+                                ));
+                            }
                         };
                         out.optional = Some(Sp { v: Some(p), span: e.span() });
                     } else {

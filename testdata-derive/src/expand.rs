@@ -39,7 +39,10 @@ pub fn derive(input: &DeriveInput) -> Result<TokenStream> {
     let inp = Input::from_syn(input)?;
     for (k, sp) in &inp.attrs.given {
         if !matches!(*k, "finish" | "key" | "locale") {
-            return Err(Error::new(*sp, format!("`{k}` belongs on a field; on the type use `finish`, `key` or `locale`")));
+            return Err(Error::new(
+                *sp,
+                format!("`{k}` belongs on a field; on the type use `finish`, `key` or `locale`"),
+            ));
         }
     }
     let type_locale = match &inp.attrs.locale {
@@ -165,7 +168,14 @@ fn gen_field(f: &Field<'_>, fo: &FieldOut, parent: &TokenStream) -> TokenStream 
     }
 }
 
-fn gen_shape(s: &Shape, node: &TokenStream, parent: &TokenStream, field_level: bool, fk: &TokenStream, fo: &FieldOut) -> TokenStream {
+fn gen_shape(
+    s: &Shape,
+    node: &TokenStream,
+    parent: &TokenStream,
+    field_level: bool,
+    fk: &TokenStream,
+    fo: &FieldOut,
+) -> TokenStream {
     match s {
         Shape::Scalar(sc) => gen_scalar(sc, node, parent, field_level, fk, fo),
         Shape::Option(p, inner) => {
@@ -253,7 +263,13 @@ fn gen_shape(s: &Shape, node: &TokenStream, parent: &TokenStream, field_level: b
 }
 
 /// An `Option`'s inner value at field level (same node: unique, edge and value as the field).
-fn gen_shape_inner_field(s: &Shape, _node: &TokenStream, parent: &TokenStream, fk: &TokenStream, fo: &FieldOut) -> TokenStream {
+fn gen_shape_inner_field(
+    s: &Shape,
+    _node: &TokenStream,
+    parent: &TokenStream,
+    fk: &TokenStream,
+    fo: &FieldOut,
+) -> TokenStream {
     let Shape::Option(_, inner) = s else { return quote!() };
     gen_shape(inner, &quote!(__node), parent, true, fk, fo)
 }
@@ -280,7 +296,14 @@ fn time_range(lo: &Option<Tb>, hi: &Option<Tb>, default: &str, ctx: TokenStream)
     }
 }
 
-fn gen_scalar(sc: &Scalar, node: &TokenStream, parent: &TokenStream, field_level: bool, fk: &TokenStream, fo: &FieldOut) -> TokenStream {
+fn gen_scalar(
+    sc: &Scalar,
+    node: &TokenStream,
+    parent: &TokenStream,
+    field_level: bool,
+    fk: &TokenStream,
+    fo: &FieldOut,
+) -> TokenStream {
     let ty = &sc.ty;
     let unique = field_level && sc.unique;
     let mut pre = TokenStream::new();
@@ -290,7 +313,9 @@ fn gen_scalar(sc: &Scalar, node: &TokenStream, parent: &TokenStream, field_level
     let value = match &sc.how {
         How::Int { lo, hi } => {
             space = quote!((#hi as i128 - #lo as i128 + 1) as u64);
-            edge = Some(quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInt>::from_i64(#s::edge_int(&mut __ge, #lo, #hi)))));
+            edge = Some(
+                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInt>::from_i64(#s::edge_int(&mut __ge, #lo, #hi)))),
+            );
             let v = if unique {
                 quote!(match __u { ::core::option::Option::Some(u) => (#lo as i64).wrapping_add(u as i64), ::core::option::Option::None => __g.i64_in(#lo, #hi) })
             } else {
@@ -300,7 +325,9 @@ fn gen_scalar(sc: &Scalar, node: &TokenStream, parent: &TokenStream, field_level
         }
         How::Units { lo, hi, scale } => {
             space = quote!((#hi as i128 - #lo as i128 + 1) as u64);
-            edge = Some(quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromUnits>::from_units(#s::edge_decimal(&mut __ge, #lo, #hi), #scale))));
+            edge = Some(
+                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromUnits>::from_units(#s::edge_decimal(&mut __ge, #lo, #hi), #scale))),
+            );
             let v = if unique {
                 quote!(match __u { ::core::option::Option::Some(u) => (#lo as i64).wrapping_add(u as i64), ::core::option::Option::None => __g.i64_in(#lo, #hi) })
             } else {
@@ -309,7 +336,9 @@ fn gen_scalar(sc: &Scalar, node: &TokenStream, parent: &TokenStream, field_level
             quote!(<#ty as ::testdata::api::values::FromUnits>::from_units(#v, #scale))
         }
         How::Float { lo, hi } => {
-            edge = Some(quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromFloat>::from_f64(#s::edge_float(&mut __ge, #lo, #hi)))));
+            edge = Some(
+                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromFloat>::from_f64(#s::edge_float(&mut __ge, #lo, #hi)))),
+            );
             quote!(<#ty as ::testdata::api::values::FromFloat>::from_f64(__g.f64_in(#lo, #hi)))
         }
         How::Bool => quote!(__g.chance(0.5)),
@@ -329,11 +358,13 @@ fn gen_scalar(sc: &Scalar, node: &TokenStream, parent: &TokenStream, field_level
             let fit = quote_spanned! {*span=>
                 const __FIT: ::core::option::Option<(usize, usize)> = match #s::kind_fit(#kp, #mn, #mx) {
                     ::core::result::Result::Ok(f) => f,
-                    ::core::result::Result::Err(()) => panic!(#msg),
+                    ::core::result::Result::Err(_) => panic!(#msg),
                 };
             };
             pre.extend(fit);
-            edge = Some(quote!(#s::edge_kind(&mut __ge, #kp, __FIT).map(<#ty as ::testdata::api::values::FromText>::from_text)));
+            edge = Some(
+                quote!(#s::edge_kind(&mut __ge, #kp, __FIT).map(<#ty as ::testdata::api::values::FromText>::from_text)),
+            );
             let scope = match sc.locale {
                 Some(l) => {
                     let l = format_ident!("{}", l);
@@ -363,7 +394,9 @@ fn gen_scalar(sc: &Scalar, node: &TokenStream, parent: &TokenStream, field_level
             })
         }
         How::Text { min, max, sentence } => {
-            edge = Some(quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromText>::from_text(#s::edge_text(&mut __ge, #min, #max)))));
+            edge = Some(
+                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromText>::from_text(#s::edge_text(&mut __ge, #min, #max)))),
+            );
             quote!(<#ty as ::testdata::api::values::FromText>::from_text(#s::text(&mut __g, #min, #max, #sentence)))
         }
         How::Pattern { .. } => {
@@ -386,9 +419,14 @@ fn gen_scalar(sc: &Scalar, node: &TokenStream, parent: &TokenStream, field_level
             let n = values.len() as u64;
             space = quote!(#n);
             pre.extend(quote!(const __V: &[&str] = &[#(#values),*]; const __C: &[u64] = &[#(#cum),*];));
-            edge = Some(quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromText>::from_text(::std::string::String::from(__V[#s::edge_choice(&mut __ge, __C)])))));
+            edge = Some(
+                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromText>::from_text(::std::string::String::from(__V[#s::edge_choice(&mut __ge, __C)])))),
+            );
             let i = if unique {
-                quote!(match __u { ::core::option::Option::Some(u) => u as usize, ::core::option::Option::None => __g.weighted(__C) })
+                quote!(match __u {
+                    ::core::option::Option::Some(u) => u as usize,
+                    ::core::option::Option::None => __g.weighted(__C),
+                })
             } else {
                 quote!(__g.weighted(__C))
             };
@@ -398,9 +436,14 @@ fn gen_scalar(sc: &Scalar, node: &TokenStream, parent: &TokenStream, field_level
             let n = values.len() as u64;
             space = quote!(#n);
             pre.extend(quote!(const __V: &[i64] = &[#(#values),*]; const __C: &[u64] = &[#(#cum),*];));
-            edge = Some(quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInt>::from_i64(__V[#s::edge_choice(&mut __ge, __C)]))));
+            edge = Some(
+                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInt>::from_i64(__V[#s::edge_choice(&mut __ge, __C)]))),
+            );
             let i = if unique {
-                quote!(match __u { ::core::option::Option::Some(u) => u as usize, ::core::option::Option::None => __g.weighted(__C) })
+                quote!(match __u {
+                    ::core::option::Option::Some(u) => u as usize,
+                    ::core::option::Option::None => __g.weighted(__C),
+                })
             } else {
                 quote!(__g.weighted(__C))
             };
@@ -411,8 +454,10 @@ fn gen_scalar(sc: &Scalar, node: &TokenStream, parent: &TokenStream, field_level
             if *date {
                 pre.extend(quote!(let (__dl, __dh) = #s::day_range(__lo, __hi);));
                 space = quote!((__dh - __dl + 1).max(1) as u64);
-                edge = Some(quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromDay>::from_day(
-                    #s::edge_date(&mut __ge, __dl * ::testdata::time::DAY, __dh * ::testdata::time::DAY)))));
+                edge = Some(
+                    quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromDay>::from_day(
+                    #s::edge_date(&mut __ge, __dl * ::testdata::time::DAY, __dh * ::testdata::time::DAY)))),
+                );
                 let v = if unique {
                     quote!(match __u { ::core::option::Option::Some(u) => __dl + u as i64, ::core::option::Option::None => #s::date_in(&mut __g, __dl, __dh) })
                 } else {
@@ -421,9 +466,14 @@ fn gen_scalar(sc: &Scalar, node: &TokenStream, parent: &TokenStream, field_level
                 quote!(<#ty as ::testdata::api::values::FromDay>::from_day(#v))
             } else {
                 space = quote!((__hi - __lo + 1).max(1) as u64);
-                edge = Some(quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInstant>::from_unix(#s::edge_datetime(&mut __ge, __lo, __hi)))));
+                edge = Some(
+                    quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInstant>::from_unix(#s::edge_datetime(&mut __ge, __lo, __hi)))),
+                );
                 let v = if unique {
-                    quote!(match __u { ::core::option::Option::Some(u) => __lo + u as i64, ::core::option::Option::None => __g.i64_in(__lo, __hi.max(__lo)) })
+                    quote!(match __u {
+                        ::core::option::Option::Some(u) => __lo + u as i64,
+                        ::core::option::Option::None => __g.i64_in(__lo, __hi.max(__lo)),
+                    })
                 } else {
                     quote!(__g.i64_in(__lo, __hi.max(__lo)))
                 };
@@ -537,15 +587,21 @@ fn check_scalar(sc: &Scalar, v: TokenStream, path: TokenStream, fo: &FieldOut) -
     let s = quote!(::testdata::sample);
     let text = quote!(&<#ty as ::testdata::api::values::FromText>::as_text(#v));
     match &sc.how {
-        How::Int { lo, hi } => quote!(#c::int(__out, #path, ::testdata::api::values::FromInt::to_i128(*#v), #lo, #hi);),
-        How::Float { lo, hi } => quote!(#c::float(__out, #path, ::testdata::api::values::FromFloat::to_f64(*#v), #lo, #hi);),
-        How::Units { lo, hi, scale } => quote!(#c::units(__out, #path, ::testdata::api::values::FromUnits::to_parts(#v), #lo, #hi, #scale);),
+        How::Int { lo, hi } => {
+            quote!(#c::int(__out, #path, ::testdata::api::values::FromInt::to_i128(*#v), #lo, #hi);)
+        }
+        How::Float { lo, hi } => {
+            quote!(#c::float(__out, #path, ::testdata::api::values::FromFloat::to_f64(*#v), #lo, #hi);)
+        }
+        How::Units { lo, hi, scale } => {
+            quote!(#c::units(__out, #path, ::testdata::api::values::FromUnits::to_parts(#v), #lo, #hi, #scale);)
+        }
         How::Bool | How::Uuid => TokenStream::new(),
         How::Kind { name, min, max, .. } => {
             let kp = kind_path(name);
             let (mn, mx) = (opt_usize(*min), opt_usize(*max));
             quote!({
-                let __fit = match #s::kind_fit(#kp, #mn, #mx) { ::core::result::Result::Ok(f) => f, ::core::result::Result::Err(()) => ::core::option::Option::None };
+                let __fit = match #s::kind_fit(#kp, #mn, #mx) { ::core::result::Result::Ok(f) => f, ::core::result::Result::Err(_) => ::core::option::Option::None };
                 #c::kind(__out, #path, #text, #kp, __fit);
             })
         }
@@ -658,18 +714,20 @@ fn def_shape(s: &Shape) -> TokenStream {
                 min_items: ::core::option::Option::Some(#n), max_items: ::core::option::Option::Some(#n), #dflt })
         }
         Shape::Boxed(inner) => def_shape(inner),
-        Shape::Map(..) | Shape::Tuple(_) => quote!(#fd { ty: ::core::option::Option::Some(#ft::Json), #dflt }),
+        Shape::Map(..) | Shape::Tuple(_) => {
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::Json), #dflt })
+        }
         Shape::Nested(t) => quote!(<#t as ::testdata::TestData>::field_def()),
         Shape::Duration => {
             let (z, d, n) = (json(quote!(0i64)), json(quote!(86_400i64)), json(quote!(999_999_999i64)));
             quote!(#fd {
-            ty: ::core::option::Option::Some(#ft::Object),
-            fields: ::core::option::Option::Some(::std::vec![
-                #fd { name: "secs".into(), ty: ::core::option::Option::Some(#ft::Integer), min: #z, max: #d, #dflt },
-                #fd { name: "nanos".into(), ty: ::core::option::Option::Some(#ft::Integer), min: #z, max: #n, #dflt },
-            ]),
-            #dflt
-        })
+                ty: ::core::option::Option::Some(#ft::Object),
+                fields: ::core::option::Option::Some(::std::vec![
+                    #fd { name: "secs".into(), ty: ::core::option::Option::Some(#ft::Integer), min: #z, max: #d, #dflt },
+                    #fd { name: "nanos".into(), ty: ::core::option::Option::Some(#ft::Integer), min: #z, max: #n, #dflt },
+                ]),
+                #dflt
+            })
         }
     }
 }
@@ -715,12 +773,16 @@ fn def_scalar(sc: &Scalar) -> TokenStream {
             quote!(#fd { ty: ::core::option::Option::Some(#ft::String), kind: ::core::option::Option::Some(::std::string::String::from(#name)),
                 min_length: #mn, max_length: #mx, unique: #unique, locale: #locale, #dflt })
         }
-        How::Text { min, max, .. } => quote!(#fd { ty: ::core::option::Option::Some(#ft::String), min_length: ::core::option::Option::Some(#min), max_length: ::core::option::Option::Some(#max), #dflt }),
+        How::Text { min, max, .. } => {
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::String), min_length: ::core::option::Option::Some(#min), max_length: ::core::option::Option::Some(#max), #dflt })
+        }
         How::Pattern { src, min, max } => {
             let (mn, mx) = (opt_usize(*min), opt_usize(*max));
             quote!(#fd { ty: ::core::option::Option::Some(#ft::String), pattern: ::core::option::Option::Some(::std::string::String::from(#src)), min_length: #mn, max_length: #mx, #dflt })
         }
-        How::Format { src } => quote!(#fd { ty: ::core::option::Option::Some(#ft::String), format: ::core::option::Option::Some(::std::string::String::from(#src)), unique: #unique, #dflt }),
+        How::Format { src } => {
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::String), format: ::core::option::Option::Some(::std::string::String::from(#src)), unique: #unique, #dflt })
+        }
         How::OneOfStr { values, cum } => {
             let w = weights(cum);
             quote!(#fd { ty: ::core::option::Option::Some(#ft::String), values: ::core::option::Option::Some(::std::vec![#(::testdata::__private::Value::from(#values)),*]), weights: #w, unique: #unique, #dflt })
@@ -789,7 +851,8 @@ fn schema_def(inp: &Input<'_>, fields: TokenStream) -> TokenStream {
     let rules = match &inp.attrs.finish {
         Some(f) => {
             let p = &f.v;
-            let r = format!("finish: {} makes fields agree after they are drawn", quote!(#p)).replace(' ', "");
+            let r =
+                format!("finish: {} makes fields agree after they are drawn", quote!(#p)).replace(' ', "");
             quote!(::std::vec![::std::string::String::from(#r)])
         }
         None => quote!(::std::vec::Vec::new()),
@@ -805,7 +868,13 @@ fn schema_def(inp: &Input<'_>, fields: TokenStream) -> TokenStream {
     })
 }
 
-fn expand_struct(inp: &Input<'_>, style: Style, fields: &[Field<'_>], locale: Option<&'static str>, cx: &mut Cx) -> Result<TokenStream> {
+fn expand_struct(
+    inp: &Input<'_>,
+    style: Style,
+    fields: &[Field<'_>],
+    locale: Option<&'static str>,
+    cx: &mut Cx,
+) -> Result<TokenStream> {
     let ident = inp.ident;
     let name = type_name(inp);
     let g = with_bounds(inp);
@@ -885,7 +954,9 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
     let ident = inp.ident;
     let bname = format_ident!("{}Builder", ident);
     let vis = quote!(pub);
-    let doc = format!("Builds [`{ident}`] values with some fields fixed or generated your way; the other fields keep the values `{ident}::nth` gives them.");
+    let doc = format!(
+        "Builds [`{ident}`] values with some fields fixed or generated your way; the other fields keep the values `{ident}::nth` gives them."
+    );
     let mut slots = Vec::new();
     let mut nones = Vec::new();
     let mut setters = Vec::new();
@@ -960,7 +1031,12 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
     }
 }
 
-fn expand_enum(inp: &Input<'_>, variants: &[Variant<'_>], locale: Option<&'static str>, cx: &mut Cx) -> Result<TokenStream> {
+fn expand_enum(
+    inp: &Input<'_>,
+    variants: &[Variant<'_>],
+    locale: Option<&'static str>,
+    cx: &mut Cx,
+) -> Result<TokenStream> {
     let ident = inp.ident;
     let name = type_name(inp);
     let g = with_bounds(inp);
@@ -970,14 +1046,20 @@ fn expand_enum(inp: &Input<'_>, variants: &[Variant<'_>], locale: Option<&'stati
     for v in variants {
         for (k, sp) in &v.attrs.given {
             if *k != "weight" {
-                return Err(Error::new(*sp, format!("`{k}` does not apply to an enum variant; variants take `weight = N`")));
+                return Err(Error::new(
+                    *sp,
+                    format!("`{k}` does not apply to an enum variant; variants take `weight = N`"),
+                ));
             }
         }
         acc += v.attrs.weight.as_ref().map(|w| w.v).unwrap_or(1);
         cum.push(acc);
     }
     if acc == 0 {
-        return Err(Error::new(variants[0].ident.span(), "every variant has weight 0; give one a positive weight"));
+        return Err(Error::new(
+            variants[0].ident.span(),
+            "every variant has weight 0; give one a positive weight",
+        ));
     }
     let unit_only = variants.iter().all(|v| v.style == Style::Unit);
     let mut arms = Vec::new();
@@ -989,7 +1071,8 @@ fn expand_enum(inp: &Input<'_>, variants: &[Variant<'_>], locale: Option<&'stati
         let vname = vid.to_string();
         let outs: Vec<FieldOut> = v.fields.iter().map(|f| resolve(f, locale, cx)).collect::<Result<_>>()?;
         let vkey = quote!(__vkey);
-        let gens: Vec<TokenStream> = v.fields.iter().zip(&outs).map(|(f, fo)| gen_field(f, fo, &vkey)).collect();
+        let gens: Vec<TokenStream> =
+            v.fields.iter().zip(&outs).map(|(f, fo)| gen_field(f, fo, &vkey)).collect();
         let ctor = match v.style {
             Style::Unit => quote!(#ident::#vid),
             Style::Tuple => quote!(#ident::#vid(#(#gens),*)),
@@ -1005,8 +1088,13 @@ fn expand_enum(inp: &Input<'_>, variants: &[Variant<'_>], locale: Option<&'stati
         }));
         edge_arms.push(quote!(#idx => #ident::#vid,));
         let binds: Vec<syn::Ident> = (0..v.fields.len()).map(|j| format_ident!("__f{}", j)).collect();
-        let cks: Vec<TokenStream> =
-            v.fields.iter().zip(&outs).zip(&binds).map(|((f, fo), b)| check_field(f, fo, quote!(#b))).collect();
+        let cks: Vec<TokenStream> = v
+            .fields
+            .iter()
+            .zip(&outs)
+            .zip(&binds)
+            .map(|((f, fo), b)| check_field(f, fo, quote!(#b)))
+            .collect();
         let pat = match v.style {
             Style::Unit => quote!(#ident::#vid),
             Style::Tuple => quote!(#ident::#vid(#(#binds),*)),
@@ -1048,7 +1136,11 @@ fn expand_enum(inp: &Input<'_>, variants: &[Variant<'_>], locale: Option<&'stati
     };
     let sdef = schema_def(
         inp,
-        quote!(::std::vec![{ let mut __d = <Self as ::testdata::TestData>::field_def(); __d.name = ::std::string::String::from("value"); __d }]),
+        quote!(::std::vec![{
+            let mut __d = <Self as ::testdata::TestData>::field_def();
+            __d.name = ::std::string::String::from("value");
+            __d
+        }]),
     );
     let finish = finish_call(inp);
     let _ = Span::call_site();

@@ -31,7 +31,10 @@ pub fn number_bounds(name: &str) -> (f64, f64) {
         (-90.0, 90.0)
     } else if has("longitude") || has("lng") || has("lon") {
         (-180.0, 180.0)
-    } else if ["price", "amount", "cost", "total", "subtotal", "balance", "value", "fee"].iter().any(|w| has(w)) {
+    } else if ["price", "amount", "cost", "total", "subtotal", "balance", "value", "fee"]
+        .iter()
+        .any(|w| has(w))
+    {
         (1.0, 999.99)
     } else if has("year") {
         (1950.0, 2025.0)
@@ -45,7 +48,10 @@ pub fn time_default(name: &str) -> &'static str {
     let n = name.to_ascii_lowercase();
     if n.contains("birth") || n == "dob" {
         "Birth"
-    } else if ["expir", "expires", "next_", "due", "valid_until", "end_date", "estimated"].iter().any(|w| n.contains(w)) {
+    } else if ["expir", "expires", "next_", "due", "valid_until", "end_date", "estimated"]
+        .iter()
+        .any(|w| n.contains(w))
+    {
         "Future"
     } else {
         "Past"
@@ -155,7 +161,16 @@ mod tests {
 
     #[test]
     fn time_defaults_equal_the_engine() {
-        for n in ["created_at", "birth_date", "dob", "expires_at", "next_billing", "due_on", "valid_until", "updated"] {
+        for n in [
+            "created_at",
+            "birth_date",
+            "dob",
+            "expires_at",
+            "next_billing",
+            "due_on",
+            "valid_until",
+            "updated",
+        ] {
             assert_eq!(super::time_default(n), format!("{:?}", TimeDefault::for_name(n)), "{n}");
         }
     }

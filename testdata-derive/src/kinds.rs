@@ -279,7 +279,6 @@ pub fn variant(name: &str) -> String {
         .collect()
 }
 
-
 fn lookup(compact: &str, as_suffix: bool) -> Option<&'static str> {
     NAMES.iter().find(|(n, _, suffix)| *n == compact && (*suffix || !as_suffix)).map(|&(_, k, _)| k)
 }
@@ -336,7 +335,6 @@ pub fn infer(field_name: &str) -> Option<&'static str> {
     }
     None
 }
-
 
 /// The known name (or alias) closest to `name` by edit distance, if close enough to be a typo.
 pub fn closest(name: &str) -> Option<&'static str> {
@@ -403,8 +401,18 @@ mod tests {
             names.push(format!("{n}_id"));
         }
         names.extend(
-            ["firstName", "userEmail", "ipAddress", "billing_zip_code", "HomePage", "id", "name", "title", "x"]
-                .map(String::from),
+            [
+                "firstName",
+                "userEmail",
+                "ipAddress",
+                "billing_zip_code",
+                "HomePage",
+                "id",
+                "name",
+                "title",
+                "x",
+            ]
+            .map(String::from),
         );
         for n in &names {
             assert_eq!(super::infer(n), Kind::infer(n).map(|k| k.name()), "{n}");

@@ -159,7 +159,9 @@ fn num(e: &Expr) -> Option<(String, bool)> {
             Lit::Float(f) => Some((f.base10_digits().to_string(), true)),
             _ => None,
         },
-        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => num(&u.expr).map(|(s, f)| (format!("-{s}"), f)),
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => {
+            num(&u.expr).map(|(s, f)| (format!("-{s}"), f))
+        }
         Expr::Group(g) => num(&g.expr),
         Expr::Paren(p) => num(&p.expr),
         _ => None,
@@ -210,7 +212,11 @@ fn usize_range(e: &Sp<Expr>, what: &str) -> Result<(Option<usize>, Option<usize>
     {
         hi = Some(h - 1);
     }
-    let lo_u = lo.map(|x| usize::try_from(x).map_err(|_| Error::new(e.span, format!("`{what}` bounds cannot be negative")))).transpose()?;
+    let lo_u = lo
+        .map(|x| {
+            usize::try_from(x).map_err(|_| Error::new(e.span, format!("`{what}` bounds cannot be negative")))
+        })
+        .transpose()?;
     let hi_u = match hi {
         Some(h) if h < 0 => return err(e.span, format!("`{what}` is an empty range")),
         Some(h) => Some(usize::try_from(h).map_err(|_| Error::new(e.span, "too large"))?),
@@ -219,7 +225,12 @@ fn usize_range(e: &Sp<Expr>, what: &str) -> Result<(Option<usize>, Option<usize>
     if let (Some(a), Some(b)) = (lo_u, hi_u)
         && a > b
     {
-        return err(e.span, format!("`{what}` is an empty or inverted range: the minimum {a} is greater than the maximum {b}"));
+        return err(
+            e.span,
+            format!(
+                "`{what}` is an empty or inverted range: the minimum {a} is greater than the maximum {b}"
+            ),
+        );
     }
     Ok((lo_u, hi_u))
 }
@@ -250,13 +261,19 @@ fn rescale_dir(m: i128, from: u32, to: u32, up: bool) -> i128 {
 fn cum(weights: &Option<Sp<Vec<u64>>>, n: usize, one_of: &Sp<Vec<Lit>>) -> Result<Vec<u64>> {
     let w = match weights {
         Some(w) if w.v.len() != n => {
-            return err(w.span, format!("{} weights for {} values in `one_of`; give one weight per value", w.v.len(), n));
+            return err(
+                w.span,
+                format!("{} weights for {} values in `one_of`; give one weight per value", w.v.len(), n),
+            );
         }
         Some(w) => w.v.clone(),
         None => vec![1; n],
     };
     if w.iter().all(|&x| x == 0) {
-        return err(weights.as_ref().map(|w| w.span).unwrap_or(one_of.span), "all weights are 0; give at least one value a positive weight");
+        return err(
+            weights.as_ref().map(|w| w.span).unwrap_or(one_of.span),
+            "all weights are 0; give at least one value a positive weight",
+        );
     }
     let mut acc = 0;
     Ok(w.iter()
@@ -269,7 +286,10 @@ fn cum(weights: &Option<Sp<Vec<u64>>>, n: usize, one_of: &Sp<Vec<Lit>>) -> Resul
 
 fn time_bound(e: &Expr, date: bool) -> Result<Tb> {
     let Some(s) = str_lit(e) else {
-        return err(e.span(), "date bounds are strings: \"2024-01-01\", \"2024-01-01T12:00:00Z\", \"now\", \"-30d\"");
+        return err(
+            e.span(),
+            "date bounds are strings: \"2024-01-01\", \"2024-01-01T12:00:00Z\", \"now\", \"-30d\"",
+        );
     };
     if let Some(d) = infer::parse_relative(&s) {
         return Ok(Tb::Now(d));
@@ -278,7 +298,10 @@ fn time_bound(e: &Expr, date: bool) -> Result<Tb> {
         Some(t) => Ok(Tb::At(t)),
         None => err(
             e.span(),
-            format!("`{s}` is not a date; use YYYY-MM-DD{}, \"now\" or an offset such as \"-30d\"", if date { "" } else { ", YYYY-MM-DDTHH:MM:SSZ" }),
+            format!(
+                "`{s}` is not a date; use YYYY-MM-DD{}, \"now\" or an offset such as \"-30d\"",
+                if date { "" } else { ", YYYY-MM-DDTHH:MM:SSZ" }
+            ),
         ),
     }
 }
@@ -293,22 +316,34 @@ fn conflicts(a: &Attrs) -> Result<()> {
     }
     let makers: Vec<&(&str, Span)> =
         a.given.iter().filter(|(k, _)| matches!(*k, "with" | "value" | "references")).collect();
-    if let Some((m, _)) = makers.first() {
-        if let Some((k, sp)) = a.given.iter().find(|(k, _)| k != m && *k != "optional") {
-            return err(*sp, format!("`{m}` gives the whole value; it cannot be combined with `{k}`"));
-        }
+    if let Some((m, _)) = makers.first()
+        && let Some((k, sp)) = a.given.iter().find(|(k, _)| k != m && *k != "optional")
+    {
+        return err(*sp, format!("`{m}` gives the whole value; it cannot be combined with `{k}`"));
     }
     let shapes: Vec<&(&str, Span)> =
         a.given.iter().filter(|(k, _)| matches!(*k, "kind" | "pattern" | "format" | "one_of")).collect();
     if shapes.len() > 1 {
-        return err(shapes[1].1, format!("`{}` conflicts with `{}`: use only one of a kind, `pattern`, `format` and `one_of`", shapes[1].0, shapes[0].0));
+        return err(
+            shapes[1].1,
+            format!(
+                "`{}` conflicts with `{}`: use only one of a kind, `pattern`, `format` and `one_of`",
+                shapes[1].0, shapes[0].0
+            ),
+        );
     }
     if a.weights.is_some() && a.one_of.is_none() {
-        return err(a.weights.as_ref().map(|w| w.span).unwrap_or_else(Span::call_site), "`weights` needs `one_of` with one value per weight");
+        return err(
+            a.weights.as_ref().map(|w| w.span).unwrap_or_else(Span::call_site),
+            "`weights` needs `one_of` with one value per weight",
+        );
     }
     for (k, sp) in &a.given {
         if matches!(*k, "finish" | "key" | "weight") {
-            return err(*sp, format!("`{k}` belongs on the type{}", if *k == "weight" { "'s enum variants" } else { "" }));
+            return err(
+                *sp,
+                format!("`{k}` belongs on the type{}", if *k == "weight" { "'s enum variants" } else { "" }),
+            );
         }
     }
     Ok(())
@@ -372,7 +407,10 @@ fn shape(
                 match &a.optional {
                     Some(Sp { v: Some(p), span }) => {
                         if !(0.0..=1.0).contains(p) {
-                            return err(*span, format!("`optional` is the probability of `None`; {p} is outside 0..=1"));
+                            return err(
+                                *span,
+                                format!("`optional` is the probability of `None`; {p} is outside 0..=1"),
+                            );
                         }
                         *p
                     }
@@ -397,7 +435,9 @@ fn shape(
             }
             Shape::Vec(lo, hi, Box::new(shape(f, t, a, locale, used_len, used_opt, false)?))
         }
-        Class::Array(t, n) => Shape::Array(n.clone(), Box::new(shape(f, t, a, locale, used_len, used_opt, false)?)),
+        Class::Array(t, n) => {
+            Shape::Array(n.clone(), Box::new(shape(f, t, a, locale, used_len, used_opt, false)?))
+        }
         Class::Boxed(t) => Shape::Boxed(Box::new(shape(f, t, a, locale, used_len, used_opt, false)?)),
         Class::Map(k, v) => {
             let (mut lo, mut hi) = (1usize, 5usize);
@@ -427,7 +467,13 @@ fn shape(
         Class::Other => {
             for (k, sp) in &a.given {
                 if !matches!(*k, "optional" | "len") {
-                    return err(*sp, format!("`{k}` does not apply to `{}`, which is generated by its own `TestData` impl", quote::quote!(#ty)));
+                    return err(
+                        *sp,
+                        format!(
+                            "`{k}` does not apply to `{}`, which is generated by its own `TestData` impl",
+                            quote::quote!(#ty)
+                        ),
+                    );
                 }
             }
             Shape::Nested(ty.clone())
@@ -436,7 +482,14 @@ fn shape(
     })
 }
 
-fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<&'static str>, used_len: &mut bool) -> Result<Scalar> {
+fn scalar(
+    f: &Field<'_>,
+    ty: &Type,
+    class: Class<'_>,
+    a: &Attrs,
+    locale: Option<&'static str>,
+    used_len: &mut bool,
+) -> Result<Scalar> {
     let name = f.name.as_str();
     let texty = matches!(class, Class::Str | Class::Char | Class::Ip(_));
     let numeric = matches!(class, Class::Int(..) | Class::Float | Class::Decimal);
@@ -447,7 +500,8 @@ fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<
         return err(
             r.span,
             if texty {
-                "`range` applies to numbers and dates; for the length of a string use `len = 1..=20`".to_string()
+                "`range` applies to numbers and dates; for the length of a string use `len = 1..=20`"
+                    .to_string()
             } else {
                 format!("`range` does not apply to `{}`", quote::quote!(#ty))
             },
@@ -456,7 +510,13 @@ fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<
     let len = match &a.len {
         Some(l) if !*used_len => {
             if !matches!(class, Class::Str) {
-                return err(l.span, format!("`len` applies to strings and collections, not to `{}`; for numbers use `range`", quote::quote!(#ty)));
+                return err(
+                    l.span,
+                    format!(
+                        "`len` applies to strings and collections, not to `{}`; for numbers use `range`",
+                        quote::quote!(#ty)
+                    ),
+                );
             }
             *used_len = true;
             Some(usize_range(l, "len")?)
@@ -482,7 +542,10 @@ fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<
             match kinds::from_name(&k.v) {
                 Some(n) => {
                     if !(texty || (matches!(class, Class::Uuid) && n == "uuid")) {
-                        return err(k.span, format!("kind `{n}` makes text; it does not apply to `{}`", quote::quote!(#ty)));
+                        return err(
+                            k.span,
+                            format!("kind `{n}` makes text; it does not apply to `{}`", quote::quote!(#ty)),
+                        );
                     }
                     kind_name = Some(n);
                 }
@@ -491,8 +554,13 @@ fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<
                         Some(c) => format!("; did you mean `{c}`?"),
                         None => String::new(),
                     };
-                    let numeric_hint = if numeric { "" } else { "" };
-                    return err(k.span, format!("unknown kind `{}`{hint}{numeric_hint} (kinds are listed in `testdata::kinds::Kind::ALL`; number presets: price, amount, age, quantity, rating, percentage)", k.v));
+                    return err(
+                        k.span,
+                        format!(
+                            "unknown kind `{}`{hint} (kinds are listed in `testdata::kinds::Kind::ALL`; number presets: price, amount, age, quantity, rating, percentage)",
+                            k.v
+                        ),
+                    );
                 }
             }
         }
@@ -509,7 +577,10 @@ fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<
                         Lit::Int(i) => {
                             let v: i128 = i.base10_parse()?;
                             if v < tlo || v > thi {
-                                return err(l.span(), format!("{v} does not fit in `{}`", quote::quote!(#ty)));
+                                return err(
+                                    l.span(),
+                                    format!("{v} does not fit in `{}`", quote::quote!(#ty)),
+                                );
                             }
                             values.push(v as i64);
                         }
@@ -538,12 +609,21 @@ fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<
                             (Some(l), Some(h)) => (l, h),
                         };
                         if lo > hi {
-                            return err(r.span, format!("empty or inverted range: the minimum {lo} is greater than the maximum {hi}"));
+                            return err(
+                                r.span,
+                                format!(
+                                    "empty or inverted range: the minimum {lo} is greater than the maximum {hi}"
+                                ),
+                            );
                         }
-                        if lo < tlo || hi > thi {
-                            if rg.lo.is_some() && rg.hi.is_some() || lo < tlo {
-                                return err(r.span, format!("the range {lo}..={hi} does not fit in `{}` ({tlo}..={thi})", quote::quote!(#ty)));
-                            }
+                        if lo < tlo || (hi > thi && rg.lo.is_some() && rg.hi.is_some()) {
+                            return err(
+                                r.span,
+                                format!(
+                                    "the range {lo}..={hi} does not fit in `{}` ({tlo}..={thi})",
+                                    quote::quote!(#ty)
+                                ),
+                            );
                         }
                         (lo, hi.min(thi))
                     }
@@ -558,7 +638,9 @@ fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<
                 Some(r) => {
                     let rg = range_of(r, "range")?;
                     let fl = |e: &Expr| -> Result<f64> {
-                        num(e).and_then(|(s, _)| s.parse::<f64>().ok()).ok_or_else(|| Error::new(e.span(), "expected a number"))
+                        num(e)
+                            .and_then(|(s, _)| s.parse::<f64>().ok())
+                            .ok_or_else(|| Error::new(e.span(), "expected a number"))
                     };
                     let lo = rg.lo.map(fl).transpose()?;
                     let hi = match rg.hi.map(fl).transpose()? {
@@ -572,7 +654,12 @@ fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<
                         (Some(l), Some(h)) => (l, h),
                     };
                     if lo > hi {
-                        return err(r.span, format!("empty or inverted range: the minimum {lo} is greater than the maximum {hi}"));
+                        return err(
+                            r.span,
+                            format!(
+                                "empty or inverted range: the minimum {lo} is greater than the maximum {hi}"
+                            ),
+                        );
                     }
                     (lo, hi)
                 }
@@ -589,7 +676,9 @@ fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<
                 Some(r) => {
                     let rg = range_of(r, "range")?;
                     let units = |e: &Expr, up: bool| -> Result<i128> {
-                        let (m, s) = num(e).and_then(|(t, _)| decimal(&t)).ok_or_else(|| Error::new(e.span(), "expected a number"))?;
+                        let (m, s) = num(e)
+                            .and_then(|(t, _)| decimal(&t))
+                            .ok_or_else(|| Error::new(e.span(), "expected a number"))?;
                         Ok(rescale_dir(m, s, scale, up))
                     };
                     let lo = rg.lo.map(|e| units(e, true)).transpose()?;
@@ -605,7 +694,10 @@ fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<
                         (Some(l), Some(h)) => (l, h),
                     };
                     if lo > hi {
-                        return err(r.span, "empty or inverted range: the minimum is greater than the maximum");
+                        return err(
+                            r.span,
+                            "empty or inverted range: the minimum is greater than the maximum",
+                        );
                     }
                     if hi.abs() > (1 << 53) || lo.abs() > (1 << 53) {
                         return err(r.span, "the bounds exceed ±2^53 units of the scale");
@@ -629,8 +721,13 @@ fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<
                         h => h,
                     };
                     match (lo, hi) {
-                        (Some(Tb::At(a)), Some(Tb::At(b))) | (Some(Tb::Now(a)), Some(Tb::Now(b))) if a > b => {
-                            return err(r.span, "empty or inverted range: the earliest instant is after the latest");
+                        (Some(Tb::At(a)), Some(Tb::At(b))) | (Some(Tb::Now(a)), Some(Tb::Now(b)))
+                            if a > b =>
+                        {
+                            return err(
+                                r.span,
+                                "empty or inverted range: the earliest instant is after the latest",
+                            );
                         }
                         _ => {}
                     }
@@ -650,11 +747,27 @@ fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<
                 How::Pattern { src: p.v.clone(), min, max }
             } else if let Some(fm) = &a.format {
                 let (tlo, thi) = check_format(fm)?;
-                if let Some(m) = max && tlo > m {
-                    return err(len_span, format!("format `{}` renders at least {tlo} characters, above the maximum length {m}", fm.v));
+                if let Some(m) = max
+                    && tlo > m
+                {
+                    return err(
+                        len_span,
+                        format!(
+                            "format `{}` renders at least {tlo} characters, above the maximum length {m}",
+                            fm.v
+                        ),
+                    );
                 }
-                if let (Some(m), Some(t)) = (min, thi) && t < m {
-                    return err(len_span, format!("format `{}` renders at most {t} characters, below the minimum length {m}", fm.v));
+                if let (Some(m), Some(t)) = (min, thi)
+                    && t < m
+                {
+                    return err(
+                        len_span,
+                        format!(
+                            "format `{}` renders at most {t} characters, below the minimum length {m}",
+                            fm.v
+                        ),
+                    );
                 }
                 How::Format { src: fm.v.clone() }
             } else if let Some(o) = &a.one_of {
@@ -672,22 +785,27 @@ fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<
             } else if let Some(k) = kind_name.or_else(|| kinds::infer(name)) {
                 let (klo, khi) = kinds::len_bounds(k);
                 let (lo, hi) = (min.unwrap_or(0), max.unwrap_or(usize::MAX));
-                let inside = klo >= lo && match (khi, max) {
-                    (_, None) => true,
-                    (Some(x), Some(m)) => x <= m,
-                    (None, Some(_)) => false,
-                };
+                let inside = klo >= lo
+                    && match (khi, max) {
+                        (_, None) => true,
+                        (Some(x), Some(m)) => x <= m,
+                        (None, Some(_)) => false,
+                    };
                 if !inside && !FREE_TEXT.contains(&k) {
-                    return err(len_span, format!(
-                        "kind `{k}` produces {klo}..={} characters, which cannot meet `len` {lo}..={}; widen `len` or use a `pattern`",
-                        khi.map(|x| x.to_string()).unwrap_or_else(|| "∞".into()),
-                        max.map(|x| x.to_string()).unwrap_or_else(|| "∞".into())
-                    ));
+                    return err(
+                        len_span,
+                        format!(
+                            "kind `{k}` produces {klo}..={} characters, which cannot meet `len` {lo}..={}; widen `len` or use a `pattern`",
+                            khi.map(|x| x.to_string()).unwrap_or_else(|| "∞".into()),
+                            max.map(|x| x.to_string()).unwrap_or_else(|| "∞".into())
+                        ),
+                    );
                 }
                 let _ = hi;
                 How::Kind { name: k, min, max, span: a.kind.as_ref().map(|k| k.span).unwrap_or(f.span) }
             } else {
-                let lo = min.unwrap_or(if max == Some(0) { 0 } else { 3usize.min(max.unwrap_or(usize::MAX)) });
+                let lo =
+                    min.unwrap_or(if max == Some(0) { 0 } else { 3usize.min(max.unwrap_or(usize::MAX)) });
                 let sentence = infer::sentence(name);
                 let hi = match max {
                     Some(m) => m,
@@ -701,14 +819,25 @@ fn scalar(f: &Field<'_>, ty: &Type, class: Class<'_>, a: &Attrs, locale: Option<
     };
     if let Some(u) = &a.unique {
         let ok = match &how {
-            How::Int { .. } | How::Units { .. } | How::OneOfStr { .. } | How::OneOfInt { .. } | How::Format { .. } | How::Instant { .. } | How::Uuid => true,
+            How::Int { .. }
+            | How::Units { .. }
+            | How::OneOfStr { .. }
+            | How::OneOfInt { .. }
+            | How::Format { .. }
+            | How::Instant { .. }
+            | How::Uuid => true,
             How::Kind { name, min, max, .. } => {
-                matches!(*name, "uuid" | "email" | "safe_email" | "username") && min.is_none() && max.is_none()
+                matches!(*name, "uuid" | "email" | "safe_email" | "username")
+                    && min.is_none()
+                    && max.is_none()
             }
             _ => false,
         };
         if !ok {
-            return err(u.span, "`unique` is supported for integer and decimal ranges, `one_of`, `format` templates, dates, `Uuid`, and the uuid, email, safe_email and username kinds");
+            return err(
+                u.span,
+                "`unique` is supported for integer and decimal ranges, `one_of`, `format` templates, dates, `Uuid`, and the uuid, email, safe_email and username kinds",
+            );
         }
     }
     Ok(Scalar { ty: ty.clone(), how, unique, locale })
@@ -743,19 +872,28 @@ pub const FREE_TEXT: &[&str] = &[
 fn check_pattern(p: &Sp<String>, min: Option<usize>, max: Option<usize>) -> Result<()> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(&p.v).map_err(|e| {
         let msg = e.to_string();
-        let last = msg.lines().filter(|l| l.starts_with("error:")).next_back().unwrap_or("invalid syntax").to_string();
-        Error::new(p.span, format!("invalid regular expression `{}`: {}", p.v, last.trim_start_matches("error: ")))
+        let last = msg.lines().rfind(|l| l.starts_with("error:")).unwrap_or("invalid syntax").to_string();
+        Error::new(
+            p.span,
+            format!("invalid regular expression `{}`: {}", p.v, last.trim_start_matches("error: ")),
+        )
     })?;
     let props = hir.properties();
     if let (Some(m), Some(lo)) = (max, props.minimum_len())
         && lo > m
     {
-        return err(p.span, format!("the pattern matches at least {lo} characters, more than the maximum length {m}"));
+        return err(
+            p.span,
+            format!("the pattern matches at least {lo} characters, more than the maximum length {m}"),
+        );
     }
     if let (Some(m), Some(hi)) = (min, props.maximum_len())
         && hi < m
     {
-        return err(p.span, format!("the pattern matches at most {hi} characters, fewer than the minimum length {m}"));
+        return err(
+            p.span,
+            format!("the pattern matches at most {hi} characters, fewer than the minimum length {m}"),
+        );
     }
     if props.minimum_len().is_none() {
         return err(p.span, "the pattern matches nothing");
@@ -786,7 +924,12 @@ fn check_format(f: &Sp<String>) -> Result<(usize, Option<usize>)> {
                 chars.next();
                 add(&mut lo, &mut hi, 1, Some(1));
             }
-            '}' => return err(f.span, format!("format `{s}`: unmatched `}}`; write `}}}}` for a literal brace")),
+            '}' => {
+                return err(
+                    f.span,
+                    format!("format `{s}`: unmatched `}}`; write `}}}}` for a literal brace"),
+                );
+            }
             '{' => {
                 let mut ph = String::new();
                 loop {
@@ -799,13 +942,18 @@ fn check_format(f: &Sp<String>) -> Result<(usize, Option<usize>)> {
                 let (name, n) = match ph.split_once(':') {
                     Some((a, b)) => match b.trim().parse::<usize>() {
                         Ok(n) => (a.trim(), Some(n)),
-                        Err(_) => return err(f.span, format!("format `{s}`: `{{{ph}}}` needs a number after `:`")),
+                        Err(_) => {
+                            return err(f.span, format!("format `{s}`: `{{{ph}}}` needs a number after `:`"));
+                        }
                     },
                     None => (ph.trim(), None),
                 };
                 match (name, n) {
                     ("year", None) => add(&mut lo, &mut hi, 4, Some(4)),
-                    ("digits" | "random" | "random_int" | "letters" | "upper" | "lower" | "alnum" | "hex", Some(n)) => {
+                    (
+                        "digits" | "random" | "random_int" | "letters" | "upper" | "lower" | "alnum" | "hex",
+                        Some(n),
+                    ) => {
                         if n == 0 || n > 64 {
                             return err(f.span, format!("format `{s}`: `{{{ph}}}` needs a count in 1..=64"));
                         }

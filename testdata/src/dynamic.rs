@@ -247,7 +247,6 @@ pub(crate) fn related(node: &Node, siblings: &[Value], lo: i64, hi: i64) -> (i64
     if a <= b { (a, b) } else { (other, other) }
 }
 
-
 /// Evaluates a computed rule exactly: (mantissa, scale).
 pub(crate) fn compute(rule: &CompiledCompute, siblings: &[Value], _plan: &Plan) -> Option<(i128, u32)> {
     let num = |i: usize| decimal::from_value(&siblings[i]).unwrap_or((0, 0));

@@ -4,8 +4,8 @@
 use serde_json::{Number, Value};
 
 use crate::dynamic::{Env, related};
-use crate::sample;
 use crate::rng::Gen;
+use crate::sample;
 use crate::schema::compile::{Node, NodeGen, Plan};
 use crate::schema::decimal;
 use crate::time::{self, DAY};

@@ -124,7 +124,7 @@ pub fn text(g: &mut Gen, min: usize, max: usize, sentence: bool) -> String {
         if !s.is_empty() {
             s.push(' ');
         }
-        s.push_str(*g.pick(words));
+        s.push_str(words[g.index(words.len())]);
     }
     // Lorem words are ASCII, so bytes are chars.
     s.truncate(target);
@@ -168,10 +168,18 @@ pub const fn free_text(k: Kind) -> bool {
     )
 }
 
+/// A kind whose values cannot meet the requested length bounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LengthUnreachable;
+
 /// How a kind meets the length bounds `min..=max` (`None`: unbounded): `Ok(None)` when every
 /// value already fits, `Ok(Some((lo, hi)))` when values are cut or extended to `lo..=hi`
-/// (free-text kinds), `Err(())` when the kind cannot meet them.
-pub const fn kind_fit(kind: Kind, min: Option<usize>, max: Option<usize>) -> Result<Option<(usize, usize)>, ()> {
+/// (free-text kinds), `Err(LengthUnreachable)` when the kind cannot meet them.
+pub const fn kind_fit(
+    kind: Kind,
+    min: Option<usize>,
+    max: Option<usize>,
+) -> Result<Option<(usize, usize)>, LengthUnreachable> {
     let (klo, khi) = kind.len_bounds();
     let lo = match min {
         Some(m) => m,
@@ -193,7 +201,7 @@ pub const fn kind_fit(kind: Kind, min: Option<usize>, max: Option<usize>) -> Res
         let cap = if lo > 10_000 { lo } else { 10_000 };
         Ok(Some((lo, if hi < cap { hi } else { cap })))
     } else {
-        Err(())
+        Err(LengthUnreachable)
     }
 }
 
@@ -391,9 +399,5 @@ pub fn day_range(lo: i64, hi: i64) -> (i64, i64) {
 /// integer field draws (used for the members of composite values such as `Duration`).
 #[inline]
 pub fn int_field(node: Key, ctx: &Context, lo: i64, hi: i64) -> i64 {
-    if is_edge(node, ctx) {
-        edge_int(&mut edge_stream(node), lo, hi)
-    } else {
-        node.stream().i64_in(lo, hi)
-    }
+    if is_edge(node, ctx) { edge_int(&mut edge_stream(node), lo, hi) } else { node.stream().i64_in(lo, hi) }
 }

@@ -124,7 +124,11 @@ pub trait TestData: Sized {
 
     /// The description of the type when it is a field of another type.
     fn field_def() -> FieldDef {
-        FieldDef { ty: Some(FieldType::Object), fields: Some(Self::schema_def().fields), ..FieldDef::default() }
+        FieldDef {
+            ty: Some(FieldType::Object),
+            fields: Some(Self::schema_def().fields),
+            ..FieldDef::default()
+        }
     }
 
     /// Appends every violation of the type's constraints in `self` (paths under `path`).

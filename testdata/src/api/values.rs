@@ -285,7 +285,14 @@ pub mod check {
     }
 
     /// A decimal `(mantissa, scale)` with at most `scale` decimals, inside `lo..=hi` units.
-    pub fn units(out: &mut Vec<Violation>, path: &Path<'_>, parts: (i128, u32), lo: i64, hi: i64, scale: u32) {
+    pub fn units(
+        out: &mut Vec<Violation>,
+        path: &Path<'_>,
+        parts: (i128, u32),
+        lo: i64,
+        hi: i64,
+        scale: u32,
+    ) {
         let (m, s) = parts;
         let p = |e: u32| 10i128.checked_pow(e).unwrap_or(i128::MAX);
         let units = if s > scale {
