@@ -192,3 +192,44 @@ fn catalogue_errors_name_the_source() {
     assert!(matches!(e, CatalogueError::Unresolved { .. }), "{e}");
     assert!(c.is_empty());
 }
+
+#[test]
+fn regressions_from_the_catalogue_work() {
+    let s = Schema::from_value(json!({"name": "t", "fields": [
+        {"name": "limit", "type": "decimal", "min": 0, "max": 10},
+        {"name": "n", "type": "integer", "min": 0, "max": 1000, "at_most": "limit"},
+        {"name": "date_of_birth", "type": "date"},
+        {"name": "email", "type": "email", "unique": true},
+        {"name": "code", "format": "{alnum:16}", "unique": true},
+        {"name": "q", "type": "integer", "values": [1, 2, 3], "weights": [5, 2, 1]},
+        {"name": "t", "type": "decimal", "compute": {"product": ["q", "limit"]}}
+    ]}))
+    .unwrap();
+    let batch = s.batch(4, 2000).unwrap();
+    s.validate_all(&batch).unwrap();
+    for r in &batch {
+        // An integer limited by a decimal is rounded inward.
+        assert!(r["n"].as_f64().unwrap() <= r["limit"].as_f64().unwrap(), "{r}");
+        // Ages 18..=90 in calendar years on 2025-01-01.
+        let dob = r["date_of_birth"].as_str().unwrap();
+        assert!(("1934-01-02".."2007-01-02").contains(&dob), "{dob}");
+        let email = r["email"].as_str().unwrap();
+        let tag = email.split('@').next().unwrap().rsplit('+').next().unwrap();
+        assert_eq!(tag.len(), 8, "{email}");
+        assert!(!r["code"].as_str().unwrap().starts_with("0000"), "{r}");
+    }
+    assert_eq!(s.max_records(), Some(100_000_000));
+    for (bad, hint) in [
+        (json!({"name": "q", "type": "integer", "values": [1, 50], "max": 10}), "not both"),
+        (
+            json!({"name": "tier", "type": "enum", "values": ["a", "b"],
+                   "compute": {"bucket": {"of": "x", "thresholds": [1], "values": ["a", "z"]}}}),
+            "\"z\"",
+        ),
+    ] {
+        let e = Schema::from_value(json!({"name": "t", "fields": [{"name": "x", "type": "integer"}, bad]}))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(hint), "{e}");
+    }
+}

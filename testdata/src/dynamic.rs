@@ -309,11 +309,11 @@ fn limit_of<'a>(node: &Node, siblings: &'a [Value]) -> Option<(&'a Value, bool)>
 }
 
 fn limited_int(node: &Node, siblings: &[Value], lo: i64, hi: i64) -> (i64, i64) {
-    match limit_of(node, siblings).and_then(|(v, m)| Some((v.as_i64()?, m))) {
-        Some((x, true)) => (lo, hi.min(x).max(lo)),
-        Some((x, false)) => (lo.max(x).min(hi), hi),
-        None => (lo, hi),
-    }
+    let Some((v, at_most)) = limit_of(node, siblings) else { return (lo, hi) };
+    let Some((m, s)) = decimal::from_value(v) else { return (lo, hi) };
+    // A decimal limit rounds inward: at most 7.5 means at most 7.
+    let x = decimal::rescale_dir(m, s, 0, !at_most).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+    if at_most { (lo, hi.min(x).max(lo)) } else { (lo.max(x).min(hi), hi) }
 }
 
 fn limited_float(node: &Node, siblings: &[Value], lo: f64, hi: f64) -> (f64, f64) {

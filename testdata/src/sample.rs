@@ -80,7 +80,7 @@ pub fn uuid_string(hi: u64, lo: u64) -> String {
 
 /// Makes a kind's value unique with a numeric tag after `sep` (before the `@` of an email).
 pub fn tag_unique(s: &mut String, slot: u64, sep: char) {
-    let tag = if slot < 100_000_000 { format!("{sep}{slot:08}") } else { format!("{sep}{slot:020}") };
+    let tag = format!("{sep}{slot:08}");
     match s.find('@') {
         Some(at) => s.insert_str(at, &tag),
         None => s.push_str(&tag),
@@ -378,7 +378,14 @@ impl TimeDefault {
 /// (inclusive, already resolved) and its name's default, relative to `anchor`.
 pub fn time_range(anchor: i64, default: TimeDefault, lo: Option<i64>, hi: Option<i64>) -> (i64, i64) {
     let (dlo, dhi) = match default {
-        TimeDefault::Birth => (anchor - 90 * 365 * DAY, anchor - 18 * 365 * DAY),
+        TimeDefault::Birth => {
+            // Aged 18 to 90 in calendar years on the reference day.
+            let years_before = |n: i64| {
+                let (y, m, d) = time::civil_from_days(anchor.div_euclid(DAY));
+                time::days_from_civil(y - n, m, d.min(time::days_in_month(y - n, m))) * DAY
+            };
+            (years_before(91) + DAY, years_before(18))
+        }
         TimeDefault::Future => (anchor, anchor + 365 * DAY),
         TimeDefault::Past => (anchor - 730 * DAY, anchor),
     };

@@ -209,14 +209,22 @@ impl Template {
         lookup: &dyn Fn(&str) -> Option<String>,
     ) {
         if let Some(mut u) = unique {
-            // Mixed-radix digits of `u`, last slot fastest: collect them right to left.
+            // Mixed-radix digits of `u`, last slot fastest: collect them right to left. Once the
+            // trailing slots can number every u64, the leading ones are drawn at random (the
+            // trailing ones alone keep values unique).
             let mut slots: Vec<u8> = Vec::new();
+            let mut capacity: u128 = 1;
             for s in self.segments.iter().rev() {
                 if let Segment::Random { alphabet, count } = s {
                     let a = alphabet.chars();
                     for _ in 0..*count {
-                        slots.push(a[(u % a.len() as u64) as usize]);
-                        u /= a.len() as u64;
+                        if capacity > u64::MAX as u128 {
+                            slots.push(*g.pick(a));
+                        } else {
+                            slots.push(a[(u % a.len() as u64) as usize]);
+                            u /= a.len() as u64;
+                            capacity *= a.len() as u128;
+                        }
                     }
                 }
             }

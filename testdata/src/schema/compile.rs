@@ -315,7 +315,9 @@ fn resolve_refs(
         let Some(other) = name else { continue };
         let rule = if at_most { "at_most" } else { "at_least" };
         let o = sibling(cx, defs, path, rule, other)?;
-        if o == me || !is_numeric(&fields[me].how) || !is_numeric(&fields[o].how) {
+        let ranged =
+            matches!(fields[me].how, NodeGen::Int { .. } | NodeGen::Float { .. } | NodeGen::Decimal { .. });
+        if o == me || !ranged || !is_numeric(&fields[o].how) {
             return Err(cx.err(
                 path,
                 rule,
@@ -449,10 +451,10 @@ fn num_range(g: &NodeGen) -> Option<(f64, f64)> {
 }
 
 fn is_numeric(g: &NodeGen) -> bool {
-    matches!(
-        g,
-        NodeGen::Int { .. } | NodeGen::Float { .. } | NodeGen::Decimal { .. } | NodeGen::Compute { .. }
-    ) || matches!(g, NodeGen::Const(v) if v.is_number())
+    matches!(g, NodeGen::Int { .. } | NodeGen::Float { .. } | NodeGen::Decimal { .. })
+        || matches!(g, NodeGen::Compute { rule, .. } if !matches!(rule, CompiledCompute::Bucket { .. }))
+        || matches!(g, NodeGen::Const(v) if v.is_number())
+        || matches!(g, NodeGen::Choice { values, .. } if values.iter().all(Value::is_number))
 }
 
 fn numeric_sibling(
@@ -629,6 +631,26 @@ fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Nod
         }
         NodeGen::Ref { schema, field: r.field.clone(), count: r.count }
     } else if d.compute.is_some() {
+        if let Some(allowed) = &d.values {
+            match &d.compute {
+                Some(Compute::Bucket { values, .. }) => {
+                    if let Some(x) = values.iter().find(|v| !allowed.contains(v)) {
+                        return Err(cx.err(
+                            path,
+                            "compute",
+                            format!("the bucket label {x} is not one of the field's `values`"),
+                        ));
+                    }
+                }
+                _ => {
+                    return Err(cx.err(
+                        path,
+                        "compute",
+                        "`values` cannot restrict a computed number; remove one of them",
+                    ));
+                }
+            }
+        }
         let integer = ty == FieldType::Integer;
         if !matches!(ty, FieldType::Integer | FieldType::Float | FieldType::Decimal)
             && !matches!(d.compute, Some(Compute::Copy(_) | Compute::Bucket { .. }))
@@ -761,13 +783,14 @@ fn unique_space(cx: &Cx<'_>, path: &str, how: &NodeGen) -> Result<u64, SchemaErr
         NodeGen::Int { lo, hi } => (*hi as i128 - *lo as i128 + 1).min(u64::MAX as i128) as u64,
         NodeGen::Decimal { lo, hi, .. } => (*hi as i128 - *lo as i128 + 1).min(u64::MAX as i128) as u64,
         NodeGen::Choice { values, .. } => values.len() as u64,
-        NodeGen::Template(t) => {
-            t.space().ok_or_else(|| cx.err(path, "unique", "the template's space is too large to count"))?
-        }
+        // A space beyond 2^64 is numbered within its first 2^64 values: still unique.
+        NodeGen::Template(t) => t.space().unwrap_or(u64::MAX),
+        NodeGen::Kind { kind, fit: None, .. } if kind.name() == "uuid" => u64::MAX,
+        // Emails and usernames carry an 8-digit tag (`+NNNNNNNN`, `_NNNNNNNN`).
         NodeGen::Kind { kind, fit: None, .. }
-            if matches!(kind.name(), "uuid" | "email" | "safe_email" | "username") =>
+            if matches!(kind.name(), "email" | "safe_email" | "username") =>
         {
-            u64::MAX
+            100_000_000
         }
         NodeGen::Date { lo, hi } => (hi - lo + 1) as u64,
         NodeGen::Datetime { lo, hi } => (hi - lo + 1) as u64,
@@ -789,6 +812,13 @@ fn unique_space(cx: &Cx<'_>, path: &str, how: &NodeGen) -> Result<u64, SchemaErr
 fn compile_choice(cx: &Cx<'_>, d: &FieldDef, path: &str, values: &[Value]) -> Result<NodeGen, SchemaError> {
     if values.is_empty() {
         return Err(cx.err(path, "one_of", "the list of values is empty; give at least one value"));
+    }
+    if d.min.is_some() || d.max.is_some() || d.exclusive_min.is_some() || d.exclusive_max.is_some() {
+        return Err(cx.err(
+            path,
+            "one_of",
+            "give `values` or a range (`min`/`max`), not both; list only allowed values",
+        ));
     }
     let weights: Vec<u64> = match &d.weights {
         Some(w) if w.len() != values.len() => {

@@ -1,0 +1,1496 @@
+//! The built-in ecommerce catalogue (`testdata-server/schemas/ecommerce/*.json`): the 36
+//! entities of `shared/reference/entities.md` with their field names, ID templates and enum
+//! values, their rules enforced, references between entities of the same seed, and the
+//! coherence score of `docs/catalogue.md`.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use serde_json::{Value, json};
+use testdata::schema::{Catalogue, FieldDef};
+use testdata::{Context, Schema};
+
+// ---------------------------------------------------------------------------------------------
+// Expected, copied from entities.md (top-level fields in order with `required`, enums, IDs).
+
+/// Top-level fields of entities.md, in order, with their `required` column.
+const FIELDS: &[(&str, &[(&str, bool)])] = &[
+    (
+        "analytics_event",
+        &[
+            ("event_id", true),
+            ("event_type", true),
+            ("customer_id", false),
+            ("session_id", true),
+            ("product_id", false),
+            ("metadata", false),
+            ("timestamp", true),
+            ("user_agent", false),
+            ("ip_address", false),
+        ],
+    ),
+    (
+        "cart",
+        &[
+            ("cart_id", true),
+            ("customer_id", true),
+            ("items", true),
+            ("subtotal", true),
+            ("tax", true),
+            ("total", true),
+            ("currency", false),
+            ("created_at", true),
+            ("updated_at", false),
+        ],
+    ),
+    (
+        "cart_item",
+        &[
+            ("cart_item_id", true),
+            ("cart_id", true),
+            ("product_id", true),
+            ("sku", true),
+            ("quantity", true),
+            ("unit_price", true),
+            ("total_price", true),
+            ("added_at", true),
+        ],
+    ),
+    (
+        "coupon",
+        &[
+            ("coupon_id", true),
+            ("code", true),
+            ("discount_id", true),
+            ("usage_limit", true),
+            ("usage_count", true),
+            ("per_customer_limit", true),
+            ("valid_from", true),
+            ("valid_until", true),
+            ("status", true),
+        ],
+    ),
+    (
+        "customer",
+        &[
+            ("customer_id", true),
+            ("email", true),
+            ("first_name", true),
+            ("last_name", true),
+            ("phone", false),
+            ("date_of_birth", false),
+            ("loyalty_tier", true),
+            ("loyalty_points", true),
+            ("lifetime_value", true),
+            ("registration_date", true),
+            ("last_login", false),
+            ("preferred_language", false),
+            ("marketing_consent", true),
+            ("account_status", true),
+        ],
+    ),
+    (
+        "customer_preferences",
+        &[
+            ("preference_id", true),
+            ("customer_id", true),
+            ("preferred_categories", false),
+            ("communication_channels", true),
+            ("language", true),
+            ("currency", true),
+            ("timezone", false),
+            ("updated_at", true),
+        ],
+    ),
+    (
+        "discount",
+        &[
+            ("discount_id", true),
+            ("name", true),
+            ("type", true),
+            ("value", true),
+            ("min_purchase", false),
+            ("max_discount", false),
+            ("start_date", true),
+            ("end_date", true),
+            ("status", true),
+        ],
+    ),
+    (
+        "exchange",
+        &[
+            ("exchange_id", true),
+            ("return_id", true),
+            ("original_item", true),
+            ("new_item", true),
+            ("price_difference", true),
+            ("status", true),
+            ("created_at", true),
+            ("completed_at", false),
+        ],
+    ),
+    (
+        "favorites",
+        &[
+            ("favorite_id", true),
+            ("customer_id", true),
+            ("product_id", true),
+            ("added_at", true),
+            ("notes", false),
+        ],
+    ),
+    (
+        "fraud_check",
+        &[
+            ("check_id", true),
+            ("order_id", true),
+            ("customer_id", true),
+            ("risk_score", true),
+            ("signals", true),
+            ("decision", true),
+            ("reviewed_by", false),
+            ("timestamp", true),
+            ("notes", false),
+        ],
+    ),
+    (
+        "gift_card",
+        &[
+            ("gift_card_id", true),
+            ("code", true),
+            ("initial_value", true),
+            ("current_balance", true),
+            ("currency", true),
+            ("purchaser_id", false),
+            ("recipient_email", false),
+            ("expires_at", false),
+            ("status", true),
+            ("purchased_at", true),
+        ],
+    ),
+    (
+        "inventory",
+        &[
+            ("inventory_id", true),
+            ("product_id", true),
+            ("sku", true),
+            ("location_id", true),
+            ("quantity_on_hand", true),
+            ("quantity_reserved", true),
+            ("quantity_available", true),
+            ("reorder_point", true),
+            ("reorder_quantity", true),
+            ("unit_cost", true),
+            ("last_restock_date", false),
+            ("status", true),
+        ],
+    ),
+    (
+        "loyalty_member",
+        &[
+            ("member_id", true),
+            ("customer_id", true),
+            ("tier", true),
+            ("points_balance", true),
+            ("points_earned_ytd", true),
+            ("tier_expiry", true),
+            ("enrolled_at", true),
+            ("status", true),
+        ],
+    ),
+    (
+        "notification",
+        &[
+            ("notification_id", true),
+            ("customer_id", true),
+            ("type", true),
+            ("channel", true),
+            ("subject", true),
+            ("content", true),
+            ("status", true),
+            ("sent_at", false),
+            ("read_at", false),
+            ("created_at", true),
+        ],
+    ),
+    (
+        "order",
+        &[
+            ("order_id", true),
+            ("customer_id", true),
+            ("items", true),
+            ("shipping_address", true),
+            ("billing_address", false),
+            ("payment_method", true),
+            ("status", true),
+            ("subtotal", true),
+            ("tax", true),
+            ("shipping", true),
+            ("total", true),
+            ("created_at", true),
+            ("updated_at", false),
+        ],
+    ),
+    (
+        "order_item",
+        &[
+            ("order_item_id", true),
+            ("order_id", true),
+            ("product_id", true),
+            ("sku", true),
+            ("quantity", true),
+            ("unit_price", true),
+            ("total_price", true),
+            ("status", true),
+        ],
+    ),
+    (
+        "order_status",
+        &[
+            ("status_id", true),
+            ("order_id", true),
+            ("status", true),
+            ("timestamp", true),
+            ("notes", false),
+            ("updated_by", false),
+        ],
+    ),
+    (
+        "payment",
+        &[
+            ("payment_id", true),
+            ("order_id", true),
+            ("method", true),
+            ("amount", true),
+            ("currency", true),
+            ("status", true),
+            ("card_last_four", false),
+            ("transaction_id", false),
+            ("created_at", true),
+            ("authorized_at", false),
+            ("captured_at", false),
+        ],
+    ),
+    (
+        "payment_authorization",
+        &[
+            ("auth_id", true),
+            ("order_id", true),
+            ("amount", true),
+            ("currency", true),
+            ("status", true),
+            ("expires_at", true),
+            ("auth_code", false),
+            ("created_at", true),
+        ],
+    ),
+    (
+        "product",
+        &[
+            ("product_id", true),
+            ("name", true),
+            ("description", false),
+            ("price", true),
+            ("category", true),
+            ("sku", true),
+            ("in_stock", true),
+            ("stock_quantity", true),
+            ("brand", true),
+            ("created_at", true),
+            ("updated_at", true),
+        ],
+    ),
+    (
+        "promotion",
+        &[
+            ("promotion_id", true),
+            ("name", true),
+            ("description", true),
+            ("type", true),
+            ("start_date", true),
+            ("end_date", true),
+            ("priority", true),
+            ("status", true),
+        ],
+    ),
+    (
+        "rating",
+        &[
+            ("rating_id", true),
+            ("product_id", true),
+            ("average_rating", true),
+            ("total_reviews", true),
+            ("rating_distribution", true),
+            ("last_updated", true),
+        ],
+    ),
+    (
+        "refund",
+        &[
+            ("refund_id", true),
+            ("order_id", true),
+            ("payment_id", true),
+            ("amount", true),
+            ("currency", true),
+            ("reason", true),
+            ("status", true),
+            ("processed_at", false),
+            ("gateway_reference", false),
+            ("created_at", true),
+        ],
+    ),
+    (
+        "return",
+        &[
+            ("return_id", true),
+            ("order_id", true),
+            ("customer_id", true),
+            ("items", true),
+            ("reason", true),
+            ("status", true),
+            ("return_label", false),
+            ("refund_amount", true),
+            ("created_at", true),
+            ("processed_at", false),
+        ],
+    ),
+    (
+        "review",
+        &[
+            ("review_id", true),
+            ("product_id", true),
+            ("user_id", true),
+            ("rating", true),
+            ("title", true),
+            ("body", true),
+            ("verified_purchase", true),
+            ("helpful_votes", true),
+            ("created_at", true),
+        ],
+    ),
+    (
+        "saved_cart",
+        &[
+            ("saved_cart_id", true),
+            ("customer_id", true),
+            ("name", true),
+            ("items", true),
+            ("created_at", true),
+            ("expires_at", false),
+            ("status", true),
+        ],
+    ),
+    (
+        "search_query",
+        &[
+            ("query_id", true),
+            ("query_text", true),
+            ("customer_id", false),
+            ("session_id", true),
+            ("results_count", true),
+            ("clicked_products", false),
+            ("filters_applied", false),
+            ("timestamp", true),
+        ],
+    ),
+    (
+        "shipment",
+        &[
+            ("shipment_id", true),
+            ("order_id", true),
+            ("package_count", true),
+            ("carrier", true),
+            ("tracking_number", true),
+            ("ship_date", true),
+            ("delivery_date", false),
+            ("status", true),
+            ("items", true),
+        ],
+    ),
+    (
+        "shipping",
+        &[
+            ("shipping_id", true),
+            ("order_id", true),
+            ("carrier", true),
+            ("service_type", true),
+            ("tracking_number", true),
+            ("shipping_cost", true),
+            ("weight", true),
+            ("ship_date", true),
+            ("estimated_delivery", true),
+            ("actual_delivery", false),
+            ("signature_required", true),
+            ("status", true),
+            ("delivery_instructions", false),
+        ],
+    ),
+    (
+        "stock",
+        &[
+            ("stock_id", true),
+            ("sku", true),
+            ("location_id", true),
+            ("quantity", true),
+            ("reserved", true),
+            ("last_updated", true),
+        ],
+    ),
+    (
+        "stock_alert",
+        &[
+            ("alert_id", true),
+            ("sku", true),
+            ("threshold", true),
+            ("current_level", true),
+            ("triggered_at", true),
+            ("status", true),
+        ],
+    ),
+    (
+        "subscription",
+        &[
+            ("subscription_id", true),
+            ("customer_id", true),
+            ("product_id", true),
+            ("frequency", true),
+            ("quantity", true),
+            ("price", true),
+            ("next_delivery", true),
+            ("status", true),
+            ("started_at", true),
+            ("cancelled_at", false),
+        ],
+    ),
+    (
+        "support_ticket",
+        &[
+            ("ticket_id", true),
+            ("customer_id", true),
+            ("order_id", false),
+            ("category", true),
+            ("subject", true),
+            ("description", true),
+            ("priority", true),
+            ("status", true),
+            ("assigned_to", false),
+            ("created_at", true),
+            ("resolved_at", false),
+        ],
+    ),
+    (
+        "tracking",
+        &[
+            ("tracking_id", true),
+            ("shipment_id", true),
+            ("tracking_number", true),
+            ("status", true),
+            ("location", true),
+            ("timestamp", true),
+            ("description", true),
+        ],
+    ),
+    (
+        "user",
+        &[
+            ("user_id", true),
+            ("email", true),
+            ("first_name", true),
+            ("last_name", true),
+            ("phone", false),
+            ("addresses", false),
+            ("loyalty_tier", false),
+            ("created_at", true),
+            ("last_login", false),
+        ],
+    ),
+    (
+        "wishlist",
+        &[
+            ("wishlist_id", true),
+            ("customer_id", true),
+            ("name", true),
+            ("items", true),
+            ("is_public", true),
+            ("created_at", true),
+            ("updated_at", false),
+        ],
+    ),
+];
+
+/// Enumerations of entities.md (`one of:`), per entity and field.
+const ENUMS: &[(&str, &str, &[&str])] = &[
+    (
+        "analytics_event",
+        "event_type",
+        &["page_view", "product_view", "add_to_cart", "checkout", "purchase", "search"],
+    ),
+    ("cart", "currency", &["USD", "CAD"]),
+    ("coupon", "status", &["active", "exhausted", "expired", "disabled"]),
+    ("customer", "loyalty_tier", &["bronze", "silver", "gold", "platinum", "vip"]),
+    ("customer", "account_status", &["active", "suspended", "closed", "pending_verification"]),
+    ("customer_preferences", "currency", &["USD", "CAD", "EUR", "GBP"]),
+    ("discount", "type", &["percentage", "fixed", "bogo"]),
+    ("discount", "status", &["active", "inactive", "expired"]),
+    ("exchange", "status", &["pending", "approved", "shipped", "completed", "cancelled"]),
+    ("fraud_check", "decision", &["approve", "review", "decline"]),
+    ("gift_card", "currency", &["USD", "CAD", "EUR", "GBP"]),
+    ("gift_card", "status", &["active", "redeemed", "expired", "cancelled"]),
+    ("inventory", "status", &["in_stock", "low_stock", "out_of_stock", "discontinued"]),
+    ("loyalty_member", "tier", &["bronze", "silver", "gold", "platinum"]),
+    ("loyalty_member", "status", &["active", "suspended", "expired"]),
+    ("notification", "type", &["order", "shipping", "promotion", "alert", "account"]),
+    ("notification", "channel", &["email", "sms", "push", "in_app"]),
+    ("notification", "status", &["pending", "sent", "delivered", "failed", "read"]),
+    ("order", "payment_method", &["credit_card", "paypal", "apple_pay", "google_pay", "gift_card"]),
+    ("order", "status", &["pending", "confirmed", "shipped", "delivered", "cancelled"]),
+    ("order_item", "status", &["pending", "shipped", "delivered", "returned"]),
+    ("order_status", "status", &["pending", "confirmed", "processing", "shipped", "delivered", "cancelled"]),
+    ("payment", "method", &["credit_card", "debit_card", "paypal", "apple_pay", "google_pay", "gift_card"]),
+    ("payment", "currency", &["USD", "CAD", "EUR", "GBP"]),
+    ("payment", "status", &["pending", "authorized", "captured", "failed", "refunded"]),
+    ("payment_authorization", "currency", &["USD", "CAD", "EUR", "GBP"]),
+    ("payment_authorization", "status", &["pending", "approved", "declined", "expired", "captured"]),
+    ("product", "category", &["Electronics", "Clothing", "Home", "Beauty", "Sports"]),
+    ("promotion", "type", &["sale", "bundle", "flash", "loyalty"]),
+    ("promotion", "status", &["draft", "active", "paused", "ended"]),
+    ("refund", "currency", &["USD", "CAD", "EUR", "GBP"]),
+    ("refund", "status", &["pending", "processing", "processed", "failed"]),
+    ("return", "reason", &["defective", "wrong_item", "not_as_described", "changed_mind", "other"]),
+    ("return", "status", &["requested", "approved", "rejected", "received", "refunded"]),
+    ("saved_cart", "status", &["active", "expired", "converted"]),
+    ("shipment", "carrier", &["FedEx", "UPS", "USPS", "DHL", "Local"]),
+    ("shipment", "status", &["preparing", "shipped", "in_transit", "delivered", "returned"]),
+    ("shipping", "carrier", &["FedEx", "UPS", "USPS", "DHL", "Local"]),
+    ("shipping", "service_type", &["standard", "express", "overnight", "same_day", "economy"]),
+    (
+        "shipping",
+        "status",
+        &["pending", "picked_up", "in_transit", "out_for_delivery", "delivered", "returned", "lost"],
+    ),
+    ("stock_alert", "status", &["active", "acknowledged", "resolved"]),
+    ("subscription", "frequency", &["weekly", "biweekly", "monthly", "quarterly", "yearly"]),
+    ("subscription", "status", &["active", "paused", "cancelled", "expired"]),
+    ("support_ticket", "category", &["order", "shipping", "product", "account", "payment", "other"]),
+    ("support_ticket", "priority", &["low", "medium", "high", "urgent"]),
+    ("support_ticket", "status", &["open", "in_progress", "waiting_customer", "resolved", "closed"]),
+    ("user", "loyalty_tier", &["bronze", "silver", "gold", "platinum"]),
+];
+
+/// ID templates of entities.md (`ID …`), per entity and field.
+const TEMPLATES: &[(&str, &str, &str)] = &[
+    ("analytics_event", "event_id", "EVT-{year}-{random:7}"),
+    ("cart", "cart_id", "CRT-{year}-{random:7}"),
+    ("cart", "customer_id", "USR-{random:7}"),
+    ("cart_item", "cart_item_id", "CI-{year}-{random:7}"),
+    ("cart_item", "cart_id", "CRT-{year}-{random:7}"),
+    ("cart_item", "product_id", "PRD-{random:7}"),
+    ("coupon", "coupon_id", "CPN-{year}-{random:7}"),
+    ("coupon", "discount_id", "DSC-{year}-{random:7}"),
+    ("customer", "customer_id", "CUST-{year}-{random:7}"),
+    ("customer_preferences", "preference_id", "CP-{year}-{random:7}"),
+    ("customer_preferences", "customer_id", "CUST-{year}-{random:7}"),
+    ("discount", "discount_id", "DSC-{year}-{random:7}"),
+    ("exchange", "exchange_id", "EXC-{year}-{random:7}"),
+    ("exchange", "return_id", "RET-{year}-{random:7}"),
+    ("favorites", "favorite_id", "FAV-{year}-{random:7}"),
+    ("favorites", "customer_id", "CUST-{year}-{random:7}"),
+    ("favorites", "product_id", "PRD-{random:7}"),
+    ("fraud_check", "check_id", "FC-{year}-{random:7}"),
+    ("fraud_check", "order_id", "ORD-{year}-{random:7}"),
+    ("fraud_check", "customer_id", "CUST-{year}-{random:7}"),
+    ("gift_card", "gift_card_id", "GC-{year}-{random:7}"),
+    ("inventory", "inventory_id", "INV-{year}-{random:7}"),
+    ("inventory", "product_id", "PRD-{random:7}"),
+    ("loyalty_member", "member_id", "LM-{year}-{random:7}"),
+    ("loyalty_member", "customer_id", "CUST-{year}-{random:7}"),
+    ("notification", "notification_id", "NOT-{year}-{random:7}"),
+    ("notification", "customer_id", "CUST-{year}-{random:7}"),
+    ("order", "order_id", "ORD-{year}-{random:7}"),
+    ("order", "customer_id", "USR-{random:7}"),
+    ("order_item", "order_item_id", "OI-{year}-{random:7}"),
+    ("order_item", "order_id", "ORD-{year}-{random:7}"),
+    ("order_item", "product_id", "PRD-{random:7}"),
+    ("order_status", "status_id", "OS-{year}-{random:7}"),
+    ("order_status", "order_id", "ORD-{year}-{random:7}"),
+    ("payment", "payment_id", "PAY-{year}-{random:7}"),
+    ("payment", "order_id", "ORD-{year}-{random:7}"),
+    ("payment_authorization", "auth_id", "AUTH-{year}-{random:7}"),
+    ("payment_authorization", "order_id", "ORD-{year}-{random:7}"),
+    ("promotion", "promotion_id", "PRM-{year}-{random:7}"),
+    ("rating", "rating_id", "RAT-{year}-{random:7}"),
+    ("rating", "product_id", "PRD-{random:7}"),
+    ("refund", "refund_id", "REF-{year}-{random:7}"),
+    ("refund", "order_id", "ORD-{year}-{random:7}"),
+    ("refund", "payment_id", "PAY-{year}-{random:7}"),
+    ("return", "return_id", "RET-{year}-{random:7}"),
+    ("return", "order_id", "ORD-{year}-{random:7}"),
+    ("return", "customer_id", "CUST-{year}-{random:7}"),
+    ("review", "review_id", "REV-{random:10}"),
+    ("review", "user_id", "USR-{random:7}"),
+    ("saved_cart", "saved_cart_id", "SC-{year}-{random:7}"),
+    ("saved_cart", "customer_id", "CUST-{year}-{random:7}"),
+    ("search_query", "query_id", "SQ-{year}-{random:7}"),
+    ("shipment", "shipment_id", "SHP-{year}-{random:7}"),
+    ("shipment", "order_id", "ORD-{year}-{random:7}"),
+    ("shipping", "shipping_id", "SHIP-{year}-{random:7}"),
+    ("shipping", "order_id", "ORD-{year}-{random:7}"),
+    ("stock", "stock_id", "STK-{year}-{random:7}"),
+    ("stock_alert", "alert_id", "SA-{year}-{random:7}"),
+    ("subscription", "subscription_id", "SUB-{year}-{random:7}"),
+    ("subscription", "customer_id", "CUST-{year}-{random:7}"),
+    ("subscription", "product_id", "PRD-{random:7}"),
+    ("support_ticket", "ticket_id", "TKT-{year}-{random:7}"),
+    ("support_ticket", "customer_id", "CUST-{year}-{random:7}"),
+    ("tracking", "tracking_id", "TRK-{year}-{random:7}"),
+    ("tracking", "shipment_id", "SHP-{year}-{random:7}"),
+    ("user", "user_id", "USR-{random:7}"),
+    ("wishlist", "wishlist_id", "WL-{year}-{random:7}"),
+    ("wishlist", "customer_id", "CUST-{year}-{random:7}"),
+];
+
+/// Dataset sizes of the catalogue (`ref.count`), documented in docs/catalogue.md.
+const SIZES: &[(&str, u64)] = &[
+    ("user", 1000),
+    ("customer", 1000),
+    ("order", 1000),
+    ("cart", 1000),
+    ("payment", 1000),
+    ("shipment", 1000),
+    ("return", 500),
+    ("product", 500),
+    ("discount", 200),
+];
+
+/// Every reference: (entity, field, referenced entity, referenced field).
+const REFS: &[(&str, &str, &str, &str)] = &[
+    ("analytics_event", "customer_id", "customer", "customer_id"),
+    ("cart", "customer_id", "user", "user_id"),
+    ("cart_item", "cart_id", "cart", "cart_id"),
+    ("coupon", "discount_id", "discount", "discount_id"),
+    ("customer_preferences", "customer_id", "customer", "customer_id"),
+    ("exchange", "return_id", "return", "return_id"),
+    ("favorites", "customer_id", "customer", "customer_id"),
+    ("fraud_check", "order_id", "order", "order_id"),
+    ("fraud_check", "customer_id", "customer", "customer_id"),
+    ("gift_card", "purchaser_id", "customer", "customer_id"),
+    ("loyalty_member", "customer_id", "customer", "customer_id"),
+    ("notification", "customer_id", "customer", "customer_id"),
+    ("order", "customer_id", "user", "user_id"),
+    ("order_item", "order_id", "order", "order_id"),
+    ("order_status", "order_id", "order", "order_id"),
+    ("payment", "order_id", "order", "order_id"),
+    ("payment", "amount", "order", "total"),
+    ("payment_authorization", "order_id", "order", "order_id"),
+    ("payment_authorization", "amount", "order", "total"),
+    ("refund", "order_id", "payment", "order_id"),
+    ("refund", "payment_id", "payment", "payment_id"),
+    ("refund", "amount", "payment", "amount"),
+    ("refund", "currency", "payment", "currency"),
+    ("return", "order_id", "order", "order_id"),
+    ("return", "customer_id", "customer", "customer_id"),
+    ("review", "product_id", "product", "product_id"),
+    ("review", "user_id", "user", "user_id"),
+    ("saved_cart", "customer_id", "customer", "customer_id"),
+    ("search_query", "customer_id", "customer", "customer_id"),
+    ("shipment", "order_id", "order", "order_id"),
+    ("shipping", "order_id", "order", "order_id"),
+    ("subscription", "customer_id", "customer", "customer_id"),
+    ("support_ticket", "customer_id", "customer", "customer_id"),
+    ("support_ticket", "order_id", "order", "order_id"),
+    ("tracking", "shipment_id", "shipment", "shipment_id"),
+    ("tracking", "tracking_number", "shipment", "tracking_number"),
+    ("wishlist", "customer_id", "customer", "customer_id"),
+];
+
+/// Status ↔ timestamp (or other field): (entity, field, status field, values where it is set).
+const PRESENT_IF: &[(&str, &str, &str, &[&str])] = &[
+    ("analytics_event", "product_id", "event_type", &["product_view", "add_to_cart", "purchase"]),
+    ("customer", "last_login", "account_status", &["active", "suspended", "closed"]),
+    ("discount", "max_discount", "type", &["percentage"]),
+    ("exchange", "completed_at", "status", &["completed"]),
+    ("fraud_check", "reviewed_by", "decision", &["review"]),
+    ("notification", "sent_at", "status", &["sent", "delivered", "read"]),
+    ("notification", "read_at", "status", &["read"]),
+    ("order", "updated_at", "status", &["confirmed", "shipped", "delivered", "cancelled"]),
+    ("payment", "authorized_at", "status", &["authorized", "captured", "refunded"]),
+    ("payment", "captured_at", "status", &["captured", "refunded"]),
+    ("payment", "card_last_four", "method", &["credit_card", "debit_card"]),
+    ("payment", "transaction_id", "status", &["authorized", "captured", "failed", "refunded"]),
+    ("payment_authorization", "auth_code", "status", &["approved", "captured"]),
+    ("refund", "processed_at", "status", &["processed"]),
+    ("refund", "gateway_reference", "status", &["processing", "processed", "failed"]),
+    ("return", "processed_at", "status", &["approved", "rejected", "received", "refunded"]),
+    ("return", "return_label", "status", &["approved", "received", "refunded"]),
+    ("shipment", "delivery_date", "status", &["delivered"]),
+    ("shipping", "actual_delivery", "status", &["delivered"]),
+    ("subscription", "cancelled_at", "status", &["cancelled"]),
+    ("support_ticket", "assigned_to", "status", &["in_progress", "waiting_customer", "resolved", "closed"]),
+    ("support_ticket", "resolved_at", "status", &["resolved", "closed"]),
+];
+
+/// Date order: (entity, later field, earlier field).
+const AFTER: &[(&str, &str, &str)] = &[
+    ("cart", "updated_at", "created_at"),
+    ("coupon", "valid_until", "valid_from"),
+    ("customer", "last_login", "registration_date"),
+    ("discount", "end_date", "start_date"),
+    ("exchange", "completed_at", "created_at"),
+    ("gift_card", "expires_at", "purchased_at"),
+    ("notification", "sent_at", "created_at"),
+    ("notification", "read_at", "sent_at"),
+    ("order", "updated_at", "created_at"),
+    ("payment", "authorized_at", "created_at"),
+    ("payment", "captured_at", "authorized_at"),
+    ("payment_authorization", "expires_at", "created_at"),
+    ("product", "updated_at", "created_at"),
+    ("promotion", "end_date", "start_date"),
+    ("refund", "processed_at", "created_at"),
+    ("return", "processed_at", "created_at"),
+    ("saved_cart", "expires_at", "created_at"),
+    ("shipment", "delivery_date", "ship_date"),
+    ("shipping", "estimated_delivery", "ship_date"),
+    ("shipping", "actual_delivery", "ship_date"),
+    ("subscription", "cancelled_at", "started_at"),
+    ("support_ticket", "resolved_at", "created_at"),
+    ("user", "last_login", "created_at"),
+    ("wishlist", "updated_at", "created_at"),
+];
+
+// ---------------------------------------------------------------------------------------------
+// Loading and helpers.
+
+fn dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata-server/schemas/ecommerce")
+}
+
+fn sources() -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir()).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            out.push((name, std::fs::read_to_string(&path).unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+fn catalogue() -> &'static Catalogue {
+    static C: OnceLock<Catalogue> = OnceLock::new();
+    C.get_or_init(|| {
+        let mut c = Catalogue::new();
+        c.load(sources()).unwrap_or_else(|e| panic!("{e}"));
+        c
+    })
+}
+
+fn schema(name: &str) -> &'static Schema {
+    catalogue().get(name).unwrap_or_else(|| panic!("no entity {name}"))
+}
+
+fn field<'a>(s: &'a Schema, name: &str) -> &'a FieldDef {
+    s.def().fields.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("{}.{name}", s.name()))
+}
+
+/// Exact cents of a JSON number (its text, at most 2 decimals).
+fn cents(v: &Value) -> i64 {
+    let s = v.to_string();
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    assert!(frac.len() <= 2, "more than 2 decimals: {s}");
+    let frac = format!("{frac:0<2}");
+    let sign = if int.starts_with('-') { -1 } else { 1 };
+    int.parse::<i64>().unwrap() * 100 + sign * frac.parse::<i64>().unwrap()
+}
+
+fn ts(v: &Value) -> i64 {
+    let s = v.as_str().unwrap_or_else(|| panic!("not a timestamp: {v}"));
+    testdata::time::parse_datetime(s).unwrap_or_else(|| panic!("not a timestamp: {s}"))
+}
+
+const DAY: i64 = 86_400;
+
+fn anchor() -> i64 {
+    Context::default().anchor()
+}
+
+/// Whether `s` follows an entities.md ID template (`{year}` = the reference year, `{random:N}`
+/// and `{random_int:N}` = N digits, `{name}` = the value of sibling `name` of `record`).
+fn follows(template: &str, s: &str, record: &Value) -> bool {
+    let mut rest = s;
+    let mut t = template;
+    while !t.is_empty() {
+        if let Some(body) = t.strip_prefix('{') {
+            let end = body.find('}').unwrap();
+            let slot = &body[..end];
+            t = &body[end + 1..];
+            let (head, n) = match slot.split_once(':') {
+                Some((h, n)) => (h, n.parse::<usize>().unwrap()),
+                None => (slot, 0),
+            };
+            match head {
+                "year" => match rest.strip_prefix(&Context::default().anchor_year().to_string()) {
+                    Some(r) => rest = r,
+                    None => return false,
+                },
+                "random" | "random_int" => {
+                    if rest.len() < n || !rest[..n].bytes().all(|b| b.is_ascii_digit()) {
+                        return false;
+                    }
+                    rest = &rest[n..];
+                }
+                sibling => match record[sibling].as_str().and_then(|v| rest.strip_prefix(v)) {
+                    Some(r) => rest = r,
+                    None => return false,
+                },
+            }
+        } else {
+            let c = t.chars().next().unwrap();
+            match rest.strip_prefix(c) {
+                Some(r) => rest = r,
+                None => return false,
+            }
+            t = &t[c.len_utf8()..];
+        }
+    }
+    rest.is_empty()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The coherence score of docs/catalogue.md, as a reference implementation.
+
+const RULES: &[&str] = &["computed", "after", "before", "present_if", "at_most", "at_least", "ref", "unique"];
+
+/// The checks of one field slot: `valid` plus one per rule the field declares.
+fn declared_rules(f: &FieldDef) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if f.compute.is_some() {
+        out.push("computed");
+    }
+    if f.after.is_some() {
+        out.push("after");
+    }
+    if f.before.is_some() {
+        out.push("before");
+    }
+    if f.present_if.is_some() {
+        out.push("present_if");
+    }
+    if f.at_most.is_some() {
+        out.push("at_most");
+    }
+    if f.at_least.is_some() {
+        out.push("at_least");
+    }
+    if f.reference.is_some() {
+        out.push("ref");
+    }
+    out
+}
+
+/// (path, check) of every check of a record: each field slot (top level, members of present
+/// objects, elements of present arrays) has `valid` and its declared rules.
+fn enumerate(fields: &[FieldDef], v: &Value, prefix: &str, out: &mut Vec<(String, &'static str)>) {
+    for f in fields {
+        let p = if prefix.is_empty() { f.name.clone() } else { format!("{prefix}.{}", f.name) };
+        out.push((p.clone(), "valid"));
+        for r in declared_rules(f) {
+            out.push((p.clone(), r));
+        }
+        match (v.get(&f.name), &f.fields, &f.items) {
+            (Some(o @ Value::Object(_)), Some(members), _) => enumerate(members, o, &p, out),
+            (Some(Value::Array(a)), _, Some(item)) => {
+                for (i, e) in a.iter().enumerate() {
+                    let ep = format!("{p}[{i}]");
+                    match (&item.fields, e) {
+                        (Some(members), Value::Object(_)) => enumerate(members, e, &ep, out),
+                        _ => {
+                            out.push((ep.clone(), "valid"));
+                            for r in declared_rules(item) {
+                                out.push((ep.clone(), r));
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The coherence score of one record: 1 − failed checks / checks (docs/catalogue.md).
+fn coherence(s: &Schema, record: &Value) -> f64 {
+    let mut checks = Vec::new();
+    enumerate(&s.def().fields, record, "", &mut checks);
+    let violations = s.validate(record).err().map(|v| v.0).unwrap_or_default();
+    let mut failed: BTreeSet<(String, &'static str)> = BTreeSet::new();
+    let mut unknown = 0usize;
+    for v in &violations {
+        if v.rule == "unknown" {
+            unknown += 1;
+            continue;
+        }
+        let check = if RULES.contains(&v.rule) { v.rule } else { "valid" };
+        assert!(checks.iter().any(|(p, c)| *p == v.path && *c == check), "unmapped violation {v:?}");
+        failed.insert((v.path.clone(), check));
+        // A missing value, or one of the wrong type, fails every rule of its slot too.
+        if matches!(v.rule, "required" | "type") {
+            for (p, c) in &checks {
+                if *p == v.path {
+                    failed.insert((p.clone(), c));
+                }
+            }
+        }
+    }
+    let total = checks.len() + unknown;
+    1.0 - (failed.len() + unknown) as f64 / total as f64
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shape: entities, fields, required, enums, ID templates.
+
+#[test]
+fn the_catalogue_has_the_36_entities_of_entities_md() {
+    let c = catalogue();
+    let names: Vec<&str> = c.names().collect();
+    let mut want: Vec<&str> = FIELDS.iter().map(|(n, _)| *n).collect();
+    want.sort();
+    assert_eq!(names, want);
+    assert_eq!(c.len(), 36);
+    for (file, text) in sources() {
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(file, format!("{}.json", v["name"].as_str().unwrap()), "file name = entity name");
+        assert_eq!(v["domain"], "ecommerce", "{file}");
+        assert!(v["description"].as_str().is_some_and(|d| !d.is_empty()), "{file}");
+        assert!(v["rules"].as_array().is_some_and(|r| !r.is_empty()), "{file}");
+        // 2-space indent, one field per line, trailing newline.
+        assert!(text.starts_with("{\n  \"name\": ") && text.ends_with("}\n"), "{file} formatting");
+        assert!(!text.contains('\t'), "{file} has tabs");
+    }
+}
+
+#[test]
+fn fields_are_those_of_entities_md_in_order_with_their_optionality() {
+    for (entity, want) in FIELDS {
+        let s = schema(entity);
+        let got: Vec<&str> = s.def().fields.iter().map(|f| f.name.as_str()).collect();
+        let names: Vec<&str> = want.iter().map(|(n, _)| *n).collect();
+        assert_eq!(got, names, "{entity}");
+        for (name, required) in *want {
+            let f = field(s, name);
+            let nullable =
+                f.optional.is_some_and(|p| p > 0.0) || f.required == Some(false) || f.present_if.is_some();
+            assert_eq!(!nullable, *required, "{entity}.{name}: required in entities.md = {required}");
+        }
+    }
+}
+
+#[test]
+fn enum_values_are_those_of_entities_md() {
+    for (entity, name, values) in ENUMS {
+        let f = field(schema(entity), name);
+        let got: Vec<&str> = f.values.as_ref().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        assert_eq!(&got, values, "{entity}.{name}");
+        if let Some(w) = &f.weights {
+            assert_eq!(w.len(), values.len(), "{entity}.{name} weights");
+        }
+    }
+    assert_eq!(ENUMS.len(), 47, "every `one of` of entities.md is covered");
+}
+
+#[test]
+fn id_templates_are_those_of_entities_md() {
+    let mut own = 0;
+    for (entity, name, template) in TEMPLATES {
+        let s = schema(entity);
+        let f = field(s, name);
+        if let Some(mut r) = f.reference.as_ref() {
+            // A reference (maybe through another one, refund.order_id → payment.order_id →
+            // order.order_id): the field it ends at carries the same template.
+            let mut target = field(schema(&r.entity), &r.field);
+            while let Some(next) = target.reference.as_ref() {
+                r = next;
+                target = field(schema(&r.entity), &r.field);
+            }
+            assert_eq!(
+                target.format.as_deref(),
+                Some(*template),
+                "{entity}.{name} → {}.{}",
+                r.entity,
+                r.field
+            );
+            assert!(target.unique, "{}.{} referenced, so unique", r.entity, r.field);
+        } else {
+            assert_eq!(f.format.as_deref(), Some(*template), "{entity}.{name}");
+        }
+        if s.def().fields[0].name == *name {
+            own += 1;
+            assert!(f.unique, "{entity}.{name} is the entity's own ID");
+        }
+        for seed in 0..200u64 {
+            let r = s.nth(seed, seed * 7).unwrap();
+            let v = &r[*name];
+            if v.is_null() {
+                continue;
+            }
+            assert!(
+                follows(template, v.as_str().unwrap(), &r),
+                "{entity}.{name} = {v} does not follow {template}"
+            );
+        }
+    }
+    assert_eq!(own, 35, "every entity but product (a UUID) has an ID template");
+    // The two exceptions.
+    assert_eq!(field(schema("review"), "review_id").format.as_deref(), Some("REV-{random:10}"));
+    assert!(field(schema("review"), "review_id").unique);
+    let p = field(schema("product"), "product_id");
+    assert!(p.unique && p.ty == Some(testdata::schema::FieldType::Uuid));
+    assert_eq!(field(schema("product"), "sku").format.as_deref(), Some("{category}-{random_int:6}"));
+    // Every entity's first field is its own unique ID, and it looks like entities.md says.
+    for s in catalogue().iter() {
+        assert!(s.def().fields[0].unique, "{}: first field unique", s.name());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every record of every entity is valid, and scores 1.0.
+
+#[test]
+fn two_thousand_seeds_of_every_entity_validate_and_score_one() {
+    for s in catalogue().iter() {
+        // Computed enums (buckets) are not checked against `values` by `validate`: check here.
+        let buckets: Vec<(&str, Vec<Value>)> = s
+            .def()
+            .fields
+            .iter()
+            .filter(|f| f.compute.is_some() && f.values.is_some())
+            .map(|f| (f.name.as_str(), f.values.clone().unwrap()))
+            .collect();
+        for seed in 0..2000u64 {
+            let r = s.nth(seed, seed % 5).unwrap();
+            if let Err(e) = s.validate(&r) {
+                panic!("{} seed {seed}: {e}\n{r:#}", s.name());
+            }
+            assert_eq!(coherence(s, &r), 1.0, "{} seed {seed}", s.name());
+            for (name, values) in &buckets {
+                assert!(values.contains(&r[*name]), "{}.{name} = {}", s.name(), r[*name]);
+            }
+        }
+    }
+}
+
+#[test]
+fn batches_of_500_validate_with_unique_ids() {
+    for s in catalogue().iter() {
+        for seed in [1u64, 2025] {
+            let batch = s.batch(seed, 500).unwrap();
+            if let Err(e) = s.validate_all(&batch) {
+                panic!("{} seed {seed}: {e}", s.name());
+            }
+            let id = &s.def().fields[0].name;
+            let ids: HashSet<String> = batch.iter().map(|r| r[id].to_string()).collect();
+            assert_eq!(ids.len(), 500, "{}.{id}", s.name());
+        }
+        // The referenced datasets can have their documented size.
+        if let Some((_, n)) = SIZES.iter().find(|(e, _)| *e == s.name()) {
+            assert!(s.max_records().is_none_or(|m| m >= *n), "{}", s.name());
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Rules, rule by rule.
+
+#[test]
+fn cart_and_order_arithmetic_is_exact_in_cents() {
+    for (name, rate_bp, shipping) in [("cart", 800, false), ("order", 825, true)] {
+        let s = schema(name);
+        for seed in 0..3000u64 {
+            let r = s.nth(seed, 1).unwrap();
+            let items = r["items"].as_array().unwrap();
+            assert!(!items.is_empty());
+            let sub: i64 = items.iter().map(|i| i["quantity"].as_i64().unwrap() * cents(&i["price"])).sum();
+            assert_eq!(cents(&r["subtotal"]), sub, "{name} seed {seed}");
+            let tax = (sub * rate_bp + 5_000) / 10_000; // half away from zero, non-negative
+            assert_eq!(cents(&r["tax"]), tax, "{name} seed {seed}");
+            let ship = if shipping { cents(&r["shipping"]) } else { 0 };
+            assert_eq!(cents(&r["total"]), sub + tax + ship, "{name} seed {seed}");
+        }
+    }
+    for name in ["cart_item", "order_item"] {
+        let s = schema(name);
+        for seed in 0..3000u64 {
+            let r = s.nth(seed, 2).unwrap();
+            let q = r["quantity"].as_i64().unwrap();
+            assert!((1..=99).contains(&q));
+            assert_eq!(cents(&r["total_price"]), q * cents(&r["unit_price"]), "{name} seed {seed}");
+        }
+    }
+    let s = schema("return");
+    for seed in 0..1000u64 {
+        let r = s.nth(seed, 0).unwrap();
+        let sum: i64 = r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["quantity"].as_i64().unwrap() * cents(&i["unit_price"]))
+            .sum();
+        assert_eq!(cents(&r["refund_amount"]), sum, "return seed {seed}");
+    }
+    // A wrong total is reported, and lowers the score.
+    let cart = schema("cart");
+    let mut bad = cart.nth(1, 0).unwrap();
+    bad["total"] = json!(cents(&bad["total"]) as f64 / 100.0 + 0.01);
+    let errs = cart.validate(&bad).unwrap_err().0;
+    assert!(errs.iter().any(|v| v.path == "total" && v.rule == "computed"), "{errs:?}");
+    assert!(coherence(cart, &bad) < 1.0);
+}
+
+#[test]
+fn quantity_limits_hold() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // (entity, smaller, larger, difference field or "")
+        ("inventory", "quantity_reserved", "quantity_on_hand", "quantity_available"),
+        ("stock", "reserved", "quantity", ""),
+        ("stock_alert", "current_level", "threshold", ""),
+        ("gift_card", "current_balance", "initial_value", ""),
+        ("coupon", "usage_count", "usage_limit", ""),
+        ("loyalty_member", "points_balance", "points_earned_ytd", ""),
+    ];
+    for (entity, small, large, diff) in cases {
+        let s = schema(entity);
+        for seed in 0..3000u64 {
+            let r = s.nth(seed, 3).unwrap();
+            let (a, b) = (cents(&r[*small]), cents(&r[*large]));
+            assert!(a >= 0 && a <= b, "{entity} seed {seed}: {small} {a} > {large} {b}");
+            if !diff.is_empty() {
+                assert_eq!(cents(&r[*diff]), b - a, "{entity} seed {seed}");
+            }
+        }
+        let mut bad = s.nth(9, 0).unwrap();
+        bad[*small] = json!(r_num(&bad[*large]) + 1);
+        let errs = s.validate(&bad).unwrap_err().0;
+        assert!(errs.iter().any(|v| v.path == *small && v.rule == "at_most"), "{entity}: {errs:?}");
+    }
+    let g = schema("gift_card");
+    assert!((0..2000u64).all(|seed| cents(&g.nth(seed, 0).unwrap()["initial_value"]) >= 1000));
+}
+
+fn r_num(v: &Value) -> i64 {
+    v.as_i64().unwrap_or_else(|| v.as_f64().unwrap().ceil() as i64)
+}
+
+#[test]
+fn statuses_and_timestamps_agree() {
+    for (entity, name, status, values) in PRESENT_IF {
+        let s = schema(entity);
+        let mut seen = BTreeSet::new();
+        for seed in 0..1500u64 {
+            let r = s.nth(seed, 4).unwrap();
+            let st = r[*status].as_str().unwrap();
+            seen.insert(st.to_string());
+            assert_eq!(
+                !r[*name].is_null(),
+                values.contains(&st),
+                "{entity} seed {seed}: {name} vs {status} {st}\n{r}"
+            );
+        }
+        assert!(values.iter().all(|v| seen.contains(*v)), "{entity}.{status}: every value occurs ({seen:?})");
+        assert!(seen.len() > values.len(), "{entity}.{status}: the null case occurs");
+    }
+    for (entity, later, earlier) in AFTER {
+        let s = schema(entity);
+        let mut set = 0;
+        for seed in 0..1500u64 {
+            let r = s.nth(seed, 0).unwrap();
+            if r[*later].is_null() || r[*earlier].is_null() {
+                continue;
+            }
+            set += 1;
+            let l = r[*later].as_str().unwrap();
+            match testdata::time::parse_date(l) {
+                // A date after a timestamp: not before its day.
+                Some(d) if l.len() == 10 => {
+                    assert!(d >= ts(&r[*earlier]).div_euclid(DAY), "{entity} seed {seed}")
+                }
+                _ => assert!(
+                    ts(&r[*later]) >= ts(&r[*earlier]),
+                    "{entity} seed {seed}: {later} before {earlier}"
+                ),
+            }
+        }
+        assert!(set > 75, "{entity}.{later} is set often enough to be tested ({set})");
+    }
+    // Payment: captured ⇒ authorized ⇒ created, in that order.
+    let p = schema("payment");
+    for seed in 0..2000u64 {
+        let r = p.nth(seed, 0).unwrap();
+        if !r["captured_at"].is_null() {
+            assert!(ts(&r["captured_at"]) >= ts(&r["authorized_at"]));
+            assert!(ts(&r["authorized_at"]) >= ts(&r["created_at"]));
+        }
+    }
+    // A pending payment with a capture time is reported.
+    let mut bad = p.nth(3, 0).unwrap();
+    bad["status"] = json!("pending");
+    bad["transaction_id"] = Value::Null;
+    bad["authorized_at"] = Value::Null;
+    bad["captured_at"] = json!("2024-06-01T00:00:00Z");
+    let errs = p.validate(&bad).unwrap_err().0;
+    assert!(errs.iter().any(|v| v.path == "captured_at" && v.rule == "present_if"), "{errs:?}");
+}
+
+#[test]
+fn buckets_derive_tiers_and_decisions() {
+    let c = schema("customer");
+    let f = schema("fraud_check");
+    let i = schema("inventory");
+    let l = schema("loyalty_member");
+    let mut tiers = BTreeMap::new();
+    for seed in 0..3000u64 {
+        let r = c.nth(seed, 0).unwrap();
+        let v = cents(&r["lifetime_value"]);
+        let want = match v {
+            0..200_000 => "bronze",
+            200_000..325_000 => "silver",
+            325_000..425_000 => "gold",
+            425_000..475_000 => "platinum",
+            _ => "vip",
+        };
+        assert_eq!(r["loyalty_tier"], want, "customer seed {seed}");
+        *tiers.entry(want).or_insert(0) += 1;
+        assert_eq!(r["loyalty_points"].as_i64().unwrap(), (v + 50) / 100, "1 point per dollar");
+        let r = f.nth(seed, 0).unwrap();
+        let want = match cents(&r["risk_score"]) {
+            0..7_000 => "approve",
+            7_000..9_000 => "review",
+            _ => "decline",
+        };
+        assert_eq!(r["decision"], want, "fraud_check seed {seed}");
+        let r = i.nth(seed, 0).unwrap();
+        let want = match r["quantity_available"].as_i64().unwrap() {
+            0 => "out_of_stock",
+            1..=9 => "low_stock",
+            _ => "in_stock",
+        };
+        assert_eq!(r["status"], want, "inventory seed {seed}");
+        if want == "low_stock" {
+            assert!(r["quantity_available"].as_i64() < r["reorder_point"].as_i64());
+        }
+        let r = l.nth(seed, 0).unwrap();
+        let want = match r["points_earned_ytd"].as_i64().unwrap() {
+            0..8000 => "bronze",
+            8000..14000 => "silver",
+            14000..18000 => "gold",
+            _ => "platinum",
+        };
+        assert_eq!(r["tier"], want, "loyalty_member seed {seed}");
+    }
+    // bronze, the default, is the most likely tier.
+    assert!(tiers.values().all(|&n| n <= tiers["bronze"]), "{tiers:?}");
+}
+
+#[test]
+fn references_resolve_to_records_of_the_same_seed() {
+    for seed in [3u64, 4242] {
+        let mut targets: BTreeMap<(&str, &str), Vec<Value>> = BTreeMap::new();
+        for (_, _, entity, f) in REFS {
+            let n = SIZES.iter().find(|(e, _)| e == entity).unwrap().1;
+            targets
+                .entry((entity, f))
+                .or_insert_with(|| (0..n).map(|j| schema(entity).field_value(seed, j, f).unwrap()).collect());
+        }
+        for (entity, name, target, tf) in REFS {
+            let s = schema(entity);
+            let r = &field(s, name).reference.as_ref().unwrap_or_else(|| panic!("{entity}.{name} is a ref"));
+            assert_eq!((r.entity.as_str(), r.field.as_str()), (*target, *tf));
+            let n = SIZES.iter().find(|(e, _)| e == target).unwrap().1;
+            assert_eq!(r.count, n, "{entity}.{name} count");
+            let values = &targets[&(*target, *tf)];
+            let mut nulls = 0;
+            for i in 0..300u64 {
+                let v = s.field_value(seed, i, name).unwrap();
+                if v.is_null() {
+                    nulls += 1;
+                    continue;
+                }
+                assert!(values.contains(&v), "{entity}.{name} = {v} is no {target}.{tf} of seed {seed}");
+            }
+            assert!(nulls < 150, "{entity}.{name} mostly set");
+        }
+        // Several references of a record to one entity point at the same record of it.
+        let payments = schema("payment");
+        let orders = schema("order");
+        let pay_ids = &targets[&("payment", "payment_id")];
+        let order_ids = &targets[&("order", "order_id")];
+        for i in 0..200u64 {
+            let refund = schema("refund").nth(seed, i).unwrap();
+            let j = pay_ids.iter().position(|p| *p == refund["payment_id"]).unwrap() as u64;
+            let payment = payments.nth(seed, j).unwrap();
+            for f in ["order_id", "amount", "currency"] {
+                assert_eq!(refund[f], payment[f], "refund {i}.{f}");
+            }
+            let k = order_ids.iter().position(|o| *o == payment["order_id"]).unwrap() as u64;
+            assert_eq!(
+                payment["amount"],
+                orders.nth(seed, k).unwrap()["total"],
+                "payment amount = order total"
+            );
+            let auth = schema("payment_authorization").nth(seed, i).unwrap();
+            let k = order_ids.iter().position(|o| *o == auth["order_id"]).unwrap() as u64;
+            assert_eq!(auth["amount"], orders.nth(seed, k).unwrap()["total"]);
+            let t = schema("tracking").nth(seed, i).unwrap();
+            let ship_ids = &targets[&("shipment", "shipment_id")];
+            let k = ship_ids.iter().position(|o| *o == t["shipment_id"]).unwrap() as u64;
+            assert_eq!(t["tracking_number"], schema("shipment").nth(seed, k).unwrap()["tracking_number"]);
+        }
+    }
+    // Another seed, other referenced records.
+    let a: Vec<Value> =
+        (0..20).map(|i| schema("order").field_value(1u64, i, "customer_id").unwrap()).collect();
+    let b: Vec<Value> =
+        (0..20).map(|i| schema("order").field_value(2u64, i, "customer_id").unwrap()).collect();
+    assert_ne!(a, b);
+    // A value the referenced field cannot take is a `ref` violation.
+    let s = schema("order");
+    let mut bad = s.nth(1, 0).unwrap();
+    bad["customer_id"] = json!("CUST-2025-0000001");
+    let errs = s.validate(&bad).unwrap_err().0;
+    assert!(errs.iter().any(|v| v.path == "customer_id" && v.rule == "ref"), "{errs:?}");
+}
+
+#[test]
+fn product_price_sku_stock_and_dates() {
+    let s = schema("product");
+    let now = anchor();
+    let mut in_stock = 0;
+    let n = 5000u64;
+    for seed in 0..n {
+        let r = s.nth(seed, 0).unwrap();
+        let price = cents(&r["price"]);
+        assert!((500..=99_999).contains(&price), "price {}", r["price"]);
+        let cat = r["category"].as_str().unwrap();
+        let sku = r["sku"].as_str().unwrap();
+        let digits = sku
+            .strip_prefix(cat)
+            .and_then(|x| x.strip_prefix('-'))
+            .unwrap_or_else(|| panic!("{sku} vs {cat}"));
+        assert!(digits.len() == 6 && digits.bytes().all(|b| b.is_ascii_digit()), "{sku}");
+        in_stock += usize::from(r["in_stock"] == json!(true));
+        let (c, u) = (ts(&r["created_at"]), ts(&r["updated_at"]));
+        assert!(c >= now - 365 * DAY && c <= now, "created_at in the year before the reference instant");
+        assert!(u >= c && u >= now - 30 * DAY && u <= now, "updated_at in the last month, after created_at");
+        let name = r["name"].as_str().unwrap();
+        assert!(name.split(' ').count() >= 3, "a product name, not a person's: {name}");
+        assert!(r["description"].as_str().is_none_or(|d| d.chars().count() <= 200));
+    }
+    let p = in_stock as f64 / n as f64;
+    assert!((0.83..0.87).contains(&p), "in_stock {p}");
+}
+
+/// Days since 1970-01-01 of a civil date.
+fn days(y: i64, m: i64, d: i64) -> i64 {
+    testdata::time::parse_date(&format!("{y:04}-{m:02}-{d:02}")).unwrap()
+}
+
+#[test]
+fn date_of_birth_is_18_to_90_years_before_the_reference_instant() {
+    let s = schema("customer");
+    let now = testdata::time::format_date(anchor().div_euclid(DAY));
+    let (y, m, d) = (
+        now[..4].parse::<i64>().unwrap(),
+        now[5..7].parse::<i64>().unwrap(),
+        now[8..].parse::<i64>().unwrap(),
+    );
+    let (youngest, oldest) = (days(y - 18, m, d), days(y - 90, m, d));
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    for seed in 0..20_000u64 {
+        let r = s.nth(seed, 0).unwrap();
+        let Some(dob) = r["date_of_birth"].as_str() else { continue };
+        let b = testdata::time::parse_date(dob).unwrap();
+        assert!(b <= youngest && b >= oldest, "seed {seed}: born {dob}, reference {now}");
+        lo = lo.min(b);
+        hi = hi.max(b);
+    }
+    // The whole span is used (within a few weeks of both ends).
+    assert!(hi > youngest - 60 && lo < oldest + 60, "{lo} {hi}");
+}
+
+#[test]
+fn free_form_members_have_typed_shapes() {
+    // Arrays stay arrays, objects stay objects, with named, typed members instead of `{}`.
+    let shapes: &[(&str, &str, bool)] = &[
+        ("analytics_event", "metadata", false),
+        ("customer_preferences", "preferred_categories", true),
+        ("customer_preferences", "communication_channels", true),
+        ("exchange", "original_item", false),
+        ("exchange", "new_item", false),
+        ("fraud_check", "signals", true),
+        ("rating", "rating_distribution", false),
+        ("return", "items", true),
+        ("saved_cart", "items", true),
+        ("search_query", "clicked_products", true),
+        ("search_query", "filters_applied", false),
+        ("shipment", "items", true),
+        ("wishlist", "items", true),
+    ];
+    for (entity, name, array) in shapes {
+        let s = schema(entity);
+        let f = field(s, name);
+        assert_ne!(f.ty, Some(testdata::schema::FieldType::Json), "{entity}.{name}");
+        let mut non_empty = 0;
+        for seed in 0..500u64 {
+            let v = &s.nth(seed, 0).unwrap()[*name];
+            match v {
+                Value::Null => {}
+                Value::Array(a) if *array => non_empty += usize::from(!a.is_empty()),
+                Value::Object(o) if !*array => non_empty += usize::from(!o.is_empty()),
+                _ => panic!("{entity}.{name} = {v}"),
+            }
+        }
+        assert!(non_empty > 100, "{entity}.{name}");
+    }
+    let c = schema("customer_preferences");
+    assert!(
+        (0..1000u64)
+            .all(|seed| !c.nth(seed, 0).unwrap()["communication_channels"].as_array().unwrap().is_empty())
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The coherence score.
+
+#[test]
+fn coherence_score_counts_rule_and_field_checks() {
+    let cart = schema("cart");
+    let good = cart.nth(7, 0).unwrap();
+    assert_eq!(coherence(cart, &good), 1.0);
+    // Nothing at all: every check fails (the old scorer gave 1.0 to an empty cart).
+    assert_eq!(coherence(cart, &json!({})), 0.0);
+    // One missing required field: its `valid` check and its `computed` rule fail.
+    let mut missing = good.clone();
+    missing.as_object_mut().unwrap().shift_remove("total");
+    let mut checks = Vec::new();
+    enumerate(&cart.def().fields, &good, "", &mut checks);
+    let n = checks.len() as f64;
+    assert_eq!(coherence(cart, &missing), 1.0 - 2.0 / n, "{checks:?}");
+    // A wrong total: only its `computed` rule fails.
+    let mut wrong = good.clone();
+    wrong["total"] = json!(cents(&good["total"]) as f64 / 100.0 + 1.0);
+    assert_eq!(coherence(cart, &wrong), 1.0 - 1.0 / n);
+    // An unknown key is one more failed check.
+    let mut extra = good.clone();
+    extra["discount"] = json!(5);
+    assert_eq!(coherence(cart, &extra), 1.0 - 1.0 / (n + 1.0));
+    // Every entity scores records of its own and penalises a broken rule.
+    for s in catalogue().iter() {
+        let r = s.nth(11, 0).unwrap();
+        assert_eq!(coherence(s, &r), 1.0, "{}", s.name());
+        let mut broken = r.clone();
+        let first = s.def().fields[0].name.clone();
+        broken[&first] = json!(12);
+        assert!(coherence(s, &broken) < 1.0, "{}", s.name());
+    }
+}
