@@ -11,19 +11,17 @@
 
 use serde_json::{Map, Number, Value};
 
-use crate::constraint::unique::Permutation;
 use crate::error::GenerateError;
 use crate::kinds::Scope;
 use crate::schema::compile::{CompiledCompute, Node, NodeGen, Plan};
 use crate::schema::decimal;
-use crate::seed::{Key, Seed, name_key};
+use crate::seed::{Key, Seed};
 use crate::time::{self, DAY};
 use crate::{Context, Gen};
 
-pub(crate) const OPTIONAL: u64 = name_key("$optional");
-pub(crate) const EDGE: u64 = name_key("$edge");
-pub(crate) const UNIQUE: u64 = name_key("$unique");
-pub(crate) const REF: u64 = name_key("$ref");
+pub(crate) use crate::sample::{EDGE, OPTIONAL, fit_len, text};
+use crate::sample::{ceil_day, uuid_string};
+pub(crate) const REF: u64 = crate::seed::name_key("$ref");
 
 /// What a record's generation needs besides the plan.
 pub(crate) struct Env<'a> {
@@ -95,9 +93,7 @@ fn field(
                     index: env.index,
                 });
             }
-            let mut kg =
-                Key::from_raw(env.seed.value()).child(env.type_key).child(node.key).child(UNIQUE).stream();
-            Some(Permutation::new(space, &mut kg).apply(env.index))
+            Some(crate::sample::unique_slot(env.seed, env.type_key, node.key, space, env.index))
         }
         _ => None,
     };
@@ -251,10 +247,6 @@ pub(crate) fn related(node: &Node, siblings: &[Value], lo: i64, hi: i64) -> (i64
     if a <= b { (a, b) } else { (other, other) }
 }
 
-fn ceil_day(t: i64) -> i64 {
-    t.div_euclid(DAY) + i64::from(t.rem_euclid(DAY) != 0)
-}
-
 /// Evaluates a computed rule exactly: (mantissa, scale).
 pub(crate) fn compute(rule: &CompiledCompute, siblings: &[Value], _plan: &Plan) -> Option<(i128, u32)> {
     let num = |i: usize| decimal::from_value(&siblings[i]).unwrap_or((0, 0));
@@ -351,80 +343,11 @@ pub(crate) fn sibling_text(plan: &Plan, siblings: &[Value], name: &str) -> Optio
 }
 
 fn unique_uuid(g: &mut Gen, u: u64) -> String {
-    // 64 random bits, then the 62-bit permuted index in the bits not taken by the variant.
-    let hi = g.next_u64();
-    let lo = u & ((1 << 62) - 1);
-    let hi = (hi & 0xffff_ffff_ffff_0fff) | 0x0000_0000_0000_4000;
-    let lo = lo | 0x8000_0000_0000_0000;
-    let mut s = String::with_capacity(36);
-    let hex = b"0123456789abcdef";
-    for (i, nib) in (0..32)
-        .map(|i| if i < 16 { (hi >> (60 - 4 * i)) & 0xf } else { (lo >> (60 - 4 * (i - 16))) & 0xf })
-        .enumerate()
-    {
-        if matches!(i, 8 | 12 | 16 | 20) {
-            s.push('-');
-        }
-        s.push(hex[nib as usize] as char);
-    }
-    s
+    let (hi, lo) = crate::sample::unique_uuid_bits(g, u);
+    uuid_string(hi, lo)
 }
 
 /// Makes a kind's value unique with a numeric tag after `sep` (before the `@` of an email).
 fn tag_unique(s: &mut String, u: u64, sep: char) {
-    let tag = format!("{sep}{u:08}");
-    match s.find('@') {
-        Some(at) => s.insert_str(at, &tag),
-        None => s.push_str(&tag),
-    }
-}
-
-/// Cuts or extends `s` to a length in `lo..=hi` characters.
-pub(crate) fn fit_len(s: &mut String, lo: usize, hi: usize, g: &mut Gen) {
-    let n = s.chars().count();
-    if n > hi {
-        let cut = s.char_indices().nth(hi).map(|(i, _)| i).unwrap_or(s.len());
-        s.truncate(cut);
-        while s.ends_with(' ') {
-            s.pop();
-        }
-    }
-    let mut n = s.chars().count();
-    while n < lo {
-        if n > 0 && n + 1 < lo && !s.ends_with(' ') {
-            s.push(' ');
-        } else {
-            s.push(g.lower());
-        }
-        n += 1;
-    }
-}
-
-/// Lorem text of a length drawn uniformly from `min..=max` characters.
-pub(crate) fn text(g: &mut Gen, min: usize, max: usize, sentence: bool) -> String {
-    use fake::locales::Data;
-    let words = <fake::locales::EN as Data>::LOREM_WORD;
-    let target = g.u64_in(min as u64, max as u64) as usize;
-    let mut s = String::with_capacity(target + 12);
-    while s.len() < target {
-        if !s.is_empty() {
-            s.push(' ');
-        }
-        s.push_str(words[g.index(words.len())]);
-    }
-    // Lorem words are ASCII, so bytes are chars.
-    s.truncate(target);
-    if s.ends_with(' ') {
-        s.pop();
-        s.push(g.lower());
-    }
-    if sentence && let Some(first) = s.get(0..1) {
-        let up = first.to_ascii_uppercase();
-        s.replace_range(0..1, &up);
-        if s.len() >= 2 {
-            s.pop();
-            s.push('.');
-        }
-    }
-    s
+    crate::sample::tag_unique(s, u, sep)
 }

@@ -847,30 +847,7 @@ fn compile_choice(cx: &Cx<'_>, d: &FieldDef, path: &str, values: &[Value]) -> Re
     Ok(NodeGen::Choice { values: values.to_vec(), cum })
 }
 
-/// Kinds whose text may be cut or extended to meet length bounds and stay realistic.
-fn free_text(k: Kind) -> bool {
-    matches!(
-        k.name(),
-        "first_name"
-            | "last_name"
-            | "full_name"
-            | "city"
-            | "street"
-            | "state"
-            | "country"
-            | "company"
-            | "job_title"
-            | "industry"
-            | "product_name"
-            | "category"
-            | "word"
-            | "words"
-            | "sentence"
-            | "paragraph"
-            | "color_name"
-            | "currency_name"
-    )
-}
+use crate::sample::free_text;
 
 fn compile_string(
     cx: &Cx<'_>,
@@ -1264,28 +1241,7 @@ fn time_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str, date: bool) -> Result<(i64
         (None, Some(v)) => Some(parse(v, "exclusive_max")? - unit),
         _ => None,
     };
-    let n = d.name.to_ascii_lowercase();
-    let (dlo, dhi) = if n.contains("birth") || n == "dob" {
-        // Aged 18 to 90 in calendar years on the reference day.
-        let years_before = |n: i64| {
-            let (y, m, d) = time::civil_from_days(anchor.div_euclid(DAY));
-            time::days_from_civil(y - n, m, d.min(time::days_in_month(y - n, m))) * DAY
-        };
-        (years_before(91) + DAY, years_before(18))
-    } else if ["expir", "expires", "next_", "due", "valid_until", "end_date", "estimated"]
-        .iter()
-        .any(|w| n.contains(w))
-    {
-        (anchor, anchor + 365 * DAY)
-    } else {
-        (anchor - 730 * DAY, anchor)
-    };
-    let (lo, hi) = match (lo, hi) {
-        (None, None) => (dlo, dhi),
-        (Some(l), None) => (l, l.max(anchor) + 365 * DAY),
-        (None, Some(h)) => (h.min(anchor) - 730 * DAY, h),
-        (Some(l), Some(h)) => (l, h),
-    };
+    let (lo, hi) = crate::sample::time_range(anchor, crate::sample::TimeDefault::for_name(&d.name), lo, hi);
     if lo > hi {
         return Err(cx.err(
             path,

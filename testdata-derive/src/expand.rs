@@ -1,0 +1,1176 @@
+//! Emits the `TestData` impl, the per-field generators, the schema and the builder.
+
+use std::cell::Cell;
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::{DeriveInput, Error, Result};
+
+use crate::ast::{Body, Field, Input, Style, Variant};
+use crate::infer;
+use crate::kinds;
+use crate::valid::{self, How, Plan, Scalar, Shape, Tb};
+
+thread_local! {
+    static COUNTER: Cell<usize> = const { Cell::new(0) };
+}
+
+fn fresh(prefix: &str) -> syn::Ident {
+    COUNTER.with(|c| {
+        let n = c.get();
+        c.set(n + 1);
+        format_ident!("__testdata_{}_{}", prefix, n)
+    })
+}
+
+/// Items emitted once per derive (pattern and template statics).
+#[derive(Default)]
+struct Cx {
+    items: Vec<TokenStream>,
+}
+
+struct FieldOut {
+    plan: Plan,
+    pattern_fn: Option<syn::Ident>,
+    template_fn: Option<syn::Ident>,
+}
+
+pub fn derive(input: &DeriveInput) -> Result<TokenStream> {
+    let inp = Input::from_syn(input)?;
+    for (k, sp) in &inp.attrs.given {
+        if !matches!(*k, "finish" | "key" | "locale") {
+            return Err(Error::new(
+                *sp,
+                format!("`{k}` belongs on a field; on the type use `finish`, `key` or `locale`"),
+            ));
+        }
+    }
+    let type_locale = match &inp.attrs.locale {
+        Some(l) => Some(infer::locale(&l.v).ok_or_else(|| {
+            Error::new(l.span, format!("unknown locale `{}`; use en, fr_FR, de_DE, pt_BR or ja_JP", l.v))
+        })?),
+        None => None,
+    };
+    let mut cx = Cx::default();
+    let body = match &inp.body {
+        Body::Struct(style, fields) => expand_struct(&inp, *style, fields, type_locale, &mut cx)?,
+        Body::Enum(variants) => expand_enum(&inp, variants, type_locale, &mut cx)?,
+    };
+    let items = &cx.items;
+    Ok(quote! {
+        #[allow(clippy::all, non_snake_case, unused_variables, unused_mut, unreachable_code)]
+        const _: () = {
+            #(#items)*
+            #body
+        };
+    })
+}
+
+fn resolve(f: &Field<'_>, locale: Option<&'static str>, cx: &mut Cx) -> Result<FieldOut> {
+    let plan = valid::field(f, locale)?;
+    let mut out = FieldOut { plan, pattern_fn: None, template_fn: None };
+    if let Plan::Shape(s) = &out.plan
+        && let Some(sc) = leaf(s)
+    {
+        match &sc.how {
+            How::Pattern { src, min, max } => {
+                let id = fresh("pattern");
+                let (min, max) = (opt_usize(*min), opt_usize(*max));
+                cx.items.push(quote! {
+                    fn #id() -> ::core::option::Option<&'static ::testdata::constraint::pattern::Pattern> {
+                        static P: ::std::sync::OnceLock<::core::option::Option<::testdata::constraint::pattern::Pattern>> =
+                            ::std::sync::OnceLock::new();
+                        P.get_or_init(|| ::testdata::constraint::pattern::Pattern::new(#src, #min, #max).ok()).as_ref()
+                    }
+                });
+                out.pattern_fn = Some(id);
+            }
+            How::Format { src } => {
+                let id = fresh("template");
+                cx.items.push(quote! {
+                    fn #id() -> ::core::option::Option<&'static ::testdata::constraint::template::Template> {
+                        static T: ::std::sync::OnceLock<::core::option::Option<::testdata::constraint::template::Template>> =
+                            ::std::sync::OnceLock::new();
+                        T.get_or_init(|| ::testdata::constraint::template::Template::parse(#src).ok()).as_ref()
+                    }
+                });
+                out.template_fn = Some(id);
+            }
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+fn leaf(s: &Shape) -> Option<&Scalar> {
+    match s {
+        Shape::Scalar(sc) => Some(sc),
+        Shape::Option(_, i) | Shape::Vec(_, _, i) | Shape::Array(_, i) | Shape::Boxed(i) => leaf(i),
+        Shape::Map(_, _, _, v) => leaf(v),
+        _ => None,
+    }
+}
+
+fn opt_usize(v: Option<usize>) -> TokenStream {
+    match v {
+        Some(x) => quote!(::core::option::Option::Some(#x)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn type_name(inp: &Input<'_>) -> String {
+    inp.attrs.key.as_ref().map(|k| k.v.clone()).unwrap_or_else(|| inp.ident.to_string())
+}
+
+fn with_bounds(inp: &Input<'_>) -> syn::Generics {
+    let mut g = inp.generics.clone();
+    let params: Vec<syn::Ident> = g.type_params().map(|t| t.ident.clone()).collect();
+    let wc = g.make_where_clause();
+    for p in params {
+        wc.predicates.push(syn::parse_quote!(#p: ::testdata::TestData));
+    }
+    g
+}
+
+// ---------------------------------------------------------------------------------------------
+// generation
+
+/// The expression producing a field's value; `parent` is the key of the record holding it.
+fn gen_field(f: &Field<'_>, fo: &FieldOut, parent: &TokenStream) -> TokenStream {
+    let name = &f.name;
+    let ty = f.ty;
+    let node = quote!(#parent.child(::testdata::seed::name_key(#name)));
+    match &fo.plan {
+        Plan::Skip => quote!(::core::default::Default::default()),
+        Plan::Value(e) => quote_spanned!(f.span=> ::core::convert::Into::<#ty>::into(#e)),
+        Plan::With(p) => {
+            let check = quote_spanned!(syn::spanned::Spanned::span(p)=> let __with: fn(&mut ::testdata::Gen) -> #ty = #p;);
+            quote!({ #check __with(&mut #node.stream()) })
+        }
+        Plan::References(t, field) => {
+            let fname = format_ident!("__testdata_field_{}", field);
+            quote!({
+                let mut __g = #node.stream();
+                let (__rk, __j) = ::testdata::api::reference::<#t>(&mut __g, __env);
+                let __renv = ::testdata::api::Env {
+                    index: __j,
+                    type_key: <#t as ::testdata::TestData>::KEY,
+                    top: true,
+                    ..*__env
+                };
+                <#t>::#fname(__rk, &__renv)
+            })
+        }
+        Plan::Shape(s) => {
+            let fk = quote!(::testdata::seed::name_key(#name));
+            gen_shape(s, &node, parent, true, &fk, fo)
+        }
+    }
+}
+
+fn gen_shape(
+    s: &Shape,
+    node: &TokenStream,
+    parent: &TokenStream,
+    field_level: bool,
+    fk: &TokenStream,
+    fo: &FieldOut,
+) -> TokenStream {
+    match s {
+        Shape::Scalar(sc) => gen_scalar(sc, node, parent, field_level, fk, fo),
+        Shape::Option(p, inner) => {
+            let inner = gen_shape(inner, &quote!(__node), &quote!(__node), field_level, fk, fo);
+            let inner = if field_level { gen_shape_inner_field(s, node, parent, fk, fo) } else { inner };
+            quote!({
+                let __node = #node;
+                if ::testdata::sample::is_none(__node, #p) { ::core::option::Option::None } else { ::core::option::Option::Some(#inner) }
+            })
+        }
+        Shape::Vec(min, max, inner) => {
+            let (min, max) = (*min as u64, *max as u64);
+            let e = gen_shape(inner, &quote!(__e), &quote!(__e), false, fk, fo);
+            quote!({
+                let __node = #node;
+                let __n = __node.stream().u64_in(#min, #max);
+                let mut __out = ::std::vec::Vec::with_capacity(__n as usize);
+                for __j in 0..__n {
+                    let __e = __node.child(__j);
+                    __out.push(#e);
+                }
+                __out
+            })
+        }
+        Shape::Array(_, inner) => {
+            let e = gen_shape(inner, &quote!(__e), &quote!(__e), false, fk, fo);
+            quote!({
+                let __node = #node;
+                ::core::array::from_fn(|__j| {
+                    let __e = __node.child(__j as u64);
+                    #e
+                })
+            })
+        }
+        Shape::Boxed(inner) => {
+            let e = gen_shape(inner, node, parent, field_level, fk, fo);
+            quote!(::std::boxed::Box::new(#e))
+        }
+        Shape::Map(min, max, k, v) => {
+            let (min, max) = (*min as u64, *max as u64);
+            let ke = gen_shape(k, &quote!(__e.child(0)), &quote!(__e), false, fk, fo);
+            let ve = gen_shape(v, &quote!(__e.child(1)), &quote!(__e), false, fk, fo);
+            quote!({
+                let __node = #node;
+                let __n = __node.stream().u64_in(#min, #max);
+                (0..__n).map(|__j| {
+                    let __e = __node.child(__j);
+                    (#ke, #ve)
+                }).collect()
+            })
+        }
+        Shape::Tuple(elems) => {
+            let es = elems.iter().enumerate().map(|(i, e)| {
+                let i = i as u64;
+                gen_shape(e, &quote!(__node.child(#i)), &quote!(__node), false, fk, fo)
+            });
+            quote!({ let __node = #node; (#(#es,)*) })
+        }
+        Shape::Nested(t) => {
+            if field_level {
+                quote!({
+                    let __node = #node;
+                    let __edge = if ::testdata::sample::is_edge(__node, __env.ctx) {
+                        <#t as ::testdata::TestData>::edge(&mut ::testdata::sample::edge_stream(__node))
+                    } else {
+                        ::core::option::Option::None
+                    };
+                    match __edge {
+                        ::core::option::Option::Some(v) => v,
+                        ::core::option::Option::None => <#t as ::testdata::TestData>::generate(__node, &__env.nested()),
+                    }
+                })
+            } else {
+                quote!(<#t as ::testdata::TestData>::generate(#node, &__env.nested()))
+            }
+        }
+        Shape::Duration => quote!({
+            let __node = #node;
+            ::std::time::Duration::new(
+                ::testdata::sample::int_field(__node.child(::testdata::seed::name_key("secs")), __env.ctx, 0, 86_400) as u64,
+                ::testdata::sample::int_field(__node.child(::testdata::seed::name_key("nanos")), __env.ctx, 0, 999_999_999) as u32,
+            )
+        }),
+    }
+}
+
+/// An `Option`'s inner value at field level (same node: unique, edge and value as the field).
+fn gen_shape_inner_field(
+    s: &Shape,
+    _node: &TokenStream,
+    parent: &TokenStream,
+    fk: &TokenStream,
+    fo: &FieldOut,
+) -> TokenStream {
+    let Shape::Option(_, inner) = s else { return quote!() };
+    gen_shape(inner, &quote!(__node), parent, true, fk, fo)
+}
+
+fn kind_path(name: &str) -> TokenStream {
+    let v = format_ident!("{}", kinds::variant(name));
+    quote!(::testdata::kinds::Kind::#v)
+}
+
+fn tb(b: &Option<Tb>) -> TokenStream {
+    match b {
+        Some(Tb::At(t)) => quote!(::core::option::Option::Some(#t)),
+        Some(Tb::Now(d)) => quote!(::core::option::Option::Some(__anchor.saturating_add(#d))),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn time_range(lo: &Option<Tb>, hi: &Option<Tb>, default: &str, ctx: TokenStream) -> TokenStream {
+    let d = format_ident!("{}", default);
+    let (lo, hi) = (tb(lo), tb(hi));
+    quote! {
+        let __anchor = #ctx.anchor();
+        let (__lo, __hi) = ::testdata::sample::time_range(__anchor, ::testdata::sample::TimeDefault::#d, #lo, #hi);
+    }
+}
+
+fn gen_scalar(
+    sc: &Scalar,
+    node: &TokenStream,
+    parent: &TokenStream,
+    field_level: bool,
+    fk: &TokenStream,
+    fo: &FieldOut,
+) -> TokenStream {
+    let ty = &sc.ty;
+    let unique = field_level && sc.unique;
+    let mut pre = TokenStream::new();
+    let mut space = quote!(u64::MAX);
+    let mut edge: Option<TokenStream> = None;
+    let s = quote!(::testdata::sample);
+    let value = match &sc.how {
+        How::Int { lo, hi } => {
+            space = quote!((#hi as i128 - #lo as i128 + 1) as u64);
+            edge = Some(
+                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInt>::from_i64(#s::edge_int(&mut __ge, #lo, #hi)))),
+            );
+            let v = if unique {
+                quote!(match __u { ::core::option::Option::Some(u) => (#lo as i64).wrapping_add(u as i64), ::core::option::Option::None => __g.i64_in(#lo, #hi) })
+            } else {
+                quote!(__g.i64_in(#lo, #hi))
+            };
+            quote!(<#ty as ::testdata::api::values::FromInt>::from_i64(#v))
+        }
+        How::Units { lo, hi, scale } => {
+            space = quote!((#hi as i128 - #lo as i128 + 1) as u64);
+            edge = Some(
+                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromUnits>::from_units(#s::edge_decimal(&mut __ge, #lo, #hi), #scale))),
+            );
+            let v = if unique {
+                quote!(match __u { ::core::option::Option::Some(u) => (#lo as i64).wrapping_add(u as i64), ::core::option::Option::None => __g.i64_in(#lo, #hi) })
+            } else {
+                quote!(__g.i64_in(#lo, #hi))
+            };
+            quote!(<#ty as ::testdata::api::values::FromUnits>::from_units(#v, #scale))
+        }
+        How::Float { lo, hi } => {
+            edge = Some(
+                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromFloat>::from_f64(#s::edge_float(&mut __ge, #lo, #hi)))),
+            );
+            quote!(<#ty as ::testdata::api::values::FromFloat>::from_f64(__g.f64_in(#lo, #hi)))
+        }
+        How::Bool => quote!(__g.chance(0.5)),
+        How::Uuid => {
+            let bits = if unique {
+                quote!(match __u { ::core::option::Option::Some(u) => #s::unique_uuid_bits(&mut __g, u), ::core::option::Option::None => #s::uuid_bits(&mut __g) })
+            } else {
+                quote!(#s::uuid_bits(&mut __g))
+            };
+            quote!({ let (__h, __l) = #bits; <#ty as ::testdata::api::values::FromUuid>::from_bits(__h, __l) })
+        }
+        How::Kind { name, min, max, span } => {
+            let kp = kind_path(name);
+            let f = format_ident!("{}", name);
+            let (mn, mx) = (opt_usize(*min), opt_usize(*max));
+            let msg = format!("kind `{name}` cannot meet the length bounds");
+            let fit = quote_spanned! {*span=>
+                const __FIT: ::core::option::Option<(usize, usize)> = match #s::kind_fit(#kp, #mn, #mx) {
+                    ::core::result::Result::Ok(f) => f,
+                    ::core::result::Result::Err(_) => panic!(#msg),
+                };
+            };
+            pre.extend(fit);
+            edge = Some(
+                quote!(#s::edge_kind(&mut __ge, #kp, __FIT).map(<#ty as ::testdata::api::values::FromText>::from_text)),
+            );
+            let scope = match sc.locale {
+                Some(l) => {
+                    let l = format_ident!("{}", l);
+                    quote!(let __lctx = __env.ctx.clone().with_locale(::testdata::Locale::#l); let __scope = ::testdata::kinds::Scope::new(#parent, &__lctx);)
+                }
+                None => quote!(let __scope = ::testdata::kinds::Scope::new(#parent, __env.ctx);),
+            };
+            let make = if unique && *name == "uuid" {
+                quote!(match __u {
+                    ::core::option::Option::Some(u) => { let (__h, __l) = #s::unique_uuid_bits(&mut __g, u); #s::uuid_string(__h, __l) }
+                    ::core::option::Option::None => ::testdata::kinds::#f(&mut __g, &__scope),
+                })
+            } else if unique {
+                quote!({
+                    let mut __s = ::testdata::kinds::#f(&mut __g, &__scope);
+                    if let ::core::option::Option::Some(u) = __u { #s::tag_unique(&mut __s, u, #s::unique_sep(#kp)); }
+                    __s
+                })
+            } else {
+                quote!(::testdata::kinds::#f(&mut __g, &__scope))
+            };
+            quote!({
+                #scope
+                let mut __s = #make;
+                if let ::core::option::Option::Some((__a, __b)) = __FIT { #s::fit_len(&mut __s, __a, __b, &mut __g); }
+                <#ty as ::testdata::api::values::FromText>::from_text(__s)
+            })
+        }
+        How::Text { min, max, sentence } => {
+            edge = Some(
+                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromText>::from_text(#s::edge_text(&mut __ge, #min, #max)))),
+            );
+            quote!(<#ty as ::testdata::api::values::FromText>::from_text(#s::text(&mut __g, #min, #max, #sentence)))
+        }
+        How::Pattern { .. } => {
+            let pf = fo.pattern_fn.as_ref();
+            quote!(<#ty as ::testdata::api::values::FromText>::from_text(match #pf() {
+                ::core::option::Option::Some(p) => p.generate(&mut __g),
+                ::core::option::Option::None => ::std::string::String::new(),
+            }))
+        }
+        How::Format { .. } => {
+            let tf = fo.template_fn.as_ref();
+            space = quote!(#tf().and_then(|t| t.space()).unwrap_or(u64::MAX));
+            let u = if unique { quote!(__u) } else { quote!(::core::option::Option::None) };
+            quote!(<#ty as ::testdata::api::values::FromText>::from_text(match #tf() {
+                ::core::option::Option::Some(t) => t.render(&mut __g, __env.ctx, __env.index, #u, &|_| ::core::option::Option::None),
+                ::core::option::Option::None => ::std::string::String::new(),
+            }))
+        }
+        How::OneOfStr { values, cum } => {
+            let n = values.len() as u64;
+            space = quote!(#n);
+            pre.extend(quote!(const __V: &[&str] = &[#(#values),*]; const __C: &[u64] = &[#(#cum),*];));
+            edge = Some(
+                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromText>::from_text(::std::string::String::from(__V[#s::edge_choice(&mut __ge, __C)])))),
+            );
+            let i = if unique {
+                quote!(match __u {
+                    ::core::option::Option::Some(u) => u as usize,
+                    ::core::option::Option::None => __g.weighted(__C),
+                })
+            } else {
+                quote!(__g.weighted(__C))
+            };
+            quote!(<#ty as ::testdata::api::values::FromText>::from_text(::std::string::String::from(__V[#i])))
+        }
+        How::OneOfInt { values, cum } => {
+            let n = values.len() as u64;
+            space = quote!(#n);
+            pre.extend(quote!(const __V: &[i64] = &[#(#values),*]; const __C: &[u64] = &[#(#cum),*];));
+            edge = Some(
+                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInt>::from_i64(__V[#s::edge_choice(&mut __ge, __C)]))),
+            );
+            let i = if unique {
+                quote!(match __u {
+                    ::core::option::Option::Some(u) => u as usize,
+                    ::core::option::Option::None => __g.weighted(__C),
+                })
+            } else {
+                quote!(__g.weighted(__C))
+            };
+            quote!(<#ty as ::testdata::api::values::FromInt>::from_i64(__V[#i]))
+        }
+        How::Instant { lo, hi, default, date } => {
+            pre.extend(time_range(lo, hi, default, quote!(__env.ctx)));
+            if *date {
+                pre.extend(quote!(let (__dl, __dh) = #s::day_range(__lo, __hi);));
+                space = quote!((__dh - __dl + 1).max(1) as u64);
+                edge = Some(
+                    quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromDay>::from_day(
+                    #s::edge_date(&mut __ge, __dl * ::testdata::time::DAY, __dh * ::testdata::time::DAY)))),
+                );
+                let v = if unique {
+                    quote!(match __u { ::core::option::Option::Some(u) => __dl + u as i64, ::core::option::Option::None => #s::date_in(&mut __g, __dl, __dh) })
+                } else {
+                    quote!(#s::date_in(&mut __g, __dl, __dh))
+                };
+                quote!(<#ty as ::testdata::api::values::FromDay>::from_day(#v))
+            } else {
+                space = quote!((__hi - __lo + 1).max(1) as u64);
+                edge = Some(
+                    quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInstant>::from_unix(#s::edge_datetime(&mut __ge, __lo, __hi)))),
+                );
+                let v = if unique {
+                    quote!(match __u {
+                        ::core::option::Option::Some(u) => __lo + u as i64,
+                        ::core::option::Option::None => __g.i64_in(__lo, __hi.max(__lo)),
+                    })
+                } else {
+                    quote!(__g.i64_in(__lo, __hi.max(__lo)))
+                };
+                quote!(<#ty as ::testdata::api::values::FromInstant>::from_unix(#v))
+            }
+        }
+    };
+    let uniq = if unique {
+        quote!(let __u: ::core::option::Option<u64> = if __env.top {
+            ::core::option::Option::Some(#s::unique_slot(__env.seed, __env.type_key, #fk, #space, __env.index))
+        } else {
+            ::core::option::Option::None
+        };)
+    } else {
+        TokenStream::new()
+    };
+    let edge_part = match (&edge, field_level) {
+        (Some(e), true) => {
+            let guard = if unique { quote!(__u.is_none() &&) } else { TokenStream::new() };
+            quote! {
+                let __edge: ::core::option::Option<#ty> = if #guard #s::is_edge(__node, __env.ctx) {
+                    let mut __ge = #s::edge_stream(__node);
+                    #e
+                } else {
+                    ::core::option::Option::None
+                };
+                if let ::core::option::Option::Some(__v) = __edge { return __v; }
+            }
+        }
+        _ => TokenStream::new(),
+    };
+    // A closure so that `return` in the edge part leaves only this value's block.
+    quote!((|| -> #ty {
+        let __node = #node;
+        #pre
+        #uniq
+        #edge_part
+        let mut __g = __node.stream();
+        #value
+    })())
+}
+
+// ---------------------------------------------------------------------------------------------
+// checks
+
+fn check_field(f: &Field<'_>, fo: &FieldOut, value: TokenStream) -> TokenStream {
+    let name = &f.name;
+    let Plan::Shape(s) = &fo.plan else { return TokenStream::new() };
+    let inner = check_shape(s, quote!(__v), quote!(&__p), fo);
+    quote!({
+        let __v = #value;
+        let __p = ::testdata::api::Path::Field(__path, #name);
+        #inner
+    })
+}
+
+fn check_shape(s: &Shape, v: TokenStream, path: TokenStream, fo: &FieldOut) -> TokenStream {
+    let c = quote!(::testdata::api::values::check);
+    match s {
+        Shape::Scalar(sc) => check_scalar(sc, v, path, fo),
+        Shape::Option(_, inner) => {
+            let i = check_shape(inner, quote!(__x), path, fo);
+            quote!(if let ::core::option::Option::Some(__x) = #v { #i })
+        }
+        Shape::Vec(min, max, inner) => {
+            let i = check_shape(inner, quote!(__x), quote!(&__q), fo);
+            quote!({
+                #c::len(__out, #path, #v.len(), #min, #max);
+                for (__j, __x) in #v.iter().enumerate() {
+                    let __q = ::testdata::api::Path::Index(#path, __j);
+                    #i
+                }
+            })
+        }
+        Shape::Array(_, inner) => {
+            let i = check_shape(inner, quote!(__x), quote!(&__q), fo);
+            quote!(for (__j, __x) in #v.iter().enumerate() {
+                let __q = ::testdata::api::Path::Index(#path, __j);
+                #i
+            })
+        }
+        Shape::Boxed(inner) => {
+            let i = check_shape(inner, quote!(__b), path, fo);
+            quote!({ let __b = &**#v; #i })
+        }
+        Shape::Map(min, max, _, val) => {
+            let i = check_shape(val, quote!(__x), quote!(&__q), fo);
+            quote!({
+                #c::len(__out, #path, #v.len(), #min, #max);
+                for (__j, __x) in #v.values().enumerate() {
+                    let __q = ::testdata::api::Path::Index(#path, __j);
+                    #i
+                }
+            })
+        }
+        Shape::Tuple(elems) => {
+            let cs = elems.iter().enumerate().map(|(i, e)| {
+                let idx = syn::Index::from(i);
+                check_shape(e, quote!((&#v.#idx)), path.clone(), fo)
+            });
+            quote!({ #(#cs)* })
+        }
+        Shape::Nested(t) => quote!(<#t as ::testdata::TestData>::check(#v, #path, __ctx, __out);),
+        Shape::Duration => TokenStream::new(),
+    }
+}
+
+fn check_scalar(sc: &Scalar, v: TokenStream, path: TokenStream, fo: &FieldOut) -> TokenStream {
+    let ty = &sc.ty;
+    let c = quote!(::testdata::api::values::check);
+    let s = quote!(::testdata::sample);
+    let text = quote!(&<#ty as ::testdata::api::values::FromText>::as_text(#v));
+    match &sc.how {
+        How::Int { lo, hi } => {
+            quote!(#c::int(__out, #path, ::testdata::api::values::FromInt::to_i128(*#v), #lo, #hi);)
+        }
+        How::Float { lo, hi } => {
+            quote!(#c::float(__out, #path, ::testdata::api::values::FromFloat::to_f64(*#v), #lo, #hi);)
+        }
+        How::Units { lo, hi, scale } => {
+            quote!(#c::units(__out, #path, ::testdata::api::values::FromUnits::to_parts(#v), #lo, #hi, #scale);)
+        }
+        How::Bool | How::Uuid => TokenStream::new(),
+        How::Kind { name, min, max, .. } => {
+            let kp = kind_path(name);
+            let (mn, mx) = (opt_usize(*min), opt_usize(*max));
+            quote!({
+                let __fit = match #s::kind_fit(#kp, #mn, #mx) { ::core::result::Result::Ok(f) => f, ::core::result::Result::Err(_) => ::core::option::Option::None };
+                #c::kind(__out, #path, #text, #kp, __fit);
+            })
+        }
+        How::Text { min, max, .. } => quote!(#c::text(__out, #path, #text, #min, #max);),
+        How::Pattern { .. } => {
+            let pf = fo.pattern_fn.as_ref();
+            quote!(#c::pattern(__out, #path, #text, #pf());)
+        }
+        How::Format { .. } => {
+            let tf = fo.template_fn.as_ref();
+            quote!(#c::template(__out, #path, #text, #tf(), __ctx);)
+        }
+        How::OneOfStr { values, .. } => quote!({
+            const __V: &[&str] = &[#(#values),*];
+            let __t = #text;
+            #c::one_of(__out, #path, __V.contains(&&**__t), __t);
+        }),
+        How::OneOfInt { values, .. } => quote!({
+            const __V: &[i64] = &[#(#values),*];
+            let __i = ::testdata::api::values::FromInt::to_i128(*#v);
+            #c::one_of(__out, #path, __V.iter().any(|x| *x as i128 == __i), &__i);
+        }),
+        How::Instant { lo, hi, default, date } => {
+            let tr = time_range(lo, hi, default, quote!(__ctx));
+            if *date {
+                quote!({
+                    #tr
+                    let (__dl, __dh) = #s::day_range(__lo, __hi);
+                    #c::time(__out, #path, ::testdata::api::values::FromDay::to_day(#v), __dl, __dh.max(__dl), true);
+                })
+            } else {
+                quote!({
+                    #tr
+                    #c::time(__out, #path, ::testdata::api::values::FromInstant::to_unix(#v), __lo, __hi.max(__lo), false);
+                })
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// schema
+
+fn some<T: quote::ToTokens>(v: T) -> TokenStream {
+    quote!(::core::option::Option::Some(#v))
+}
+
+fn json(v: TokenStream) -> TokenStream {
+    quote!(::core::option::Option::Some(::testdata::__private::Value::from(#v)))
+}
+
+fn tb_json(b: &Option<Tb>) -> TokenStream {
+    match b {
+        Some(Tb::At(t)) => json(quote!(#t)),
+        Some(Tb::Now(d)) => {
+            let s = format!("{d:+}s");
+            json(quote!(#s))
+        }
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn units_text(u: i64, scale: u32) -> String {
+    let neg = u < 0;
+    let a = u.unsigned_abs();
+    let p = 10u64.pow(scale);
+    let s = if scale == 0 { format!("{a}") } else { format!("{}.{:0w$}", a / p, a % p, w = scale as usize) };
+    if neg { format!("-{s}") } else { s }
+}
+
+fn def_field(f: &Field<'_>, fo: &FieldOut) -> TokenStream {
+    let name = &f.name;
+    let body = match &fo.plan {
+        Plan::Shape(s) => def_shape(s),
+        Plan::Value(syn::Expr::Lit(l)) if !matches!(l.lit, syn::Lit::ByteStr(_) | syn::Lit::Byte(_)) => {
+            let lit = &l.lit;
+            let v = json(quote!(#lit));
+            quote!(::testdata::schema::FieldDef { value: #v, ..::core::default::Default::default() })
+        }
+        _ => quote!(::testdata::schema::FieldDef {
+            ty: ::core::option::Option::Some(::testdata::schema::FieldType::Json),
+            ..::core::default::Default::default()
+        }),
+    };
+    quote!({
+        let mut __d: ::testdata::schema::FieldDef = #body;
+        __d.name = ::std::string::String::from(#name);
+        __d
+    })
+}
+
+fn def_shape(s: &Shape) -> TokenStream {
+    let ft = quote!(::testdata::schema::FieldType);
+    let fd = quote!(::testdata::schema::FieldDef);
+    let dflt = quote!(..::core::default::Default::default());
+    match s {
+        Shape::Scalar(sc) => def_scalar(sc),
+        Shape::Option(p, inner) => {
+            let i = def_shape(inner);
+            quote!({ let mut __i: #fd = #i; __i.optional = ::core::option::Option::Some(#p); __i })
+        }
+        Shape::Vec(min, max, inner) => {
+            let i = def_shape(inner);
+            let (min, max) = (some(min), some(max));
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::Array), items: ::core::option::Option::Some(::std::boxed::Box::new(#i)), min_items: #min, max_items: #max, #dflt })
+        }
+        Shape::Array(n, inner) => {
+            let i = def_shape(inner);
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::Array), items: ::core::option::Option::Some(::std::boxed::Box::new(#i)),
+                min_items: ::core::option::Option::Some(#n), max_items: ::core::option::Option::Some(#n), #dflt })
+        }
+        Shape::Boxed(inner) => def_shape(inner),
+        Shape::Map(..) | Shape::Tuple(_) => {
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::Json), #dflt })
+        }
+        Shape::Nested(t) => quote!(<#t as ::testdata::TestData>::field_def()),
+        Shape::Duration => {
+            let (z, d, n) = (json(quote!(0i64)), json(quote!(86_400i64)), json(quote!(999_999_999i64)));
+            quote!(#fd {
+                ty: ::core::option::Option::Some(#ft::Object),
+                fields: ::core::option::Option::Some(::std::vec![
+                    #fd { name: "secs".into(), ty: ::core::option::Option::Some(#ft::Integer), min: #z, max: #d, #dflt },
+                    #fd { name: "nanos".into(), ty: ::core::option::Option::Some(#ft::Integer), min: #z, max: #n, #dflt },
+                ]),
+                #dflt
+            })
+        }
+    }
+}
+
+fn def_scalar(sc: &Scalar) -> TokenStream {
+    let ft = quote!(::testdata::schema::FieldType);
+    let fd = quote!(::testdata::schema::FieldDef);
+    let dflt = quote!(..::core::default::Default::default());
+    let unique = sc.unique;
+    let none = quote!(::core::option::Option::None);
+    let locale = match sc.locale {
+        Some(l) => {
+            let tag = match l {
+                "FrFr" => "fr_FR",
+                "DeDe" => "de_DE",
+                "PtBr" => "pt_BR",
+                "JaJp" => "ja_JP",
+                _ => "en",
+            };
+            quote!(::core::option::Option::Some(::std::string::String::from(#tag)))
+        }
+        None => none.clone(),
+    };
+    match &sc.how {
+        How::Int { lo, hi } => {
+            let (l, h) = (json(quote!(#lo)), json(quote!(#hi)));
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::Integer), min: #l, max: #h, unique: #unique, #dflt })
+        }
+        How::Float { lo, hi } => {
+            let (l, h) = (json(quote!(#lo)), json(quote!(#hi)));
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::Float), min: #l, max: #h, #dflt })
+        }
+        How::Units { lo, hi, scale } => {
+            let (l, h) = (units_text(*lo, *scale), units_text(*hi, *scale));
+            let (l, h) = (json(quote!(#l)), json(quote!(#h)));
+            let sc = *scale as u8;
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::Decimal), min: #l, max: #h, scale: ::core::option::Option::Some(#sc), unique: #unique, #dflt })
+        }
+        How::Bool => quote!(#fd { ty: ::core::option::Option::Some(#ft::Boolean), #dflt }),
+        How::Uuid => quote!(#fd { ty: ::core::option::Option::Some(#ft::Uuid), unique: #unique, #dflt }),
+        How::Kind { name, min, max, .. } => {
+            let (mn, mx) = (opt_usize(*min), opt_usize(*max));
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::String), kind: ::core::option::Option::Some(::std::string::String::from(#name)),
+                min_length: #mn, max_length: #mx, unique: #unique, locale: #locale, #dflt })
+        }
+        How::Text { min, max, .. } => {
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::String), min_length: ::core::option::Option::Some(#min), max_length: ::core::option::Option::Some(#max), #dflt })
+        }
+        How::Pattern { src, min, max } => {
+            let (mn, mx) = (opt_usize(*min), opt_usize(*max));
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::String), pattern: ::core::option::Option::Some(::std::string::String::from(#src)), min_length: #mn, max_length: #mx, #dflt })
+        }
+        How::Format { src } => {
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::String), format: ::core::option::Option::Some(::std::string::String::from(#src)), unique: #unique, #dflt })
+        }
+        How::OneOfStr { values, cum } => {
+            let w = weights(cum);
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::String), values: ::core::option::Option::Some(::std::vec![#(::testdata::__private::Value::from(#values)),*]), weights: #w, unique: #unique, #dflt })
+        }
+        How::OneOfInt { values, cum } => {
+            let w = weights(cum);
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::Integer), values: ::core::option::Option::Some(::std::vec![#(::testdata::__private::Value::from(#values)),*]), weights: #w, unique: #unique, #dflt })
+        }
+        How::Instant { lo, hi, date, .. } => {
+            let t = if *date { quote!(#ft::Date) } else { quote!(#ft::Datetime) };
+            let (l, h) = (tb_json(lo), tb_json(hi));
+            quote!(#fd { ty: ::core::option::Option::Some(#t), min: #l, max: #h, unique: #unique, #dflt })
+        }
+    }
+}
+
+fn weights(cum: &[u64]) -> TokenStream {
+    let mut prev = 0;
+    let ws: Vec<u32> = cum
+        .iter()
+        .map(|c| {
+            let w = c - prev;
+            prev = *c;
+            w as u32
+        })
+        .collect();
+    if ws.iter().all(|w| *w == 1) {
+        quote!(::core::option::Option::None)
+    } else {
+        quote!(::core::option::Option::Some(::std::vec![#(#ws),*]))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// structs and enums
+
+fn finish_call(inp: &Input<'_>) -> TokenStream {
+    match &inp.attrs.finish {
+        Some(f) => {
+            let p = &f.v;
+            quote_spanned!(f.span=> let __finish: fn(&mut Self) = #p; __finish(&mut __v);)
+        }
+        None => TokenStream::new(),
+    }
+}
+
+fn finish_call_for(inp: &Input<'_>, ty: &TokenStream) -> TokenStream {
+    match &inp.attrs.finish {
+        Some(f) => {
+            let p = &f.v;
+            quote_spanned!(f.span=> let __finish: fn(&mut #ty) = #p; __finish(&mut __v);)
+        }
+        None => TokenStream::new(),
+    }
+}
+
+fn schema_def(inp: &Input<'_>, fields: TokenStream) -> TokenStream {
+    let name = type_name(inp);
+    let locale = match &inp.attrs.locale {
+        Some(l) => {
+            let tag = &l.v;
+            some(quote!(::std::string::String::from(#tag)))
+        }
+        None => quote!(::core::option::Option::None),
+    };
+    let rules = match &inp.attrs.finish {
+        Some(f) => {
+            let p = &f.v;
+            let r =
+                format!("finish: {} makes fields agree after they are drawn", quote!(#p)).replace(' ', "");
+            quote!(::std::vec![::std::string::String::from(#r)])
+        }
+        None => quote!(::std::vec::Vec::new()),
+    };
+    quote!(::testdata::schema::SchemaDef {
+        name: ::std::string::String::from(#name),
+        key: ::core::option::Option::Some(::std::string::String::from(#name)),
+        domain: ::core::option::Option::None,
+        description: ::core::option::Option::None,
+        locale: #locale,
+        rules: #rules,
+        fields: #fields,
+    })
+}
+
+fn expand_struct(
+    inp: &Input<'_>,
+    style: Style,
+    fields: &[Field<'_>],
+    locale: Option<&'static str>,
+    cx: &mut Cx,
+) -> Result<TokenStream> {
+    let ident = inp.ident;
+    let name = type_name(inp);
+    let g = with_bounds(inp);
+    let (impl_g, ty_g, where_c) = g.split_for_impl();
+    let outs: Vec<FieldOut> = fields.iter().map(|f| resolve(f, locale, cx)).collect::<Result<_>>()?;
+    let key = quote!(__key);
+    let mut field_fns = Vec::new();
+    let mut inits = Vec::new();
+    let mut checks = Vec::new();
+    let mut defs = Vec::new();
+    for (f, fo) in fields.iter().zip(&outs) {
+        let ty = f.ty;
+        let fname = format_ident!("__testdata_field_{}", f.name);
+        let gen_e = gen_field(f, fo, &key);
+        field_fns.push(quote! {
+            #[doc(hidden)]
+            #[inline]
+            pub fn #fname(__key: ::testdata::Key, __env: &::testdata::api::Env<'_>) -> #ty {
+                #gen_e
+            }
+        });
+        let m = &f.member;
+        inits.push(quote!(#m: Self::#fname(__key, __env)));
+        checks.push(check_field(f, fo, quote!(&self.#m)));
+        defs.push(def_field(f, fo));
+    }
+    let construct = match style {
+        Style::Unit => quote!(Self),
+        _ => quote!(Self { #(#inits),* }),
+    };
+    let finish = finish_call(inp);
+    let sdef = schema_def(inp, quote!(::std::vec![#(#defs),*]));
+    let builder = if inp.generics.params.is_empty() && style == Style::Named {
+        builder(inp, fields)
+    } else {
+        TokenStream::new()
+    };
+    Ok(quote! {
+        impl #impl_g #ident #ty_g #where_c {
+            #(#field_fns)*
+            #[doc(hidden)]
+            #[inline]
+            pub fn __testdata_fields(__key: ::testdata::Key, __env: &::testdata::api::Env<'_>) -> Self {
+                #construct
+            }
+        }
+        impl #impl_g ::testdata::TestData for #ident #ty_g #where_c {
+            const NAME: &'static str = #name;
+            const KEY: u64 = ::testdata::seed::name_key(#name);
+            #[inline]
+            fn generate(__key: ::testdata::Key, __env: &::testdata::api::Env<'_>) -> Self {
+                let mut __v = Self::__testdata_fields(__key, __env);
+                #finish
+                __v
+            }
+            fn schema_def() -> ::testdata::schema::SchemaDef {
+                #sdef
+            }
+            fn check(
+                &self,
+                __path: &::testdata::api::Path<'_>,
+                __ctx: &::testdata::Context,
+                __out: &mut ::std::vec::Vec<::testdata::constraint::Violation>,
+            ) {
+                #(#checks)*
+            }
+        }
+        #builder
+    })
+}
+
+fn is_string(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.qself.is_none() && p.path.segments.last().is_some_and(|s| s.ident == "String" && s.arguments.is_empty()))
+}
+
+fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
+    let ident = inp.ident;
+    let bname = format_ident!("{}Builder", ident);
+    let vis = quote!(pub);
+    let doc = format!(
+        "Builds [`{ident}`] values with some fields fixed or generated your way; the other fields keep the values `{ident}::nth` gives them."
+    );
+    let mut slots = Vec::new();
+    let mut nones = Vec::new();
+    let mut setters = Vec::new();
+    let mut inits = Vec::new();
+    for f in fields {
+        let ty = f.ty;
+        let syn::Member::Named(m) = &f.member else { continue };
+        let name = &f.name;
+        let with = format_ident!("with_{}", name);
+        let fname = format_ident!("__testdata_field_{}", name);
+        slots.push(quote!(#m: ::core::option::Option<::testdata::api::Override<#ty>>));
+        nones.push(quote!(#m: ::core::option::Option::None));
+        let d1 = format!("Every record gets this `{name}`.");
+        let d2 = format!("`{name}` comes from `f`, called with the field's own stream.");
+        let (arg, conv) = if is_string(ty) {
+            (quote!(v: impl ::core::convert::Into<::std::string::String>), quote!(v.into()))
+        } else {
+            (quote!(v: #ty), quote!(v))
+        };
+        setters.push(quote! {
+            #[doc = #d1]
+            pub fn #m(mut self, #arg) -> Self {
+                self.#m = ::core::option::Option::Some(::testdata::api::Override::value(#conv));
+                self
+            }
+            #[doc = #d2]
+            pub fn #with(mut self, f: impl Fn(&mut ::testdata::Gen) -> #ty + Send + Sync + 'static) -> Self {
+                self.#m = ::core::option::Option::Some(::testdata::api::Override::with(f));
+                self
+            }
+        });
+        inits.push(quote!(#m: match &self.#m {
+            ::core::option::Option::Some(o) => o.produce(&mut __key.field(::testdata::seed::name_key(#name))),
+            ::core::option::Option::None => #ident::#fname(__key, &__env),
+        }));
+    }
+    let finish = finish_call_for(inp, &quote!(#ident));
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Default)]
+        #vis struct #bname {
+            #(#slots,)*
+        }
+        impl #ident {
+            /// A builder of records with some fields fixed or generated your way.
+            pub fn builder() -> #bname {
+                #bname { #(#nones,)* }
+            }
+        }
+        impl #bname {
+            #(#setters)*
+            /// Record 0 of the stream of `seed`, with the overrides.
+            pub fn build(&self, seed: impl ::core::convert::Into<::testdata::Seed>) -> #ident {
+                self.build_nth(seed, 0)
+            }
+            /// Record `index` of the stream of `seed`, with the overrides.
+            pub fn build_nth(&self, seed: impl ::core::convert::Into<::testdata::Seed>, index: u64) -> #ident {
+                let seed = seed.into();
+                let __k = <#ident as ::testdata::TestData>::KEY;
+                let __env = ::testdata::api::Env::root(&::testdata::api::DEFAULT_CONTEXT, seed, __k, index);
+                let __key = ::testdata::Key::root(seed, __k, index);
+                let mut __v = #ident { #(#inits,)* };
+                #finish
+                __v
+            }
+            /// Records `0..n` of the stream of `seed`, with the overrides.
+            pub fn batch(&self, seed: impl ::core::convert::Into<::testdata::Seed>, n: usize) -> ::std::vec::Vec<#ident> {
+                let seed = seed.into();
+                (0..n as u64).map(|i| self.build_nth(seed, i)).collect()
+            }
+        }
+    }
+}
+
+fn expand_enum(
+    inp: &Input<'_>,
+    variants: &[Variant<'_>],
+    locale: Option<&'static str>,
+    cx: &mut Cx,
+) -> Result<TokenStream> {
+    let ident = inp.ident;
+    let name = type_name(inp);
+    let g = with_bounds(inp);
+    let (impl_g, ty_g, where_c) = g.split_for_impl();
+    let mut cum = Vec::new();
+    let mut acc = 0u64;
+    for v in variants {
+        for (k, sp) in &v.attrs.given {
+            if *k != "weight" {
+                return Err(Error::new(
+                    *sp,
+                    format!("`{k}` does not apply to an enum variant; variants take `weight = N`"),
+                ));
+            }
+        }
+        acc += v.attrs.weight.as_ref().map(|w| w.v).unwrap_or(1);
+        cum.push(acc);
+    }
+    if acc == 0 {
+        return Err(Error::new(
+            variants[0].ident.span(),
+            "every variant has weight 0; give one a positive weight",
+        ));
+    }
+    let unit_only = variants.iter().all(|v| v.style == Style::Unit);
+    let mut arms = Vec::new();
+    let mut check_arms = Vec::new();
+    let mut edge_arms = Vec::new();
+    let names: Vec<String> = variants.iter().map(|v| v.ident.to_string()).collect();
+    for (i, v) in variants.iter().enumerate() {
+        let vid = v.ident;
+        let vname = vid.to_string();
+        let outs: Vec<FieldOut> = v.fields.iter().map(|f| resolve(f, locale, cx)).collect::<Result<_>>()?;
+        let vkey = quote!(__vkey);
+        let gens: Vec<TokenStream> =
+            v.fields.iter().zip(&outs).map(|(f, fo)| gen_field(f, fo, &vkey)).collect();
+        let ctor = match v.style {
+            Style::Unit => quote!(#ident::#vid),
+            Style::Tuple => quote!(#ident::#vid(#(#gens),*)),
+            Style::Named => {
+                let ms = v.fields.iter().map(|f| &f.member);
+                quote!(#ident::#vid { #(#ms: #gens),* })
+            }
+        };
+        let idx = i;
+        arms.push(quote!(#idx => {
+            let __vkey = __key.child(::testdata::seed::name_key(#vname));
+            #ctor
+        }));
+        edge_arms.push(quote!(#idx => #ident::#vid,));
+        let binds: Vec<syn::Ident> = (0..v.fields.len()).map(|j| format_ident!("__f{}", j)).collect();
+        let cks: Vec<TokenStream> = v
+            .fields
+            .iter()
+            .zip(&outs)
+            .zip(&binds)
+            .map(|((f, fo), b)| check_field(f, fo, quote!(#b)))
+            .collect();
+        let pat = match v.style {
+            Style::Unit => quote!(#ident::#vid),
+            Style::Tuple => quote!(#ident::#vid(#(#binds),*)),
+            Style::Named => {
+                let ms = v.fields.iter().map(|f| &f.member);
+                quote!(#ident::#vid { #(#ms: #binds),* })
+            }
+        };
+        check_arms.push(quote!(#pat => {
+            let __vp = ::testdata::api::Path::Field(__path, #vname);
+            let __path = &__vp;
+            #(#cks)*
+        }));
+    }
+    let n = variants.len();
+    let last = n - 1;
+    arms.push(quote!(_ => { let _ = #last; unreachable!() }));
+    let field_def = if unit_only {
+        let w = weights(&cum);
+        quote!(::testdata::schema::FieldDef {
+            ty: ::core::option::Option::Some(::testdata::schema::FieldType::Enum),
+            values: ::core::option::Option::Some(::std::vec![#(::testdata::__private::Value::from(#names)),*]),
+            weights: #w,
+            ..::core::default::Default::default()
+        })
+    } else {
+        quote!(::testdata::schema::FieldDef {
+            ty: ::core::option::Option::Some(::testdata::schema::FieldType::Json),
+            ..::core::default::Default::default()
+        })
+    };
+    let edge = if unit_only {
+        quote!(fn edge(__g: &mut ::testdata::Gen) -> ::core::option::Option<Self> {
+            const __C: &[u64] = &[#(#cum),*];
+            ::core::option::Option::Some(match ::testdata::sample::edge_choice(__g, __C) { #(#edge_arms)* _ => return ::core::option::Option::None })
+        })
+    } else {
+        TokenStream::new()
+    };
+    let sdef = schema_def(
+        inp,
+        quote!(::std::vec![{
+            let mut __d = <Self as ::testdata::TestData>::field_def();
+            __d.name = ::std::string::String::from("value");
+            __d
+        }]),
+    );
+    let finish = finish_call(inp);
+    let _ = Span::call_site();
+    Ok(quote! {
+        impl #impl_g ::testdata::TestData for #ident #ty_g #where_c {
+            const NAME: &'static str = #name;
+            const KEY: u64 = ::testdata::seed::name_key(#name);
+            fn generate(__key: ::testdata::Key, __env: &::testdata::api::Env<'_>) -> Self {
+                const __C: &[u64] = &[#(#cum),*];
+                let mut __v = match __key.stream().weighted(__C) {
+                    #(#arms)*
+                };
+                #finish
+                __v
+            }
+            fn schema_def() -> ::testdata::schema::SchemaDef {
+                #sdef
+            }
+            fn field_def() -> ::testdata::schema::FieldDef {
+                #field_def
+            }
+            fn check(
+                &self,
+                __path: &::testdata::api::Path<'_>,
+                __ctx: &::testdata::Context,
+                __out: &mut ::std::vec::Vec<::testdata::constraint::Violation>,
+            ) {
+                match self { #(#check_arms)* }
+            }
+            #edge
+        }
+    })
+}

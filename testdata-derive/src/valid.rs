@@ -1,0 +1,988 @@
+//! Resolves every field into an explicit plan (kind, bounds, lengths, pattern, …) and rejects
+//! contradictions with errors spanned on the offending attribute.
+
+use proc_macro2::Span;
+use syn::spanned::Spanned;
+use syn::{Error, Expr, Lit, Result, Type};
+
+use crate::ast::Field;
+use crate::attr::{Attrs, Sp};
+use crate::{infer, kinds};
+
+pub const DAY: i64 = 86_400;
+
+/// How a field is produced.
+pub enum Plan {
+    /// `with = path`: the path's `fn(&mut Gen) -> T` on the field's stream.
+    With(syn::Path),
+    /// `value = expr`.
+    Value(Expr),
+    /// `skip`: `Default::default()`.
+    Skip,
+    /// `references = Type::field`.
+    References(syn::Path, syn::Ident),
+    /// Generated from the shape.
+    Shape(Shape),
+}
+
+pub enum Shape {
+    Scalar(Scalar),
+    Option(f64, Box<Shape>),
+    Vec(usize, usize, Box<Shape>),
+    Array(Expr, Box<Shape>),
+    Boxed(Box<Shape>),
+    Map(usize, usize, Box<Shape>, Box<Shape>),
+    Tuple(Vec<Shape>),
+    Nested(Type),
+    Duration,
+}
+
+pub struct Scalar {
+    pub ty: Type,
+    pub how: How,
+    pub unique: bool,
+    pub locale: Option<&'static str>,
+}
+
+#[derive(Clone, Copy)]
+pub enum Tb {
+    At(i64),
+    Now(i64),
+}
+
+pub enum How {
+    Int { lo: i64, hi: i64 },
+    Float { lo: f64, hi: f64 },
+    Units { lo: i64, hi: i64, scale: u32 },
+    Bool,
+    Kind { name: &'static str, min: Option<usize>, max: Option<usize>, span: Span },
+    Uuid,
+    Text { min: usize, max: usize, sentence: bool },
+    Pattern { src: String, min: Option<usize>, max: Option<usize> },
+    Format { src: String },
+    OneOfStr { values: Vec<String>, cum: Vec<u64> },
+    OneOfInt { values: Vec<i64>, cum: Vec<u64> },
+    Instant { lo: Option<Tb>, hi: Option<Tb>, default: &'static str, date: bool },
+}
+
+/// The syntactic class of a type.
+enum Class<'a> {
+    Option(&'a Type),
+    Vec(&'a Type),
+    Array(&'a Type, &'a Expr),
+    Boxed(&'a Type),
+    Map(&'a Type, &'a Type),
+    Tuple(Vec<&'a Type>),
+    Str,
+    Char,
+    Ip(&'static str),
+    Bool,
+    Int(i128, i128),
+    Float,
+    Decimal,
+    Uuid,
+    Instant,
+    Day,
+    Duration,
+    Other,
+}
+
+fn generic_args(seg: &syn::PathSegment) -> Vec<&Type> {
+    match &seg.arguments {
+        syn::PathArguments::AngleBracketed(a) => a
+            .args
+            .iter()
+            .filter_map(|g| match g {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn classify(ty: &Type) -> Class<'_> {
+    match ty {
+        Type::Group(g) => classify(&g.elem),
+        Type::Paren(p) => classify(&p.elem),
+        Type::Array(a) => Class::Array(&a.elem, &a.len),
+        Type::Tuple(t) if !t.elems.is_empty() => Class::Tuple(t.elems.iter().collect()),
+        Type::Path(p) if p.qself.is_none() => {
+            let Some(seg) = p.path.segments.last() else { return Class::Other };
+            let args = generic_args(seg);
+            match (seg.ident.to_string().as_str(), args.as_slice()) {
+                ("Option", [t]) => Class::Option(t),
+                ("Vec", [t]) => Class::Vec(t),
+                ("Box", [t]) => {
+                    if matches!(t, Type::Path(p) if p.path.is_ident("str")) {
+                        Class::Str
+                    } else {
+                        Class::Boxed(t)
+                    }
+                }
+                ("HashMap" | "BTreeMap", [k, v, ..]) => Class::Map(k, v),
+                ("String", []) => Class::Str,
+                ("char", []) => Class::Char,
+                ("IpAddr" | "Ipv4Addr", []) => Class::Ip("ipv4"),
+                ("Ipv6Addr", []) => Class::Ip("ipv6"),
+                ("bool", []) => Class::Bool,
+                ("i8", []) => Class::Int(i8::MIN as i128, i8::MAX as i128),
+                ("i16", []) => Class::Int(i16::MIN as i128, i16::MAX as i128),
+                ("i32", []) => Class::Int(i32::MIN as i128, i32::MAX as i128),
+                ("i64" | "isize" | "i128", []) => Class::Int(i64::MIN as i128, i64::MAX as i128),
+                ("u8", []) => Class::Int(0, u8::MAX as i128),
+                ("u16", []) => Class::Int(0, u16::MAX as i128),
+                ("u32", []) => Class::Int(0, u32::MAX as i128),
+                ("u64" | "usize" | "u128", []) => Class::Int(0, i64::MAX as i128),
+                ("f32" | "f64", []) => Class::Float,
+                ("Decimal", []) => Class::Decimal,
+                ("Uuid", []) => Class::Uuid,
+                ("DateTime" | "NaiveDateTime" | "SystemTime", _) => Class::Instant,
+                ("NaiveDate", []) => Class::Day,
+                ("Duration", []) => Class::Duration,
+                _ => Class::Other,
+            }
+        }
+        _ => Class::Other,
+    }
+}
+
+fn err<T>(span: Span, msg: impl std::fmt::Display) -> Result<T> {
+    Err(Error::new(span, msg))
+}
+
+/// A number literal, possibly negative: its decimal text and whether it is a float.
+fn num(e: &Expr) -> Option<(String, bool)> {
+    match e {
+        Expr::Lit(l) => match &l.lit {
+            Lit::Int(i) => Some((i.base10_digits().to_string(), false)),
+            Lit::Float(f) => Some((f.base10_digits().to_string(), true)),
+            _ => None,
+        },
+        Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => {
+            num(&u.expr).map(|(s, f)| (format!("-{s}"), f))
+        }
+        Expr::Group(g) => num(&g.expr),
+        Expr::Paren(p) => num(&p.expr),
+        _ => None,
+    }
+}
+
+fn str_lit(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Lit(l) => match &l.lit {
+            Lit::Str(s) => Some(s.value()),
+            _ => None,
+        },
+        Expr::Group(g) => str_lit(&g.expr),
+        _ => None,
+    }
+}
+
+struct Range<'a> {
+    lo: Option<&'a Expr>,
+    hi: Option<&'a Expr>,
+    inclusive: bool,
+}
+
+fn range_of<'a>(e: &'a Sp<Expr>, what: &str) -> Result<Range<'a>> {
+    match &e.v {
+        Expr::Range(r) => Ok(Range {
+            lo: r.start.as_deref(),
+            hi: r.end.as_deref(),
+            inclusive: matches!(r.limits, syn::RangeLimits::Closed(_)),
+        }),
+        _ => err(e.span, format!("`{what}` takes a range such as `1..=5`, `0..10` or `18..`")),
+    }
+}
+
+fn int_of(e: &Expr) -> Result<i128> {
+    match num(e) {
+        Some((s, false)) => s.parse::<i128>().map_err(|_| Error::new(e.span(), "integer out of range")),
+        _ => err(e.span(), "expected an integer literal"),
+    }
+}
+
+fn usize_range(e: &Sp<Expr>, what: &str) -> Result<(Option<usize>, Option<usize>)> {
+    let r = range_of(e, what)?;
+    let lo = r.lo.map(int_of).transpose()?;
+    let mut hi = r.hi.map(int_of).transpose()?;
+    if !r.inclusive
+        && let Some(h) = hi
+    {
+        hi = Some(h - 1);
+    }
+    let lo_u = lo
+        .map(|x| {
+            usize::try_from(x).map_err(|_| Error::new(e.span, format!("`{what}` bounds cannot be negative")))
+        })
+        .transpose()?;
+    let hi_u = match hi {
+        Some(h) if h < 0 => return err(e.span, format!("`{what}` is an empty range")),
+        Some(h) => Some(usize::try_from(h).map_err(|_| Error::new(e.span, "too large"))?),
+        None => None,
+    };
+    if let (Some(a), Some(b)) = (lo_u, hi_u)
+        && a > b
+    {
+        return err(
+            e.span,
+            format!(
+                "`{what}` is an empty or inverted range: the minimum {a} is greater than the maximum {b}"
+            ),
+        );
+    }
+    Ok((lo_u, hi_u))
+}
+
+/// Decimal literal text → (mantissa, scale).
+fn decimal(text: &str) -> Option<(i128, u32)> {
+    let (neg, t) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let t = t.replace('_', "");
+    let (int, frac) = t.split_once('.').unwrap_or((&t, ""));
+    let digits = format!("{int}{frac}");
+    let m: i128 = digits.parse().ok()?;
+    Some((if neg { -m } else { m }, frac.len() as u32))
+}
+
+fn rescale_dir(m: i128, from: u32, to: u32, up: bool) -> i128 {
+    if to >= from {
+        m * 10i128.pow(to - from)
+    } else {
+        let p = 10i128.pow(from - to);
+        let q = m.div_euclid(p);
+        if up && m.rem_euclid(p) != 0 { q + 1 } else { q }
+    }
+}
+
+fn cum(weights: &Option<Sp<Vec<u64>>>, n: usize, one_of: &Sp<Vec<Lit>>) -> Result<Vec<u64>> {
+    let w = match weights {
+        Some(w) if w.v.len() != n => {
+            return err(
+                w.span,
+                format!("{} weights for {} values in `one_of`; give one weight per value", w.v.len(), n),
+            );
+        }
+        Some(w) => w.v.clone(),
+        None => vec![1; n],
+    };
+    if w.iter().all(|&x| x == 0) {
+        return err(
+            weights.as_ref().map(|w| w.span).unwrap_or(one_of.span),
+            "all weights are 0; give at least one value a positive weight",
+        );
+    }
+    let mut acc = 0;
+    Ok(w.iter()
+        .map(|x| {
+            acc += x;
+            acc
+        })
+        .collect())
+}
+
+fn time_bound(e: &Expr, date: bool) -> Result<Tb> {
+    let Some(s) = str_lit(e) else {
+        return err(
+            e.span(),
+            "date bounds are strings: \"2024-01-01\", \"2024-01-01T12:00:00Z\", \"now\", \"-30d\"",
+        );
+    };
+    if let Some(d) = infer::parse_relative(&s) {
+        return Ok(Tb::Now(d));
+    }
+    match infer::parse_instant(&s) {
+        Some(t) => Ok(Tb::At(t)),
+        None => err(
+            e.span(),
+            format!(
+                "`{s}` is not a date; use YYYY-MM-DD{}, \"now\" or an offset such as \"-30d\"",
+                if date { "" } else { ", YYYY-MM-DDTHH:MM:SSZ" }
+            ),
+        ),
+    }
+}
+
+/// The keys that make a field's value (at most one may be given).
+fn conflicts(a: &Attrs) -> Result<()> {
+    if let Some(s) = &a.skip
+        && let Some((k, sp)) = a.given.iter().find(|(k, _)| *k != "skip")
+    {
+        let _ = s;
+        return err(*sp, format!("`skip` uses `Default::default()`; it cannot be combined with `{k}`"));
+    }
+    let makers: Vec<&(&str, Span)> =
+        a.given.iter().filter(|(k, _)| matches!(*k, "with" | "value" | "references")).collect();
+    if let Some((m, _)) = makers.first()
+        && let Some((k, sp)) = a.given.iter().find(|(k, _)| k != m && *k != "optional")
+    {
+        return err(*sp, format!("`{m}` gives the whole value; it cannot be combined with `{k}`"));
+    }
+    let shapes: Vec<&(&str, Span)> =
+        a.given.iter().filter(|(k, _)| matches!(*k, "kind" | "pattern" | "format" | "one_of")).collect();
+    if shapes.len() > 1 {
+        return err(
+            shapes[1].1,
+            format!(
+                "`{}` conflicts with `{}`: use only one of a kind, `pattern`, `format` and `one_of`",
+                shapes[1].0, shapes[0].0
+            ),
+        );
+    }
+    if a.weights.is_some() && a.one_of.is_none() {
+        return err(
+            a.weights.as_ref().map(|w| w.span).unwrap_or_else(Span::call_site),
+            "`weights` needs `one_of` with one value per weight",
+        );
+    }
+    for (k, sp) in &a.given {
+        if matches!(*k, "finish" | "key" | "weight") {
+            return err(
+                *sp,
+                format!("`{k}` belongs on the type{}", if *k == "weight" { "'s enum variants" } else { "" }),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Resolves a field.
+pub fn field(f: &Field<'_>, type_locale: Option<&'static str>) -> Result<Plan> {
+    let a = &f.attrs;
+    conflicts(a)?;
+    if a.skip.is_some() {
+        return Ok(Plan::Skip);
+    }
+    if let Some(w) = &a.with {
+        return Ok(Plan::With(w.v.clone()));
+    }
+    if let Some(v) = &a.value {
+        return Ok(Plan::Value(v.v.clone()));
+    }
+    if let Some(r) = &a.references {
+        let mut p = r.v.clone();
+        let Some(last) = p.segments.pop() else { return err(r.span, "expected `Type::field`") };
+        if p.segments.is_empty() {
+            return err(r.span, "`references` takes `Type::field`, e.g. `references = User::id`");
+        }
+        let field = last.value().ident.clone();
+        p.segments.pop_punct();
+        return Ok(Plan::References(p, field));
+    }
+    let locale = match &a.locale {
+        Some(l) => Some(infer::locale(&l.v).ok_or_else(|| {
+            Error::new(l.span, format!("unknown locale `{}`; use en, fr_FR, de_DE, pt_BR or ja_JP", l.v))
+        })?),
+        None => type_locale,
+    };
+    let mut used_len = false;
+    let mut used_opt = false;
+    let shape = shape(f, f.ty, a, locale, &mut used_len, &mut used_opt, true)?;
+    if let (Some(o), false) = (&a.optional, used_opt) {
+        return err(o.span, "`optional` applies to `Option<T>` fields; make the field an `Option`");
+    }
+    Ok(Plan::Shape(shape))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn shape(
+    f: &Field<'_>,
+    ty: &Type,
+    a: &Attrs,
+    locale: Option<&'static str>,
+    used_len: &mut bool,
+    used_opt: &mut bool,
+    outer: bool,
+) -> Result<Shape> {
+    let _ = outer;
+    Ok(match classify(ty) {
+        Class::Option(t) => {
+            let p = if *used_opt {
+                0.1
+            } else {
+                *used_opt = true;
+                match &a.optional {
+                    Some(Sp { v: Some(p), span }) => {
+                        if !(0.0..=1.0).contains(p) {
+                            return err(
+                                *span,
+                                format!("`optional` is the probability of `None`; {p} is outside 0..=1"),
+                            );
+                        }
+                        *p
+                    }
+                    _ => 0.1,
+                }
+            };
+            Shape::Option(p, Box::new(shape(f, t, a, locale, used_len, used_opt, false)?))
+        }
+        Class::Vec(t) => {
+            let (mut lo, mut hi) = (1usize, 5usize);
+            if !*used_len && let Some(l) = &a.len {
+                *used_len = true;
+                let (l0, h0) = usize_range(l, "len")?;
+                lo = l0.unwrap_or(1);
+                hi = h0.unwrap_or(lo.max(5));
+                if lo > hi {
+                    return err(l.span, format!("`len` is empty: {lo} > {hi}"));
+                }
+                if hi > 10_000 {
+                    return err(l.span, "`len` above 10000 elements is not supported");
+                }
+            }
+            Shape::Vec(lo, hi, Box::new(shape(f, t, a, locale, used_len, used_opt, false)?))
+        }
+        Class::Array(t, n) => {
+            Shape::Array(n.clone(), Box::new(shape(f, t, a, locale, used_len, used_opt, false)?))
+        }
+        Class::Boxed(t) => Shape::Boxed(Box::new(shape(f, t, a, locale, used_len, used_opt, false)?)),
+        Class::Map(k, v) => {
+            let (mut lo, mut hi) = (1usize, 5usize);
+            if !*used_len && let Some(l) = &a.len {
+                *used_len = true;
+                let (l0, h0) = usize_range(l, "len")?;
+                lo = l0.unwrap_or(1);
+                hi = h0.unwrap_or(lo.max(5));
+            }
+            let none = Attrs::default();
+            Shape::Map(
+                lo,
+                hi,
+                Box::new(shape(f, k, &none, locale, &mut true, &mut true, false)?),
+                Box::new(shape(f, v, a, locale, used_len, used_opt, false)?),
+            )
+        }
+        Class::Tuple(ts) => {
+            let none = Attrs::default();
+            let mut v = Vec::new();
+            for t in ts {
+                v.push(shape(f, t, &none, locale, &mut true, &mut true, false)?);
+            }
+            Shape::Tuple(v)
+        }
+        Class::Duration => Shape::Duration,
+        Class::Other => {
+            for (k, sp) in &a.given {
+                if !matches!(*k, "optional" | "len") {
+                    return err(
+                        *sp,
+                        format!(
+                            "`{k}` does not apply to `{}`, which is generated by its own `TestData` impl",
+                            quote::quote!(#ty)
+                        ),
+                    );
+                }
+            }
+            Shape::Nested(ty.clone())
+        }
+        class => Shape::Scalar(scalar(f, ty, class, a, locale, used_len)?),
+    })
+}
+
+fn scalar(
+    f: &Field<'_>,
+    ty: &Type,
+    class: Class<'_>,
+    a: &Attrs,
+    locale: Option<&'static str>,
+    used_len: &mut bool,
+) -> Result<Scalar> {
+    let name = f.name.as_str();
+    let texty = matches!(class, Class::Str | Class::Char | Class::Ip(_));
+    let numeric = matches!(class, Class::Int(..) | Class::Float | Class::Decimal);
+    let timey = matches!(class, Class::Instant | Class::Day);
+    if let Some(r) = &a.range
+        && !(numeric || timey)
+    {
+        return err(
+            r.span,
+            if texty {
+                "`range` applies to numbers and dates; for the length of a string use `len = 1..=20`"
+                    .to_string()
+            } else {
+                format!("`range` does not apply to `{}`", quote::quote!(#ty))
+            },
+        );
+    }
+    let len = match &a.len {
+        Some(l) if !*used_len => {
+            if !matches!(class, Class::Str) {
+                return err(
+                    l.span,
+                    format!(
+                        "`len` applies to strings and collections, not to `{}`; for numbers use `range`",
+                        quote::quote!(#ty)
+                    ),
+                );
+            }
+            *used_len = true;
+            Some(usize_range(l, "len")?)
+        }
+        _ => None,
+    };
+    for (k, sp) in &a.given {
+        let ok = match *k {
+            "pattern" | "format" | "locale" => matches!(class, Class::Str),
+            "one_of" | "weights" => matches!(class, Class::Str | Class::Int(..)),
+            _ => true,
+        };
+        if !ok {
+            return err(*sp, format!("`{k}` applies to `String` fields, not to `{}`", quote::quote!(#ty)));
+        }
+    }
+    let mut kind_name: Option<&'static str> = None;
+    let mut preset: Option<(f64, f64)> = None;
+    if let Some(k) = &a.kind {
+        if numeric && let Some(b) = infer::numeric_kind(&k.v) {
+            preset = Some(b);
+        } else {
+            match kinds::from_name(&k.v) {
+                Some(n) => {
+                    if !(texty || (matches!(class, Class::Uuid) && n == "uuid")) {
+                        return err(
+                            k.span,
+                            format!("kind `{n}` makes text; it does not apply to `{}`", quote::quote!(#ty)),
+                        );
+                    }
+                    kind_name = Some(n);
+                }
+                None => {
+                    let hint = match kinds::closest(&k.v) {
+                        Some(c) => format!("; did you mean `{c}`?"),
+                        None => String::new(),
+                    };
+                    return err(
+                        k.span,
+                        format!(
+                            "unknown kind `{}`{hint} (kinds are listed in `testdata::kinds::Kind::ALL`; number presets: price, amount, age, quantity, rating, percentage)",
+                            k.v
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    let unique = a.unique.is_some();
+    let how = match class {
+        Class::Bool => How::Bool,
+        Class::Uuid => How::Uuid,
+        Class::Int(tlo, thi) => {
+            if let Some(o) = &a.one_of {
+                let mut values = Vec::new();
+                for l in &o.v {
+                    match l {
+                        Lit::Int(i) => {
+                            let v: i128 = i.base10_parse()?;
+                            if v < tlo || v > thi {
+                                return err(
+                                    l.span(),
+                                    format!("{v} does not fit in `{}`", quote::quote!(#ty)),
+                                );
+                            }
+                            values.push(v as i64);
+                        }
+                        _ => return err(l.span(), "the field is an integer: `one_of` takes integers"),
+                    }
+                }
+                if values.is_empty() {
+                    return err(o.span, "`one_of` is empty; give at least one value");
+                }
+                How::OneOfInt { cum: cum(&a.weights, values.len(), o)?, values }
+            } else {
+                let (dlo, dhi) = preset.unwrap_or_else(|| infer::number_bounds(name));
+                let (dlo, dhi) = (dlo as i128, dhi as i128);
+                let (lo, hi) = match &a.range {
+                    Some(r) => {
+                        let rg = range_of(r, "range")?;
+                        let lo = rg.lo.map(int_of).transpose()?;
+                        let hi = match rg.hi.map(int_of).transpose()? {
+                            Some(h) if !rg.inclusive => Some(h - 1),
+                            h => h,
+                        };
+                        let (lo, hi) = match (lo, hi) {
+                            (None, None) => (dlo, dhi),
+                            (Some(l), None) => (l, l + (dhi - dlo).max(1000)),
+                            (None, Some(h)) => ((h - (dhi - dlo)).min(dlo), h),
+                            (Some(l), Some(h)) => (l, h),
+                        };
+                        if lo > hi {
+                            return err(
+                                r.span,
+                                format!(
+                                    "empty or inverted range: the minimum {lo} is greater than the maximum {hi}"
+                                ),
+                            );
+                        }
+                        if lo < tlo || (hi > thi && rg.lo.is_some() && rg.hi.is_some()) {
+                            return err(
+                                r.span,
+                                format!(
+                                    "the range {lo}..={hi} does not fit in `{}` ({tlo}..={thi})",
+                                    quote::quote!(#ty)
+                                ),
+                            );
+                        }
+                        (lo, hi.min(thi))
+                    }
+                    None => (dlo.max(tlo), dhi.min(thi)),
+                };
+                How::Int { lo: lo as i64, hi: hi as i64 }
+            }
+        }
+        Class::Float => {
+            let (dlo, dhi) = preset.unwrap_or_else(|| infer::number_bounds(name));
+            let (lo, hi) = match &a.range {
+                Some(r) => {
+                    let rg = range_of(r, "range")?;
+                    let fl = |e: &Expr| -> Result<f64> {
+                        num(e)
+                            .and_then(|(s, _)| s.parse::<f64>().ok())
+                            .ok_or_else(|| Error::new(e.span(), "expected a number"))
+                    };
+                    let lo = rg.lo.map(fl).transpose()?;
+                    let hi = match rg.hi.map(fl).transpose()? {
+                        Some(h) if !rg.inclusive => Some(h.next_down()),
+                        h => h,
+                    };
+                    let (lo, hi) = match (lo, hi) {
+                        (None, None) => (dlo, dhi),
+                        (Some(l), None) => (l, l.max(dlo) + (dhi - dlo)),
+                        (None, Some(h)) => (dlo.min(h), h),
+                        (Some(l), Some(h)) => (l, h),
+                    };
+                    if lo > hi {
+                        return err(
+                            r.span,
+                            format!(
+                                "empty or inverted range: the minimum {lo} is greater than the maximum {hi}"
+                            ),
+                        );
+                    }
+                    (lo, hi)
+                }
+                None => (dlo, dhi),
+            };
+            How::Float { lo, hi }
+        }
+        Class::Decimal => {
+            let scale = 2u32;
+            let (dlo, dhi) = preset.unwrap_or_else(|| infer::number_bounds(name));
+            let f = 10f64.powi(scale as i32);
+            let (dl, dh) = ((dlo * f).round() as i128, (dhi * f).round() as i128);
+            let (lo, hi) = match &a.range {
+                Some(r) => {
+                    let rg = range_of(r, "range")?;
+                    let units = |e: &Expr, up: bool| -> Result<i128> {
+                        let (m, s) = num(e)
+                            .and_then(|(t, _)| decimal(&t))
+                            .ok_or_else(|| Error::new(e.span(), "expected a number"))?;
+                        Ok(rescale_dir(m, s, scale, up))
+                    };
+                    let lo = rg.lo.map(|e| units(e, true)).transpose()?;
+                    let hi = match rg.hi {
+                        Some(e) if !rg.inclusive => Some(units(e, true)? - 1),
+                        Some(e) => Some(units(e, false)?),
+                        None => None,
+                    };
+                    let (lo, hi) = match (lo, hi) {
+                        (None, None) => (dl, dh),
+                        (Some(l), None) => (l, l.max(dl) + (dh - dl)),
+                        (None, Some(h)) => (dl.min(h), h),
+                        (Some(l), Some(h)) => (l, h),
+                    };
+                    if lo > hi {
+                        return err(
+                            r.span,
+                            "empty or inverted range: the minimum is greater than the maximum",
+                        );
+                    }
+                    if hi.abs() > (1 << 53) || lo.abs() > (1 << 53) {
+                        return err(r.span, "the bounds exceed ±2^53 units of the scale");
+                    }
+                    (lo, hi)
+                }
+                None => (dl, dh),
+            };
+            How::Units { lo: lo as i64, hi: hi as i64, scale }
+        }
+        Class::Instant | Class::Day => {
+            let date = matches!(class, Class::Day);
+            let (lo, hi) = match &a.range {
+                Some(r) => {
+                    let rg = range_of(r, "range")?;
+                    let lo = rg.lo.map(|e| time_bound(e, date)).transpose()?;
+                    let unit = if date { DAY } else { 1 };
+                    let hi = match rg.hi.map(|e| time_bound(e, date)).transpose()? {
+                        Some(Tb::At(t)) if !rg.inclusive => Some(Tb::At(t - unit)),
+                        Some(Tb::Now(t)) if !rg.inclusive => Some(Tb::Now(t - unit)),
+                        h => h,
+                    };
+                    match (lo, hi) {
+                        (Some(Tb::At(a)), Some(Tb::At(b))) | (Some(Tb::Now(a)), Some(Tb::Now(b)))
+                            if a > b =>
+                        {
+                            return err(
+                                r.span,
+                                "empty or inverted range: the earliest instant is after the latest",
+                            );
+                        }
+                        _ => {}
+                    }
+                    (lo, hi)
+                }
+                None => (None, None),
+            };
+            How::Instant { lo, hi, default: infer::time_default(name), date }
+        }
+        Class::Char => How::Text { min: 1, max: 1, sentence: false },
+        Class::Ip(k) => How::Kind { name: kind_name.unwrap_or(k), min: None, max: None, span: f.span },
+        Class::Str => {
+            let (min, max) = len.unwrap_or((None, None));
+            let len_span = a.len.as_ref().map(|l| l.span).unwrap_or(f.span);
+            if let Some(p) = &a.pattern {
+                check_pattern(p, min, max)?;
+                How::Pattern { src: p.v.clone(), min, max }
+            } else if let Some(fm) = &a.format {
+                let (tlo, thi) = check_format(fm)?;
+                if let Some(m) = max
+                    && tlo > m
+                {
+                    return err(
+                        len_span,
+                        format!(
+                            "format `{}` renders at least {tlo} characters, above the maximum length {m}",
+                            fm.v
+                        ),
+                    );
+                }
+                if let (Some(m), Some(t)) = (min, thi)
+                    && t < m
+                {
+                    return err(
+                        len_span,
+                        format!(
+                            "format `{}` renders at most {t} characters, below the minimum length {m}",
+                            fm.v
+                        ),
+                    );
+                }
+                How::Format { src: fm.v.clone() }
+            } else if let Some(o) = &a.one_of {
+                let mut values = Vec::new();
+                for l in &o.v {
+                    match l {
+                        Lit::Str(s) => values.push(s.value()),
+                        _ => return err(l.span(), "the field is a string: `one_of` takes strings"),
+                    }
+                }
+                if values.is_empty() {
+                    return err(o.span, "`one_of` is empty; give at least one value");
+                }
+                How::OneOfStr { cum: cum(&a.weights, values.len(), o)?, values }
+            } else if let Some(k) = kind_name.or_else(|| kinds::infer(name)) {
+                let (klo, khi) = kinds::len_bounds(k);
+                let (lo, hi) = (min.unwrap_or(0), max.unwrap_or(usize::MAX));
+                let inside = klo >= lo
+                    && match (khi, max) {
+                        (_, None) => true,
+                        (Some(x), Some(m)) => x <= m,
+                        (None, Some(_)) => false,
+                    };
+                if !inside && !FREE_TEXT.contains(&k) {
+                    return err(
+                        len_span,
+                        format!(
+                            "kind `{k}` produces {klo}..={} characters, which cannot meet `len` {lo}..={}; widen `len` or use a `pattern`",
+                            khi.map(|x| x.to_string()).unwrap_or_else(|| "∞".into()),
+                            max.map(|x| x.to_string()).unwrap_or_else(|| "∞".into())
+                        ),
+                    );
+                }
+                let _ = hi;
+                How::Kind { name: k, min, max, span: a.kind.as_ref().map(|k| k.span).unwrap_or(f.span) }
+            } else {
+                let lo =
+                    min.unwrap_or(if max == Some(0) { 0 } else { 3usize.min(max.unwrap_or(usize::MAX)) });
+                let sentence = infer::sentence(name);
+                let hi = match max {
+                    Some(m) => m,
+                    None if sentence => lo.max(120),
+                    None => lo.max(40),
+                };
+                How::Text { min: lo, max: hi, sentence }
+            }
+        }
+        _ => unreachable_class(f.span)?,
+    };
+    if let Some(u) = &a.unique {
+        let ok = match &how {
+            How::Int { .. }
+            | How::Units { .. }
+            | How::OneOfStr { .. }
+            | How::OneOfInt { .. }
+            | How::Format { .. }
+            | How::Instant { .. }
+            | How::Uuid => true,
+            How::Kind { name, min, max, .. } => {
+                matches!(*name, "uuid" | "email" | "safe_email" | "username")
+                    && min.is_none()
+                    && max.is_none()
+            }
+            _ => false,
+        };
+        if !ok {
+            return err(
+                u.span,
+                "`unique` is supported for integer and decimal ranges, `one_of`, `format` templates, dates, `Uuid`, and the uuid, email, safe_email and username kinds",
+            );
+        }
+    }
+    Ok(Scalar { ty: ty.clone(), how, unique, locale })
+}
+
+fn unreachable_class<T>(span: Span) -> Result<T> {
+    err(span, "unsupported field type")
+}
+
+/// Free-text kinds, which are cut or extended to meet `len` (as `testdata::sample::free_text`).
+pub const FREE_TEXT: &[&str] = &[
+    "first_name",
+    "last_name",
+    "full_name",
+    "city",
+    "street",
+    "state",
+    "country",
+    "company",
+    "job_title",
+    "industry",
+    "product_name",
+    "category",
+    "word",
+    "words",
+    "sentence",
+    "paragraph",
+    "color_name",
+    "currency_name",
+];
+
+fn check_pattern(p: &Sp<String>, min: Option<usize>, max: Option<usize>) -> Result<()> {
+    let hir = regex_syntax::ParserBuilder::new().build().parse(&p.v).map_err(|e| {
+        let msg = e.to_string();
+        let last = msg.lines().rfind(|l| l.starts_with("error:")).unwrap_or("invalid syntax").to_string();
+        Error::new(
+            p.span,
+            format!("invalid regular expression `{}`: {}", p.v, last.trim_start_matches("error: ")),
+        )
+    })?;
+    let props = hir.properties();
+    if let (Some(m), Some(lo)) = (max, props.minimum_len())
+        && lo > m
+    {
+        return err(
+            p.span,
+            format!("the pattern matches at least {lo} characters, more than the maximum length {m}"),
+        );
+    }
+    if let (Some(m), Some(hi)) = (min, props.maximum_len())
+        && hi < m
+    {
+        return err(
+            p.span,
+            format!("the pattern matches at most {hi} characters, fewer than the minimum length {m}"),
+        );
+    }
+    if props.minimum_len().is_none() {
+        return err(p.span, "the pattern matches nothing");
+    }
+    Ok(())
+}
+
+/// Checks a `format` template; returns its length range.
+fn check_format(f: &Sp<String>) -> Result<(usize, Option<usize>)> {
+    let s = &f.v;
+    let mut lo = 0usize;
+    let mut hi = Some(0usize);
+    let mut chars = s.chars().peekable();
+    let add = |lo: &mut usize, hi: &mut Option<usize>, a: usize, b: Option<usize>| {
+        *lo += a;
+        *hi = match (*hi, b) {
+            (Some(x), Some(y)) => Some(x + y),
+            _ => None,
+        };
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '{' if chars.peek() == Some(&'{') => {
+                chars.next();
+                add(&mut lo, &mut hi, 1, Some(1));
+            }
+            '}' if chars.peek() == Some(&'}') => {
+                chars.next();
+                add(&mut lo, &mut hi, 1, Some(1));
+            }
+            '}' => {
+                return err(
+                    f.span,
+                    format!("format `{s}`: unmatched `}}`; write `}}}}` for a literal brace"),
+                );
+            }
+            '{' => {
+                let mut ph = String::new();
+                loop {
+                    match chars.next() {
+                        Some('}') => break,
+                        Some(c) => ph.push(c),
+                        None => return err(f.span, format!("format `{s}`: `{{` is not closed")),
+                    }
+                }
+                let (name, n) = match ph.split_once(':') {
+                    Some((a, b)) => match b.trim().parse::<usize>() {
+                        Ok(n) => (a.trim(), Some(n)),
+                        Err(_) => {
+                            return err(f.span, format!("format `{s}`: `{{{ph}}}` needs a number after `:`"));
+                        }
+                    },
+                    None => (ph.trim(), None),
+                };
+                match (name, n) {
+                    ("year", None) => add(&mut lo, &mut hi, 4, Some(4)),
+                    (
+                        "digits" | "random" | "random_int" | "letters" | "upper" | "lower" | "alnum" | "hex",
+                        Some(n),
+                    ) => {
+                        if n == 0 || n > 64 {
+                            return err(f.span, format!("format `{s}`: `{{{ph}}}` needs a count in 1..=64"));
+                        }
+                        add(&mut lo, &mut hi, n, Some(n))
+                    }
+                    ("index", None) => add(&mut lo, &mut hi, 1, None),
+                    ("index", Some(n)) => add(&mut lo, &mut hi, n, None),
+                    _ => {
+                        return err(
+                            f.span,
+                            format!(
+                                "format `{s}`: unknown placeholder `{{{ph}}}`; use {{year}}, {{digits:N}}, {{letters:N}}, {{lower:N}}, {{alnum:N}}, {{hex:N}}, {{index}} or {{index:N}}"
+                            ),
+                        );
+                    }
+                }
+            }
+            _ => add(&mut lo, &mut hi, 1, Some(1)),
+        }
+    }
+    Ok((lo, hi))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn free_text_equals_the_engine() {
+        for k in testdata::kinds::Kind::ALL {
+            assert_eq!(super::FREE_TEXT.contains(&k.name()), testdata::sample::free_text(*k), "{k}");
+        }
+    }
+}

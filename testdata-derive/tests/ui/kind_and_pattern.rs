@@ -1,0 +1,9 @@
+use testdata::TestData;
+
+#[derive(TestData)]
+struct User {
+    #[testdata(email, pattern = "[a-z]+@x\\.com")]
+    contact: String,
+}
+
+fn main() {}

@@ -1,0 +1,9 @@
+use testdata::TestData;
+
+#[derive(TestData)]
+struct User {
+    #[testdata(optional = 0.3)]
+    nickname: String,
+}
+
+fn main() {}

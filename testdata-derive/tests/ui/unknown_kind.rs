@@ -1,0 +1,9 @@
+use testdata::TestData;
+
+#[derive(TestData)]
+struct User {
+    #[testdata(emial)]
+    contact: String,
+}
+
+fn main() {}

@@ -1,0 +1,35 @@
+//! Per-field overrides of generated builders (`User::builder().age(30).build(seed)`).
+
+use std::fmt;
+
+use crate::Gen;
+
+/// How a builder produces one field instead of its derived generator: a fixed value or a
+/// generator of its own, called with the field's stream (so other fields keep their values).
+pub struct Override<T>(Box<dyn Fn(&mut Gen) -> T + Send + Sync>);
+
+impl<T> Override<T> {
+    /// A generator of the field's values, drawing from the field's own stream.
+    pub fn with(f: impl Fn(&mut Gen) -> T + Send + Sync + 'static) -> Override<T> {
+        Override(Box::new(f))
+    }
+
+    /// The field's value for the stream `g`.
+    #[inline]
+    pub fn produce(&self, g: &mut Gen) -> T {
+        (self.0)(g)
+    }
+}
+
+impl<T: Clone + Send + Sync + 'static> Override<T> {
+    /// The same value for every record.
+    pub fn value(v: T) -> Override<T> {
+        Override(Box::new(move |_| v.clone()))
+    }
+}
+
+impl<T> fmt::Debug for Override<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Override(..)")
+    }
+}
