@@ -530,19 +530,7 @@ fn cache_key(spec: &GenerateSpec, source: &Source<'_>) -> u128 {
 
 /// The type of a field as the engine infers it.
 pub fn effective_type(d: &FieldDef) -> FieldType {
-    if let Some(t) = d.ty {
-        t
-    } else if d.fields.is_some() {
-        FieldType::Object
-    } else if d.items.is_some() {
-        FieldType::Array
-    } else if d.values.is_some() {
-        FieldType::Enum
-    } else if d.compute.is_some() {
-        FieldType::Decimal
-    } else {
-        FieldType::String
-    }
+    d.effective_type()
 }
 
 fn type_name(t: FieldType) -> String {

@@ -557,26 +557,8 @@ fn topo_order(
     Ok(order)
 }
 
-/// The effective type of a field.
-fn effective_type(d: &FieldDef) -> FieldType {
-    if let Some(t) = d.ty {
-        return t;
-    }
-    if d.fields.is_some() {
-        FieldType::Object
-    } else if d.items.is_some() {
-        FieldType::Array
-    } else if d.values.is_some() {
-        FieldType::Enum
-    } else if d.compute.is_some() {
-        FieldType::Decimal
-    } else {
-        FieldType::String
-    }
-}
-
 fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Node, SchemaError> {
-    let ty = effective_type(d);
+    let ty = d.effective_type();
     let optional = match (d.optional, d.required) {
         (Some(p), _) if !(0.0..=1.0).contains(&p) => {
             return Err(cx.err(path, "optional", format!("probability {p} is outside 0..=1")));
@@ -847,8 +829,6 @@ fn compile_choice(cx: &Cx<'_>, d: &FieldDef, path: &str, values: &[Value]) -> Re
     Ok(NodeGen::Choice { values: values.to_vec(), cum })
 }
 
-use crate::sample::free_text;
-
 fn compile_string(
     cx: &Cx<'_>,
     d: &FieldDef,
@@ -917,18 +897,8 @@ fn compile_string(
         }
         let (klo, khi) = kind.len_bounds();
         let lo = min.unwrap_or(0);
-        let hi = max.unwrap_or(usize::MAX);
-        let inside = klo >= lo
-            && match (khi, max) {
-                (_, None) => true,
-                (Some(k), Some(m)) => k <= m,
-                (None, Some(_)) => false,
-            };
-        if inside {
-            return Ok(NodeGen::Kind { kind, fit: None, locale });
-        }
-        if free_text(kind) {
-            return Ok(NodeGen::Kind { kind, fit: Some((lo, hi.min(lo.max(10_000)))), locale });
+        if let Ok(fit) = crate::sample::kind_fit(kind, min, max) {
+            return Ok(NodeGen::Kind { kind, fit, locale });
         }
         return Err(cx.err(
             path,

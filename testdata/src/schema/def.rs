@@ -206,6 +206,21 @@ pub struct Reference {
     pub count: u64,
 }
 
+impl FieldDef {
+    /// The field's type: `type` when given, else `object` with `fields`, `array` with `items`,
+    /// `enum` with `values`, `decimal` with `compute`, otherwise `string`.
+    pub fn effective_type(&self) -> FieldType {
+        match self.ty {
+            Some(t) => t,
+            None if self.fields.is_some() => FieldType::Object,
+            None if self.items.is_some() => FieldType::Array,
+            None if self.values.is_some() => FieldType::Enum,
+            None if self.compute.is_some() => FieldType::Decimal,
+            None => FieldType::String,
+        }
+    }
+}
+
 /// A computed field: a rule over sibling fields, evaluated exactly in integer units of the
 /// field's scale.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
