@@ -219,6 +219,7 @@ fn every_value_seen_while_shrinking_is_valid() {
     let invalid = invalid.into_inner();
     assert!(invalid.is_empty(), "{} invalid of {}: {}", invalid.len(), seen.get(), invalid[0]);
     assert!(seen.get() > 5_000, "shrinking ran: {} values", seen.get());
+    println!("{} values seen over 1,000 failing runs, all valid", seen.get());
 }
 
 #[test]

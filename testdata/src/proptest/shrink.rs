@@ -34,15 +34,15 @@ pub(crate) type Make<V> = Arc<dyn Fn(Seed, u64) -> V + Send + Sync>;
 ///
 /// 1. *zero*: each non-zero draw is tried at 0 (range minimum, shortest length, first `one_of`
 ///    choice, `None`, fewest items, `true` for a `bool`, the first entry of a kind's table);
-/// 2. *binary*: each remaining draw is binary-searched between 0 and its current value (so
-///    `age > 50` ends at exactly 51);
+/// 2. *binary*: each remaining non-composite draw (a range, a choice, a length) is
+///    binary-searched between 0 and its current value (so `age > 50` ends at exactly 51);
 /// 3. *polish*: draws of composite values — streams that make several draws: text kinds such
 ///    as emails and names, patterns, free text — are tried at 15 evenly spaced values, and a
 ///    failing candidate whose `Debug` output is strictly shorter is kept (an email shrinks to a
 ///    *short* email).
 ///
-/// In the first two passes a change to a composite draw is kept only if it does not lengthen
-/// the value. A candidate whose `Debug` output equals the current failing value, or a value
+/// In the zero pass a change to a composite draw is kept only if it does not lengthen the
+/// value. A candidate whose `Debug` output equals the current failing value, or a value
 /// already seen to pass, is decided without running the test.
 pub struct DrawTree<V> {
     make: Make<V>,
@@ -190,7 +190,7 @@ impl<V: fmt::Debug> DrawTree<V> {
             let target = match s.phase {
                 Phase::Zero if cur == 0 => None,
                 Phase::Zero => Some(0),
-                Phase::Binary if s.lo >= cur => None,
+                Phase::Binary if s.lo >= cur || is_composite => None,
                 Phase::Binary => Some(s.lo + (cur - s.lo) / 2),
                 Phase::Polish if !is_composite || s.lo >= POLISH_POINTS => None,
                 Phase::Polish => Some(s.lo << POLISH_SHIFT),
