@@ -131,14 +131,9 @@ fn runner(seed: u64) -> TestRunner {
 }
 
 /// Runs `property` until it fails and returns the shrunk value.
-fn minimal<S: Strategy>(
-    strategy: &S,
-    seed: u64,
-    property: impl Fn(&S::Value) -> bool,
-) -> S::Value {
-    let result = runner(seed).run(strategy, |v| {
-        if property(&v) { Ok(()) } else { Err(TestCaseError::fail("property failed")) }
-    });
+fn minimal<S: Strategy>(strategy: &S, seed: u64, property: impl Fn(&S::Value) -> bool) -> S::Value {
+    let result = runner(seed)
+        .run(strategy, |v| if property(&v) { Ok(()) } else { Err(TestCaseError::fail("property failed")) });
     match result {
         Err(TestError::Fail(_, v)) => v,
         other => panic!("the property was expected to fail: {other:?}"),
@@ -164,7 +159,8 @@ fn age_above_50_shrinks_to_51_with_every_other_field_simplest() {
 
 #[test]
 fn reference_user_shrinks_to_age_51() {
-    let typical: f64 = User::batch(1, 1_000).iter().map(|u| format!("{u:?}").len() as f64).sum::<f64>() / 1_000.0;
+    let typical: f64 =
+        User::batch(1, 1_000).iter().map(|u| format!("{u:?}").len() as f64).sum::<f64>() / 1_000.0;
     for seed in 7..17 {
         let u = minimal(&testdata::proptest::strategy::<User>(), seed, |u| u.age <= 50);
         u.validate().unwrap();
@@ -276,7 +272,8 @@ fn failure_is_persisted_and_replayed() {
     let dir = std::env::temp_dir().join(format!("testdata-proptest-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let file: &'static str = Box::leak(dir.join("regressions.txt").to_string_lossy().into_owned().into_boxed_str());
+    let file: &'static str =
+        Box::leak(dir.join("regressions.txt").to_string_lossy().into_owned().into_boxed_str());
     let cfg = || Config {
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct(file))),
         max_shrink_iters: 100_000,

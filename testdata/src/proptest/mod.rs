@@ -179,7 +179,11 @@ impl Strategy for SchemaStrategy {
         let seed = Seed::new(rng.next_u64());
         let raw = rng.next_u64();
         let index = match self.schema.max_records() {
-            Some(0) => return Err(format!("schema `{}` has a unique field with no values", self.schema.name()).into()),
+            Some(0) => {
+                return Err(
+                    format!("schema `{}` has a unique field with no values", self.schema.name()).into()
+                );
+            }
             Some(n) => ((raw as u128 * n as u128) >> 64) as u64,
             None => raw,
         };

@@ -151,7 +151,6 @@ impl<V> DrawTree<V> {
         let Some(s) = &self.shrink else { return Vec::new() };
         s.pending.as_ref().map_or(&s.accepted, |p| &p.draws).iter().map(|d| d.value).collect()
     }
-
 }
 
 impl<V: fmt::Debug> DrawTree<V> {
