@@ -15,13 +15,13 @@
 //! }
 //!
 //! proptest! {
-//!     #[test]
+//!     // (in a test module: `#[test] fn users_are_adults…`)
 //!     fn users_are_adults(user in testdata::proptest::strategy::<User>()) {
 //!         prop_assert!(user.age >= 18);
 //!         prop_assert!(user.validate().is_ok());
 //!     }
 //! }
-//! # users_are_adults();
+//! users_are_adults();
 //!
 //! // A failing property shrinks to the simplest valid value that still fails:
 //! use proptest::test_runner::{Config, TestError, TestRunner};
