@@ -87,6 +87,8 @@ pub mod schema;
 pub mod seed;
 pub mod time;
 
+#[cfg(feature = "proptest")]
+pub mod proptest;
 #[cfg(feature = "remote")]
 pub mod proto;
 #[cfg(feature = "remote")]

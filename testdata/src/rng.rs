@@ -14,6 +14,14 @@ use crate::seed::Key;
 
 const GOLDEN: u64 = 0x9e37_79b9_7f4a_7c15;
 
+/// SplitMix64's output function of a stream state.
+#[inline(always)]
+pub(crate) const fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
 /// A stream of draws (SplitMix64, see the [module docs](self)), with the sampling methods the
 /// generators use.
 ///
@@ -32,13 +40,19 @@ impl Gen {
     }
 
     /// The next raw 64-bit draw.
+    ///
+    /// With the `proptest` feature, a draw made while a shrinking tape is active on this thread
+    /// (inside [`crate::proptest`]'s value trees only) may be replaced by the tape; otherwise it
+    /// is the plain SplitMix64 output, and the check costs one relaxed atomic load.
     #[inline(always)]
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(GOLDEN);
-        let mut z = self.state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
+        let z = mix(self.state);
+        #[cfg(feature = "proptest")]
+        if crate::proptest::tape::active() {
+            return crate::proptest::tape::draw(self.state, z);
+        }
+        z
     }
 
     /// A number in `0..n` (`0` when `n == 0`).

@@ -206,6 +206,24 @@ impl Schema {
         Records { schema: self, seed: seed.into(), next: offset }
     }
 
+    /// A proptest [`Strategy`](::proptest::strategy::Strategy) of the schema's records whose
+    /// shrinking keeps every constraint and rule (feature `proptest`; see
+    /// [`crate::proptest`]).
+    ///
+    /// ```
+    /// use proptest::prelude::*;
+    /// let schema = testdata::Schema::from_json(r#"{"name": "item", "fields": [
+    ///   {"name": "sku", "type": "string", "pattern": "[A-Z]{3}-[0-9]{4}"},
+    ///   {"name": "quantity", "type": "integer", "min": 1, "max": 5}
+    /// ]}"#).unwrap();
+    /// let check = schema.clone();
+    /// proptest!(|(item in schema.strategy())| prop_assert!(check.validate(&item).is_ok()));
+    /// ```
+    #[cfg(feature = "proptest")]
+    pub fn strategy(&self) -> crate::proptest::SchemaStrategy {
+        crate::proptest::SchemaStrategy::new(self.clone())
+    }
+
     /// Every violation of the schema's constraints and rules in `record`.
     pub fn validate(&self, record: &Value) -> Result<(), Violations> {
         let mut out = Vec::new();
