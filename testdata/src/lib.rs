@@ -61,6 +61,9 @@
 //! `rust_decimal::Decimal` behind the features of the same names. Streams are described in
 //! [`api`].
 //!
+//! **Property tests.** With the `proptest` feature, `testdata::proptest::strategy::<T>()` and
+//! `Schema::strategy()` are proptest strategies whose shrinking keeps every constraint.
+//!
 //! **Derived ≡ schema.** For the same seed and index, `serde_json::to_value(T::nth(s, i))`
 //! equals `T::schema().nth(s, i)` (also under `nth_with` and `Schema::with_context` of the
 //! same context), for serde-default representations, with these exceptions, whose schema

@@ -42,7 +42,7 @@ impl Gen {
     /// The next raw 64-bit draw.
     ///
     /// With the `proptest` feature, a draw made while a shrinking tape is active on this thread
-    /// (inside [`crate::proptest`]'s value trees only) may be replaced by the tape; otherwise it
+    /// (inside the value trees of `testdata::proptest` only) may be replaced by the tape; otherwise it
     /// is the plain SplitMix64 output, and the check costs one relaxed atomic load.
     #[inline(always)]
     pub fn next_u64(&mut self) -> u64 {
