@@ -1,7 +1,23 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace. Installs what the tests need first (idempotent):
-# nothing beyond the Rust toolchain so far.
+# - python3 with venv (the independent grpcio client of testdata-server/tests/edge.rs; the
+#   client itself pip-installs grpcio, grpcio-tools, grpcio-health-checking and
+#   grpcio-reflection into a venv under target/);
+# - promtool (Debian's `prometheus` package) to lint /metrics.
+# Installing needs root and apt-get; without them the tests that need these tools say SKIPPED.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+need=()
+python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+if [ "${#need[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
+  else
+    echo "test-all: missing ${need[*]} (not root or no apt-get); the tests that need them will skip" >&2
+  fi
+fi
 
 cargo test --workspace --all-features "$@"

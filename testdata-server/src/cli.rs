@@ -117,15 +117,21 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
 
 /// Runs the server until SIGINT/SIGTERM.
 pub async fn serve(config: Config) -> Result<(), CliError> {
-    init_logging(&config.log_level);
+    let telemetry = crate::telemetry::init(&config)?;
+    if let Some(endpoint) = config.effective_otlp_endpoint() {
+        tracing::info!(endpoint, "exporting spans over OTLP");
+    }
+    let grace = config.shutdown_grace_seconds;
     let running = crate::server::start(config).await?;
     let stop = running.shutdown_handle();
     tokio::spawn(async move {
         shutdown_signal().await;
-        tracing::info!("shutting down");
+        tracing::info!(grace_s = grace, "shutting down: no new connections; in-flight calls may finish");
         let _ = stop.send(true);
     });
-    running.wait().await?;
+    let result = running.wait().await;
+    let _ = tokio::task::spawn_blocking(move || telemetry.shutdown()).await;
+    result?;
     Ok(())
 }
 

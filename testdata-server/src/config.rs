@@ -62,6 +62,63 @@ pub struct Config {
     /// Serve `/metrics` (`false`: 404 "Metrics disabled").
     #[arg(long, env = "PROMETHEUS_ENABLED", default_value_t = true, action = ArgAction::Set)]
     pub prometheus_enabled: bool,
+    /// Log format on stderr: `json` (one object per line, with `request_id`) or `text`.
+    #[arg(long, env = "LOG_FORMAT", default_value = "json")]
+    pub log_format: LogFormat,
+    /// OTLP/gRPC collector for spans (e.g. `http://otel-collector:4317`); unset: no export.
+    #[arg(long, env = "OTEL_EXPORTER_OTLP_ENDPOINT")]
+    pub otlp_endpoint: Option<String>,
+    /// The old service's collector variable; used when `OTEL_EXPORTER_OTLP_ENDPOINT` is unset
+    /// and `TRACING_ENABLED` is not `false`.
+    #[arg(long = "otlp-endpoint-legacy", env = "OTLP_ENDPOINT", hide = true)]
+    pub otlp_endpoint_legacy: Option<String>,
+    /// The old service's switch for `OTLP_ENDPOINT` (`false` turns the export off).
+    #[arg(long, env = "TRACING_ENABLED", action = ArgAction::Set)]
+    pub tracing_enabled: Option<bool>,
+    /// API keys accepted in `x-api-key` or `authorization: Bearer` (flag repeated, or
+    /// `API_KEYS` comma-separated). None: no authentication.
+    #[arg(long = "api-key", env = "API_KEYS", value_delimiter = ',')]
+    pub api_keys: Vec<String>,
+    /// Requests per second allowed per API key (or per client IP without keys); 0: no limit.
+    #[arg(long, env = "RATE_LIMIT_RPS", default_value_t = 0)]
+    pub rate_limit_rps: u32,
+    /// Requests a key may make at once above the steady rate (0: the same as the rate).
+    #[arg(long, env = "RATE_LIMIT_BURST", default_value_t = 0)]
+    pub rate_limit_burst: u32,
+    /// PEM certificate chain: with `--tls-key`, gRPC is served over TLS (rustls).
+    #[arg(long, env = "TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `--tls-cert`.
+    #[arg(long, env = "TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Chunks of one stream generated at once (0: one per core, at least 2).
+    #[arg(long, env = "STREAM_PARALLELISM", default_value_t = 0)]
+    pub stream_parallelism: usize,
+    /// Seconds in-flight requests and streams may take to finish after SIGTERM/SIGINT.
+    #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 30)]
+    pub shutdown_grace_seconds: u64,
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One JSON object per line.
+    Json,
+    /// Human-readable lines.
+    Text,
+}
+
+impl Config {
+    /// The OTLP endpoint in force: `OTEL_EXPORTER_OTLP_ENDPOINT`, else the old
+    /// `OTLP_ENDPOINT` unless `TRACING_ENABLED=false`.
+    pub fn effective_otlp_endpoint(&self) -> Option<&str> {
+        fn nonempty(s: &Option<String>) -> Option<&str> {
+            s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+        }
+        nonempty(&self.otlp_endpoint).or_else(|| {
+            if self.tracing_enabled == Some(false) { None } else { nonempty(&self.otlp_endpoint_legacy) }
+        })
+    }
 }
 
 /// A configuration value that cannot work, with the flag and environment variable to fix.
@@ -89,6 +146,17 @@ impl Default for Config {
             environment: "development".into(),
             service_name: "testdata-server".into(),
             prometheus_enabled: true,
+            log_format: LogFormat::Json,
+            otlp_endpoint: None,
+            otlp_endpoint_legacy: None,
+            tracing_enabled: None,
+            api_keys: Vec::new(),
+            rate_limit_rps: 0,
+            rate_limit_burst: 0,
+            tls_cert: None,
+            tls_key: None,
+            stream_parallelism: 0,
+            shutdown_grace_seconds: 30,
         }
     }
 }
@@ -137,6 +205,21 @@ impl Config {
                 "DEFECT_RATE (--defect-rate) is {}; give a probability in 0..=1",
                 self.defect_rate
             ));
+        }
+        if self.api_keys.iter().any(|k| k.trim().is_empty()) {
+            return fail("API_KEYS (--api-key) holds an empty key; remove it or give a real key".into());
+        }
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            return fail("TLS needs both TLS_CERT (--tls-cert) and TLS_KEY (--tls-key)".into());
+        }
+        for (name, path) in
+            [("TLS_CERT (--tls-cert)", &self.tls_cert), ("TLS_KEY (--tls-key)", &self.tls_key)]
+        {
+            if let Some(p) = path
+                && !p.is_file()
+            {
+                return fail(format!("{name} `{}` is not a readable file", p.display()));
+            }
         }
         if let Some(dir) = &self.schemas_dir
             && !dir.is_dir()

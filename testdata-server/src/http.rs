@@ -31,6 +31,7 @@ use testdata::proto;
 
 use crate::error::{ErrorKind, ServiceError};
 use crate::grpc::convert;
+use crate::guard::Guard;
 use crate::service::Service;
 
 /// Shared state of the HTTP routes.
@@ -47,15 +48,19 @@ impl HttpState {
     }
 }
 
-/// The HTTP routes.
-pub fn router(state: HttpState) -> Router {
+/// The HTTP routes; `/v1/*` pass through `guard` (API keys, rate limit), the health and
+/// metrics routes stay open.
+pub fn router(state: HttpState, guard: Arc<Guard>) -> Router {
+    let api = Router::new()
+        .route("/v1/generate", post(generate))
+        .route("/v1/schemas", get(schemas))
+        .route_layer(axum::middleware::from_fn_with_state(guard, crate::guard::http_middleware));
     Router::new()
         .route("/health", get(health))
         .route("/health/live", get(live))
         .route("/health/ready", get(ready))
         .route("/metrics", get(metrics))
-        .route("/v1/generate", post(generate))
-        .route("/v1/schemas", get(schemas))
+        .merge(api)
         .with_state(state)
 }
 
@@ -89,8 +94,7 @@ async fn metrics(State(s): State<HttpState>) -> Response {
         return (StatusCode::NOT_FOUND, "Metrics disabled").into_response();
     }
     let m = s.service.metrics();
-    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], m.encode())
-        .into_response()
+    ([(header::CONTENT_TYPE, crate::metrics::CLASSIC_CONTENT_TYPE)], m.encode()).into_response()
 }
 
 /// An enum given by name (case-insensitive) or number.
@@ -363,7 +367,10 @@ async fn generate(State(s): State<HttpState>, body: Bytes) -> Response {
             return response_json(convert::response_err(String::new(), &e), Some(e.kind()));
         }
     };
+    let mut request = request;
+    request.request_id = crate::telemetry::request_id_or_new(&request.request_id);
     let request_id = request.request_id.clone();
+    let span = crate::telemetry::rpc_span("http_generate", &request_id, &request.domain, &request.entity);
     let spec = match convert::spec_from_proto(request) {
         Ok(spec) => spec,
         Err(e) => {
@@ -371,7 +378,7 @@ async fn generate(State(s): State<HttpState>, body: Bytes) -> Response {
             return response_json(convert::response_err(request_id, &e), Some(e.kind()));
         }
     };
-    match s.service.generate(&spec).await {
+    match tracing::Instrument::instrument(s.service.generate(&spec), span).await {
         Ok(g) => response_json(convert::response_ok(request_id, g), None),
         Err(e) => response_json(convert::response_err(request_id, &e), Some(e.kind())),
     }

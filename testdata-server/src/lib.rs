@@ -18,9 +18,11 @@
 #![warn(missing_docs)]
 
 pub mod cli;
+pub mod coherence;
 pub mod config;
 pub mod error;
 pub mod grpc;
+pub mod guard;
 pub mod http;
 pub mod metrics;
 pub mod paths;
@@ -30,3 +32,4 @@ pub mod request;
 pub mod router;
 pub mod server;
 pub mod service;
+pub mod telemetry;

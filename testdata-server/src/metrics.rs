@@ -167,7 +167,7 @@ impl Metrics {
     }
 
     /// The metrics in the OpenMetrics text format.
-    pub fn encode(&self) -> String {
+    pub fn encode_openmetrics(&self) -> String {
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
             out.clear();
@@ -175,8 +175,79 @@ impl Metrics {
         out
     }
 
+    /// The metrics in the classic Prometheus text format 0.0.4 (what `/metrics` serves and
+    /// `promtool check metrics` accepts).
+    pub fn encode(&self) -> String {
+        openmetrics_to_classic(&self.encode_openmetrics())
+    }
+
     /// Counts a failed request.
     pub fn error(&self, rpc: &str, code: &str) {
         self.errors.get_or_create(&ErrorLabels { rpc: rpc.to_owned(), code: code.to_owned() }).inc();
+    }
+}
+
+/// The content type of [`Metrics::encode`].
+pub const CLASSIC_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+
+/// Rewrites OpenMetrics text as classic Prometheus text 0.0.4: a counter family `x` (samples
+/// `x_total`) is announced as `x_total` in `# HELP`/`# TYPE`, `# UNIT` and `# EOF` lines are
+/// dropped, and so are `_created` samples.
+pub fn openmetrics_to_classic(text: &str) -> String {
+    let mut counters: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# TYPE ")
+            && let Some((name, "counter")) = rest.split_once(' ')
+        {
+            counters.push(name);
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for line in text.lines() {
+        if line == "# EOF" || line.starts_with("# UNIT ") {
+            continue;
+        }
+        let meta = line
+            .strip_prefix("# HELP ")
+            .map(|r| ("# HELP ", r))
+            .or_else(|| line.strip_prefix("# TYPE ").map(|r| ("# TYPE ", r)));
+        if let Some((prefix, rest)) = meta {
+            let (name, tail) = rest.split_once(' ').unwrap_or((rest, ""));
+            out.push_str(prefix);
+            out.push_str(name);
+            if counters.contains(&name) && !name.ends_with("_total") {
+                out.push_str("_total");
+            }
+            out.push(' ');
+            out.push_str(tail);
+            out.push('\n');
+            continue;
+        }
+        let sample = line.split(['{', ' ']).next().unwrap_or("");
+        if sample.ends_with("_created") && counters.iter().any(|c| sample.strip_suffix("_created") == Some(c))
+        {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counters_are_announced_with_their_total_suffix() {
+        let m = Metrics::new();
+        m.cache_hits.inc();
+        m.error("generate", "invalid_argument");
+        let text = m.encode();
+        assert!(text.contains("# HELP testdata_cache_hits_total Responses"), "{text}");
+        assert!(text.contains("# TYPE testdata_cache_hits_total counter"), "{text}");
+        assert!(text.contains("testdata_cache_hits_total 1"), "{text}");
+        assert!(text.contains("# TYPE testdata_streams_active gauge"), "{text}");
+        assert!(!text.contains("# EOF"), "{text}");
     }
 }

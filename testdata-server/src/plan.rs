@@ -104,6 +104,12 @@ impl Plan {
         &self.compiled.schemas[0]
     }
 
+    /// The schema record `index` is generated from (its scenario's).
+    pub fn schema_of(&self, index: u64) -> &Schema {
+        let seg = self.segments.iter().find(|s| s.range.contains(&index));
+        &self.compiled.schemas[seg.map_or(0, |s| s.schema)]
+    }
+
     /// Record `index` with `_index` and `_scenario`.
     pub fn record(&self, index: u64) -> Result<Value, ServiceError> {
         let seg = self

@@ -8,6 +8,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::watch;
@@ -17,6 +18,7 @@ use tonic_health::ServingStatus;
 
 use crate::config::{Config, ConfigError};
 use crate::grpc::{FILE_DESCRIPTOR_SET, Grpc, TestDataServiceServer};
+use crate::guard::{GrpcGuardLayer, Guard};
 use crate::http::{HttpState, router as http_router};
 use crate::metrics::Metrics;
 use crate::registry::{Registry, RegistryError};
@@ -47,6 +49,9 @@ pub enum StartError {
     /// Reflection could not be built from the embedded descriptor set.
     #[error("server reflection: {0}")]
     Reflection(String),
+    /// The TLS certificate or key cannot be used.
+    #[error("TLS: {0}; give a PEM certificate chain (TLS_CERT) and its PEM private key (TLS_KEY)")]
+    Tls(String),
 }
 
 /// Why serving stopped.
@@ -73,28 +78,70 @@ pub struct Running {
     /// The service (for in-process inspection: metrics, registry).
     pub service: Arc<Service>,
     shutdown: watch::Sender<bool>,
+    grace: Duration,
     grpc: JoinHandle<Result<(), tonic::transport::Error>>,
     http: JoinHandle<Result<(), std::io::Error>>,
 }
 
+/// Time given to streams to send their closing status once the grace period is over.
+const CLOSE_TIME: Duration = Duration::from_secs(2);
+
 impl Running {
-    /// Asks both servers to stop (in-flight requests finish) and waits for them.
+    /// Asks both servers to stop and waits for them (see [`Running::wait`]).
     pub async fn shutdown(self) -> Result<(), ServeError> {
         let _ = self.shutdown.send(true);
         self.wait().await
     }
 
-    /// A handle that stops the server when `true` is sent.
+    /// A handle that starts a graceful shutdown when `true` is sent: the listeners close at
+    /// once (new connections are refused), in-flight calls and streams go on for up to the
+    /// grace period (`SHUTDOWN_GRACE_SECONDS`).
     pub fn shutdown_handle(&self) -> watch::Sender<bool> {
         self.shutdown.clone()
     }
 
-    /// Waits until both servers stop.
+    /// Waits until both servers stop. Once a shutdown is asked for, in-flight work has the
+    /// grace period to finish; then streams still running end with UNAVAILABLE (saying which
+    /// `offset` resumes them) and, after a short time to send that, the servers are aborted.
     pub async fn wait(self) -> Result<(), ServeError> {
-        let grpc = self.grpc.await.map_err(|e| ServeError::Task(e.to_string()))?;
-        let http = self.http.await.map_err(|e| ServeError::Task(e.to_string()))?;
-        grpc?;
-        http?;
+        let Running { shutdown, grace, grpc, http, service, .. } = self;
+        let aborts = [grpc.abort_handle(), http.abort_handle()];
+        let both = async move {
+            let grpc = grpc.await;
+            let http = http.await;
+            (grpc, http)
+        };
+        tokio::pin!(both);
+        let mut asked = shutdown.subscribe();
+        let joined = tokio::select! {
+            r = &mut both => Some(r),
+            _ = asked.wait_for(|stop| *stop) => None,
+        };
+        let joined = match joined {
+            Some(r) => r,
+            None => match tokio::time::timeout(grace, &mut both).await {
+                Ok(r) => r,
+                Err(_) => {
+                    tracing::warn!(
+                        grace_s = grace.as_secs_f64(),
+                        "shutdown grace period over; ending open streams"
+                    );
+                    service.stop_streams();
+                    match tokio::time::timeout(CLOSE_TIME, &mut both).await {
+                        Ok(r) => r,
+                        Err(_) => {
+                            for a in &aborts {
+                                a.abort();
+                            }
+                            return Ok(());
+                        }
+                    }
+                }
+            },
+        };
+        let (grpc, http) = joined;
+        grpc.map_err(|e| ServeError::Task(e.to_string()))??;
+        http.map_err(|e| ServeError::Task(e.to_string()))??;
         Ok(())
     }
 }
@@ -153,7 +200,8 @@ pub async fn start_service(service: Arc<Service>) -> Result<Running, StartError>
     reporter.set_service_status("", ServingStatus::NotServing).await;
     reporter.set_not_serving::<TestDataServiceServer<Grpc>>().await;
 
-    let router = grpc_server(&service, health_service)?;
+    let guard = Arc::new(Guard::new(&config.api_keys, config.rate_limit_rps, config.rate_limit_burst));
+    let router = grpc_server(&service, health_service, guard.clone())?;
     // Pre-bound listeners lose tonic's TCP_NODELAY default (STACK pitfall 1): set it here.
     let incoming = TcpIncoming::from(grpc_listener).with_nodelay(Some(true));
     let mut rx = shutdown_rx.clone();
@@ -162,10 +210,10 @@ pub async fn start_service(service: Arc<Service>) -> Result<Running, StartError>
     }));
 
     let grpc_port = Arc::new(AtomicU16::new(grpc_addr.port()));
-    let app = http_app(HttpState::new(service.clone(), grpc_port));
+    let app = http_app(HttpState::new(service.clone(), grpc_port), guard);
     let mut rx = shutdown_rx;
     let http = tokio::spawn(async move {
-        axum::serve(http_listener, app)
+        axum::serve(http_listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(async move {
                 let _ = rx.wait_for(|stop| *stop).await;
             })
@@ -175,16 +223,29 @@ pub async fn start_service(service: Arc<Service>) -> Result<Running, StartError>
     service.readiness().grpc_serving.store(true, Ordering::Release);
     reporter.set_service_status("", ServingStatus::Serving).await;
     reporter.set_serving::<TestDataServiceServer<Grpc>>().await;
-    tracing::info!(%grpc_addr, %http_addr, "testdata-server serving");
-    Ok(Running { grpc_addr, http_addr, service, shutdown, grpc, http })
+    tracing::info!(
+        %grpc_addr,
+        %http_addr,
+        tls = config.tls_cert.is_some(),
+        api_keys = config.api_keys.len(),
+        rate_limit_rps = config.rate_limit_rps,
+        "testdata-server serving"
+    );
+    let grace = Duration::from_secs(config.shutdown_grace_seconds);
+    Ok(Running { grpc_addr, http_addr, service, shutdown, grace, grpc, http })
 }
 
 /// The tonic server with every gRPC service: TestDataService, `grpc.health.v1`, reflection
-/// v1 and v1alpha. Add tower layers (auth, rate limits, timeouts) and TLS here.
+/// v1 and v1alpha; behind [`GrpcGuardLayer`] (API keys, rate limit, deadlines) and, with a
+/// certificate and key configured, TLS (rustls, ring).
 pub fn grpc_server(
     service: &Arc<Service>,
     health: tonic_health::pb::health_server::HealthServer<impl tonic_health::pb::health_server::Health>,
-) -> Result<tonic::transport::server::Router, StartError> {
+    guard: Arc<Guard>,
+) -> Result<
+    tonic::transport::server::Router<tower::layer::util::Stack<GrpcGuardLayer, tower::layer::util::Identity>>,
+    StartError,
+> {
     let max = service.config().max_message_bytes;
     let testdata = TestDataServiceServer::new(Grpc::new(service.clone()))
         .max_decoding_message_size(max)
@@ -199,14 +260,25 @@ pub fn grpc_server(
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
         .build_v1alpha()
         .map_err(|e| StartError::Reflection(e.to_string()))?;
-    Ok(tonic::transport::Server::builder()
+    let mut builder = tonic::transport::Server::builder();
+    if let (Some(cert), Some(key)) = (&service.config().tls_cert, &service.config().tls_key) {
+        let read = |p: &std::path::Path| {
+            std::fs::read(p).map_err(|e| StartError::Tls(format!("cannot read `{}`: {e}", p.display())))
+        };
+        let identity = tonic::transport::Identity::from_pem(read(cert)?, read(key)?);
+        builder = builder
+            .tls_config(tonic::transport::ServerTlsConfig::new().identity(identity))
+            .map_err(|e| StartError::Tls(e.to_string()))?;
+    }
+    Ok(builder
+        .layer(GrpcGuardLayer::new(guard))
         .add_service(testdata)
         .add_service(health)
         .add_service(reflection_v1)
         .add_service(reflection_v1alpha))
 }
 
-/// The axum app. Add tower layers (auth, CORS, timeouts) here.
-pub fn http_app(state: HttpState) -> axum::Router {
-    http_router(state)
+/// The axum app; `/v1/*` behind `guard`.
+pub fn http_app(state: HttpState, guard: Arc<Guard>) -> axum::Router {
+    http_router(state, guard)
 }

@@ -2,12 +2,13 @@
 //! The gRPC service ([`crate::grpc`]) and the HTTP routes ([`crate::http`]) are thin edges
 //! over it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
+use tracing::Instrument;
 
 use crate::config::Config;
 use crate::error::ServiceError;
@@ -56,6 +57,8 @@ pub struct Generated {
     pub fallback: bool,
     /// Wall time of the generation.
     pub elapsed: Duration,
+    /// The mean coherence score of the records (docs/catalogue.md), if any were produced.
+    pub coherence: Option<f64>,
 }
 
 /// One chunk of a stream.
@@ -78,6 +81,8 @@ pub struct Chunk {
 pub struct StreamHandle {
     /// The seed of the stream.
     pub seed: u64,
+    /// The index of the stream's first record (its `offset`).
+    pub first_record: u64,
     /// The chunks; an `Err` ends the stream.
     pub chunks: mpsc::Receiver<Result<Chunk, ServiceError>>,
 }
@@ -112,6 +117,19 @@ pub struct FieldSummary {
     pub example: String,
 }
 
+/// A chunk being generated: its encoded records and range.
+type ChunkJob = tokio::task::JoinHandle<Result<(String, u64, u64), ServiceError>>;
+
+/// What a stream's producer needs.
+struct StreamJob {
+    plan: Arc<Plan>,
+    route: crate::router::Route,
+    offset: u64,
+    batch: u64,
+    first_index: i32,
+    deadline: Option<Instant>,
+}
+
 /// The service.
 #[derive(Debug)]
 pub struct Service {
@@ -120,6 +138,8 @@ pub struct Service {
     router: Router,
     metrics: Arc<Metrics>,
     readiness: Arc<Readiness>,
+    hard_stop: watch::Sender<bool>,
+    stream_parallelism: usize,
 }
 
 impl Service {
@@ -133,7 +153,23 @@ impl Service {
         let planner = Planner::new(registry, config.schema_cache_capacity, config.defect_rate);
         let readiness = Arc::new(Readiness::default());
         readiness.registry_loaded.store(true, Ordering::Release);
-        Service { config, planner, router, metrics, readiness }
+        let (hard_stop, _) = watch::channel(false);
+        let stream_parallelism = match config.stream_parallelism {
+            0 => std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8),
+            n => n,
+        };
+        Service { config, planner, router, metrics, readiness, hard_stop, stream_parallelism }
+    }
+
+    /// Turns `true` when the shutdown grace period is over: streams still running end with
+    /// UNAVAILABLE and the offset to resume from.
+    pub fn hard_stop(&self) -> watch::Receiver<bool> {
+        self.hard_stop.subscribe()
+    }
+
+    /// Ends every stream still running (see [`Service::hard_stop`]).
+    pub fn stop_streams(&self) {
+        self.hard_stop.send_replace(true);
     }
 
     /// The configuration.
@@ -224,7 +260,14 @@ impl Service {
         let route = self.router.route(spec)?;
         let records = route.generator.generate(&plan, 0..plan.total).await?;
         let data = plan.encode(&records, 0)?;
+        let coherence = crate::coherence::score_batch(
+            records.iter().enumerate().map(|(i, r)| (plan.schema_of(i as u64), r)),
+        );
+        if let Some(score) = coherence {
+            self.observe_coherence(self.domain_label(spec), score);
+        }
         Ok(Generated {
+            coherence,
             record_count: records.len() as u64,
             data,
             path: route.generator.method(),
@@ -238,8 +281,13 @@ impl Service {
     /// `GenerateDataStream`: validates the request, then generates chunks as the reader takes
     /// them (at most `STREAM_BUFFER_CHUNKS` ahead). Errors before the first chunk are returned
     /// here; later ones end the stream.
-    pub fn stream(self: &Arc<Self>, spec: &GenerateSpec) -> Result<StreamHandle, ServiceError> {
-        let result = self.start_stream(spec);
+    /// A stream with a `deadline` stops generating when it passes.
+    pub fn stream(
+        self: &Arc<Self>,
+        spec: &GenerateSpec,
+        deadline: Option<Instant>,
+    ) -> Result<StreamHandle, ServiceError> {
+        let result = self.start_stream(spec, deadline);
         if let Err(e) = &result {
             self.metrics.error("stream", e.kind().label());
             self.finish_stream_metric(spec, "error");
@@ -247,7 +295,11 @@ impl Service {
         result
     }
 
-    fn start_stream(self: &Arc<Self>, spec: &GenerateSpec) -> Result<StreamHandle, ServiceError> {
+    fn start_stream(
+        self: &Arc<Self>,
+        spec: &GenerateSpec,
+        deadline: Option<Instant>,
+    ) -> Result<StreamHandle, ServiceError> {
         let batch = match spec.batch_size {
             0 => u64::from(self.config.default_batch_size),
             b if b < 0 => {
@@ -282,24 +334,24 @@ impl Service {
         let spec = spec.clone();
         let offset = spec.offset;
         self.metrics.streams_active.inc();
-        tokio::spawn(async move {
-            let status = service.produce(&plan, route, offset, batch, first_index, &tx).await;
-            service.metrics.streams_active.dec();
-            service.finish_stream_metric(&spec, status);
-        });
-        Ok(StreamHandle { seed, chunks: rx })
+        tokio::spawn(
+            async move {
+                let job = StreamJob { plan: Arc::new(plan), route, offset, batch, first_index, deadline };
+                let status = service.produce(job, &tx).await;
+                service.metrics.streams_active.dec();
+                service.finish_stream_metric(&spec, status);
+            }
+            .in_current_span(),
+        );
+        Ok(StreamHandle { seed, first_record: offset, chunks: rx })
     }
 
-    async fn produce(
-        &self,
-        plan: &Plan,
-        route: crate::router::Route,
-        offset: u64,
-        batch: u64,
-        first_index: i32,
-        tx: &mpsc::Sender<Result<Chunk, ServiceError>>,
-    ) -> &'static str {
-        let mut at = offset;
+    /// Generates the chunks of a stream and sends them in order. Up to
+    /// [`Service::stream_parallelism`] chunks are generated at once (on tokio's workers, or
+    /// its blocking pool for large chunks), so a stream uses every core; with the channel's
+    /// bound this keeps at most `parallelism + STREAM_BUFFER_CHUNKS` chunks in memory.
+    async fn produce(&self, job: StreamJob, tx: &mpsc::Sender<Result<Chunk, ServiceError>>) -> &'static str {
+        let StreamJob { plan, route, offset, batch, first_index, deadline } = job;
         let mut index = first_index;
         let records_counter = self
             .metrics
@@ -315,25 +367,58 @@ impl Service {
                 entity: if plan.registered { plan.schema_name.clone() } else { "custom".into() },
             })
             .clone();
-        while at < plan.total {
-            let end = (at + batch).min(plan.total);
-            let chunk = match route.generator.generate(plan, at..end).await.and_then(|r| plan.encode(&r, at))
-            {
-                Ok(data) => {
-                    Chunk { data, index, first_record: at, record_count: (end - at) as u32, is_final: false }
+        let parallel = self.stream_parallelism;
+        let mut pending: VecDeque<ChunkJob> = VecDeque::with_capacity(parallel);
+        let abort_all = |pending: &mut VecDeque<ChunkJob>| {
+            for job in pending.drain(..) {
+                job.abort();
+            }
+        };
+        let mut next = offset;
+        loop {
+            if deadline.is_some_and(|d| Instant::now() >= d) {
+                // The reader ends the call with DEADLINE_EXCEEDED; generate nothing more.
+                abort_all(&mut pending);
+                tx.closed().await;
+                return "deadline";
+            }
+            while pending.len() < parallel && next < plan.total {
+                let (start, end) = (next, (next + batch).min(plan.total));
+                let (plan, generator) = (Arc::clone(&plan), Arc::clone(&route.generator));
+                pending.push_back(tokio::spawn(async move {
+                    let records = generator.generate(&plan, start..end).await?;
+                    Ok((plan.encode(&records, start)?, start, end))
+                }));
+                next = end;
+            }
+            let Some(job) = pending.pop_front() else { break };
+            let result = match job.await {
+                Ok(r) => r,
+                Err(e) => Err(ServiceError::Internal(format!("generation task failed: {e}"))),
+            };
+            let chunk = match result {
+                Ok((data, start, end)) => {
+                    records_counter.inc_by(end - start);
+                    Chunk {
+                        data,
+                        index,
+                        first_record: start,
+                        record_count: (end - start) as u32,
+                        is_final: false,
+                    }
                 }
                 Err(e) => {
+                    abort_all(&mut pending);
                     self.metrics.error("stream", e.kind().label());
                     let _ = tx.send(Err(e)).await;
                     return "error";
                 }
             };
             self.metrics.stream_chunks.inc();
-            records_counter.inc_by(end - at);
             if tx.send(Ok(chunk)).await.is_err() {
+                abort_all(&mut pending);
                 return "cancelled";
             }
-            at = end;
             index = index.saturating_add(1);
         }
         let last =

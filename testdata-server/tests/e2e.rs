@@ -634,8 +634,12 @@ async fn a_cut_stream_resumed_with_offset_equals_the_uninterrupted_stream() {
         (OutputFormat::Sql, 13),
         (OutputFormat::Jsonl, 64),
     ] {
-        let base =
-            GenerateRequest { output_format: format as i32, batch_size: batch, ..req("order", 1000, 77) };
+        let base = GenerateRequest {
+            request_id: "resume".into(),
+            output_format: format as i32,
+            batch_size: batch,
+            ..req("order", 1000, 77)
+        };
         let full = collect_stream(&r, base.clone()).await;
         let data_chunks = full.len() - 1;
         // A "random" cut: drawn from a process-random hasher, printed for replay.
@@ -762,7 +766,7 @@ async fn a_slow_reader_bounds_what_the_server_generates_ahead() {
         ..Default::default()
     };
     let before = chunks();
-    let handle = r.service.stream(&spec).unwrap();
+    let handle = r.service.stream(&spec, None).unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let produced = chunks() - before;
     assert!(produced <= 3, "{produced} chunks generated with nobody reading (buffer 2)");

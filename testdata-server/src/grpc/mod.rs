@@ -16,7 +16,11 @@ use testdata::proto::{
 use tokio_stream::Stream;
 use tonic::{Request, Response, Status};
 
+use tracing::Instrument;
+
+use crate::guard::Deadline;
 use crate::service::Service;
+use crate::telemetry;
 
 /// Server stubs generated from the proto (messages come from `testdata::proto`).
 #[allow(missing_docs, clippy::all)]
@@ -45,31 +49,53 @@ impl Grpc {
 /// The stream type of `GenerateDataStream`.
 pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<DataChunk, Status>> + Send + 'static>>;
 
+fn with_request_id<T>(mut response: Response<T>, request_id: &str) -> Response<T> {
+    if let Ok(v) = request_id.parse() {
+        response.metadata_mut().insert("x-request-id", v);
+    }
+    response
+}
+
 #[tonic::async_trait]
 impl TestDataService for Grpc {
     async fn generate_data(
         &self,
         request: Request<GenerateRequest>,
     ) -> Result<Response<GenerateResponse>, Status> {
-        let request = request.into_inner();
-        let request_id = request.request_id.clone();
-        let response = match convert::spec_from_proto(request) {
-            Ok(spec) => {
-                tracing::debug!(request_id = %spec.request_id, entity = %spec.sources.entity, count = spec.count, "generate_data_request");
-                match self.service.generate(&spec).await {
-                    Ok(generated) => convert::response_ok(request_id, generated),
-                    Err(e) => {
-                        tracing::info!(request_id = %request_id, error = %e, "generate_data_error");
-                        convert::response_err(request_id, &e)
+        let (metadata, _, mut request) = request.into_parts();
+        let request_id = telemetry::request_id_or_new(&request.request_id);
+        request.request_id.clone_from(&request_id);
+        let span = telemetry::rpc_span("GenerateData", &request_id, &request.domain, &request.entity);
+        telemetry::set_grpc_parent(&span, &metadata);
+        let service = &self.service;
+        let response = async {
+            match convert::spec_from_proto(request) {
+                Ok(spec) => {
+                    tracing::debug!(count = spec.count, "generate_data_request");
+                    match service.generate(&spec).await {
+                        Ok(generated) => {
+                            let span = tracing::Span::current();
+                            span.record("generation_path", generated.path.label());
+                            span.record("record_count", generated.record_count);
+                            convert::response_ok(request_id.clone(), generated)
+                        }
+                        Err(e) => {
+                            tracing::info!(error = %e, code = e.kind().label(), "generate_data_error");
+                            tracing::Span::current().record("otel.status_code", "ERROR");
+                            convert::response_err(request_id.clone(), &e)
+                        }
                     }
                 }
+                Err(e) => {
+                    tracing::info!(error = %e, code = e.kind().label(), "generate_data_error");
+                    service.metrics().error("generate", e.kind().label());
+                    convert::response_err(request_id.clone(), &e)
+                }
             }
-            Err(e) => {
-                self.service.metrics().error("generate", e.kind().label());
-                convert::response_err(request_id, &e)
-            }
-        };
-        Ok(Response::new(response))
+        }
+        .instrument(span)
+        .await;
+        Ok(with_request_id(Response::new(response), &request_id))
     }
 
     type GenerateDataStreamStream = ChunkStream;
@@ -78,25 +104,49 @@ impl TestDataService for Grpc {
         &self,
         request: Request<GenerateRequest>,
     ) -> Result<Response<Self::GenerateDataStreamStream>, Status> {
-        let request = request.into_inner();
-        let request_id = request.request_id.clone();
-        let spec = convert::spec_from_proto(request).map_err(|e| convert::status(&e))?;
-        let handle = self.service.stream(&spec).map_err(|e| convert::status(&e))?;
-        Ok(Response::new(convert::chunk_stream(request_id, handle)))
+        let (metadata, extensions, mut request) = request.into_parts();
+        let deadline = extensions.get::<Deadline>().map(|d| d.0);
+        let request_id = telemetry::request_id_or_new(&request.request_id);
+        request.request_id.clone_from(&request_id);
+        let span = telemetry::rpc_span("GenerateDataStream", &request_id, &request.domain, &request.entity);
+        telemetry::set_grpc_parent(&span, &metadata);
+        let handle = span.in_scope(|| {
+            let spec = convert::spec_from_proto(request).map_err(|e| {
+                tracing::info!(error = %e, code = e.kind().label(), "generate_data_stream_error");
+                self.service.metrics().error("stream", e.kind().label());
+                convert::status(&e)
+            })?;
+            tracing::Span::current().record("generation_path", spec.method.label());
+            self.service.stream(&spec, deadline).map_err(|e| {
+                tracing::info!(error = %e, code = e.kind().label(), "generate_data_stream_error");
+                convert::status(&e)
+            })
+        })?;
+        let stop = convert::stop_signal(deadline, self.service.hard_stop());
+        let stream = convert::chunk_stream(request_id.clone(), handle, stop, span);
+        Ok(with_request_id(Response::new(stream), &request_id))
     }
 
     async fn get_schemas(
         &self,
         request: Request<GetSchemasRequest>,
     ) -> Result<Response<GetSchemasResponse>, Status> {
+        let span = telemetry::rpc_span("GetSchemas", "", request.get_ref().domain.as_str(), "");
+        telemetry::set_grpc_parent(&span, request.metadata());
+        let _entered = span.enter();
         let domain = request.into_inner().domain;
-        Ok(Response::new(convert::schemas_response(self.service.schemas(&domain))))
+        let response = convert::schemas_response(self.service.schemas(&domain));
+        span.record("record_count", response.schemas.len());
+        Ok(Response::new(response))
     }
 
     async fn health_check(
         &self,
-        _: Request<HealthCheckRequest>,
+        request: Request<HealthCheckRequest>,
     ) -> Result<Response<HealthCheckResponse>, Status> {
+        let span = telemetry::rpc_span("HealthCheck", "", "", "");
+        telemetry::set_grpc_parent(&span, request.metadata());
+        let _entered = span.enter();
         let (status, components) = self.service.health();
         Ok(Response::new(HealthCheckResponse { status, components: components.into_iter().collect() }))
     }

@@ -1,0 +1,307 @@
+//! `loadgen`: a load generator for testdata-server on loopback.
+//!
+//! ```text
+//! loadgen unary  --clients 100 --requests 10 --entity user --count 10
+//! loadgen stream --clients 1 --requests 20 --entity cart --count 500
+//! loadgen stream --clients 2 --requests 1 --entity user --count 2000000 --batch-size 1000
+//! loadgen slow   --entity user --count 10000000 --delay-us 200 --server-pid PID
+//! ```
+//!
+//! Every client has its own connection and runs its requests one after another. Reports
+//! latency percentiles (HDR histogram: p50, p90, p99, p99.9, max), requests/s, records/s and,
+//! for streams, the time to the first chunk. Bounded by `--requests` and `--max-seconds`.
+//! Targets must be loopback addresses.
+
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use clap::{Parser, ValueEnum};
+use hdrhistogram::Histogram;
+use testdata::proto::GenerateRequest;
+use testdata::proto::test_data_service_client::TestDataServiceClient;
+use tonic::transport::{Channel, Endpoint};
+
+/// What to measure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Mode {
+    /// `GenerateData` calls.
+    Unary,
+    /// `GenerateDataStream` calls read as fast as possible.
+    Stream,
+    /// One stream read slowly (`--delay-us` per chunk), sampling the server's RSS.
+    Slow,
+}
+
+/// Command line.
+#[derive(Debug, Parser)]
+#[command(name = "loadgen", about = "Load generator for testdata-server (loopback only)")]
+struct Args {
+    /// unary, stream or slow.
+    mode: Mode,
+    /// The server's gRPC URL.
+    #[arg(long, default_value = "http://127.0.0.1:9091")]
+    target: String,
+    /// Concurrent clients (one connection each).
+    #[arg(long, default_value_t = 100)]
+    clients: usize,
+    /// Sequential requests per client.
+    #[arg(long, default_value_t = 10)]
+    requests: usize,
+    /// Entity to generate.
+    #[arg(long, default_value = "user")]
+    entity: String,
+    /// Records per request (per stream for stream modes).
+    #[arg(long, default_value_t = 10)]
+    count: i32,
+    /// Records per chunk (0: the server's default).
+    #[arg(long, default_value_t = 0)]
+    batch_size: i32,
+    /// Stop after this many seconds whatever is left.
+    #[arg(long, default_value_t = 120)]
+    max_seconds: u64,
+    /// Slow mode: pause per chunk, in microseconds.
+    #[arg(long, default_value_t = 200)]
+    delay_us: u64,
+    /// Slow mode: the server's process id, to sample its resident memory.
+    #[arg(long)]
+    server_pid: Option<u32>,
+    /// API key to send (`x-api-key`).
+    #[arg(long, env = "LOADGEN_API_KEY")]
+    api_key: Option<String>,
+    /// Unary requests warm-up per client before measuring.
+    #[arg(long, default_value_t = 1)]
+    warmup: usize,
+}
+
+type Error = Box<dyn std::error::Error + Send + Sync>;
+
+fn hist() -> Histogram<u64> {
+    Histogram::new_with_bounds(1, 600_000_000, 3).expect("constant, valid bounds")
+}
+
+fn print_hist(name: &str, h: &Histogram<u64>) {
+    let ms = |v: u64| v as f64 / 1000.0;
+    println!(
+        "{name:<22} n={:<8} p50={:.3}ms p90={:.3}ms p99={:.3}ms p99.9={:.3}ms max={:.3}ms",
+        h.len(),
+        ms(h.value_at_quantile(0.5)),
+        ms(h.value_at_quantile(0.9)),
+        ms(h.value_at_quantile(0.99)),
+        ms(h.value_at_quantile(0.999)),
+        ms(h.max()),
+    );
+}
+
+fn request(args: &Args, i: u64) -> tonic::Request<GenerateRequest> {
+    let mut r = tonic::Request::new(GenerateRequest {
+        entity: args.entity.clone(),
+        count: args.count,
+        seed: Some(i),
+        batch_size: args.batch_size,
+        ..Default::default()
+    });
+    if let Some(k) = &args.api_key
+        && let Ok(v) = k.parse()
+    {
+        r.metadata_mut().insert("x-api-key", v);
+    }
+    r
+}
+
+async fn connect(target: &str) -> Result<TestDataServiceClient<Channel>, Error> {
+    let channel = Endpoint::from_shared(target.to_owned())?.tcp_nodelay(true).connect().await?;
+    Ok(TestDataServiceClient::new(channel).max_decoding_message_size(256 * 1024 * 1024))
+}
+
+fn rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+struct Totals {
+    requests: AtomicU64,
+    records: AtomicU64,
+    bytes: AtomicU64,
+    errors: AtomicU64,
+}
+
+async fn run(args: Arc<Args>) -> Result<(), Error> {
+    let stop_at = Instant::now() + Duration::from_secs(args.max_seconds);
+    let totals = Arc::new(Totals {
+        requests: AtomicU64::new(0),
+        records: AtomicU64::new(0),
+        bytes: AtomicU64::new(0),
+        errors: AtomicU64::new(0),
+    });
+    if args.mode == Mode::Slow {
+        return slow(&args, stop_at).await;
+    }
+    let mut clients = Vec::with_capacity(args.clients);
+    for _ in 0..args.clients {
+        clients.push(connect(&args.target).await?);
+    }
+    // Warm up every connection (and the server's caches).
+    for c in &mut clients {
+        for w in 0..args.warmup {
+            let mut r = request(&args, w as u64);
+            r.get_mut().count = r.get_ref().count.min(10);
+            let _ = c.generate_data(r).await;
+        }
+    }
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for (n, mut client) in clients.into_iter().enumerate() {
+        let args = args.clone();
+        let totals = totals.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut latency = hist();
+            let mut first = hist();
+            for i in 0..args.requests {
+                if Instant::now() >= stop_at {
+                    break;
+                }
+                let seed = (n * args.requests + i) as u64;
+                let t = Instant::now();
+                match args.mode {
+                    Mode::Unary => match client.generate_data(request(&args, seed)).await {
+                        Ok(r) if r.get_ref().success => {
+                            let r = r.into_inner();
+                            totals.records.fetch_add(r.record_count as u64, Ordering::Relaxed);
+                            totals.bytes.fetch_add(r.data.len() as u64, Ordering::Relaxed);
+                        }
+                        _ => {
+                            totals.errors.fetch_add(1, Ordering::Relaxed);
+                        }
+                    },
+                    Mode::Stream | Mode::Slow => {
+                        match client.generate_data_stream(request(&args, seed)).await {
+                            Ok(s) => {
+                                let mut s = s.into_inner();
+                                let mut got_first = false;
+                                loop {
+                                    match s.message().await {
+                                        Ok(Some(c)) => {
+                                            if !got_first {
+                                                got_first = true;
+                                                let _ = first.record(t.elapsed().as_micros().max(1) as u64);
+                                            }
+                                            totals
+                                                .records
+                                                .fetch_add(c.record_count as u64, Ordering::Relaxed);
+                                            totals.bytes.fetch_add(c.data.len() as u64, Ordering::Relaxed);
+                                            if Instant::now() >= stop_at {
+                                                break;
+                                            }
+                                        }
+                                        Ok(None) => break,
+                                        Err(_) => {
+                                            totals.errors.fetch_add(1, Ordering::Relaxed);
+                                            break;
+                                        }
+                                    }
+                                }
+                            }
+                            Err(_) => {
+                                totals.errors.fetch_add(1, Ordering::Relaxed);
+                            }
+                        }
+                    }
+                }
+                let _ = latency.record(t.elapsed().as_micros().max(1) as u64);
+                totals.requests.fetch_add(1, Ordering::Relaxed);
+            }
+            (latency, first)
+        }));
+    }
+    let mut latency = hist();
+    let mut first = hist();
+    for t in tasks {
+        let (l, f) = t.await?;
+        latency.add(&l)?;
+        first.add(&f)?;
+    }
+    let wall = start.elapsed().as_secs_f64();
+    let requests = totals.requests.load(Ordering::Relaxed);
+    let records = totals.records.load(Ordering::Relaxed);
+    let bytes = totals.bytes.load(Ordering::Relaxed);
+    println!(
+        "mode={:?} entity={} count={} clients={} requests/client={} wall={:.3}s",
+        args.mode, args.entity, args.count, args.clients, args.requests, wall
+    );
+    println!(
+        "requests={requests} errors={} requests/s={:.0} records/s={:.0} MB/s={:.1}",
+        totals.errors.load(Ordering::Relaxed),
+        requests as f64 / wall,
+        records as f64 / wall,
+        bytes as f64 / wall / 1e6
+    );
+    print_hist("latency", &latency);
+    if args.mode == Mode::Stream {
+        print_hist("time to first chunk", &first);
+    }
+    Ok(())
+}
+
+async fn slow(args: &Args, stop_at: Instant) -> Result<(), Error> {
+    let mut client = connect(&args.target).await?;
+    let mut s = client.generate_data_stream(request(args, 1)).await?.into_inner();
+    let start = Instant::now();
+    let (mut records, mut max_rss, mut last_sample) = (0u64, 0u64, Instant::now());
+    let sample = |max: &mut u64| {
+        if let Some(kib) = args.server_pid.and_then(rss_kib) {
+            *max = (*max).max(kib);
+        }
+    };
+    sample(&mut max_rss);
+    while let Some(c) = s.message().await? {
+        records += c.record_count as u64;
+        if args.delay_us > 0 {
+            tokio::time::sleep(Duration::from_micros(args.delay_us)).await;
+        }
+        if last_sample.elapsed() >= Duration::from_millis(250) {
+            sample(&mut max_rss);
+            last_sample = Instant::now();
+        }
+        if Instant::now() >= stop_at {
+            break;
+        }
+    }
+    sample(&mut max_rss);
+    let wall = start.elapsed().as_secs_f64();
+    println!(
+        "mode=slow entity={} records={records} wall={wall:.1}s records/s={:.0} server max RSS={}",
+        args.entity,
+        records as f64 / wall,
+        if args.server_pid.is_some() {
+            format!("{:.1} MB", max_rss as f64 / 1024.0)
+        } else {
+            "n/a (give --server-pid)".into()
+        }
+    );
+    Ok(())
+}
+
+fn loopback(target: &str) -> bool {
+    let host = target.split("://").nth(1).unwrap_or(target).split('/').next().unwrap_or("");
+    let host = host.rsplit_once(':').map_or(host, |(h, _)| h).trim_matches(['[', ']']);
+    host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    if !loopback(&args.target) {
+        eprintln!(
+            "loadgen: {} is not a loopback address; loadgen only targets 127.0.0.1, ::1 or localhost",
+            args.target
+        );
+        std::process::exit(2);
+    }
+    if let Err(e) = run(Arc::new(args)).await {
+        eprintln!("loadgen: {e}");
+        std::process::exit(1);
+    }
+}
