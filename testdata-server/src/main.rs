@@ -5,6 +5,10 @@
 use clap::Parser;
 use testdata_server::config::Config;
 
+/// mimalloc: generation allocates many small strings and maps.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Command line of `testdata-server`.
 #[derive(Debug, Parser)]
 #[command(

@@ -143,6 +143,61 @@ impl Plan {
         Ok(out)
     }
 
+    /// Records `range` (clamped to the plan) serialised as [`Plan::encode`] would serialise
+    /// [`Plan::records`] of it, in one pass: for JSON, each record is written straight into the
+    /// output and `_index` / `_scenario` are appended as text (no map insertions, no
+    /// intermediate vector); other formats go through `records` + `encode`.
+    pub fn encode_range(&self, range: Range<u64>) -> Result<String, ServiceError> {
+        if self.format != Format::Json {
+            let first = range.start;
+            return self.encode(&self.records(range)?, first);
+        }
+        let end = range.end.min(self.total);
+        let internal =
+            |e: serde_json::Error| ServiceError::Internal(format!("serialising a record failed: {e}"));
+        let mut out: Vec<u8> = Vec::with_capacity(end.saturating_sub(range.start) as usize * 256 + 2);
+        out.push(b'[');
+        let mut first = true;
+        for seg in &self.segments {
+            let lo = seg.range.start.max(range.start);
+            let hi = seg.range.end.min(end);
+            if lo >= hi {
+                continue;
+            }
+            let scenario = serde_json::to_string(&seg.name).map_err(internal)?;
+            let schema = &self.compiled.schemas[seg.schema];
+            for i in lo..hi {
+                if !first {
+                    out.push(b',');
+                }
+                first = false;
+                match schema.nth(self.seed, i)? {
+                    Value::Object(map) if !map.contains_key("_index") && !map.contains_key("_scenario") => {
+                        serde_json::to_writer(&mut out, &map).map_err(internal)?;
+                        out.pop(); // the closing brace
+                        if !map.is_empty() {
+                            out.push(b',');
+                        }
+                        out.extend_from_slice(b"\"_index\":");
+                        out.extend_from_slice(i.to_string().as_bytes());
+                        out.extend_from_slice(b",\"_scenario\":");
+                        out.extend_from_slice(scenario.as_bytes());
+                        out.push(b'}');
+                    }
+                    mut other => {
+                        if let Value::Object(map) = &mut other {
+                            map.insert("_index".into(), Value::Number(i.into()));
+                            map.insert("_scenario".into(), Value::String(seg.name.clone()));
+                        }
+                        serde_json::to_writer(&mut out, &other).map_err(internal)?;
+                    }
+                }
+            }
+        }
+        out.push(b']');
+        String::from_utf8(out).map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+
     /// Serialises `records`, the first of which has index `first`: JSON (a compact array),
     /// JSONL, CSV (the header only when `first` is 0, so a stream's chunks concatenate into
     /// one CSV file, also across a resume) or PostgreSQL INSERTs into a table named after

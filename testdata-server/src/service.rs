@@ -386,8 +386,7 @@ impl Service {
                 let (start, end) = (next, (next + batch).min(plan.total));
                 let (plan, generator) = (Arc::clone(&plan), Arc::clone(&route.generator));
                 pending.push_back(tokio::spawn(async move {
-                    let records = generator.generate(&plan, start..end).await?;
-                    Ok((plan.encode(&records, start)?, start, end))
+                    Ok((generator.generate_encoded(&plan, start..end).await?, start, end))
                 }));
                 next = end;
             }

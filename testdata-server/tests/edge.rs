@@ -343,3 +343,30 @@ async fn traditional_records_score_exactly_one_and_request_ids_are_generated() {
     assert_eq!(c.generate_data(given).await.unwrap().into_inner().request_id, "mine");
     running.shutdown().await.unwrap();
 }
+
+// ------------------------------------------------------------------ one-pass stream encoding
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stream_chunks_are_byte_identical_to_generate_data() {
+    let running = start(Config::ephemeral()).await.unwrap();
+    let mut c = raw(&running).await;
+    for (entity, count) in [("cart", 300), ("user", 700), ("order", 40)] {
+        let base = GenerateRequest {
+            request_id: "same".into(),
+            scenarios: vec![testdata::proto::Scenario {
+                name: "odd \"name\"".into(),
+                count: 7,
+                overrides: Default::default(),
+                description: String::new(),
+            }],
+            batch_size: count,
+            ..req(entity, count, 21)
+        };
+        let unary = c.generate_data(base.clone()).await.unwrap().into_inner();
+        assert!(unary.success, "{}", unary.error);
+        let mut s = c.generate_data_stream(base).await.unwrap().into_inner();
+        let chunk = s.message().await.unwrap().unwrap();
+        assert_eq!(chunk.data, unary.data, "{entity}");
+    }
+    running.shutdown().await.unwrap();
+}

@@ -23,6 +23,10 @@ use testdata::proto::GenerateRequest;
 use testdata::proto::test_data_service_client::TestDataServiceClient;
 use tonic::transport::{Channel, Endpoint};
 
+/// mimalloc: generation allocates many small strings and maps.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// What to measure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Mode {

@@ -3,6 +3,10 @@
 use clap::Parser;
 use testdata_server::cli::{Cli, run};
 
+/// mimalloc: generation allocates many small strings and maps.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     if let Err(e) = run(Cli::parse()).await {

@@ -19,6 +19,9 @@ use crate::request::Method;
 /// The future of [`Generator::generate`].
 pub type GenFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<Value>, ServiceError>> + Send + 'a>>;
 
+/// The future of [`Generator::generate_encoded`].
+pub type EncodedFuture<'a> = Pin<Box<dyn Future<Output = Result<String, ServiceError>> + Send + 'a>>;
+
 /// A generation path.
 pub trait Generator: Send + Sync + 'static {
     /// Which method this path implements (its `generation_path` label).
@@ -26,4 +29,14 @@ pub trait Generator: Send + Sync + 'static {
 
     /// Records `range` of `plan` (each with `_index` and `_scenario`), in order.
     fn generate<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> GenFuture<'a>;
+
+    /// Records `range` of `plan` serialised in the plan's format (what streams send). The
+    /// default generates, then encodes; a path may do both in one pass.
+    fn generate_encoded<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> EncodedFuture<'a> {
+        Box::pin(async move {
+            let first = range.start;
+            let records = self.generate(plan, range).await?;
+            plan.encode(&records, first)
+        })
+    }
 }

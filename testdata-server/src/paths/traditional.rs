@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{GenFuture, Generator};
+use super::{EncodedFuture, GenFuture, Generator};
 use crate::error::ServiceError;
 use crate::plan::Plan;
 use crate::request::Method;
@@ -29,6 +29,18 @@ impl Generator for Traditional {
             }
             let plan = plan.clone();
             tokio::task::spawn_blocking(move || plan.records(range))
+                .await
+                .map_err(|e| ServiceError::Internal(format!("generation task failed: {e}")))?
+        })
+    }
+
+    fn generate_encoded<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> EncodedFuture<'a> {
+        Box::pin(async move {
+            if range.end.saturating_sub(range.start) < BLOCKING_THRESHOLD {
+                return plan.encode_range(range);
+            }
+            let plan = plan.clone();
+            tokio::task::spawn_blocking(move || plan.encode_range(range))
                 .await
                 .map_err(|e| ServiceError::Internal(format!("generation task failed: {e}")))?
         })
