@@ -4,60 +4,10 @@
 //!
 //! `cargo run --example proptest`
 
-use chrono::{DateTime, Utc};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use testdata::TestData;
-use uuid::Uuid;
-
-#[derive(TestData, Debug, Clone)]
-pub struct User {
-    pub id: Uuid,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub country: String,
-    #[testdata(range = 18..=90)]
-    pub age: u8,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(TestData, Debug, Clone)]
-pub struct CartItem {
-    pub product_id: Uuid,
-    #[testdata(product_name)]
-    pub name: String,
-    /// Cents.
-    #[testdata(range = 100..=50_000)]
-    pub unit_price: u64,
-    #[testdata(range = 1..=5)]
-    pub quantity: u32,
-}
-
-/// `finish` makes the totals agree; it runs on every generated and every shrunk cart.
-#[derive(TestData, Debug, Clone)]
-#[testdata(finish = Cart::compute_totals)]
-pub struct Cart {
-    pub cart_id: Uuid,
-    pub user_id: Uuid,
-    #[testdata(len = 1..=5)]
-    pub items: Vec<CartItem>,
-    #[testdata(skip)]
-    pub subtotal: u64,
-    #[testdata(skip)]
-    pub tax: u64,
-    #[testdata(skip)]
-    pub total: u64,
-    pub created_at: DateTime<Utc>,
-}
-
-impl Cart {
-    fn compute_totals(&mut self) {
-        self.subtotal = self.items.iter().map(|i| i.unit_price * i.quantity as u64).sum();
-        self.tax = (self.subtotal * 8 + 50) / 100;
-        self.total = self.subtotal + self.tax;
-    }
-}
+use testdata_suite::reference::{Cart, User};
 
 /// A discount rule under test: 10% off carts of 3 items or more.
 fn discounted_total(cart: &Cart) -> u64 {
