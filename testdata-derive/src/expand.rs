@@ -135,11 +135,17 @@ fn with_bounds(inp: &Input<'_>) -> syn::Generics {
 // ---------------------------------------------------------------------------------------------
 // generation
 
+/// `name_key(name)` as a constant: the hash is computed at compile time, never per value.
+fn const_name_key(name: &str) -> TokenStream {
+    quote!({ const __K: u64 = ::testdata::seed::name_key(#name); __K })
+}
+
 /// The expression producing a field's value; `parent` is the key of the record holding it.
 fn gen_field(f: &Field<'_>, fo: &FieldOut, parent: &TokenStream) -> TokenStream {
     let name = &f.name;
     let ty = f.ty;
-    let node = quote!(#parent.child(::testdata::seed::name_key(#name)));
+    let fk = const_name_key(name);
+    let node = quote!(#parent.child(#fk));
     match &fo.plan {
         Plan::Skip => quote!(::core::default::Default::default()),
         Plan::Value(e) => quote_spanned!(f.span=> ::core::convert::Into::<#ty>::into(#e)),
@@ -161,10 +167,7 @@ fn gen_field(f: &Field<'_>, fo: &FieldOut, parent: &TokenStream) -> TokenStream 
                 <#t>::#fname(__rk, &__renv)
             })
         }
-        Plan::Shape(s) => {
-            let fk = quote!(::testdata::seed::name_key(#name));
-            gen_shape(s, &node, parent, true, &fk, fo)
-        }
+        Plan::Shape(s) => gen_shape(s, &node, parent, true, &fk, fo),
     }
 }
 
@@ -252,13 +255,16 @@ fn gen_shape(
                 quote!(<#t as ::testdata::TestData>::generate(#node, &__env.nested()))
             }
         }
-        Shape::Duration => quote!({
-            let __node = #node;
-            ::std::time::Duration::new(
-                ::testdata::sample::int_field(__node.child(::testdata::seed::name_key("secs")), __env.ctx, 0, 86_400) as u64,
-                ::testdata::sample::int_field(__node.child(::testdata::seed::name_key("nanos")), __env.ctx, 0, 999_999_999) as u32,
-            )
-        }),
+        Shape::Duration => {
+            let (secs, nanos) = (const_name_key("secs"), const_name_key("nanos"));
+            quote!({
+                let __node = #node;
+                ::std::time::Duration::new(
+                    ::testdata::sample::int_field(__node.child(#secs), __env.ctx, 0, 86_400) as u64,
+                    ::testdata::sample::int_field(__node.child(#nanos), __env.ctx, 0, 999_999_999) as u32,
+                )
+            })
+        }
     }
 }
 
@@ -988,8 +994,9 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
                 self
             }
         });
+        let k = const_name_key(&name);
         inits.push(quote!(#m: match &self.#m {
-            ::core::option::Option::Some(o) => o.produce(&mut __key.field(::testdata::seed::name_key(#name))),
+            ::core::option::Option::Some(o) => o.produce(&mut __key.field(#k)),
             ::core::option::Option::None => #ident::#fname(__key, &__env),
         }));
     }
@@ -1082,8 +1089,9 @@ fn expand_enum(
             }
         };
         let idx = i;
+        let vk = const_name_key(&vname);
         arms.push(quote!(#idx => {
-            let __vkey = __key.child(::testdata::seed::name_key(#vname));
+            let __vkey = __key.child(#vk);
             #ctor
         }));
         edge_arms.push(quote!(#idx => #ident::#vid,));

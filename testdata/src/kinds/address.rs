@@ -27,8 +27,14 @@ pub(crate) fn push_zip(out: &mut String, l: &Loc, region: &Region, a: Key) {
     let mut z = a.child(1).stream();
     let (lo, hi) = *z.pick(region.zips);
     let prefix = z.u64_in(lo as u64, hi as u64);
-    push_padded(out, prefix, l.zip_prefix);
-    push_tpl(&mut z, out, l.zip_tail);
+    // The tail's leading digits join the prefix: one draw and one formatting for the number.
+    let digits = l.zip_tail.bytes().take_while(|&b| b == b'#').count();
+    let scale = 10u64.pow(digits as u32);
+    push_padded(out, prefix * scale + z.below(scale), l.zip_prefix + digits);
+    let rest = &l.zip_tail[digits..];
+    if !rest.is_empty() {
+        push_tpl(&mut z, out, rest);
+    }
 }
 
 /// The record's state (US state, French région, German Land, Brazilian state, Japanese

@@ -8,7 +8,7 @@ use super::data::{
     INDUSTRIES, PRODUCT_ADJECTIVES, PRODUCT_MATERIALS, PRODUCT_NOUNS, loc,
 };
 use super::util::{ean13_check_digit, iban_mod97, luhn_check_digit, push_hex};
-use crate::rng::Gen;
+use crate::rng::{Gen, Radix};
 use crate::seed::name_key;
 
 /// The sub-stream tag of a record's product: its first draw picks the category, so `category`
@@ -158,8 +158,9 @@ pub fn credit_card(g: &mut Gen, _s: &Scope<'_>) -> String {
             }
         }
     };
+    let mut r = Radix::new();
     for x in d.iter_mut().take(len - 1).skip(prefix_len) {
-        *x = g.below(10) as u8;
+        *x = r.below(g, 10) as u8;
     }
     d[len - 1] = luhn_check_digit(&d[..len - 1]);
     push_digit_array(&d[..len])
@@ -173,11 +174,7 @@ fn set_digits(d: &mut [u8], mut v: u64, n: usize) {
 }
 
 fn push_digit_array(d: &[u8]) -> String {
-    let mut out = String::with_capacity(d.len());
-    for &x in d {
-        out.push((b'0' + x) as char);
-    }
-    out
+    d.iter().map(|&x| (b'0' + x) as char).collect()
 }
 
 /// An IBAN with valid ISO 7064 mod-97 check digits and the country's length, no spaces: the
@@ -194,25 +191,22 @@ pub fn iban(g: &mut Gen, s: &Scope<'_>) -> String {
     buf[..2].copy_from_slice(cc.as_bytes());
     buf[2] = b'0';
     buf[3] = b'0';
+    let mut r = Radix::new();
     for (i, t) in bban.bytes().enumerate() {
         buf[4 + i] = match t {
-            b'9' => b'0' + g.below(10) as u8,
-            b'A' => b'A' + g.below(26) as u8,
+            b'9' => b'0' + r.below(g, 10) as u8,
+            b'A' => b'A' + r.below(g, 26) as u8,
             _ => {
-                let v = g.below(36) as u8;
+                let v = r.below(g, 36) as u8;
                 if v < 10 { b'0' + v } else { b'A' + v - 10 }
             }
         };
     }
-    let r = iban_mod97(&buf[..len]).unwrap_or(0);
-    let check = 98 - r;
+    let rem = iban_mod97(&buf[..len]).unwrap_or(0);
+    let check = 98 - rem;
     buf[2] = b'0' + (check / 10) as u8;
     buf[3] = b'0' + (check % 10) as u8;
-    let mut out = String::with_capacity(len);
-    for &b in &buf[..len] {
-        out.push(b as char);
-    }
-    out
+    buf[..len].iter().map(|&b| b as char).collect()
 }
 
 /// An ISBN-13 with a valid check digit, 13 digits without hyphens, prefix `978` or `979`.
@@ -221,8 +215,9 @@ pub fn isbn13(g: &mut Gen, _s: &Scope<'_>) -> String {
     d[0] = 9;
     d[1] = 7;
     d[2] = if g.below(4) == 0 { 9 } else { 8 };
+    let mut r = Radix::new();
     for x in &mut d[3..12] {
-        *x = g.below(10) as u8;
+        *x = r.below(g, 10) as u8;
     }
     d[12] = ean13_check_digit(&d[..12]);
     push_digit_array(&d)
@@ -235,8 +230,9 @@ pub fn ean13(g: &mut Gen, s: &Scope<'_>) -> String {
     let (lo, hi) = *g.pick(l.gs1);
     let mut d = [0u8; 13];
     set_digits(&mut d, g.u64_in(lo as u64, hi as u64), 3);
+    let mut r = Radix::new();
     for x in &mut d[3..12] {
-        *x = g.below(10) as u8;
+        *x = r.below(g, 10) as u8;
     }
     d[12] = ean13_check_digit(&d[..12]);
     push_digit_array(&d)

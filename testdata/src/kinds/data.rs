@@ -118,7 +118,9 @@ static LOC_EN: Loc = Loc {
         "Pacific/Honolulu",
     ],
     bbox: (25_000_000, 49_000_000, -124_000_000, -67_000_000),
-    phones: <EN as Data>::PHONE_NUMBER_FORMATS,
+    // NANP numbers as people write them (fake's table also has `x####` extensions, which
+    // most phone fields reject).
+    phones: &["^##-###-####", "(^##) ###-####", "^##.###.####", "1-^##-###-####", "+1 ^##-###-####"],
     cells: <EN as Data>::PHONE_CELL_NUMBER_FORMATS,
     company_suffixes: &["Inc", "LLC", "Group", "and Sons", "Corp", "Co", "Partners", "Holdings"],
     and: "and",

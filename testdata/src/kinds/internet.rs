@@ -3,8 +3,8 @@
 
 use super::Scope;
 use super::data::{LOREM, USER_AGENTS, loc};
-use super::person::SLUG_MAX;
-use super::util::{push_hex, push_slug, push_u64};
+use super::person::{push_name_slug, slugs};
+use super::util::{push_hex, push_u64};
 use crate::rng::Gen;
 
 /// A random (version 4) UUID: lowercase hex `xxxxxxxx-xxxx-4xxx-Nxxx-xxxxxxxxxxxx` where `N` is
@@ -91,16 +91,11 @@ pub fn mac_address(g: &mut Gen, _s: &Scope<'_>) -> String {
 #[inline]
 fn push_domain(g: &mut Gen, out: &mut String, s: &Scope<'_>) {
     let l = loc(s.ctx.locale());
-    let a = *g.pick(l.last_names);
-    if push_slug(out, a, SLUG_MAX) == 0 {
-        out.push('x');
-    }
+    let names = &slugs(s.ctx.locale()).last;
+    push_name_slug(out, g.pick::<Box<str>>(names));
     if g.below(4) == 0 {
         out.push('-');
-        let b = *g.pick(l.last_names);
-        if push_slug(out, b, SLUG_MAX) == 0 {
-            out.push('x');
-        }
+        push_name_slug(out, g.pick::<Box<str>>(names));
     }
     out.push('.');
     out.push_str(g.pick::<&str>(l.tlds));

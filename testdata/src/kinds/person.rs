@@ -1,9 +1,12 @@
 //! People: names, usernames, emails, titles, jobs. Coherent per record through the `$person`
 //! sub-stream (see [`PERSON`]).
 
+use std::sync::OnceLock;
+
 use super::Scope;
 use super::data::{Loc, loc};
 use super::util::{push_slug, push_u64};
+use crate::context::Locale;
 use crate::rng::Gen;
 use crate::seed::name_key;
 
@@ -14,57 +17,99 @@ pub const PERSON: u64 = name_key("$person");
 /// At most this many chars of a transliterated name go into a handle (username, email, domain).
 pub(crate) const SLUG_MAX: usize = 12;
 
-/// The record's person: (first name, last name) from the locale's tables.
+/// The record's person: the locale's bundle and the indices of the first and last names in its
+/// tables.
 #[inline]
-pub(crate) fn person(s: &Scope<'_>) -> (&'static Loc, &'static str, &'static str) {
+pub(crate) fn person_at(s: &Scope<'_>) -> (&'static Loc, usize, usize) {
     let l = loc(s.ctx.locale());
     let mut p = s.key.child(PERSON).stream();
-    let first = *p.pick(l.first_names);
-    let last = *p.pick(l.last_names);
+    let first = p.index(l.first_names.len());
+    let last = p.index(l.last_names.len());
     (l, first, last)
 }
 
-/// Appends a name's ASCII slug (at least one char: `x` if the name has no transliteration).
+/// The record's person: (first name, last name) from the locale's tables.
 #[inline]
-fn slug(out: &mut String, name: &str) {
-    if push_slug(out, name, SLUG_MAX) == 0 {
-        out.push('x');
-    }
+pub(crate) fn person(s: &Scope<'_>) -> (&'static Loc, &'static str, &'static str) {
+    let (l, first, last) = person_at(s);
+    (l, l.first_names[first], l.last_names[last])
 }
 
-/// Appends a lowercase ASCII handle for the person: `first.last`, `first_last`, `firstlast`,
-/// `flast`, `first42`, `last.first`, sometimes followed by a number 1–99.
+/// The handle slugs of a locale's name tables, index-aligned with them: each name's lowercase
+/// ASCII transliteration, at most [`SLUG_MAX`] chars, possibly empty. Computed once per locale,
+/// so a handle costs a copy instead of a transliteration.
+pub(crate) struct Slugs {
+    pub first: Box<[Box<str>]>,
+    pub last: Box<[Box<str>]>,
+}
+
+/// The slug tables of `locale`.
+pub(crate) fn slugs(locale: Locale) -> &'static Slugs {
+    static ALL: [OnceLock<Slugs>; 5] = [const { OnceLock::new() }; 5];
+    ALL[locale as usize].get_or_init(|| {
+        let table = |names: &[&str]| -> Box<[Box<str>]> {
+            names
+                .iter()
+                .map(|n| {
+                    let mut out = String::new();
+                    push_slug(&mut out, n, SLUG_MAX);
+                    out.into_boxed_str()
+                })
+                .collect()
+        };
+        let l = loc(locale);
+        Slugs { first: table(l.first_names), last: table(l.last_names) }
+    })
+}
+
+/// Appends a name's slug, or `x` for a name without a transliteration.
+#[inline]
+pub(crate) fn push_name_slug(out: &mut String, slug: &str) {
+    out.push_str(if slug.is_empty() { "x" } else { slug });
+}
+
+/// Appends a lowercase ASCII handle for the person whose name slugs are `first` and `last`:
+/// `first.last`, `first_last`, `firstlast`, `flast`, `first42`, `last.first`, sometimes followed
+/// by a number 1–99.
 #[inline]
 pub(crate) fn push_handle(g: &mut Gen, out: &mut String, first: &str, last: &str) {
     let form = g.below(6);
     match form {
         0..=2 => {
-            slug(out, first);
+            push_name_slug(out, first);
             match form {
                 0 => out.push('.'),
                 1 => out.push('_'),
                 _ => {}
             }
-            slug(out, last);
+            push_name_slug(out, last);
         }
         3 => {
-            push_slug(out, first, 1);
-            slug(out, last);
+            out.push_str(first.get(..1).unwrap_or(""));
+            push_name_slug(out, last);
         }
         4 => {
-            slug(out, first);
+            push_name_slug(out, first);
             push_u64(out, g.u64_in(1, 99));
             return;
         }
         _ => {
-            slug(out, last);
+            push_name_slug(out, last);
             out.push('.');
-            slug(out, first);
+            push_name_slug(out, first);
         }
     }
     if g.below(4) == 0 {
         push_u64(out, g.u64_in(1, 99));
     }
+}
+
+/// The record person's handle slugs (first, last).
+#[inline]
+fn person_slugs(s: &Scope<'_>) -> (&'static Loc, &'static str, &'static str) {
+    let (l, first, last) = person_at(s);
+    let t = slugs(s.ctx.locale());
+    (l, &t.first[first], &t.last[last])
 }
 
 /// The record person's first name in the locale (`Emma`, `Jérôme`, `さくら`).
@@ -96,7 +141,7 @@ pub fn name_title(g: &mut Gen, s: &Scope<'_>) -> String {
 /// The record person's username: lowercase ASCII `[a-z0-9._]`, such as `emma.smith`,
 /// `jsmith42`, `smith_emma`; 2–27 chars.
 pub fn username(g: &mut Gen, s: &Scope<'_>) -> String {
-    let (_, first, last) = person(s);
+    let (_, first, last) = person_slugs(s);
     let mut out = String::with_capacity(2 * SLUG_MAX + 3);
     push_handle(g, &mut out, first, last);
     out
@@ -105,7 +150,7 @@ pub fn username(g: &mut Gen, s: &Scope<'_>) -> String {
 /// The record person's email at a free provider of the locale: lowercase ASCII
 /// `local@domain.tld`, such as `emma.smith42@gmail.com`.
 pub fn email(g: &mut Gen, s: &Scope<'_>) -> String {
-    let (l, first, last) = person(s);
+    let (l, first, last) = person_slugs(s);
     let mut out = String::with_capacity(2 * SLUG_MAX + 20);
     push_handle(g, &mut out, first, last);
     out.push('@');
@@ -116,7 +161,7 @@ pub fn email(g: &mut Gen, s: &Scope<'_>) -> String {
 /// The record person's email at a reserved example domain (`example.com`, `example.org`,
 /// `example.net`), so it can never reach a real mailbox: `emma.smith@example.com`.
 pub fn safe_email(g: &mut Gen, s: &Scope<'_>) -> String {
-    let (_, first, last) = person(s);
+    let (_, first, last) = person_slugs(s);
     let mut out = String::with_capacity(2 * SLUG_MAX + 16);
     push_handle(g, &mut out, first, last);
     out.push_str("@example.");

@@ -1,19 +1,38 @@
 //! Small hand-written helpers of the hot path: template expansion, transliterated slugs,
 //! number formatting and check digits.
 
-use crate::rng::Gen;
+use crate::rng::{Gen, Radix};
 
 /// Expands a template into `out`: `#` → a digit, `^` → a digit 1–9, `?` → an uppercase ASCII
-/// letter; every other character is copied. One output char per template char.
+/// letter; every other character is copied. One output char per template char; the random
+/// chars come from a [`Radix`] pool (one draw per ten).
 #[inline]
 pub(crate) fn push_tpl(g: &mut Gen, out: &mut String, tpl: &str) {
-    for c in tpl.chars() {
-        match c {
-            '#' => out.push(g.digit()),
-            '^' => out.push((b'1' + g.below(9) as u8) as char),
-            '?' => out.push(g.upper()),
-            c => out.push(c),
+    let mut r = Radix::new();
+    out.reserve(tpl.len());
+    if tpl.is_ascii() {
+        for &t in tpl.as_bytes() {
+            // `& 0x7f`: ASCII stays itself, and the push needs no UTF-8 encoding.
+            out.push(char::from(tpl_byte(g, &mut r, t) & 0x7f));
         }
+        return;
+    }
+    for c in tpl.chars() {
+        match u8::try_from(c) {
+            Ok(t) if t.is_ascii() => out.push(char::from(tpl_byte(g, &mut r, t))),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// One ASCII template char expanded.
+#[inline(always)]
+fn tpl_byte(g: &mut Gen, r: &mut Radix, t: u8) -> u8 {
+    match t {
+        b'#' => b'0' + r.below(g, 10) as u8,
+        b'^' => b'1' + r.below(g, 9) as u8,
+        b'?' => b'A' + r.below(g, 26) as u8,
+        t => t,
     }
 }
 
@@ -57,35 +76,18 @@ pub(crate) fn push_slug(out: &mut String, name: &str, max: usize) -> usize {
 /// Appends `n` in decimal.
 #[inline]
 pub(crate) fn push_u64(out: &mut String, n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    for &b in &buf[i..] {
-        out.push(b as char);
-    }
+    out.push_str(itoa::Buffer::new().format(n));
 }
 
 /// Appends `n` in decimal, zero-padded to `width` digits.
 #[inline]
 pub(crate) fn push_padded(out: &mut String, n: u64, width: usize) {
-    let mut digits = 1;
-    let mut m = n / 10;
-    while m > 0 {
-        digits += 1;
-        m /= 10;
-    }
-    for _ in digits..width {
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(n);
+    for _ in digits.len()..width {
         out.push('0');
     }
-    push_u64(out, n);
+    out.push_str(digits);
 }
 
 /// Appends `word` with its first char uppercased.
