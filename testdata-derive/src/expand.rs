@@ -994,7 +994,7 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
                 self
             }
         });
-        let k = const_name_key(&name);
+        let k = const_name_key(name);
         inits.push(quote!(#m: match &self.#m {
             ::core::option::Option::Some(o) => o.produce(&mut __key.field(#k)),
             ::core::option::Option::None => #ident::#fname(__key, &__env),
