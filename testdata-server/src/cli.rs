@@ -213,8 +213,8 @@ async fn generate(args: GenerateArgs) -> Result<(), CliError> {
     let mut at = args.offset;
     while at < plan.total {
         let end = (at + 1000).min(plan.total);
-        for record in plan.records(at..end)? {
-            out.write_record(&record)?;
+        for (i, record) in (at..).zip(plan.records(at..end)?) {
+            out.write_record(&plan.with_bookkeeping(record, i)?)?;
         }
         at = end;
     }

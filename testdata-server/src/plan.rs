@@ -21,8 +21,8 @@
 //!   one of an enum's values, JSON for objects and arrays, text otherwise) and becomes the
 //!   field's fixed `value` in the scenario's schema, so computed fields (subtotals, totals)
 //!   are computed from it. Dotted paths reach nested fields and every element of an array.
-//! * **Determinism**: record `i` is `schema.nth(seed, i)` of its segment's schema plus
-//!   `_index` = `i` and `_scenario`; a scenario without overrides uses the base schema, so its
+//! * **Determinism**: record `i` is `schema.nth(seed, i)` of its segment's schema; encoding
+//!   appends `_index` = `i` and `_scenario`; a scenario without overrides uses the base schema, so its
 //!   records are byte-identical to in-process generation of the entity.
 
 use std::collections::BTreeMap;
@@ -33,7 +33,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::{Number, Value};
-use testdata::export::{Column, CsvWriter, Dialect, ExportOptions, Format, JsonlWriter, SqlType, SqlWriter};
+use testdata::export::{Column, CsvWriter, Dialect, ExportOptions, Format, SqlType, SqlWriter};
 use testdata::schema::{FieldDef, FieldType, SchemaDef};
 use testdata::{Context, Schema};
 
@@ -110,18 +110,24 @@ impl Plan {
         &self.compiled.schemas[seg.map_or(0, |s| s.schema)]
     }
 
-    /// Record `index` with `_index` and `_scenario`.
-    pub fn record(&self, index: u64) -> Result<Value, ServiceError> {
-        let seg = self
-            .segments
+    /// The segment (scenario run) holding record `index`.
+    fn segment_of(&self, index: u64) -> Result<&Segment, ServiceError> {
+        self.segments
             .iter()
             .find(|s| s.range.contains(&index))
-            .ok_or_else(|| ServiceError::Internal(format!("record {index} is outside the plan")))?;
-        self.record_in(seg, index)
+            .ok_or_else(|| ServiceError::Internal(format!("record {index} is outside the plan")))
     }
 
-    fn record_in(&self, seg: &Segment, index: u64) -> Result<Value, ServiceError> {
-        let mut record = self.compiled.schemas[seg.schema].nth(self.seed, index)?;
+    /// Record `index` as in-process generation gives it (no `_index` / `_scenario`).
+    pub fn record(&self, index: u64) -> Result<Value, ServiceError> {
+        let seg = self.segment_of(index)?;
+        Ok(self.compiled.schemas[seg.schema].nth(self.seed, index)?)
+    }
+
+    /// `record` (record `index` of the plan) with the bookkeeping keys `_index` and
+    /// `_scenario` appended, as callers receive it.
+    pub fn with_bookkeeping(&self, mut record: Value, index: u64) -> Result<Value, ServiceError> {
+        let seg = self.segment_of(index)?;
         if let Value::Object(map) = &mut record {
             map.insert("_index".into(), Value::Number(index.into()));
             map.insert("_scenario".into(), Value::String(seg.name.clone()));
@@ -129,96 +135,60 @@ impl Plan {
         Ok(record)
     }
 
-    /// Records `range` (clamped to the plan), in order.
+    /// Records `range` (clamped to the plan), in order, as in-process generation gives them:
+    /// [`Plan::encode`] adds the bookkeeping keys.
     pub fn records(&self, range: Range<u64>) -> Result<Vec<Value>, ServiceError> {
         let end = range.end.min(self.total);
         let mut out = Vec::with_capacity(end.saturating_sub(range.start) as usize);
         for seg in &self.segments {
-            let lo = seg.range.start.max(range.start);
-            let hi = seg.range.end.min(end);
-            for i in lo..hi {
-                out.push(self.record_in(seg, i)?);
+            let schema = &self.compiled.schemas[seg.schema];
+            for i in seg.range.start.max(range.start)..seg.range.end.min(end) {
+                out.push(schema.nth(self.seed, i)?);
             }
         }
         Ok(out)
     }
 
     /// Records `range` (clamped to the plan) serialised as [`Plan::encode`] would serialise
-    /// [`Plan::records`] of it, in one pass: for JSON, each record is written straight into the
-    /// output and `_index` / `_scenario` are appended as text (no map insertions, no
-    /// intermediate vector); other formats go through `records` + `encode`.
+    /// [`Plan::records`] of it, in one pass: JSON and JSONL records are written straight into
+    /// the output (no intermediate vector); CSV and SQL go through `records` + `encode`.
     pub fn encode_range(&self, range: Range<u64>) -> Result<String, ServiceError> {
-        if self.format != Format::Json {
+        if !matches!(self.format, Format::Json | Format::Jsonl) {
             let first = range.start;
             return self.encode(&self.records(range)?, first);
         }
         let end = range.end.min(self.total);
-        let internal =
-            |e: serde_json::Error| ServiceError::Internal(format!("serialising a record failed: {e}"));
-        let mut out: Vec<u8> = Vec::with_capacity(end.saturating_sub(range.start) as usize * 256 + 2);
-        out.push(b'[');
-        let mut first = true;
+        let mut out = JsonOut::new(self.format, end.saturating_sub(range.start) as usize);
         for seg in &self.segments {
-            let lo = seg.range.start.max(range.start);
-            let hi = seg.range.end.min(end);
-            if lo >= hi {
-                continue;
-            }
-            let scenario = serde_json::to_string(&seg.name).map_err(internal)?;
             let schema = &self.compiled.schemas[seg.schema];
-            for i in lo..hi {
-                if !first {
-                    out.push(b',');
-                }
-                first = false;
-                match schema.nth(self.seed, i)? {
-                    Value::Object(map) if !map.contains_key("_index") && !map.contains_key("_scenario") => {
-                        serde_json::to_writer(&mut out, &map).map_err(internal)?;
-                        out.pop(); // the closing brace
-                        if !map.is_empty() {
-                            out.push(b',');
-                        }
-                        out.extend_from_slice(b"\"_index\":");
-                        out.extend_from_slice(i.to_string().as_bytes());
-                        out.extend_from_slice(b",\"_scenario\":");
-                        out.extend_from_slice(scenario.as_bytes());
-                        out.push(b'}');
-                    }
-                    mut other => {
-                        if let Value::Object(map) = &mut other {
-                            map.insert("_index".into(), Value::Number(i.into()));
-                            map.insert("_scenario".into(), Value::String(seg.name.clone()));
-                        }
-                        serde_json::to_writer(&mut out, &other).map_err(internal)?;
-                    }
-                }
+            for i in seg.range.start.max(range.start)..seg.range.end.min(end) {
+                out.record(&schema.nth(self.seed, i)?, i, &seg.name)?;
             }
         }
-        out.push(b']');
-        String::from_utf8(out).map_err(|e| ServiceError::Internal(e.to_string()))
+        out.finish()
     }
 
-    /// Serialises `records`, the first of which has index `first`: JSON (a compact array),
-    /// JSONL, CSV (the header only when `first` is 0, so a stream's chunks concatenate into
-    /// one CSV file, also across a resume) or PostgreSQL INSERTs into a table named after
-    /// the schema.
+    /// Serialises `records`, the first of which has index `first`, each with `_index` and
+    /// `_scenario`: JSON (a compact array), JSONL, CSV (the header only when `first` is 0, so a
+    /// stream's chunks concatenate into one CSV file, also across a resume) or SQL INSERTs
+    /// into a table named after the schema.
     pub fn encode(&self, records: &[Value], first: u64) -> Result<String, ServiceError> {
         let fail = |e: testdata::export::ExportError| {
             ServiceError::Internal(format!("serialising the records as {} failed: {e}", self.format))
         };
+        let indexed = (first..).zip(records);
         let bytes = match self.format {
-            Format::Json => serde_json::to_vec(records).map_err(|e| ServiceError::Internal(e.to_string()))?,
-            Format::Jsonl => {
-                let mut w = JsonlWriter::new(Vec::new());
-                for r in records {
-                    w.write_record(r).map_err(fail)?;
+            Format::Json | Format::Jsonl => {
+                let mut out = JsonOut::new(self.format, records.len());
+                for (i, r) in indexed {
+                    out.record(r, i, &self.segment_of(i)?.name)?;
                 }
-                w.finish().map_err(fail)?
+                return out.finish();
             }
             Format::Csv => {
                 let mut w = CsvWriter::new(Vec::new(), Some(self.compiled.columns.clone()));
-                for r in records {
-                    w.write_record(r).map_err(fail)?;
+                for (i, r) in indexed {
+                    w.write_record(&self.with_bookkeeping(r.clone(), i)?).map_err(fail)?;
                 }
                 let mut out = w.finish().map_err(fail)?;
                 if first != 0 {
@@ -233,13 +203,74 @@ impl Plan {
                     ..ExportOptions::default()
                 };
                 let mut w = SqlWriter::new(Vec::new(), dialect, options);
-                for r in records {
-                    w.write_record(r).map_err(fail)?;
+                for (i, r) in indexed {
+                    w.write_record(&self.with_bookkeeping(r.clone(), i)?).map_err(fail)?;
                 }
                 w.finish().map_err(fail)?
             }
         };
         String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+}
+
+/// JSON or JSONL output with the bookkeeping keys appended to each record as text (no map
+/// insertions): a JSON array, or one record per line.
+struct JsonOut {
+    out: Vec<u8>,
+    lines: bool,
+    empty: bool,
+}
+
+impl JsonOut {
+    fn new(format: Format, records: usize) -> JsonOut {
+        let lines = format == Format::Jsonl;
+        let mut out = Vec::with_capacity(records * 320 + 2);
+        if !lines {
+            out.push(b'[');
+        }
+        JsonOut { out, lines, empty: true }
+    }
+
+    fn record(&mut self, record: &Value, index: u64, scenario: &str) -> Result<(), ServiceError> {
+        let internal =
+            |e: serde_json::Error| ServiceError::Internal(format!("serialising a record failed: {e}"));
+        if !self.lines && !self.empty {
+            self.out.push(b',');
+        }
+        self.empty = false;
+        match record {
+            Value::Object(map) if !map.contains_key("_index") && !map.contains_key("_scenario") => {
+                serde_json::to_writer(&mut self.out, map).map_err(internal)?;
+                self.out.pop(); // the closing brace
+                if !map.is_empty() {
+                    self.out.push(b',');
+                }
+                self.out.extend_from_slice(b"\"_index\":");
+                self.out.extend_from_slice(itoa::Buffer::new().format(index).as_bytes());
+                self.out.extend_from_slice(b",\"_scenario\":");
+                serde_json::to_writer(&mut self.out, scenario).map_err(internal)?;
+                self.out.push(b'}');
+            }
+            other => {
+                let mut other = other.clone();
+                if let Value::Object(map) = &mut other {
+                    map.insert("_index".into(), Value::Number(index.into()));
+                    map.insert("_scenario".into(), Value::String(scenario.to_owned()));
+                }
+                serde_json::to_writer(&mut self.out, &other).map_err(internal)?;
+            }
+        }
+        if self.lines {
+            self.out.push(b'\n');
+        }
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<String, ServiceError> {
+        if !self.lines {
+            self.out.push(b']');
+        }
+        String::from_utf8(self.out).map_err(|e| ServiceError::Internal(e.to_string()))
     }
 }
 

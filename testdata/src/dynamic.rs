@@ -9,6 +9,8 @@
 //!   so an order's `customer_id` and `email` come from the same user;
 //! * a unique field's permutation is keyed by `Key(seed).child(schema_key).child(field).child(UNIQUE)`.
 
+use std::borrow::Borrow;
+
 use serde_json::{Map, Number, Value};
 
 use crate::error::GenerateError;
@@ -248,8 +250,12 @@ pub(crate) fn related(node: &Node, siblings: &[Value], lo: i64, hi: i64) -> (i64
 }
 
 /// Evaluates a computed rule exactly: (mantissa, scale).
-pub(crate) fn compute(rule: &CompiledCompute, siblings: &[Value], _plan: &Plan) -> Option<(i128, u32)> {
-    let num = |i: usize| decimal::from_value(&siblings[i]).unwrap_or((0, 0));
+pub(crate) fn compute<S: Borrow<Value>>(
+    rule: &CompiledCompute,
+    siblings: &[S],
+    _plan: &Plan,
+) -> Option<(i128, u32)> {
+    let num = |i: usize| decimal::from_value(siblings[i].borrow()).unwrap_or((0, 0));
     let add = |(a, sa): (i128, u32), (b, sb): (i128, u32)| {
         let s = sa.max(sb);
         (decimal::rescale(a, sa, s) + decimal::rescale(b, sb, s), s)
@@ -258,7 +264,7 @@ pub(crate) fn compute(rule: &CompiledCompute, siblings: &[Value], _plan: &Plan) 
     Some(match rule {
         CompiledCompute::SumProduct { array, members } => {
             let mut acc = (0i128, 0u32);
-            if let Some(items) = siblings[*array].as_array() {
+            if let Some(items) = siblings[*array].borrow().as_array() {
                 for item in items {
                     let mut p = (1i128, 0u32);
                     for m in members {
@@ -333,9 +339,9 @@ fn limited_units(node: &Node, siblings: &[Value], lo: i64, hi: i64, scale: u32) 
 }
 
 /// A sibling's value as text, for `{field}` references in templates.
-pub(crate) fn sibling_text(plan: &Plan, siblings: &[Value], name: &str) -> Option<String> {
+pub(crate) fn sibling_text<S: Borrow<Value>>(plan: &Plan, siblings: &[S], name: &str) -> Option<String> {
     let i = plan.fields.iter().position(|n| n.name == name)?;
-    match siblings.get(i)? {
+    match siblings.get(i)?.borrow() {
         Value::String(s) => Some(s.clone()),
         Value::Null => None,
         v => Some(v.to_string()),

@@ -27,7 +27,8 @@ pub trait Generator: Send + Sync + 'static {
     /// Which method this path implements (its `generation_path` label).
     fn method(&self) -> Method;
 
-    /// Records `range` of `plan` (each with `_index` and `_scenario`), in order.
+    /// Records `range` of `plan`, in order, without the bookkeeping keys (which
+    /// [`Plan::encode`] adds).
     fn generate<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> GenFuture<'a>;
 
     /// Records `range` of `plan` serialised in the plan's format (what streams send). The

@@ -227,7 +227,7 @@ impl Schema {
     /// Every violation of the schema's constraints and rules in `record`.
     pub fn validate(&self, record: &Value) -> Result<(), Violations> {
         let mut out = Vec::new();
-        validate::object(&self.plan, record, "", &self.ctx, &mut out);
+        validate::object(&self.plan, record, &validate::Path::Root, &self.ctx, &mut out);
         if out.is_empty() { Ok(()) } else { Err(Violations(out)) }
     }
 
@@ -236,7 +236,7 @@ impl Schema {
         let mut out = Vec::new();
         for (i, r) in records.iter().enumerate() {
             let mut v = Vec::new();
-            validate::object(&self.plan, r, "", &self.ctx, &mut v);
+            validate::object(&self.plan, r, &validate::Path::Root, &self.ctx, &mut v);
             out.extend(v.into_iter().map(|x| Violation { path: format!("[{i}].{}", x.path), ..x }));
         }
         for node in self.plan.fields.iter().filter(|n| n.unique.is_some()) {

@@ -14,60 +14,101 @@ fn describe(v: &Value) -> String {
     if s.chars().count() > 60 { format!("{}…", s.chars().take(60).collect::<String>()) } else { s }
 }
 
-/// Validates the members of an object; `path` is the object's path (empty for the record).
-pub(crate) fn object(plan: &Plan, v: &Value, path: &str, ctx: &Context, out: &mut Vec<Violation>) {
-    let Some(map) = v.as_object() else {
-        out.push(Violation::new(path, "type", format!("expected an object, found {}", describe(v))));
-        return;
-    };
-    let siblings: Vec<Value> =
-        plan.fields.iter().map(|n| map.get(&n.name).cloned().unwrap_or(Value::Null)).collect();
-    for (i, node) in plan.fields.iter().enumerate() {
-        let p = if path.is_empty() { node.name.clone() } else { format!("{path}.{}", node.name) };
-        match (map.get(&node.name), &node.present_if) {
-            (None, _) => out.push(Violation::new(p, "required", "the field is missing")),
-            (Some(val), Some((o, values))) => {
-                let holds = values.contains(&siblings[*o]);
-                let other = &plan.fields[*o].name;
-                match (holds, val.is_null()) {
-                    (true, true) => out.push(Violation::new(
-                        p,
-                        "present_if",
-                        format!("must be set when `{other}` is {}", siblings[*o]),
-                    )),
-                    (false, false) => out.push(Violation::new(
-                        p,
-                        "present_if",
-                        format!("must be null when `{other}` is {}", siblings[*o]),
-                    )),
-                    (true, false) => field(node, val, &p, plan, &siblings, i, ctx, out),
-                    (false, true) => {}
-                }
-            }
-            (Some(Value::Null), None) if node.optional > 0.0 => {}
-            (Some(val), None) => field(node, val, &p, plan, &siblings, i, ctx, out),
-        }
-    }
-    for k in map.keys() {
-        if !plan.fields.iter().any(|n| &n.name == k) {
-            let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
-            out.push(Violation::new(p, "unknown", "the schema has no such field"));
+/// Where a value sits in the record, rendered to text only when a violation is reported (a
+/// valid record costs no path strings).
+#[derive(Clone, Copy)]
+pub(crate) enum Path<'a> {
+    /// The record itself.
+    Root,
+    /// Member `name` of the object at the parent path.
+    Member(&'a Path<'a>, &'a str),
+    /// Element `i` of the array at the parent path.
+    Element(&'a Path<'a>, usize),
+}
+
+impl Path<'_> {
+    /// `a.b[2].c`.
+    pub(crate) fn render(&self) -> String {
+        match self {
+            Path::Root => String::new(),
+            Path::Member(Path::Root, name) => (*name).to_owned(),
+            Path::Member(parent, name) => format!("{}.{name}", parent.render()),
+            Path::Element(parent, i) => format!("{}[{i}]", parent.render()),
         }
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Validates the members of an object at `path`.
+pub(crate) fn object(plan: &Plan, v: &Value, path: &Path<'_>, ctx: &Context, out: &mut Vec<Violation>) {
+    let Some(map) = v.as_object() else {
+        out.push(Violation::new(path.render(), "type", format!("expected an object, found {}", describe(v))));
+        return;
+    };
+    // Records in schema order (every generated one) are read positionally, without hashing.
+    let mut entries = map.iter();
+    let mut matched = 0usize;
+    let members: Vec<Option<&Value>> = plan
+        .fields
+        .iter()
+        .map(|n| {
+            let found = match entries.next() {
+                Some((k, v)) if *k == n.name => Some(v),
+                _ => map.get(&n.name),
+            };
+            matched += found.is_some() as usize;
+            found
+        })
+        .collect();
+    let siblings: Vec<&Value> = members.iter().map(|m| m.unwrap_or(&Value::Null)).collect();
+    for (i, node) in plan.fields.iter().enumerate() {
+        let p = Path::Member(path, &node.name);
+        match (members[i], &node.present_if) {
+            (None, _) => out.push(Violation::new(p.render(), "required", "the field is missing")),
+            (Some(val), Some((o, values))) => {
+                let holds = values.contains(siblings[*o]);
+                let other = &plan.fields[*o].name;
+                match (holds, val.is_null()) {
+                    (true, true) => out.push(Violation::new(
+                        p.render(),
+                        "present_if",
+                        format!("must be set when `{other}` is {}", siblings[*o]),
+                    )),
+                    (false, false) => out.push(Violation::new(
+                        p.render(),
+                        "present_if",
+                        format!("must be null when `{other}` is {}", siblings[*o]),
+                    )),
+                    (true, false) => field(node, val, &p, plan, &siblings, ctx, out),
+                    (false, true) => {}
+                }
+            }
+            (Some(Value::Null), None) if node.optional > 0.0 => {}
+            (Some(val), None) => field(node, val, &p, plan, &siblings, ctx, out),
+        }
+    }
+    if matched < map.len() {
+        for k in map.keys() {
+            if !plan.fields.iter().any(|n| &n.name == k) {
+                out.push(Violation::new(
+                    Path::Member(path, k).render(),
+                    "unknown",
+                    "the schema has no such field",
+                ));
+            }
+        }
+    }
+}
+
 fn field(
     node: &Node,
     v: &Value,
-    path: &str,
+    path: &Path<'_>,
     plan: &Plan,
-    siblings: &[Value],
-    _me: usize,
+    siblings: &[&Value],
     ctx: &Context,
     out: &mut Vec<Violation>,
 ) {
-    let mut bad = |rule: &'static str, msg: String| out.push(Violation::new(path, rule, msg));
+    let mut bad = |rule: &'static str, msg: String| out.push(Violation::new(path.render(), rule, msg));
     if v.is_null() {
         if !matches!(node.how, NodeGen::Const(Value::Null) | NodeGen::Json) {
             bad("required", "the value is null but the field is not optional".into());
@@ -223,32 +264,33 @@ fn field(
             Some(a) => {
                 if a.len() < *min || a.len() > *max {
                     out.push(Violation::new(
-                        path,
+                        path.render(),
                         "length",
                         format!("{} items, outside {min}..={max}", a.len()),
                     ));
                 }
                 for (i, e) in a.iter().enumerate() {
-                    let ep = format!("{path}[{i}]");
                     match e {
                         Value::Null if item.optional > 0.0 => {}
-                        e => field(item, e, &ep, plan, &[], 0, ctx, out),
+                        e => field(item, e, &Path::Element(path, i), plan, &[], ctx, out),
                     }
                 }
             }
-            None => {
-                out.push(Violation::new(path, "type", format!("expected an array, found {}", describe(v))))
-            }
+            None => out.push(Violation::new(
+                path.render(),
+                "type",
+                format!("expected an array, found {}", describe(v)),
+            )),
         },
         NodeGen::Compute { rule, scale, integer, lo, hi } => {
             if let CompiledCompute::Copy(o) = rule {
-                if &siblings[*o] != v {
+                if siblings[*o] != v {
                     bad("computed", format!("must equal `{}`", plan.fields[*o].name));
                 }
                 return;
             }
             if let CompiledCompute::Bucket { of, thresholds, values } = rule {
-                let expected = crate::dynamic::bucket(&siblings[*of], thresholds, values);
+                let expected = crate::dynamic::bucket(siblings[*of], thresholds, values);
                 if &expected != v {
                     bad(
                         "computed",
@@ -308,28 +350,43 @@ fn field(
     limit(node, v, plan, siblings, out, path);
 }
 
-fn limit(node: &Node, v: &Value, plan: &Plan, siblings: &[Value], out: &mut Vec<Violation>, path: &str) {
+fn limit(
+    node: &Node,
+    v: &Value,
+    plan: &Plan,
+    siblings: &[&Value],
+    out: &mut Vec<Violation>,
+    path: &Path<'_>,
+) {
     let Some((o, at_most)) = node.limit else { return };
     if !v.is_number() || !siblings[o].is_number() {
         return;
     }
-    let (Some((a, sa)), Some((b, sb))) = (decimal::from_value(v), decimal::from_value(&siblings[o])) else {
+    let (Some((a, sa)), Some((b, sb))) = (decimal::from_value(v), decimal::from_value(siblings[o])) else {
         return;
     };
     let s = sa.max(sb);
     let (a, b) = (decimal::rescale(a, sa, s), decimal::rescale(b, sb, s));
     let name = &plan.fields[o].name;
     if at_most && a > b {
-        out.push(Violation::new(path, "at_most", format!("{v} is above `{name}` ({})", siblings[o])));
+        out.push(Violation::new(
+            path.render(),
+            "at_most",
+            format!("{v} is above `{name}` ({})", siblings[o]),
+        ));
     }
     if !at_most && a < b {
-        out.push(Violation::new(path, "at_least", format!("{v} is below `{name}` ({})", siblings[o])));
+        out.push(Violation::new(
+            path.render(),
+            "at_least",
+            format!("{v} is below `{name}` ({})", siblings[o]),
+        ));
     }
 }
 
-fn relation(node: &Node, t: i64, siblings: &[Value], bad: &mut impl FnMut(&'static str, String)) {
+fn relation(node: &Node, t: i64, siblings: &[&Value], bad: &mut impl FnMut(&'static str, String)) {
     let Some(rel) = &node.rel else { return };
-    let Some(other) = siblings.get(rel.other).and_then(Value::as_str).and_then(time::parse_datetime) else {
+    let Some(other) = siblings.get(rel.other).and_then(|v| v.as_str()).and_then(time::parse_datetime) else {
         return;
     };
     if rel.after && t < other {
@@ -362,7 +419,7 @@ fn describe_rule(rule: &CompiledCompute, plan: &Plan) -> String {
 pub(crate) fn single(plan: &Plan, name: &str, v: &Value, ctx: &Context) -> Option<String> {
     let node = plan.fields.iter().find(|n| n.name == name)?;
     let mut out = Vec::new();
-    let empty = vec![Value::Null; plan.fields.len()];
+    let empty = vec![&Value::Null; plan.fields.len()];
     let probe = Node { rel: None, limit: None, present_if: None, ..node.clone() };
     let self_contained = match &probe.how {
         NodeGen::Compute { .. } => false,
@@ -370,7 +427,7 @@ pub(crate) fn single(plan: &Plan, name: &str, v: &Value, ctx: &Context) -> Optio
         _ => true,
     };
     if self_contained {
-        field(&probe, v, name, plan, &empty, 0, ctx, &mut out);
+        field(&probe, v, &Path::Member(&Path::Root, name), plan, &empty, ctx, &mut out);
     }
     out.first().map(|v| v.message.clone())
 }
