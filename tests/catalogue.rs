@@ -1494,3 +1494,32 @@ fn coherence_score_counts_rule_and_field_checks() {
         assert!(coherence(s, &broken) < 1.0, "{}", s.name());
     }
 }
+
+#[test]
+fn write_json_writes_the_bytes_of_nth_for_every_entity() {
+    // Plain, hostile edge cases (quotes, control chars, RTL, emoji) and another locale.
+    let contexts = [
+        Context::default(),
+        Context::default().with_edge_cases(0.5),
+        Context::default().with_locale(testdata::Locale::JaJp).with_edge_cases(0.2),
+    ];
+    for ctx in contexts {
+        let mut c = Catalogue::with_context(ctx);
+        c.load(sources()).unwrap_or_else(|e| panic!("{e}"));
+        for s in c.iter() {
+            let mut out = Vec::new();
+            for i in 0..300 {
+                out.clear();
+                s.write_json(99, i, &mut out).unwrap();
+                let want = serde_json::to_vec(&s.nth(99, i).unwrap()).unwrap();
+                assert_eq!(
+                    String::from_utf8_lossy(&out),
+                    String::from_utf8_lossy(&want),
+                    "{} #{i} under {:?}",
+                    s.name(),
+                    c.context()
+                );
+            }
+        }
+    }
+}

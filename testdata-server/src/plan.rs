@@ -162,7 +162,7 @@ impl Plan {
         for seg in &self.segments {
             let schema = &self.compiled.schemas[seg.schema];
             for i in seg.range.start.max(range.start)..seg.range.end.min(end) {
-                out.record(&schema.nth(self.seed, i)?, i, &seg.name)?;
+                out.generated(schema, self.seed, i, &seg.name)?;
             }
         }
         out.finish()
@@ -231,25 +231,31 @@ impl JsonOut {
         JsonOut { out, lines, empty: true }
     }
 
+    /// Record `index` of `schema`, written without building it.
+    fn generated(
+        &mut self,
+        schema: &Schema,
+        seed: u64,
+        index: u64,
+        scenario: &str,
+    ) -> Result<(), ServiceError> {
+        self.separate();
+        schema.write_json(seed, index, &mut self.out).map_err(|e| match e {
+            testdata::export::ExportError::Generate(g) => ServiceError::from(g),
+            e => ServiceError::Internal(format!("serialising record {index} failed: {e}")),
+        })?;
+        self.bookkeeping(index, scenario)
+    }
+
+    /// A record generated earlier.
     fn record(&mut self, record: &Value, index: u64, scenario: &str) -> Result<(), ServiceError> {
         let internal =
             |e: serde_json::Error| ServiceError::Internal(format!("serialising a record failed: {e}"));
-        if !self.lines && !self.empty {
-            self.out.push(b',');
-        }
-        self.empty = false;
+        self.separate();
         match record {
             Value::Object(map) if !map.contains_key("_index") && !map.contains_key("_scenario") => {
                 serde_json::to_writer(&mut self.out, map).map_err(internal)?;
-                self.out.pop(); // the closing brace
-                if !map.is_empty() {
-                    self.out.push(b',');
-                }
-                self.out.extend_from_slice(b"\"_index\":");
-                self.out.extend_from_slice(itoa::Buffer::new().format(index).as_bytes());
-                self.out.extend_from_slice(b",\"_scenario\":");
-                serde_json::to_writer(&mut self.out, scenario).map_err(internal)?;
-                self.out.push(b'}');
+                self.bookkeeping(index, scenario)
             }
             other => {
                 let mut other = other.clone();
@@ -258,12 +264,40 @@ impl JsonOut {
                     map.insert("_scenario".into(), Value::String(scenario.to_owned()));
                 }
                 serde_json::to_writer(&mut self.out, &other).map_err(internal)?;
+                self.end_record();
+                Ok(())
             }
         }
+    }
+
+    fn separate(&mut self) {
+        if !self.lines && !self.empty {
+            self.out.push(b',');
+        }
+        self.empty = false;
+    }
+
+    /// Reopens the object just written and appends `_index` and `_scenario` to it.
+    fn bookkeeping(&mut self, index: u64, scenario: &str) -> Result<(), ServiceError> {
+        let empty_object = self.out.ends_with(b"{}");
+        self.out.pop(); // the closing brace
+        if !empty_object {
+            self.out.push(b',');
+        }
+        self.out.extend_from_slice(b"\"_index\":");
+        self.out.extend_from_slice(itoa::Buffer::new().format(index).as_bytes());
+        self.out.extend_from_slice(b",\"_scenario\":");
+        serde_json::to_writer(&mut self.out, scenario)
+            .map_err(|e| ServiceError::Internal(format!("serialising a scenario name failed: {e}")))?;
+        self.out.push(b'}');
+        self.end_record();
+        Ok(())
+    }
+
+    fn end_record(&mut self) {
         if self.lines {
             self.out.push(b'\n');
         }
-        Ok(())
     }
 
     fn finish(mut self) -> Result<String, ServiceError> {

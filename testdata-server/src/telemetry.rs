@@ -7,7 +7,7 @@
 //! attributes `request_id`, `domain`, `entity`, `generation_path`, `record_count`.
 
 use std::hash::{BuildHasher, RandomState};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::layer::SubscriberExt;
@@ -61,6 +61,24 @@ impl Telemetry {
     }
 }
 
+/// Whether spans are exported over OTLP (set by [`init`]).
+static EXPORTING: AtomicBool = AtomicBool::new(false);
+
+/// Records a request's outcome fields (`generation_path`, `record_count`) on its span when
+/// spans are exported. Without an exporter nothing reads them (no log line follows), and the
+/// JSON log layer would re-serialise all of the span's fields on every record.
+pub fn record_outcome(span: &tracing::Span, path: Option<&str>, count: Option<u64>) {
+    if !EXPORTING.load(Ordering::Relaxed) {
+        return;
+    }
+    if let Some(p) = path {
+        span.record("generation_path", p);
+    }
+    if let Some(n) = count {
+        span.record("record_count", n);
+    }
+}
+
 /// Installs the global subscriber: `LOG_LEVEL` filter, logs on stdout in `LOG_FORMAT`, and the
 /// OpenTelemetry layer when an OTLP endpoint is configured. Must run inside a tokio runtime
 /// (the exporter's channel lives there). A second call keeps the first subscriber.
@@ -86,6 +104,7 @@ pub fn init(config: &Config) -> Result<Telemetry, TelemetryError> {
         let (layer, provider) = match config.effective_otlp_endpoint() {
             Some(endpoint) => {
                 let provider = otlp_provider(endpoint, &config.service_name)?;
+                EXPORTING.store(true, Ordering::Relaxed);
                 (Some(otlp_layer(&provider)), Some(provider))
             }
             None => (None, None),

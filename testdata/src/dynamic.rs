@@ -11,6 +11,7 @@
 
 use std::borrow::Borrow;
 
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Number, Value};
 
 use crate::error::GenerateError;
@@ -35,8 +36,76 @@ pub(crate) struct Env<'a> {
 
 /// Generates record `env.index`.
 pub(crate) fn record(plan: &Plan, env: &Env<'_>) -> Result<Value, GenerateError> {
-    let key = Key::root(env.seed, env.type_key, env.index);
-    object(plan, key, env, true).map(Value::Object)
+    Ok(Value::Object(public(plan, record_slots(plan, env)?)))
+}
+
+/// Record `env.index` in positional form: its fields' values in schema order. Generation
+/// works on this form (no map insertions, no key copies, no hashing); a nested object is a
+/// `Value::Array` of its members' values in its own plan's order. [`public`] turns it into
+/// the record `nth` returns, [`ObjectView`] serialises it to the same JSON directly.
+pub(crate) fn record_slots(plan: &Plan, env: &Env<'_>) -> Result<Vec<Value>, GenerateError> {
+    object(plan, Key::root(env.seed, env.type_key, env.index), env, true)
+}
+
+/// The map form of an object in positional form.
+fn public(plan: &Plan, slots: Vec<Value>) -> Map<String, Value> {
+    let mut map = Map::with_capacity(slots.len());
+    for (node, v) in plan.fields.iter().zip(slots) {
+        map.insert(node.name.clone(), public_value(node, plan, v));
+    }
+    map
+}
+
+/// The public form of field `node`'s value (of an object planned by `plan`).
+fn public_value(node: &Node, plan: &Plan, v: Value) -> Value {
+    match (&node.how, v) {
+        (NodeGen::Object(p), Value::Array(slots)) => Value::Object(public(p, slots)),
+        (NodeGen::Array { item, .. }, Value::Array(items)) if matches!(item.how, NodeGen::Object(_)) => {
+            Value::Array(items.into_iter().map(|e| public_value(item, plan, e)).collect())
+        }
+        (NodeGen::Compute { rule: CompiledCompute::Copy(o), .. }, v) => {
+            public_value(&plan.fields[*o], plan, v)
+        }
+        (_, v) => v,
+    }
+}
+
+/// An object in positional form, serialised exactly as its map form would be.
+pub(crate) struct ObjectView<'a> {
+    pub plan: &'a Plan,
+    pub slots: &'a [Value],
+}
+
+impl Serialize for ObjectView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.slots.len()))?;
+        for (node, v) in self.plan.fields.iter().zip(self.slots) {
+            m.serialize_entry(&node.name, &ValueView { node, plan: self.plan, v })?;
+        }
+        m.end()
+    }
+}
+
+/// A field's value in positional form, serialised as its public form.
+struct ValueView<'a> {
+    node: &'a Node,
+    plan: &'a Plan,
+    v: &'a Value,
+}
+
+impl Serialize for ValueView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match (&self.node.how, self.v) {
+            (NodeGen::Object(p), Value::Array(slots)) => ObjectView { plan: p, slots }.serialize(s),
+            (NodeGen::Array { item, .. }, Value::Array(items)) if matches!(item.how, NodeGen::Object(_)) => {
+                s.collect_seq(items.iter().map(|v| ValueView { node: item, plan: self.plan, v }))
+            }
+            (NodeGen::Compute { rule: CompiledCompute::Copy(o), .. }, v) => {
+                ValueView { node: &self.plan.fields[*o], plan: self.plan, v }.serialize(s)
+            }
+            (_, v) => v.serialize(s),
+        }
+    }
 }
 
 /// Field `name` of record `env.index`: alone when it has no dependencies, else from the record.
@@ -48,25 +117,24 @@ pub(crate) fn field_of_record(plan: &Plan, env: &Env<'_>, name: &str) -> Result<
         && node.present_if.is_none()
         && node.limit.is_none()
         && !matches!(node.how, NodeGen::Compute { .. } | NodeGen::Template(_));
-    if independent {
+    let v = if independent {
         let slots = vec![Value::Null; plan.fields.len()];
-        return field(node, key, plan, &slots, env, true);
-    }
-    let mut record = object(plan, key, env, true)?;
-    Ok(record.shift_remove(name).unwrap_or(Value::Null))
+        field(node, key, plan, &slots, env, true)?
+    } else {
+        let mut slots = object(plan, key, env, true)?;
+        std::mem::take(&mut slots[i])
+    };
+    Ok(public_value(node, plan, v))
 }
 
-fn object(plan: &Plan, key: Key, env: &Env<'_>, top: bool) -> Result<Map<String, Value>, GenerateError> {
+/// The members of an object in positional form (see [`record_slots`]).
+fn object(plan: &Plan, key: Key, env: &Env<'_>, top: bool) -> Result<Vec<Value>, GenerateError> {
     let mut slots: Vec<Value> = vec![Value::Null; plan.fields.len()];
     for &i in &plan.order {
         let node = &plan.fields[i];
         slots[i] = field(node, key, plan, &slots, env, top)?;
     }
-    let mut map = Map::with_capacity(plan.fields.len());
-    for (node, v) in plan.fields.iter().zip(slots) {
-        map.insert(node.name.clone(), v);
-    }
-    Ok(map)
+    Ok(slots)
 }
 
 fn field(
@@ -193,14 +261,14 @@ fn value(
             Some(u) => values[u as usize].clone(),
             None => values[g.weighted(cum)].clone(),
         },
-        NodeGen::Object(p) => Value::Object(object(p, nkey, env, false)?),
+        NodeGen::Object(p) => Value::Array(object(p, nkey, env, false)?),
         NodeGen::Array { item, min, max } => {
             let n = g.u64_in(*min as u64, *max as u64);
             let mut out = Vec::with_capacity(n as usize);
             for i in 0..n {
                 let ekey = nkey.child(i);
                 let v = match &item.how {
-                    NodeGen::Object(p) => Value::Object(object(p, ekey, env, false)?),
+                    NodeGen::Object(p) => Value::Array(object(p, ekey, env, false)?),
                     _ => {
                         if item.optional > 0.0 && ekey.child(OPTIONAL).stream().chance(item.optional) {
                             Value::Null
@@ -262,13 +330,18 @@ pub(crate) fn compute<S: Borrow<Value>>(
     };
     let mul = |(a, sa): (i128, u32), (b, sb): (i128, u32)| (a.saturating_mul(b), sa + sb);
     Some(match rule {
-        CompiledCompute::SumProduct { array, members } => {
+        CompiledCompute::SumProduct { array, members, positions } => {
             let mut acc = (0i128, 0u32);
             if let Some(items) = siblings[*array].borrow().as_array() {
                 for item in items {
                     let mut p = (1i128, 0u32);
-                    for m in members {
-                        let v = item.get(m).and_then(decimal::from_value).unwrap_or((0, 0));
+                    for (m, &at) in members.iter().zip(positions) {
+                        // Items are positional while generating, maps when validating.
+                        let member = match item {
+                            Value::Array(slots) => slots.get(at),
+                            item => item.get(m),
+                        };
+                        let v = member.and_then(decimal::from_value).unwrap_or((0, 0));
                         p = mul(p, v);
                     }
                     acc = add(acc, p);
@@ -344,7 +417,8 @@ pub(crate) fn sibling_text<S: Borrow<Value>>(plan: &Plan, siblings: &[S], name: 
     match siblings.get(i)?.borrow() {
         Value::String(s) => Some(s.clone()),
         Value::Null => None,
-        v => Some(v.to_string()),
+        // Objects are positional while generating: written in their public form either way.
+        v => serde_json::to_string(&ValueView { node: &plan.fields[i], plan, v }).ok(),
     }
 }
 

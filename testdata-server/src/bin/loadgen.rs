@@ -74,6 +74,9 @@ struct Args {
     /// API key to send (`x-api-key`).
     #[arg(long, env = "LOADGEN_API_KEY")]
     api_key: Option<String>,
+    /// Client runtime threads (1: one thread, leaving the other core to the server).
+    #[arg(long, default_value_t = 1)]
+    threads: usize,
     /// Unary requests warm-up per client before measuring.
     #[arg(long, default_value_t = 1)]
     warmup: usize,
@@ -294,8 +297,7 @@ fn loopback(target: &str) -> bool {
     host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-#[tokio::main]
-async fn main() {
+fn main() {
     let args = Args::parse();
     if !loopback(&args.target) {
         eprintln!(
@@ -304,7 +306,15 @@ async fn main() {
         );
         std::process::exit(2);
     }
-    if let Err(e) = run(Arc::new(args)).await {
+    let runtime = match args.threads {
+        0 | 1 => tokio::runtime::Builder::new_current_thread().enable_all().build(),
+        n => tokio::runtime::Builder::new_multi_thread().worker_threads(n).enable_all().build(),
+    };
+    let result = match runtime {
+        Ok(rt) => rt.block_on(run(Arc::new(args))),
+        Err(e) => Err(e.into()),
+    };
+    if let Err(e) = result {
         eprintln!("loadgen: {e}");
         std::process::exit(1);
     }

@@ -332,7 +332,7 @@ impl Stream for Chunks {
                 this.records += u64::from(c.record_count);
                 if c.is_final {
                     this.done = true;
-                    this.span.record("record_count", this.records);
+                    crate::telemetry::record_outcome(&this.span, None, Some(this.records));
                 }
                 Poll::Ready(Some(Ok(data_chunk(&this.request_id, this.seed, c))))
             }

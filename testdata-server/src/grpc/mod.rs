@@ -74,9 +74,11 @@ impl TestDataService for Grpc {
                     tracing::debug!(count = spec.count, "generate_data_request");
                     match service.generate(&spec).await {
                         Ok(generated) => {
-                            let span = tracing::Span::current();
-                            span.record("generation_path", generated.path.label());
-                            span.record("record_count", generated.record_count);
+                            telemetry::record_outcome(
+                                &tracing::Span::current(),
+                                Some(generated.path.label()),
+                                Some(generated.record_count),
+                            );
                             convert::response_ok(request_id.clone(), generated)
                         }
                         Err(e) => {
@@ -116,7 +118,7 @@ impl TestDataService for Grpc {
                 self.service.metrics().error("stream", e.kind().label());
                 convert::status(&e)
             })?;
-            tracing::Span::current().record("generation_path", spec.method.label());
+            telemetry::record_outcome(&tracing::Span::current(), Some(spec.method.label()), None);
             self.service.stream(&spec, deadline).map_err(|e| {
                 tracing::info!(error = %e, code = e.kind().label(), "generate_data_stream_error");
                 convert::status(&e)
@@ -136,7 +138,7 @@ impl TestDataService for Grpc {
         let _entered = span.enter();
         let domain = request.into_inner().domain;
         let response = convert::schemas_response(self.service.schemas(&domain));
-        span.record("record_count", response.schemas.len());
+        telemetry::record_outcome(&span, None, Some(response.schemas.len() as u64));
         Ok(Response::new(response))
     }
 

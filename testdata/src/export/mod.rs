@@ -261,6 +261,9 @@ pub enum ExportError {
     /// serde_json could not serialize a value.
     #[error("export: JSON serialization failed: {0}")]
     Json(serde_json::Error),
+    /// A record could not be generated.
+    #[error("export: {0}")]
+    Generate(#[from] crate::error::GenerateError),
     /// CSV and SQL need each record to be a JSON object.
     #[error(
         "record {record}: CSV and SQL export need a JSON object per record, found {found}; wrap it in an object or export as JSON/JSONL"

@@ -119,13 +119,26 @@ pub(crate) struct Plan {
 /// A computed rule with sibling names resolved to indexes.
 #[derive(Clone, Debug)]
 pub(crate) enum CompiledCompute {
-    SumProduct { array: usize, members: Vec<String> },
-    Percent { of: usize, rate_mantissa: i128, rate_scale: u32 },
+    /// `positions`: the members' indexes in the array items' plan.
+    SumProduct {
+        array: usize,
+        members: Vec<String>,
+        positions: Vec<usize>,
+    },
+    Percent {
+        of: usize,
+        rate_mantissa: i128,
+        rate_scale: u32,
+    },
     Sum(Vec<usize>),
     Difference(Vec<usize>),
     Product(Vec<usize>),
     Copy(usize),
-    Bucket { of: usize, thresholds: Vec<(i128, u32)>, values: Vec<Value> },
+    Bucket {
+        of: usize,
+        thresholds: Vec<(i128, u32)>,
+        values: Vec<Value>,
+    },
 }
 
 /// Finds an already loaded schema by name (for `ref`).
@@ -358,22 +371,24 @@ fn resolve_refs(
                         format!("sum_product needs `{array}` to be an array of objects"),
                     ));
                 };
+                let mut positions = Vec::with_capacity(members.len());
                 for m in members {
-                    let Some(n) = plan.fields.iter().find(|n| &n.name == m) else {
+                    let Some(at) = plan.fields.iter().position(|n| &n.name == m) else {
                         return Err(cx.err(
                             path,
                             "compute",
                             format!("`{array}` elements have no member `{m}`"),
                         ));
                     };
-                    if !is_numeric(&n.how) {
+                    if !is_numeric(&plan.fields[at].how) {
                         return Err(cx.err(path, "compute", format!("`{array}[].{m}` is not a number")));
                     }
+                    positions.push(at);
                 }
                 if members.is_empty() {
                     return Err(cx.err(path, "compute", "sum_product needs at least one member in `fields`"));
                 }
-                CompiledCompute::SumProduct { array: a, members: members.clone() }
+                CompiledCompute::SumProduct { array: a, members: members.clone(), positions }
             }
             Compute::Percent { of, rate } => {
                 let o = numeric_sibling(cx, defs, fields, path, of)?;

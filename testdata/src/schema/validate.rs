@@ -401,7 +401,7 @@ fn describe_rule(rule: &CompiledCompute, plan: &Plan) -> String {
     let name = |i: &usize| plan.fields[*i].name.as_str();
     let list = |v: &[usize], op: &str| v.iter().map(name).collect::<Vec<_>>().join(op);
     match rule {
-        CompiledCompute::SumProduct { array, members } => {
+        CompiledCompute::SumProduct { array, members, .. } => {
             format!("Σ {}[].{}", name(array), members.join(" × "))
         }
         CompiledCompute::Percent { of, rate_mantissa, rate_scale } => {
