@@ -1496,7 +1496,7 @@ fn coherence_score_counts_rule_and_field_checks() {
 }
 
 #[test]
-fn write_json_writes_the_bytes_of_nth_for_every_entity() {
+fn write_json_writes_the_bytes_of_nth_for_every_entity_and_they_validate() {
     // Plain, hostile edge cases (quotes, control chars, RTL, emoji) and another locale.
     let contexts = [
         Context::default(),
@@ -1512,6 +1512,10 @@ fn write_json_writes_the_bytes_of_nth_for_every_entity() {
                 out.clear();
                 s.write_json(99, i, &mut out).unwrap();
                 let want = serde_json::to_vec(&s.nth(99, i).unwrap()).unwrap();
+                let mut checked = Vec::new();
+                let violations = s.write_json_validated(99, i, &mut checked).unwrap();
+                assert!(violations.is_empty(), "{} #{i}: {violations:?}", s.name());
+                assert_eq!(checked, out);
                 assert_eq!(
                     String::from_utf8_lossy(&out),
                     String::from_utf8_lossy(&want),

@@ -38,6 +38,7 @@ use testdata::schema::{FieldDef, FieldType, SchemaDef};
 use testdata::{Context, Schema};
 
 use crate::error::ServiceError;
+use crate::paths::Scored;
 use crate::registry::{Registry, parse_schema_text};
 use crate::request::{ConstraintSpec, GenerateSpec, ScenarioSpec};
 
@@ -168,6 +169,44 @@ impl Plan {
         out.finish()
     }
 
+    /// Records `range` (clamped to the plan) serialised and scored in one pass, for the
+    /// Traditional path. Without scenario overrides and in JSON or JSONL, each record is
+    /// written and validated in the engine's positional form ([`Schema::write_json_validated`]):
+    /// a record without violations fails none of its checks, so it scores exactly 1 (its
+    /// `unique` values are distinct by construction: a keyed permutation of the index). Any
+    /// violation, any override, or CSV/SQL output scores every record in full
+    /// ([`Plan::score_and_encode`]).
+    pub fn encode_scored(&self, range: Range<u64>) -> Result<Scored, ServiceError> {
+        let end = range.end.min(self.total);
+        let n = end.saturating_sub(range.start);
+        if matches!(self.format, Format::Json | Format::Jsonl) && self.compiled.schemas.len() == 1 {
+            let schema = &self.compiled.schemas[0];
+            let mut out = JsonOut::new(self.format, n as usize);
+            let mut clean = true;
+            'records: for seg in &self.segments {
+                for i in seg.range.start.max(range.start)..seg.range.end.min(end) {
+                    if !out.validated(schema, self.seed, i, &seg.name)? {
+                        clean = false;
+                        break 'records;
+                    }
+                }
+            }
+            if clean {
+                return Ok(Scored { data: out.finish()?, records: n, coherence: (n > 0).then_some(1.0) });
+            }
+        }
+        let first = range.start;
+        self.score_and_encode(&self.records(range)?, first)
+    }
+
+    /// Scores every record ([`crate::coherence::score_batch`]) and encodes them
+    /// ([`Plan::encode`]); the first has index `first`.
+    pub fn score_and_encode(&self, records: &[Value], first: u64) -> Result<Scored, ServiceError> {
+        let coherence =
+            crate::coherence::score_batch((first..).zip(records).map(|(i, r)| (self.schema_of(i), r)));
+        Ok(Scored { data: self.encode(records, first)?, records: records.len() as u64, coherence })
+    }
+
     /// Serialises `records`, the first of which has index `first`, each with `_index` and
     /// `_scenario`: JSON (a compact array), JSONL, CSV (the header only when `first` is 0, so a
     /// stream's chunks concatenate into one CSV file, also across a resume) or SQL INSERTs
@@ -245,6 +284,24 @@ impl JsonOut {
             e => ServiceError::Internal(format!("serialising record {index} failed: {e}")),
         })?;
         self.bookkeeping(index, scenario)
+    }
+
+    /// Record `index` of `schema`, written without building it and validated on the way:
+    /// whether it has no violations.
+    fn validated(
+        &mut self,
+        schema: &Schema,
+        seed: u64,
+        index: u64,
+        scenario: &str,
+    ) -> Result<bool, ServiceError> {
+        self.separate();
+        let violations = schema.write_json_validated(seed, index, &mut self.out).map_err(|e| match e {
+            testdata::export::ExportError::Generate(g) => ServiceError::from(g),
+            e => ServiceError::Internal(format!("serialising record {index} failed: {e}")),
+        })?;
+        self.bookkeeping(index, scenario)?;
+        Ok(violations.is_empty())
     }
 
     /// A record generated earlier.
@@ -959,3 +1016,52 @@ fn columns_of(fields: &[FieldDef], prefix: &str, out: &mut Vec<Column>) {
 
 /// The PostgreSQL dialect of `SQL` output.
 pub const SQL_DIALECT: Dialect = Dialect::Postgres;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::request::SchemaSources;
+
+    fn plan(entity: &str, format: Format, scenarios: Vec<ScenarioSpec>) -> Plan {
+        let registry = Arc::new(Registry::builtin().unwrap());
+        let planner = Planner::new(registry, 16, 0.0);
+        let spec = GenerateSpec {
+            sources: SchemaSources { entity: entity.into(), ..SchemaSources::default() },
+            format,
+            count: 40,
+            seed: Some(11),
+            scenarios,
+            ..GenerateSpec::default()
+        };
+        planner.plan(&spec, Mode::Sync(1000)).unwrap()
+    }
+
+    #[test]
+    fn the_one_pass_scored_encoding_equals_scoring_every_record() {
+        for entity in ["user", "cart", "order", "payment", "shipment"] {
+            for format in [Format::Json, Format::Jsonl] {
+                let p = plan(entity, format, vec![]);
+                let fast = p.encode_scored(0..p.total).unwrap();
+                let full = p.score_and_encode(&p.records(0..p.total).unwrap(), 0).unwrap();
+                assert_eq!(fast.data, full.data, "{entity}");
+                assert_eq!((fast.records, fast.coherence), (full.records, full.coherence), "{entity}");
+                assert_eq!(fast.coherence, Some(1.0));
+            }
+        }
+    }
+
+    #[test]
+    fn an_override_that_breaks_a_rule_lowers_the_score() {
+        let broken = ScenarioSpec {
+            name: "negative".into(),
+            count: 5,
+            overrides: [("subtotal".to_owned(), "-3".to_owned())].into(),
+            description: String::new(),
+        };
+        let p = plan("cart", Format::Json, vec![broken]);
+        let scored = p.encode_scored(0..p.total).unwrap();
+        let full = p.score_and_encode(&p.records(0..p.total).unwrap(), 0).unwrap();
+        assert_eq!((scored.data, scored.coherence), (full.data, full.coherence));
+        assert!(scored.coherence.is_some_and(|s| s < 1.0), "{:?}", scored.coherence);
+    }
+}

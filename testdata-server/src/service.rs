@@ -13,6 +13,7 @@ use tracing::Instrument;
 use crate::config::Config;
 use crate::error::ServiceError;
 use crate::metrics::{DomainLabels, EntityLabels, Metrics, PathLabels, RequestLabels};
+use crate::paths::Scored;
 use crate::plan::{Mode, Plan, Planner};
 use crate::registry::Registry;
 use crate::request::{GenerateSpec, Method};
@@ -258,17 +259,14 @@ impl Service {
         let plan = self.planner.plan(spec, Mode::Sync(self.config.max_sync_records))?;
         self.metrics.schema_cache_hits.inc_by(self.planner.cache_hits().saturating_sub(hits));
         let route = self.router.route(spec)?;
-        let records = route.generator.generate(&plan, 0..plan.total).await?;
-        let data = plan.encode(&records, 0)?;
-        let coherence = crate::coherence::score_batch(
-            records.iter().enumerate().map(|(i, r)| (plan.schema_of(i as u64), r)),
-        );
+        let Scored { data, records, coherence } =
+            route.generator.generate_scored(&plan, 0..plan.total).await?;
         if let Some(score) = coherence {
             self.observe_coherence(self.domain_label(spec), score);
         }
         Ok(Generated {
             coherence,
-            record_count: records.len() as u64,
+            record_count: records,
             data,
             path: route.generator.method(),
             routing_reason: route.reason,

@@ -11,11 +11,10 @@
 
 use std::borrow::Borrow;
 
-use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Number, Value};
 
 use crate::error::GenerateError;
-use crate::kinds::Scope;
+use crate::kinds::{Kind, Scope};
 use crate::schema::compile::{CompiledCompute, Node, NodeGen, Plan};
 use crate::schema::decimal;
 use crate::seed::{Key, Seed};
@@ -70,42 +69,75 @@ fn public_value(node: &Node, plan: &Plan, v: Value) -> Value {
     }
 }
 
-/// An object in positional form, serialised exactly as its map form would be.
-pub(crate) struct ObjectView<'a> {
-    pub plan: &'a Plan,
-    pub slots: &'a [Value],
+/// Appends an object in positional form as the JSON serde_json writes for its map form
+/// (`{"name":value,...}`, compact), without going through serde.
+pub(crate) fn write_object(plan: &Plan, slots: &[Value], out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+    out.push(b'{');
+    for (i, (node, v)) in plan.fields.iter().zip(slots).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_str(out, &node.name)?;
+        out.push(b':');
+        write_value(node, plan, v, out)?;
+    }
+    out.push(b'}');
+    Ok(())
 }
 
-impl Serialize for ObjectView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(self.slots.len()))?;
-        for (node, v) in self.plan.fields.iter().zip(self.slots) {
-            m.serialize_entry(&node.name, &ValueView { node, plan: self.plan, v })?;
+/// Appends field `node`'s value (of an object planned by `plan`) in its public form.
+fn write_value(node: &Node, plan: &Plan, v: &Value, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+    match (&node.how, v) {
+        (NodeGen::Object(p), Value::Array(slots)) => write_object(p, slots, out),
+        (NodeGen::Array { item, .. }, Value::Array(items)) if matches!(item.how, NodeGen::Object(_)) => {
+            out.push(b'[');
+            for (i, e) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(item, plan, e, out)?;
+            }
+            out.push(b']');
+            Ok(())
         }
-        m.end()
+        (NodeGen::Compute { rule: CompiledCompute::Copy(o), .. }, v) => {
+            write_value(&plan.fields[*o], plan, v, out)
+        }
+        (_, Value::String(s)) => write_str(out, s),
+        (_, Value::Null) => {
+            out.extend_from_slice(b"null");
+            Ok(())
+        }
+        (_, Value::Bool(b)) => {
+            out.extend_from_slice(if *b { b"true" } else { b"false" });
+            Ok(())
+        }
+        (_, Value::Number(n)) if n.is_i64() || n.is_u64() => {
+            let mut buf = itoa::Buffer::new();
+            let text = match n.as_i64() {
+                Some(i) => buf.format(i),
+                None => buf.format(n.as_u64().unwrap_or_default()),
+            };
+            out.extend_from_slice(text.as_bytes());
+            Ok(())
+        }
+        (_, v) => serde_json::to_writer(&mut *out, v),
     }
 }
 
-/// A field's value in positional form, serialised as its public form.
-struct ValueView<'a> {
-    node: &'a Node,
-    plan: &'a Plan,
-    v: &'a Value,
-}
-
-impl Serialize for ValueView<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match (&self.node.how, self.v) {
-            (NodeGen::Object(p), Value::Array(slots)) => ObjectView { plan: p, slots }.serialize(s),
-            (NodeGen::Array { item, .. }, Value::Array(items)) if matches!(item.how, NodeGen::Object(_)) => {
-                s.collect_seq(items.iter().map(|v| ValueView { node: item, plan: self.plan, v }))
-            }
-            (NodeGen::Compute { rule: CompiledCompute::Copy(o), .. }, v) => {
-                ValueView { node: &self.plan.fields[*o], plan: self.plan, v }.serialize(s)
-            }
-            (_, v) => v.serialize(s),
-        }
+/// Appends a JSON string. serde_json escapes only `"`, `\` and control characters: a string
+/// without them (nearly every generated one) is copied as is, others get serde_json's escaping.
+fn write_str(out: &mut Vec<u8>, s: &str) -> Result<(), serde_json::Error> {
+    // A branch-free scan (vectorised), then one copy.
+    let plain = s.bytes().fold(true, |ok, b| ok & (b >= 0x20) & (b != b'"') & (b != b'\\'));
+    if !plain {
+        return serde_json::to_writer(&mut *out, s);
     }
+    out.reserve(s.len() + 2);
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+    Ok(())
 }
 
 /// Field `name` of record `env.index`: alone when it has no dependencies, else from the record.
@@ -200,13 +232,13 @@ fn value(
             };
             let scope = Scope::new(parent, ctx);
             let mut s = match unique {
-                Some(u) if kind.name() == "uuid" => unique_uuid(&mut g, u),
+                Some(u) if *kind == Kind::Uuid => unique_uuid(&mut g, u),
                 _ => kind.generate(&mut g, &scope),
             };
             if let Some(u) = unique
-                && kind.name() != "uuid"
+                && *kind != Kind::Uuid
             {
-                tag_unique(&mut s, u, if kind.name() == "username" { '_' } else { '+' });
+                tag_unique(&mut s, u, if *kind == Kind::Username { '_' } else { '+' });
             }
             if let Some((lo, hi)) = fit {
                 fit_len(&mut s, *lo, *hi, &mut g);
@@ -418,7 +450,11 @@ pub(crate) fn sibling_text<S: Borrow<Value>>(plan: &Plan, siblings: &[S], name: 
         Value::String(s) => Some(s.clone()),
         Value::Null => None,
         // Objects are positional while generating: written in their public form either way.
-        v => serde_json::to_string(&ValueView { node: &plan.fields[i], plan, v }).ok(),
+        v => {
+            let mut out = Vec::new();
+            write_value(&plan.fields[i], plan, v, &mut out).ok()?;
+            String::from_utf8(out).ok()
+        }
     }
 }
 

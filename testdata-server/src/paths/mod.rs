@@ -22,6 +22,20 @@ pub type GenFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<Value>, ServiceE
 /// The future of [`Generator::generate_encoded`].
 pub type EncodedFuture<'a> = Pin<Box<dyn Future<Output = Result<String, ServiceError>> + Send + 'a>>;
 
+/// The future of [`Generator::generate_scored`].
+pub type ScoredFuture<'a> = Pin<Box<dyn Future<Output = Result<Scored, ServiceError>> + Send + 'a>>;
+
+/// Records serialised in the plan's format, with their count and coherence score.
+#[derive(Debug)]
+pub struct Scored {
+    /// The serialised records.
+    pub data: String,
+    /// How many records.
+    pub records: u64,
+    /// Their mean coherence score (`None` for no records).
+    pub coherence: Option<f64>,
+}
+
 /// A generation path.
 pub trait Generator: Send + Sync + 'static {
     /// Which method this path implements (its `generation_path` label).
@@ -38,6 +52,17 @@ pub trait Generator: Send + Sync + 'static {
             let first = range.start;
             let records = self.generate(plan, range).await?;
             plan.encode(&records, first)
+        })
+    }
+
+    /// Records `range` of `plan` serialised and scored (what `GenerateData` returns). The
+    /// default generates, scores every record ([`crate::coherence::score_batch`]), then
+    /// encodes; a path may do it in one pass.
+    fn generate_scored<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> ScoredFuture<'a> {
+        Box::pin(async move {
+            let first = range.start;
+            let records = self.generate(plan, range).await?;
+            Ok(plan.score_and_encode(&records, first)?)
         })
     }
 }

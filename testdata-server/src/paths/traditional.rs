@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{EncodedFuture, GenFuture, Generator};
+use super::{EncodedFuture, GenFuture, Generator, ScoredFuture};
 use crate::error::ServiceError;
 use crate::plan::Plan;
 use crate::request::Method;
@@ -29,6 +29,18 @@ impl Generator for Traditional {
             }
             let plan = plan.clone();
             tokio::task::spawn_blocking(move || plan.records(range))
+                .await
+                .map_err(|e| ServiceError::Internal(format!("generation task failed: {e}")))?
+        })
+    }
+
+    fn generate_scored<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> ScoredFuture<'a> {
+        Box::pin(async move {
+            if range.end.saturating_sub(range.start) < BLOCKING_THRESHOLD {
+                return plan.encode_scored(range);
+            }
+            let plan = plan.clone();
+            tokio::task::spawn_blocking(move || plan.encode_scored(range))
                 .await
                 .map_err(|e| ServiceError::Internal(format!("generation task failed: {e}")))?
         })

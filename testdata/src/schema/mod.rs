@@ -176,7 +176,7 @@ impl Schema {
         dynamic::record(&self.plan, &env)
     }
 
-    /// Writes record `index` of the stream of `seed` to `out` as compact JSON: the same bytes
+    /// Appends record `index` of the stream of `seed` to `out` as compact JSON: the same bytes
     /// as `serde_json::to_writer(out, &self.nth(seed, index)?)`, without building the record's
     /// maps (the fast path for streaming and export).
     ///
@@ -189,16 +189,53 @@ impl Schema {
     /// assert_eq!(out, serde_json::to_vec(&schema.nth(7, 3)?)?);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn write_json<W: std::io::Write>(
+    pub fn write_json(
         &self,
         seed: impl Into<Seed>,
         index: u64,
-        out: W,
+        out: &mut Vec<u8>,
     ) -> Result<(), crate::export::ExportError> {
         let env = Env { ctx: &self.ctx, seed: seed.into(), type_key: self.key, index };
         let slots = dynamic::record_slots(&self.plan, &env)?;
-        serde_json::to_writer(out, &dynamic::ObjectView { plan: &self.plan, slots: &slots })
-            .map_err(crate::export::ExportError::Json)
+        dynamic::write_object(&self.plan, &slots, out).map_err(crate::export::ExportError::Json)
+    }
+
+    /// [`Schema::write_json`] that also validates the record on the way, still without
+    /// building its maps: returns the violations [`Schema::validate`] would report for
+    /// `nth(seed, index)` (empty for every record the engine generates: a check of the
+    /// engine's health, and of schemas whose fixed values break their own rules).
+    ///
+    /// ```
+    /// let schema = testdata::Schema::from_json(r#"{"name": "item", "fields": [
+    ///     {"name": "qty", "type": "integer", "min": 1, "max": 5}
+    /// ]}"#)?;
+    /// let mut out = Vec::new();
+    /// assert!(schema.write_json_validated(7, 0, &mut out)?.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_json_validated(
+        &self,
+        seed: impl Into<Seed>,
+        index: u64,
+        out: &mut Vec<u8>,
+    ) -> Result<Vec<Violation>, crate::export::ExportError> {
+        let env = Env { ctx: &self.ctx, seed: seed.into(), type_key: self.key, index };
+        let slots = dynamic::record_slots(&self.plan, &env)?;
+        let members: Vec<Option<&Value>> = slots.iter().map(Some).collect();
+        let mut violations = Vec::new();
+        validate::members_of(
+            &self.plan,
+            &members,
+            &validate::Path::Root,
+            &self.checker(true),
+            &mut violations,
+        );
+        dynamic::write_object(&self.plan, &slots, out).map_err(crate::export::ExportError::Json)?;
+        Ok(violations)
+    }
+
+    fn checker(&self, positional: bool) -> validate::Checker<'_> {
+        validate::Checker { ctx: &self.ctx, positional }
     }
 
     /// Records `0..n` of the stream of `seed`; an error up front if a unique field cannot
@@ -252,7 +289,7 @@ impl Schema {
     /// Every violation of the schema's constraints and rules in `record`.
     pub fn validate(&self, record: &Value) -> Result<(), Violations> {
         let mut out = Vec::new();
-        validate::object(&self.plan, record, &validate::Path::Root, &self.ctx, &mut out);
+        validate::object(&self.plan, record, &validate::Path::Root, &self.checker(false), &mut out);
         if out.is_empty() { Ok(()) } else { Err(Violations(out)) }
     }
 
@@ -261,7 +298,7 @@ impl Schema {
         let mut out = Vec::new();
         for (i, r) in records.iter().enumerate() {
             let mut v = Vec::new();
-            validate::object(&self.plan, r, &validate::Path::Root, &self.ctx, &mut v);
+            validate::object(&self.plan, r, &validate::Path::Root, &self.checker(false), &mut v);
             out.extend(v.into_iter().map(|x| Violation { path: format!("[{i}].{}", x.path), ..x }));
         }
         for node in self.plan.fields.iter().filter(|n| n.unique.is_some()) {

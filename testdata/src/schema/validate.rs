@@ -38,27 +38,60 @@ impl Path<'_> {
     }
 }
 
+/// How records are checked.
+pub(crate) struct Checker<'a> {
+    /// The schema's settings (anchor, locale) for templates.
+    pub ctx: &'a Context,
+    /// Objects are in the generator's positional form (`Value::Array` of the members in plan
+    /// order, see `dynamic::record_slots`) rather than maps.
+    pub positional: bool,
+}
+
 /// Validates the members of an object at `path`.
-pub(crate) fn object(plan: &Plan, v: &Value, path: &Path<'_>, ctx: &Context, out: &mut Vec<Violation>) {
-    let Some(map) = v.as_object() else {
-        out.push(Violation::new(path.render(), "type", format!("expected an object, found {}", describe(v))));
-        return;
+pub(crate) fn object(plan: &Plan, v: &Value, path: &Path<'_>, cx: &Checker<'_>, out: &mut Vec<Violation>) {
+    let members: Vec<Option<&Value>> = match (v, cx.positional) {
+        (Value::Array(slots), true) if slots.len() == plan.fields.len() => slots.iter().map(Some).collect(),
+        (Value::Object(map), false) => {
+            // Records in schema order (every generated one) are read positionally, without hashing.
+            let mut entries = map.iter();
+            let members: Vec<Option<&Value>> = plan
+                .fields
+                .iter()
+                .map(|n| match entries.next() {
+                    Some((k, v)) if *k == n.name => Some(v),
+                    _ => map.get(&n.name),
+                })
+                .collect();
+            if members.iter().flatten().count() < map.len() {
+                for k in map.keys() {
+                    if !plan.fields.iter().any(|n| &n.name == k) {
+                        out.push(Violation::new(
+                            Path::Member(path, k).render(),
+                            "unknown",
+                            "the schema has no such field",
+                        ));
+                    }
+                }
+            }
+            members
+        }
+        _ => {
+            let found = describe(v);
+            out.push(Violation::new(path.render(), "type", format!("expected an object, found {found}")));
+            return;
+        }
     };
-    // Records in schema order (every generated one) are read positionally, without hashing.
-    let mut entries = map.iter();
-    let mut matched = 0usize;
-    let members: Vec<Option<&Value>> = plan
-        .fields
-        .iter()
-        .map(|n| {
-            let found = match entries.next() {
-                Some((k, v)) if *k == n.name => Some(v),
-                _ => map.get(&n.name),
-            };
-            matched += found.is_some() as usize;
-            found
-        })
-        .collect();
+    members_of(plan, &members, path, cx, out);
+}
+
+/// Validates an object's members, `members[i]` being field `i`'s value (`None`: missing).
+pub(crate) fn members_of(
+    plan: &Plan,
+    members: &[Option<&Value>],
+    path: &Path<'_>,
+    cx: &Checker<'_>,
+    out: &mut Vec<Violation>,
+) {
     let siblings: Vec<&Value> = members.iter().map(|m| m.unwrap_or(&Value::Null)).collect();
     for (i, node) in plan.fields.iter().enumerate() {
         let p = Path::Member(path, &node.name);
@@ -78,23 +111,12 @@ pub(crate) fn object(plan: &Plan, v: &Value, path: &Path<'_>, ctx: &Context, out
                         "present_if",
                         format!("must be null when `{other}` is {}", siblings[*o]),
                     )),
-                    (true, false) => field(node, val, &p, plan, &siblings, ctx, out),
+                    (true, false) => field(node, val, &p, plan, &siblings, cx, out),
                     (false, true) => {}
                 }
             }
             (Some(Value::Null), None) if node.optional > 0.0 => {}
-            (Some(val), None) => field(node, val, &p, plan, &siblings, ctx, out),
-        }
-    }
-    if matched < map.len() {
-        for k in map.keys() {
-            if !plan.fields.iter().any(|n| &n.name == k) {
-                out.push(Violation::new(
-                    Path::Member(path, k).render(),
-                    "unknown",
-                    "the schema has no such field",
-                ));
-            }
+            (Some(val), None) => field(node, val, &p, plan, &siblings, cx, out),
         }
     }
 }
@@ -105,7 +127,7 @@ fn field(
     path: &Path<'_>,
     plan: &Plan,
     siblings: &[&Value],
-    ctx: &Context,
+    cx: &Checker<'_>,
     out: &mut Vec<Violation>,
 ) {
     let mut bad = |rule: &'static str, msg: String| out.push(Violation::new(path.render(), rule, msg));
@@ -145,7 +167,7 @@ fn field(
         NodeGen::Template(t) => match v.as_str() {
             Some(s) => {
                 let lookup = |name: &str| sibling_text(plan, siblings, name);
-                if !t.matches(s, ctx, &lookup) {
+                if !t.matches(s, cx.ctx, &lookup) {
                     bad("format", format!("{} does not follow the format `{}`", describe(v), t.as_str()));
                 }
             }
@@ -259,7 +281,7 @@ fn field(
                 bad("one_of", format!("{} is not one of {}", describe(v), list.join(", ")));
             }
         }
-        NodeGen::Object(p) => object(p, v, path, ctx, out),
+        NodeGen::Object(p) => object(p, v, path, cx, out),
         NodeGen::Array { item, min, max } => match v.as_array() {
             Some(a) => {
                 if a.len() < *min || a.len() > *max {
@@ -272,7 +294,7 @@ fn field(
                 for (i, e) in a.iter().enumerate() {
                     match e {
                         Value::Null if item.optional > 0.0 => {}
-                        e => field(item, e, &Path::Element(path, i), plan, &[], ctx, out),
+                        e => field(item, e, &Path::Element(path, i), plan, &[], cx, out),
                     }
                 }
             }
@@ -427,7 +449,74 @@ pub(crate) fn single(plan: &Plan, name: &str, v: &Value, ctx: &Context) -> Optio
         _ => true,
     };
     if self_contained {
-        field(&probe, v, &Path::Member(&Path::Root, name), plan, &empty, ctx, &mut out);
+        let cx = Checker { ctx, positional: false };
+        field(&probe, v, &Path::Member(&Path::Root, name), plan, &empty, &cx, &mut out);
     }
     out.first().map(|v| v.message.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::Schema;
+    use crate::dynamic::{Env, record_slots};
+
+    /// A cart-like schema with nested objects, arrays of objects and computed fields.
+    fn schema() -> Schema {
+        Schema::from_json(
+            r#"{"name": "order", "fields": [
+                {"name": "id", "type": "string", "format": "ORD-{digits:6}"},
+                {"name": "ship", "type": "object", "fields": [
+                    {"name": "city", "type": "string", "kind": "city"}, {"name": "zip", "type": "string", "kind": "zip"}]},
+                {"name": "items", "type": "array", "min_items": 1, "max_items": 4, "items": {
+                    "type": "object", "fields": [
+                        {"name": "price", "type": "decimal", "min": 1, "max": 99, "scale": 2},
+                        {"name": "qty", "type": "integer", "min": 1, "max": 5}]}},
+                {"name": "total", "type": "decimal", "scale": 2,
+                 "compute": {"sum_product": {"array": "items", "fields": ["price", "qty"]}}},
+                {"name": "placed", "type": "datetime"},
+                {"name": "shipped", "type": "datetime", "after": "placed", "optional": 0.3}
+            ]}"#,
+        )
+        .unwrap()
+    }
+
+    /// Violations of `v` checked in positional form and of its public form checked as a map.
+    fn both(s: &Schema, slots: &[Value], public: &Value) -> (Vec<Violation>, Vec<Violation>) {
+        let members: Vec<Option<&Value>> = slots.iter().map(Some).collect();
+        let mut positional = Vec::new();
+        members_of(&s.plan, &members, &Path::Root, &s.checker(true), &mut positional);
+        let mut map = Vec::new();
+        object(&s.plan, public, &Path::Root, &s.checker(false), &mut map);
+        (positional, map)
+    }
+
+    #[test]
+    fn positional_records_are_checked_like_their_maps() {
+        let s = schema();
+        for i in 0..200 {
+            let env = Env { ctx: &s.ctx, seed: 5.into(), type_key: s.key, index: i };
+            let mut slots = record_slots(&s.plan, &env).unwrap();
+            let mut public = s.nth(5, i).unwrap();
+            assert_eq!(both(&s, &slots, &public), (vec![], vec![]), "record {i}");
+            // Break a nested member, an item's quantity and the total the same way in both forms.
+            if let Value::Array(ship) = &mut slots[1] {
+                ship[1] = json!(12);
+            }
+            public["ship"]["zip"] = json!(12);
+            if let Value::Array(items) = &mut slots[2]
+                && let Value::Array(first) = &mut items[0]
+            {
+                first[1] = json!(9);
+            }
+            public["items"][0]["qty"] = json!(9);
+            slots[3] = json!(-1);
+            public["total"] = json!(-1);
+            let (positional, map) = both(&s, &slots, &public);
+            assert!(positional.len() >= 3, "{positional:?}");
+            assert_eq!(positional, map, "record {i}");
+        }
+    }
 }
