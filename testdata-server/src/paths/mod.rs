@@ -62,7 +62,7 @@ pub trait Generator: Send + Sync + 'static {
         Box::pin(async move {
             let first = range.start;
             let records = self.generate(plan, range).await?;
-            Ok(plan.score_and_encode(&records, first)?)
+            plan.score_and_encode(&records, first)
         })
     }
 }
