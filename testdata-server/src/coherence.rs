@@ -143,8 +143,23 @@ pub fn score(schema: &Schema, record: &Value) -> f64 {
 /// The mean score of a batch: each record scored against its schema, plus one `unique` check
 /// per `unique` top-level field of that schema (a value repeating an earlier record's fails).
 pub fn score_batch<'a>(records: impl IntoIterator<Item = (&'a Schema, &'a Value)>) -> Option<f64> {
+    score_and_count(records).mean
+}
+
+/// A batch's score and how many of its records fail at least one check.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BatchScore {
+    /// The mean score ([`score_batch`]); `None` for no records.
+    pub mean: Option<f64>,
+    /// Records with at least one failed check (`testdata_validation_errors_total`).
+    pub failing: u64,
+}
+
+/// [`score_batch`] plus the number of failing records.
+pub fn score_and_count<'a>(records: impl IntoIterator<Item = (&'a Schema, &'a Value)>) -> BatchScore {
     let mut seen: HashMap<&str, HashMap<String, usize>> = HashMap::new();
     let mut sum = 0.0;
+    let mut failing = 0u64;
     let mut n = 0usize;
     for (schema, record) in records {
         let (mut failed, mut total) = tally(schema, record);
@@ -158,9 +173,10 @@ pub fn score_batch<'a>(records: impl IntoIterator<Item = (&'a Schema, &'a Value)
             }
         }
         sum += if total == 0 { 1.0 } else { 1.0 - failed as f64 / total as f64 };
+        failing += u64::from(failed > 0);
         n += 1;
     }
-    (n > 0).then(|| sum / n as f64)
+    BatchScore { mean: (n > 0).then(|| sum / n as f64), failing }
 }
 
 #[cfg(test)]
@@ -217,6 +233,8 @@ mod tests {
         let b = user.nth(3, 1).unwrap();
         assert_eq!(score_batch([(&**user, &a), (&**user, &b)]), Some(1.0));
         let s = score_batch([(&**user, &a), (&**user, &a)]).unwrap();
+        assert_eq!(score_and_count([(&**user, &a), (&**user, &a)]).failing, 1);
+        assert_eq!(score_and_count([(&**user, &a), (&**user, &b)]).failing, 0);
         assert!(s < 1.0 && s > 0.9, "{s}");
         assert_eq!(score_batch(std::iter::empty()), None);
     }

@@ -192,19 +192,29 @@ impl Plan {
                 }
             }
             if clean {
-                return Ok(Scored { data: out.finish()?, records: n, coherence: (n > 0).then_some(1.0) });
+                return Ok(Scored {
+                    data: out.finish()?,
+                    records: n,
+                    coherence: (n > 0).then_some(1.0),
+                    failing: 0,
+                });
             }
         }
         let first = range.start;
         self.score_and_encode(&self.records(range)?, first)
     }
 
-    /// Scores every record ([`crate::coherence::score_batch`]) and encodes them
+    /// Scores every record ([`crate::coherence::score_and_count`]) and encodes them
     /// ([`Plan::encode`]); the first has index `first`.
     pub fn score_and_encode(&self, records: &[Value], first: u64) -> Result<Scored, ServiceError> {
-        let coherence =
-            crate::coherence::score_batch((first..).zip(records).map(|(i, r)| (self.schema_of(i), r)));
-        Ok(Scored { data: self.encode(records, first)?, records: records.len() as u64, coherence })
+        let score =
+            crate::coherence::score_and_count((first..).zip(records).map(|(i, r)| (self.schema_of(i), r)));
+        Ok(Scored {
+            data: self.encode(records, first)?,
+            records: records.len() as u64,
+            coherence: score.mean,
+            failing: score.failing,
+        })
     }
 
     /// Serialises `records`, the first of which has index `first`, each with `_index` and

@@ -259,10 +259,14 @@ impl Service {
         let plan = self.planner.plan(spec, Mode::Sync(self.config.max_sync_records))?;
         self.metrics.schema_cache_hits.inc_by(self.planner.cache_hits().saturating_sub(hits));
         let route = self.router.route(spec)?;
-        let Scored { data, records, coherence } =
+        let Scored { data, records, coherence, failing } =
             route.generator.generate_scored(&plan, 0..plan.total).await?;
         if let Some(score) = coherence {
             self.observe_coherence(self.domain_label(spec), score);
+        }
+        if failing > 0 {
+            let labels = EntityLabels { domain: self.domain_label(spec), entity: self.entity_label(spec) };
+            self.metrics.validation_errors.get_or_create(&labels).inc_by(failing);
         }
         Ok(Generated {
             coherence,

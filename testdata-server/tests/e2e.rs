@@ -937,6 +937,16 @@ async fn metrics_parse_and_count_requests() {
     generate(&r, req("spaceship", 3, 1)).await;
     generate(&r, GenerateRequest { domain: "made-up-domain-123".into(), ..req("cart", 2, 1) }).await;
     collect_stream(&r, req("user", 60, 1)).await;
+    // Four carts whose subtotal is overridden against its `computed` rule: failing records.
+    let broken = proto::Scenario {
+        name: "broken".into(),
+        count: 4,
+        overrides: HashMap::from([("subtotal".to_string(), "-3".to_string())]),
+        description: String::new(),
+    };
+    let resp = generate(&r, GenerateRequest { scenarios: vec![broken], ..req("cart", 4, 2) }).await;
+    assert!(resp.success, "{}", resp.error);
+    assert!(resp.metadata.unwrap().coherence_score < 1.0);
     let (code, body) = http(&r, "GET", "/metrics", "").await;
     assert_eq!(code, 200);
     let lines = body.lines().map(|l| Ok(l.to_owned()));
@@ -955,17 +965,21 @@ async fn metrics_parse_and_count_requests() {
             .sum()
     };
     let ok = [("path", "traditional"), ("entity", "cart"), ("status", "success"), ("domain", "ecommerce")];
-    assert_eq!(value("testdata_requests_total", &ok), 1.0, "{body}");
+    assert_eq!(value("testdata_requests_total", &ok), 2.0, "{body}");
+    assert_eq!(
+        value("testdata_validation_errors_total", &[("entity", "cart"), ("domain", "ecommerce")]),
+        4.0
+    );
     assert_eq!(value("testdata_requests_total", &[("entity", "other"), ("status", "error")]), 1.0);
     // Unknown domains do not become labels.
     assert!(!body.contains("made-up-domain-123"));
     assert_eq!(value("testdata_requests_total", &[("domain", "other"), ("entity", "cart")]), 1.0);
-    assert_eq!(value("testdata_records_generated_total", &[("entity", "cart")]), 5.0);
+    assert_eq!(value("testdata_records_generated_total", &[("entity", "cart")]), 9.0);
     assert_eq!(value("testdata_records_generated_total", &[("entity", "user")]), 60.0);
     assert_eq!(value("testdata_streams_total", &[("entity", "user"), ("status", "success")]), 1.0);
     assert_eq!(value("testdata_stream_chunks_total", &[]), 2.0);
     assert_eq!(value("testdata_errors_total", &[("rpc", "generate"), ("code", "not_found")]), 1.0);
-    // (Labelled families without samples yet — validation errors, coherence — print nothing.)
+    // (The response cache counter exists for the old dashboards; no response cache yet.)
     for name in ["testdata_generation_duration_seconds", "testdata_cache_hits", "testdata_streams_active"] {
         assert!(body.contains(&format!("# TYPE {name}")), "{name} missing");
     }

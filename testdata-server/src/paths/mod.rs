@@ -34,6 +34,8 @@ pub struct Scored {
     pub records: u64,
     /// Their mean coherence score (`None` for no records).
     pub coherence: Option<f64>,
+    /// How many of them fail at least one check.
+    pub failing: u64,
 }
 
 /// A generation path.
