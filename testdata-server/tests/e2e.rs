@@ -1192,3 +1192,24 @@ async fn cli_generates_locally_and_remotely_with_the_same_bytes() {
     let (ok, _, err) = cli(&["generate", "--entity", "spaceship"]);
     assert!(!ok && err.contains("cart"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_message_bytes_bounds_requests_and_responses_and_the_server_keeps_serving() {
+    let mut config = Config::ephemeral();
+    config.max_message_bytes = 4096;
+    let r = server_with(config).await;
+    // A response above the limit (200 carts) is refused with a status naming the limit.
+    let err = raw(&r).await.generate_data(req("cart", 200, 1)).await.expect_err("too large");
+    assert_eq!(err.code(), tonic::Code::OutOfRange, "{err:?}");
+    assert!(err.message().contains("4096"), "{}", err.message());
+    // So is a request above it (a 5 KB inline schema).
+    let big = GenerateRequest {
+        inline_schema: format!(r#"{{"name": "x", "description": "{}", "fields": []}}"#, "a".repeat(5000)),
+        ..req("", 1, 1)
+    };
+    let err = raw(&r).await.generate_data(big).await.expect_err("too large");
+    assert_eq!(err.code(), tonic::Code::OutOfRange, "{err:?}");
+    // Small calls still work.
+    let ok = generate(&r, req("user", 2, 1)).await;
+    assert!(ok.success, "{}", ok.error);
+}
