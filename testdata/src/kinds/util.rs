@@ -11,9 +11,18 @@ pub(crate) fn push_tpl(g: &mut Gen, out: &mut String, tpl: &str) {
     let mut r = Radix::new();
     out.reserve(tpl.len());
     if tpl.is_ascii() {
-        for &t in tpl.as_bytes() {
+        let mut t = tpl.as_bytes();
+        while let Some((&c, rest)) = t.split_first() {
+            if c == b'#' && rest.first() == Some(&b'#') {
+                // Two digits in one multiplication.
+                let d = r.below_steps(g, 100, 2) as usize * 2;
+                out.push_str(&PAIRS[d..d + 2]);
+                t = &rest[1..];
+                continue;
+            }
             // `& 0x7f`: ASCII stays itself, and the push needs no UTF-8 encoding.
-            out.push(char::from(tpl_byte(g, &mut r, t) & 0x7f));
+            out.push(char::from(tpl_byte(g, &mut r, c) & 0x7f));
+            t = rest;
         }
         return;
     }
@@ -24,6 +33,11 @@ pub(crate) fn push_tpl(g: &mut Gen, out: &mut String, tpl: &str) {
         }
     }
 }
+
+/// `00` to `99`, two chars each.
+const PAIRS: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+                     40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+                     8081828384858687888990919293949596979899";
 
 /// One ASCII template char expanded.
 #[inline(always)]
