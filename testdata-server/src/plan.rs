@@ -262,6 +262,14 @@ impl Plan {
     }
 }
 
+/// The service error of a record that could not be written.
+fn write_error(e: testdata::export::ExportError, index: u64) -> ServiceError {
+    match e {
+        testdata::export::ExportError::Generate(g) => ServiceError::from(g),
+        e => ServiceError::Internal(format!("serialising record {index} failed: {e}")),
+    }
+}
+
 /// JSON or JSONL output with the bookkeeping keys appended to each record as text (no map
 /// insertions): a JSON array, or one record per line.
 struct JsonOut {
@@ -289,10 +297,7 @@ impl JsonOut {
         scenario: &str,
     ) -> Result<(), ServiceError> {
         self.separate();
-        schema.write_json(seed, index, &mut self.out).map_err(|e| match e {
-            testdata::export::ExportError::Generate(g) => ServiceError::from(g),
-            e => ServiceError::Internal(format!("serialising record {index} failed: {e}")),
-        })?;
+        schema.write_json(seed, index, &mut self.out).map_err(|e| write_error(e, index))?;
         self.bookkeeping(index, scenario)
     }
 
@@ -306,10 +311,8 @@ impl JsonOut {
         scenario: &str,
     ) -> Result<bool, ServiceError> {
         self.separate();
-        let violations = schema.write_json_validated(seed, index, &mut self.out).map_err(|e| match e {
-            testdata::export::ExportError::Generate(g) => ServiceError::from(g),
-            e => ServiceError::Internal(format!("serialising record {index} failed: {e}")),
-        })?;
+        let violations =
+            schema.write_json_validated(seed, index, &mut self.out).map_err(|e| write_error(e, index))?;
         self.bookkeeping(index, scenario)?;
         Ok(violations.is_empty())
     }

@@ -23,38 +23,30 @@ impl Generator for Traditional {
     }
 
     fn generate<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> GenFuture<'a> {
-        Box::pin(async move {
-            if range.end.saturating_sub(range.start) < BLOCKING_THRESHOLD {
-                return plan.records(range);
-            }
-            let plan = plan.clone();
-            tokio::task::spawn_blocking(move || plan.records(range))
-                .await
-                .map_err(|e| ServiceError::Internal(format!("generation task failed: {e}")))?
-        })
+        Box::pin(sized_run(plan, range, Plan::records))
     }
 
     fn generate_scored<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> ScoredFuture<'a> {
-        Box::pin(async move {
-            if range.end.saturating_sub(range.start) < BLOCKING_THRESHOLD {
-                return plan.encode_scored(range);
-            }
-            let plan = plan.clone();
-            tokio::task::spawn_blocking(move || plan.encode_scored(range))
-                .await
-                .map_err(|e| ServiceError::Internal(format!("generation task failed: {e}")))?
-        })
+        Box::pin(sized_run(plan, range, Plan::encode_scored))
     }
 
     fn generate_encoded<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> EncodedFuture<'a> {
-        Box::pin(async move {
-            if range.end.saturating_sub(range.start) < BLOCKING_THRESHOLD {
-                return plan.encode_range(range);
-            }
-            let plan = plan.clone();
-            tokio::task::spawn_blocking(move || plan.encode_range(range))
-                .await
-                .map_err(|e| ServiceError::Internal(format!("generation task failed: {e}")))?
-        })
+        Box::pin(sized_run(plan, range, Plan::encode_range))
     }
+}
+
+/// Runs `work` on `range` of `plan`: inline for small ranges, on tokio's blocking pool from
+/// [`BLOCKING_THRESHOLD`] records on.
+async fn sized_run<T: Send + 'static>(
+    plan: &Plan,
+    range: Range<u64>,
+    work: fn(&Plan, Range<u64>) -> Result<T, ServiceError>,
+) -> Result<T, ServiceError> {
+    if range.end.saturating_sub(range.start) < BLOCKING_THRESHOLD {
+        return work(plan, range);
+    }
+    let plan = plan.clone();
+    tokio::task::spawn_blocking(move || work(&plan, range))
+        .await
+        .map_err(|e| ServiceError::Internal(format!("generation task failed: {e}")))?
 }
