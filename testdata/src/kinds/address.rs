@@ -29,7 +29,7 @@ pub(crate) fn push_zip(out: &mut String, l: &Loc, region: &Region, a: Key) {
     let prefix = z.u64_in(lo as u64, hi as u64);
     // The tail's leading digits join the prefix: one draw and one formatting for the number.
     let digits = l.zip_tail.bytes().take_while(|&b| b == b'#').count();
-    let scale = 10u64.pow(digits as u32);
+    let scale = [1, 10, 100, 1_000, 10_000, 100_000][digits.min(5)];
     push_padded(out, prefix * scale + z.below(scale), l.zip_prefix + digits);
     let rest = &l.zip_tail[digits..];
     if !rest.is_empty() {

@@ -11,7 +11,7 @@ use crate::rng::Gen;
 use crate::seed::name_key;
 
 /// The sub-stream tag of a record's person: `scope.key.child(PERSON)`. Its first draw picks the
-/// first name, its second the last name, so every person kind of a record names the same person.
+/// first and the last name, so every person kind of a record names the same person.
 pub const PERSON: u64 = name_key("$person");
 
 /// At most this many chars of a transliterated name go into a handle (username, email, domain).
@@ -22,9 +22,12 @@ pub(crate) const SLUG_MAX: usize = 12;
 #[inline]
 pub(crate) fn person_at(s: &Scope<'_>) -> (&'static Loc, usize, usize) {
     let l = loc(s.ctx.locale());
-    let mut p = s.key.child(PERSON).stream();
-    let first = p.index(l.first_names.len());
-    let last = p.index(l.last_names.len());
+    // One draw for both: the first name from its high part, the last name from the rest
+    // (bias below n_first · n_last / 2^64).
+    let x = s.key.child(PERSON).stream().next_u64();
+    let t = x as u128 * l.first_names.len() as u128;
+    let first = (t >> 64) as usize;
+    let last = ((t as u64 as u128 * l.last_names.len() as u128) >> 64) as usize;
     (l, first, last)
 }
 

@@ -10,26 +10,23 @@ use crate::rng::{Gen, Radix};
 pub(crate) fn push_tpl(g: &mut Gen, out: &mut String, tpl: &str) {
     let mut r = Radix::new();
     out.reserve(tpl.len());
-    if tpl.is_ascii() {
-        let mut t = tpl.as_bytes();
-        while let Some((&c, rest)) = t.split_first() {
-            if c == b'#' && rest.first() == Some(&b'#') {
-                // Two digits in one multiplication.
-                let d = r.below_steps(g, 100, 2) as usize * 2;
-                out.push_str(&PAIRS[d..d + 2]);
-                t = &rest[1..];
-                continue;
-            }
+    let mut t = tpl.as_bytes();
+    while let Some((&c, rest)) = t.split_first() {
+        if c == b'#' && rest.first() == Some(&b'#') {
+            // Two digits in one multiplication.
+            let d = r.below_steps(g, 100, 2) as usize * 2;
+            out.push_str(&PAIRS[d..d + 2]);
+            t = &rest[1..];
+        } else if c.is_ascii() {
             // `& 0x7f`: ASCII stays itself, and the push needs no UTF-8 encoding.
             out.push(char::from(tpl_byte(g, &mut r, c) & 0x7f));
             t = rest;
-        }
-        return;
-    }
-    for c in tpl.chars() {
-        match u8::try_from(c) {
-            Ok(t) if t.is_ascii() => out.push(char::from(tpl_byte(g, &mut r, t))),
-            _ => out.push(c),
+        } else {
+            // A non-ASCII char (never a placeholder): copied whole.
+            let at = tpl.len() - t.len();
+            let Some(ch) = tpl[at..].chars().next() else { break };
+            out.push(ch);
+            t = &t[ch.len_utf8()..];
         }
     }
 }
