@@ -77,8 +77,7 @@ pub(crate) fn write_object(plan: &Plan, slots: &[Value], out: &mut Vec<u8>) -> R
         if i > 0 {
             out.push(b',');
         }
-        write_str(out, &node.name)?;
-        out.push(b':');
+        out.extend_from_slice(&node.json_key);
         write_value(node, plan, v, out)?;
     }
     out.push(b'}');
@@ -125,12 +124,10 @@ fn write_value(node: &Node, plan: &Plan, v: &Value, out: &mut Vec<u8>) -> Result
     }
 }
 
-/// Appends a JSON string. serde_json escapes only `"`, `\` and control characters: a string
+/// Appends a JSON string. serde_json escapes only `"`, `\\` and control characters: a string
 /// without them (nearly every generated one) is copied as is, others get serde_json's escaping.
 fn write_str(out: &mut Vec<u8>, s: &str) -> Result<(), serde_json::Error> {
-    // A branch-free scan (vectorised), then one copy.
-    let plain = s.bytes().fold(true, |ok, b| ok & (b >= 0x20) & (b != b'"') & (b != b'\\'));
-    if !plain {
+    if needs_escape(s.as_bytes()) {
         return serde_json::to_writer(&mut *out, s);
     }
     out.reserve(s.len() + 2);
@@ -138,6 +135,26 @@ fn write_str(out: &mut Vec<u8>, s: &str) -> Result<(), serde_json::Error> {
     out.extend_from_slice(s.as_bytes());
     out.push(b'"');
     Ok(())
+}
+
+/// Whether `b` holds `"`, `\\` or a control character (< 0x20): eight bytes at a time.
+#[inline]
+fn needs_escape(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    // A byte of `v` is zero ⇒ its high bit is set in the result (no false negatives; a false
+    // positive only sends the string to serde_json's exact escaping).
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let words = b.chunks_exact(8);
+    let tail = words.remainder();
+    let mut hit = 0u64;
+    for w in words {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        // Bytes below 0x20 (ASCII ones: `& !w` drops bytes with the high bit set).
+        hit |= w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        hit |= zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\')));
+    }
+    hit != 0 || tail.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\')
 }
 
 /// Field `name` of record `env.index`: alone when it has no dependencies, else from the record.
@@ -466,4 +483,25 @@ fn unique_uuid(g: &mut Gen, u: u64) -> String {
 /// Makes a kind's value unique with a numeric tag after `sep` (before the `@` of an email).
 fn tag_unique(s: &mut String, u: u64, sep: char) {
     crate::sample::tag_unique(s, u, sep)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_escape;
+
+    #[test]
+    fn needs_escape_finds_every_escaped_byte_at_every_position() {
+        for len in 1..20 {
+            for at in 0..len {
+                for b in 0u8..=255 {
+                    let mut s = vec![b'a'; len];
+                    s[at] = b;
+                    let want = b < 0x20 || b == b'"' || b == b'\\';
+                    // Non-ASCII bytes alone are not UTF-8, but the check is on bytes.
+                    assert_eq!(needs_escape(&s), want, "byte {b:#x} at {at} of {len}");
+                }
+            }
+        }
+        assert!(!needs_escape("Zoë “quoted” 東京 🚀".as_bytes()));
+    }
 }

@@ -20,6 +20,8 @@ use crate::{Context, Locale};
 #[derive(Clone, Debug)]
 pub(crate) struct Node {
     pub name: String,
+    /// `"name":` as JSON (the name escaped), written before the value by `write_json`.
+    pub json_key: Box<[u8]>,
     pub key: u64,
     pub path: String,
     pub optional: f64,
@@ -762,8 +764,11 @@ fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Nod
     } else {
         None
     };
+    let mut json_key = serde_json::to_vec(&d.name).map_err(|e| cx.err(path, "name", e.to_string()))?;
+    json_key.push(b':');
     Ok(Node {
         name: d.name.clone(),
+        json_key: json_key.into_boxed_slice(),
         key: name_key(&d.name),
         path: path.to_string(),
         optional,
