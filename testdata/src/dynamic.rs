@@ -41,7 +41,7 @@ pub(crate) fn record(plan: &Plan, env: &Env<'_>) -> Result<Value, GenerateError>
 /// Record `env.index` in positional form: its fields' values in schema order. Generation
 /// works on this form (no map insertions, no key copies, no hashing); a nested object is a
 /// `Value::Array` of its members' values in its own plan's order. [`public`] turns it into
-/// the record `nth` returns, [`ObjectView`] serialises it to the same JSON directly.
+/// the record `nth` returns, [`write_object`] writes it as the same JSON directly.
 pub(crate) fn record_slots(plan: &Plan, env: &Env<'_>) -> Result<Vec<Value>, GenerateError> {
     object(plan, Key::root(env.seed, env.type_key, env.index), env, true)
 }
