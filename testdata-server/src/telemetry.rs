@@ -174,8 +174,20 @@ pub fn request_id_or_new(given: &str) -> String {
     if given.is_empty() { new_request_id() } else { given.to_owned() }
 }
 
-/// The span of one RPC. `generation_path` and `record_count` are recorded when known.
+/// The span of one RPC: with the OpenTelemetry fields when spans are exported (`generation_path`
+/// and `record_count` are recorded when known), else only what log lines need.
 pub fn rpc_span(rpc: &'static str, request_id: &str, domain: &str, entity: &str) -> tracing::Span {
+    if !EXPORTING.load(Ordering::Relaxed) {
+        // Only the logs read the span: the fields a log line needs (the JSON log layer formats
+        // every field of a span when it opens).
+        return tracing::info_span!(
+            "rpc",
+            rpc.method = rpc,
+            request_id = %request_id,
+            domain = %domain,
+            entity = %entity,
+        );
+    }
     tracing::info_span!(
         "rpc",
         otel.name = rpc,
