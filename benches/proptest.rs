@@ -6,31 +6,14 @@
 
 use std::hint::black_box;
 
-use chrono::{DateTime, Utc};
+use chrono::DateTime;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
 use testdata::TestData;
+use testdata_suite::reference::User;
 use uuid::Uuid;
-
-/// The reference `User` of `benches/derive.rs`.
-#[derive(TestData, Clone, Debug)]
-pub struct User {
-    pub id: Uuid,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub phone: String,
-    pub street: String,
-    pub city: String,
-    pub zip: String,
-    pub country: String,
-    #[testdata(range = 18..=90)]
-    pub age: u8,
-    pub created_at: DateTime<Utc>,
-    pub is_active: bool,
-}
 
 /// A regex strategy compiled once (a `&str` strategy re-parses its regex on every value,
 /// which is about 5× slower still).

@@ -4,32 +4,14 @@
 use std::cell::RefCell;
 use std::sync::Mutex;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{
     Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner,
 };
 use testdata::{Schema, TestData};
-use uuid::Uuid;
-
-/// The reference `User` of issue #3.
-#[derive(TestData, Debug, Clone, PartialEq)]
-pub struct User {
-    pub id: Uuid,
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub phone: String,
-    pub street: String,
-    pub city: String,
-    pub zip: String,
-    pub country: String,
-    #[testdata(range = 18..=90)]
-    pub age: u8,
-    pub created_at: DateTime<Utc>,
-    pub is_active: bool,
-}
+use testdata_suite::reference::User;
 
 /// A struct whose simplest value is known field by field.
 #[derive(TestData, Debug, Clone, PartialEq)]

@@ -32,7 +32,7 @@ pub mod reference {
     use testdata::TestData;
     use uuid::Uuid;
 
-    #[derive(TestData, Clone, Debug)]
+    #[derive(TestData, Clone, Debug, PartialEq)]
     pub struct User {
         pub id: Uuid,
         pub first_name: String,
