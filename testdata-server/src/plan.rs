@@ -119,35 +119,28 @@ impl Plan {
             .ok_or_else(|| ServiceError::Internal(format!("record {index} is outside the plan")))
     }
 
-    /// Record `index` as in-process generation gives it (no `_index` / `_scenario`).
-    pub fn record(&self, index: u64) -> Result<Value, ServiceError> {
-        let seg = self.segment_of(index)?;
-        Ok(self.compiled.schemas[seg.schema].nth(self.seed, index)?)
-    }
-
     /// `record` (record `index` of the plan) with the bookkeeping keys `_index` and
     /// `_scenario` appended, as callers receive it.
     pub fn with_bookkeeping(&self, mut record: Value, index: u64) -> Result<Value, ServiceError> {
-        let seg = self.segment_of(index)?;
-        if let Value::Object(map) = &mut record {
-            map.insert("_index".into(), Value::Number(index.into()));
-            map.insert("_scenario".into(), Value::String(seg.name.clone()));
-        }
+        add_bookkeeping(&mut record, index, &self.segment_of(index)?.name);
         Ok(record)
+    }
+
+    /// The indexes of `range` (clamped to the plan), in order, each with its segment's schema
+    /// and scenario name.
+    fn indexes(&self, range: Range<u64>) -> impl Iterator<Item = (u64, &Schema, &str)> + '_ {
+        let end = range.end.min(self.total);
+        self.segments.iter().flat_map(move |seg| {
+            let schema = &*self.compiled.schemas[seg.schema];
+            (seg.range.start.max(range.start)..seg.range.end.min(end))
+                .map(move |i| (i, schema, seg.name.as_str()))
+        })
     }
 
     /// Records `range` (clamped to the plan), in order, as in-process generation gives them:
     /// [`Plan::encode`] adds the bookkeeping keys.
     pub fn records(&self, range: Range<u64>) -> Result<Vec<Value>, ServiceError> {
-        let end = range.end.min(self.total);
-        let mut out = Vec::with_capacity(end.saturating_sub(range.start) as usize);
-        for seg in &self.segments {
-            let schema = &self.compiled.schemas[seg.schema];
-            for i in seg.range.start.max(range.start)..seg.range.end.min(end) {
-                out.push(schema.nth(self.seed, i)?);
-            }
-        }
-        Ok(out)
+        self.indexes(range).map(|(i, schema, _)| Ok(schema.nth(self.seed, i)?)).collect()
     }
 
     /// Records `range` (clamped to the plan) serialised as [`Plan::encode`] would serialise
@@ -158,13 +151,10 @@ impl Plan {
             let first = range.start;
             return self.encode(&self.records(range)?, first);
         }
-        let end = range.end.min(self.total);
-        let mut out = JsonOut::new(self.format, end.saturating_sub(range.start) as usize);
-        for seg in &self.segments {
-            let schema = &self.compiled.schemas[seg.schema];
-            for i in seg.range.start.max(range.start)..seg.range.end.min(end) {
-                out.generated(schema, self.seed, i, &seg.name)?;
-            }
+        let n = range.end.min(self.total).saturating_sub(range.start);
+        let mut out = JsonOut::new(self.format, n as usize);
+        for (i, schema, scenario) in self.indexes(range) {
+            out.generated(schema, self.seed, i, scenario)?;
         }
         out.finish()
     }
@@ -180,15 +170,12 @@ impl Plan {
         let end = range.end.min(self.total);
         let n = end.saturating_sub(range.start);
         if matches!(self.format, Format::Json | Format::Jsonl) && self.compiled.schemas.len() == 1 {
-            let schema = &self.compiled.schemas[0];
             let mut out = JsonOut::new(self.format, n as usize);
             let mut clean = true;
-            'records: for seg in &self.segments {
-                for i in seg.range.start.max(range.start)..seg.range.end.min(end) {
-                    if !out.validated(schema, self.seed, i, &seg.name)? {
-                        clean = false;
-                        break 'records;
-                    }
+            for (i, schema, scenario) in self.indexes(range.clone()) {
+                if !out.validated(schema, self.seed, i, scenario)? {
+                    clean = false;
+                    break;
                 }
             }
             if clean {
@@ -262,6 +249,14 @@ impl Plan {
     }
 }
 
+/// Appends `_index` and `_scenario` to a record that is an object.
+fn add_bookkeeping(record: &mut Value, index: u64, scenario: &str) {
+    if let Value::Object(map) = record {
+        map.insert("_index".into(), Value::Number(index.into()));
+        map.insert("_scenario".into(), Value::String(scenario.to_owned()));
+    }
+}
+
 /// The service error of a record that could not be written.
 fn write_error(e: testdata::export::ExportError, index: u64) -> ServiceError {
     match e {
@@ -329,10 +324,7 @@ impl JsonOut {
             }
             other => {
                 let mut other = other.clone();
-                if let Value::Object(map) = &mut other {
-                    map.insert("_index".into(), Value::Number(index.into()));
-                    map.insert("_scenario".into(), Value::String(scenario.to_owned()));
-                }
+                add_bookkeeping(&mut other, index, scenario);
                 serde_json::to_writer(&mut self.out, &other).map_err(internal)?;
                 self.end_record();
                 Ok(())

@@ -58,8 +58,8 @@ pub trait Generator: Send + Sync + 'static {
     }
 
     /// Records `range` of `plan` serialised and scored (what `GenerateData` returns). The
-    /// default generates, scores every record ([`crate::coherence::score_batch`]), then
-    /// encodes; a path may do it in one pass.
+    /// default generates, then scores and encodes every record ([`Plan::score_and_encode`]);
+    /// a path may do it in one pass.
     fn generate_scored<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> ScoredFuture<'a> {
         Box::pin(async move {
             let first = range.start;
