@@ -161,7 +161,7 @@ impl Schema {
         index: u64,
         field: &str,
     ) -> Result<Value, GenerateError> {
-        let env = Env { ctx: &self.ctx, seed: seed.into(), type_key: self.key, index };
+        let env = self.env(seed.into(), index);
         dynamic::field_of_record(&self.plan, &env, field)
     }
 
@@ -172,7 +172,7 @@ impl Schema {
 
     /// Record `index` of the stream of `seed`, in O(1).
     pub fn nth(&self, seed: impl Into<Seed>, index: u64) -> Result<Value, GenerateError> {
-        let env = Env { ctx: &self.ctx, seed: seed.into(), type_key: self.key, index };
+        let env = self.env(seed.into(), index);
         dynamic::record(&self.plan, &env)
     }
 
@@ -195,7 +195,7 @@ impl Schema {
         index: u64,
         out: &mut Vec<u8>,
     ) -> Result<(), crate::export::ExportError> {
-        let env = Env { ctx: &self.ctx, seed: seed.into(), type_key: self.key, index };
+        let env = self.env(seed.into(), index);
         let slots = dynamic::record_slots(&self.plan, &env)?;
         dynamic::write_object(&self.plan, &slots, out).map_err(crate::export::ExportError::Json)
     }
@@ -219,7 +219,7 @@ impl Schema {
         index: u64,
         out: &mut Vec<u8>,
     ) -> Result<Vec<Violation>, crate::export::ExportError> {
-        let env = Env { ctx: &self.ctx, seed: seed.into(), type_key: self.key, index };
+        let env = self.env(seed.into(), index);
         let slots = dynamic::record_slots(&self.plan, &env)?;
         let members: Vec<Option<&Value>> = slots.iter().map(Some).collect();
         let mut violations = Vec::new();
@@ -232,6 +232,11 @@ impl Schema {
         );
         dynamic::write_object(&self.plan, &slots, out).map_err(crate::export::ExportError::Json)?;
         Ok(violations)
+    }
+
+    /// What generating record `index` of `seed` needs besides the plan.
+    fn env(&self, seed: Seed, index: u64) -> Env<'_> {
+        Env { ctx: &self.ctx, seed, type_key: self.key, index }
     }
 
     fn checker(&self, positional: bool) -> validate::Checker<'_> {
