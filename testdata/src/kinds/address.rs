@@ -4,7 +4,9 @@
 
 use super::Scope;
 use super::data::{Loc, Region, StreetStyle, loc};
+use super::person::names;
 use super::util::{push_padded, push_tpl, push_u64};
+use crate::context::Locale;
 use crate::rng::Gen;
 use crate::seed::{Key, name_key};
 
@@ -111,8 +113,11 @@ pub fn time_zone(_g: &mut Gen, s: &Scope<'_>) -> String {
 }
 
 #[inline]
-fn push_street(g: &mut Gen, out: &mut String, l: &Loc, with_number: bool) {
-    let name = if g.coin() { *g.pick(l.last_names) } else { *g.pick(l.first_names) };
+fn push_street(g: &mut Gen, out: &mut String, locale: Locale, with_number: bool) {
+    let n = names(locale);
+    let l = n.loc;
+    let table = if g.coin() { &n.last } else { &n.first };
+    let name = table.get(g.index(table.len()));
     let suffix = *g.pick(l.street_suffixes);
     let number = *g.pick(l.building_numbers);
     match l.street_style {
@@ -166,18 +171,16 @@ fn push_street(g: &mut Gen, out: &mut String, l: &Loc, with_number: bool) {
 /// A street line with its building number, laid out as in the locale: `1234 Maple Avenue`,
 /// `12 Rue Martin`, `Müllerstraße 12`, `Rua Silva, 123`, `本町3丁目12-5`.
 pub fn street(g: &mut Gen, s: &Scope<'_>) -> String {
-    let l = loc(s.ctx.locale());
     let mut out = String::with_capacity(32);
-    push_street(g, &mut out, l, true);
+    push_street(g, &mut out, s.ctx.locale(), true);
     out
 }
 
 /// A street name without a building number: `Maple Avenue`, `Rue Martin`, `Müllerstraße`,
 /// `Rua Silva`, `本町`.
 pub fn street_name(g: &mut Gen, s: &Scope<'_>) -> String {
-    let l = loc(s.ctx.locale());
     let mut out = String::with_capacity(28);
-    push_street(g, &mut out, l, false);
+    push_street(g, &mut out, s.ctx.locale(), false);
     out
 }
 

@@ -3,7 +3,7 @@
 
 use super::Scope;
 use super::data::{LOREM, USER_AGENTS, loc};
-use super::person::{push_name_slug, slugs};
+use super::person::{names, push_name_slug};
 use super::util::{push_hex, push_u64};
 use crate::rng::Gen;
 
@@ -91,11 +91,11 @@ pub fn mac_address(g: &mut Gen, _s: &Scope<'_>) -> String {
 #[inline]
 fn push_domain(g: &mut Gen, out: &mut String, s: &Scope<'_>) {
     let l = loc(s.ctx.locale());
-    let names = &slugs(s.ctx.locale()).last;
-    push_name_slug(out, g.pick::<Box<str>>(names));
+    let slugs = &names(s.ctx.locale()).last_slug;
+    push_name_slug(out, slugs.get(g.index(slugs.len())));
     if g.below(4) == 0 {
         out.push('-');
-        push_name_slug(out, g.pick::<Box<str>>(names));
+        push_name_slug(out, slugs.get(g.index(slugs.len())));
     }
     out.push('.');
     out.push_str(g.pick::<&str>(l.tlds));

@@ -711,3 +711,24 @@ fn golden_values_are_pinned() {
     let pt = Context::default().with_locale(Locale::PtBr);
     assert_eq!(gen_value(Kind::Zip, &pt, k), "63155-336");
 }
+
+#[test]
+fn packed_name_tables_match_the_locale_tables() {
+    for &locale in Locale::ALL {
+        let l = loc(locale);
+        let n = super::person::names(locale);
+        for (table, packed, slugs) in
+            [(l.first_names, &n.first, &n.first_slug), (l.last_names, &n.last, &n.last_slug)]
+        {
+            assert_eq!(packed.len(), table.len());
+            assert_eq!(slugs.len(), table.len());
+            for (i, name) in table.iter().enumerate() {
+                assert_eq!(packed.get(i), *name);
+                let mut slug = String::new();
+                push_slug(&mut slug, name, SLUG_MAX);
+                assert_eq!(slugs.get(i), slug);
+            }
+            assert_eq!(packed.get(table.len()), "", "past the end");
+        }
+    }
+}

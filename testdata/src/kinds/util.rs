@@ -84,6 +84,42 @@ pub(crate) fn push_slug(out: &mut String, name: &str, max: usize) -> usize {
     n
 }
 
+/// A table of strings in one buffer, each found by two 4-byte offsets: a random pick reads
+/// 8 bytes of offsets and the string's bytes, where a `&[&str]` reads a 16-byte entry from a
+/// table four times larger, and the strings lie side by side.
+pub(crate) struct Packed {
+    text: String,
+    starts: Box<[u32]>,
+}
+
+impl Packed {
+    /// The table of `items`, in order.
+    pub(crate) fn new<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Packed {
+        let mut text = String::new();
+        let mut starts = vec![0u32];
+        for item in items {
+            text.push_str(item.as_ref());
+            starts.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        Packed { text, starts: starts.into_boxed_slice() }
+    }
+
+    /// The number of strings.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// String `i` (empty past the end).
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> &str {
+        match (self.starts.get(i), self.starts.get(i + 1)) {
+            (Some(&a), Some(&b)) => self.text.get(a as usize..b as usize).unwrap_or(""),
+            _ => "",
+        }
+    }
+}
+
 /// Appends `n` in decimal.
 #[inline]
 pub(crate) fn push_u64(out: &mut String, n: u64) {
