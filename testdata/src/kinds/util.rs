@@ -123,7 +123,12 @@ impl Packed {
 /// Appends `n` in decimal.
 #[inline]
 pub(crate) fn push_u64(out: &mut String, n: u64) {
-    out.push_str(itoa::Buffer::new().format(n));
+    match n {
+        // Handle suffixes and small counts: no formatting machinery.
+        0..=9 => out.push(char::from(b'0' + n as u8)),
+        10..=99 => out.push_str(&PAIRS[n as usize * 2..n as usize * 2 + 2]),
+        _ => out.push_str(itoa::Buffer::new().format(n)),
+    }
 }
 
 /// Appends `n` in decimal, zero-padded to `width` digits.
