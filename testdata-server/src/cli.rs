@@ -43,7 +43,7 @@ pub enum Command {
     /// List the registered schemas.
     Schemas(SchemasArgs),
     /// Run the gRPC + HTTP server (same as `testdata-server`).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
 }
 
 /// `testdata generate`.

@@ -91,6 +91,9 @@ pub struct Config {
     /// PEM private key of `--tls-cert`.
     #[arg(long, env = "TLS_KEY", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
+    /// Threads serving gRPC connections, each with its own runtime (0: one per core).
+    #[arg(long, env = "GRPC_THREADS", default_value_t = 0)]
+    pub grpc_threads: usize,
     /// Chunks of one stream generated at once (0: one per core, at least 2).
     #[arg(long, env = "STREAM_PARALLELISM", default_value_t = 0)]
     pub stream_parallelism: usize,
@@ -155,6 +158,7 @@ impl Default for Config {
             rate_limit_burst: 0,
             tls_cert: None,
             tls_key: None,
+            grpc_threads: 0,
             stream_parallelism: 0,
             shutdown_grace_seconds: 30,
         }

@@ -13,7 +13,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use tonic::transport::server::TcpIncoming;
+use tokio_stream::StreamExt;
 use tonic_health::ServingStatus;
 
 use crate::config::{Config, ConfigError};
@@ -24,6 +24,10 @@ use crate::metrics::Metrics;
 use crate::registry::{Registry, RegistryError};
 use crate::router::Router;
 use crate::service::Service;
+
+/// The tonic router of every gRPC service, behind the guard layer.
+pub type GrpcRouter =
+    tonic::transport::server::Router<tower::layer::util::Stack<GrpcGuardLayer, tower::layer::util::Identity>>;
 
 /// Why the server did not start.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +50,9 @@ pub enum StartError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// A gRPC serving thread could not be started.
+    #[error("cannot start a gRPC serving thread: {0}; lower GRPC_THREADS")]
+    Thread(String),
     /// Reflection could not be built from the embedded descriptor set.
     #[error("server reflection: {0}")]
     Reflection(String),
@@ -78,8 +85,9 @@ pub struct Running {
     /// The service (for in-process inspection: metrics, registry).
     pub service: Arc<Service>,
     shutdown: watch::Sender<bool>,
+    kill: watch::Sender<bool>,
     grace: Duration,
-    grpc: JoinHandle<Result<(), tonic::transport::Error>>,
+    grpc: JoinHandle<Result<(), ServeError>>,
     http: JoinHandle<Result<(), std::io::Error>>,
 }
 
@@ -104,7 +112,7 @@ impl Running {
     /// grace period to finish; then streams still running end with UNAVAILABLE (saying which
     /// `offset` resumes them) and, after a short time to send that, the servers are aborted.
     pub async fn wait(self) -> Result<(), ServeError> {
-        let Running { shutdown, grace, grpc, http, service, .. } = self;
+        let Running { shutdown, kill, grace, grpc, http, service, .. } = self;
         let aborts = [grpc.abort_handle(), http.abort_handle()];
         let both = async move {
             let grpc = grpc.await;
@@ -130,6 +138,7 @@ impl Running {
                     match tokio::time::timeout(CLOSE_TIME, &mut both).await {
                         Ok(r) => r,
                         Err(_) => {
+                            let _ = kill.send(true);
                             for a in &aborts {
                                 a.abort();
                             }
@@ -202,12 +211,12 @@ pub async fn start_service(service: Arc<Service>) -> Result<Running, StartError>
 
     let guard = Arc::new(Guard::new(&config.api_keys, config.rate_limit_rps, config.rate_limit_burst));
     let router = grpc_server(&service, health_service, guard.clone())?;
-    // Pre-bound listeners lose tonic's TCP_NODELAY default (STACK pitfall 1): set it here.
-    let incoming = TcpIncoming::from(grpc_listener).with_nodelay(Some(true));
-    let mut rx = shutdown_rx.clone();
-    let grpc = tokio::spawn(router.serve_with_incoming_shutdown(incoming, async move {
-        let _ = rx.wait_for(|stop| *stop).await;
-    }));
+    let (kill, kill_rx) = watch::channel(false);
+    let threads = match config.grpc_threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    };
+    let grpc = serve_grpc(router, grpc_listener, threads, shutdown_rx.clone(), kill_rx)?;
 
     let grpc_port = Arc::new(AtomicU16::new(grpc_addr.port()));
     let app = http_app(HttpState::new(service.clone(), grpc_port), guard);
@@ -232,7 +241,88 @@ pub async fn start_service(service: Arc<Service>) -> Result<Running, StartError>
         "testdata-server serving"
     );
     let grace = Duration::from_secs(config.shutdown_grace_seconds);
-    Ok(Running { grpc_addr, http_addr, service, shutdown, grace, grpc, http })
+    Ok(Running { grpc_addr, http_addr, service, shutdown, kill, grace, grpc, http })
+}
+
+/// Serves gRPC on `threads` threads, each with its own current-thread tokio runtime: a
+/// connection's calls are read, generated and written on one thread, with no task hand-offs
+/// between threads (cross-thread wake-ups cost more than a 10-record call, and they split each
+/// unary response into two socket writes). An accept loop on the calling runtime deals the
+/// connections out in turn, so the threads carry equal numbers of them. The returned task ends
+/// when every thread has stopped: after `shutdown` (graceful) or `kill` (at once).
+fn serve_grpc(
+    router: GrpcRouter,
+    listener: TcpListener,
+    threads: usize,
+    shutdown: watch::Receiver<bool>,
+    kill: watch::Receiver<bool>,
+) -> Result<JoinHandle<Result<(), ServeError>>, StartError> {
+    let mut queues = Vec::with_capacity(threads);
+    let mut done = Vec::with_capacity(threads);
+    for i in 0..threads.max(1) {
+        let (conn_tx, conn_rx) = tokio::sync::mpsc::unbounded_channel::<std::net::TcpStream>();
+        let (router, mut shutdown, mut kill) = (router.clone(), shutdown.clone(), kill.clone());
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let serve = async move {
+            let incoming = tokio_stream::wrappers::UnboundedReceiverStream::new(conn_rx)
+                .map(tokio::net::TcpStream::from_std);
+            let serve = router.serve_with_incoming_shutdown(incoming, async move {
+                let _ = shutdown.wait_for(|stop| *stop).await;
+            });
+            tokio::select! {
+                r = serve => r.map_err(ServeError::Grpc),
+                _ = kill.wait_for(|k| *k) => Ok(()),
+            }
+        };
+        std::thread::Builder::new()
+            .name(format!("grpc-{i}"))
+            .spawn(move || {
+                let result = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .map_err(ServeError::Http)
+                    .and_then(|rt| rt.block_on(serve));
+                let _ = tx.send(result);
+            })
+            .map_err(|e| StartError::Thread(e.to_string()))?;
+        queues.push(conn_tx);
+        done.push(rx);
+    }
+    let mut stop = shutdown;
+    Ok(tokio::spawn(async move {
+        let mut next = 0usize;
+        loop {
+            let accepted = tokio::select! {
+                a = listener.accept() => a,
+                _ = stop.wait_for(|s| *s) => break,
+            };
+            let conn = match accepted {
+                Ok((conn, _)) => conn,
+                Err(e) => {
+                    // Out of file descriptors and the like: log, breathe, go on accepting.
+                    tracing::warn!(error = %e, "gRPC accept failed");
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                    continue;
+                }
+            };
+            // Pre-bound listeners lose tonic's TCP_NODELAY default (STACK pitfall 1).
+            let _ = conn.set_nodelay(true);
+            match conn.into_std() {
+                Ok(conn) => {
+                    let _ = queues[next % queues.len()].send(conn);
+                    next = next.wrapping_add(1);
+                }
+                Err(e) => tracing::warn!(error = %e, "gRPC connection could not be handed over"),
+            }
+        }
+        // Close the listener now: new connections are refused while the threads finish.
+        drop(listener);
+        drop(queues);
+        for rx in done {
+            rx.await.map_err(|_| ServeError::Task("a gRPC thread stopped without a result".into()))??;
+        }
+        Ok(())
+    }))
 }
 
 /// The tonic server with every gRPC service: TestDataService, `grpc.health.v1`, reflection
@@ -242,10 +332,7 @@ pub fn grpc_server(
     service: &Arc<Service>,
     health: tonic_health::pb::health_server::HealthServer<impl tonic_health::pb::health_server::Health>,
     guard: Arc<Guard>,
-) -> Result<
-    tonic::transport::server::Router<tower::layer::util::Stack<GrpcGuardLayer, tower::layer::util::Identity>>,
-    StartError,
-> {
+) -> Result<GrpcRouter, StartError> {
     let max = service.config().max_message_bytes;
     let testdata = TestDataServiceServer::new(Grpc::new(service.clone()))
         .max_decoding_message_size(max)
