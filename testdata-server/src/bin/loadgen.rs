@@ -150,13 +150,23 @@ async fn run(args: Arc<Args>) -> Result<(), Error> {
     for _ in 0..args.clients {
         clients.push(connect(&args.target).await?);
     }
-    // Warm up every connection (and the server's caches).
-    for c in &mut clients {
-        for w in 0..args.warmup {
-            let mut r = request(&args, w as u64);
-            r.get_mut().count = r.get_ref().count.min(10);
-            let _ = c.generate_data(r).await;
-        }
+    // Warm up every connection (and the server's caches and allocator), all clients at once
+    // as in the measured run, so its first burst does not pay for the server's memory growth.
+    let mut warming = Vec::with_capacity(clients.len());
+    for mut c in clients {
+        let args = args.clone();
+        warming.push(tokio::spawn(async move {
+            for w in 0..args.warmup {
+                let mut r = request(&args, w as u64);
+                r.get_mut().count = r.get_ref().count.min(10);
+                let _ = c.generate_data(r).await;
+            }
+            c
+        }));
+    }
+    let mut clients = Vec::with_capacity(warming.len());
+    for w in warming {
+        clients.push(w.await?);
     }
     let start = Instant::now();
     let mut tasks = Vec::new();
