@@ -384,7 +384,10 @@ impl Service {
                 tx.closed().await;
                 return "deadline";
             }
-            while pending.len() < parallel && next < plan.total {
+            // The first chunk alone: on a thread's runtime, chunks generated ahead of it would run
+            // before it is sent and delay the first bytes a reader sees.
+            let ahead = if index == first_index { 1 } else { parallel };
+            while pending.len() < ahead && next < plan.total {
                 let (start, end) = (next, (next + batch).min(plan.total));
                 let (plan, generator) = (Arc::clone(&plan), Arc::clone(&route.generator));
                 pending.push_back(tokio::spawn(async move {
