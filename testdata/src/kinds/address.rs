@@ -3,7 +3,7 @@
 //! record describe one place.
 
 use super::Scope;
-use super::data::{Loc, Region, StreetStyle, loc};
+use super::data::{Loc, Region, StreetStyle, loc, templates};
 use super::person::names;
 use super::util::{push_padded, push_tpl, push_u64};
 use crate::context::Locale;
@@ -119,11 +119,11 @@ fn push_street(g: &mut Gen, out: &mut String, locale: Locale, with_number: bool)
     let table = if g.coin() { &n.last } else { &n.first };
     let name = table.get(g.index(table.len()));
     let suffix = *g.pick(l.street_suffixes);
-    let number = *g.pick(l.building_numbers);
+    let number = g.pick(&templates(locale).building_numbers);
     match l.street_style {
         StreetStyle::NumberNameSuffix => {
             if with_number {
-                push_tpl(g, out, number);
+                number.push(g, out);
                 out.push(' ');
             }
             out.push_str(name);
@@ -132,7 +132,7 @@ fn push_street(g: &mut Gen, out: &mut String, locale: Locale, with_number: bool)
         }
         StreetStyle::NumberSuffixName => {
             if with_number {
-                push_tpl(g, out, number);
+                number.push(g, out);
                 out.push(' ');
             }
             out.push_str(suffix);
@@ -144,7 +144,7 @@ fn push_street(g: &mut Gen, out: &mut String, locale: Locale, with_number: bool)
             out.push_str(suffix);
             if with_number {
                 out.push(' ');
-                push_tpl(g, out, number);
+                number.push(g, out);
             }
         }
         StreetStyle::SuffixNameCommaNumber => {
@@ -153,16 +153,16 @@ fn push_street(g: &mut Gen, out: &mut String, locale: Locale, with_number: bool)
             out.push_str(name);
             if with_number {
                 out.push_str(", ");
-                push_tpl(g, out, number);
+                number.push(g, out);
             }
         }
         StreetStyle::Chome => {
             out.push_str(suffix);
             if with_number {
                 push_tpl(g, out, "^丁目");
-                push_tpl(g, out, number);
+                number.push(g, out);
                 out.push('-');
-                push_tpl(g, out, number);
+                number.push(g, out);
             }
         }
     }
@@ -186,11 +186,7 @@ pub fn street_name(g: &mut Gen, s: &Scope<'_>) -> String {
 
 /// A building number of the locale: digits without a leading zero (`1234`, `12`).
 pub fn building_number(g: &mut Gen, s: &Scope<'_>) -> String {
-    let l = loc(s.ctx.locale());
-    let mut out = String::with_capacity(5);
-    let number = *g.pick(l.building_numbers);
-    push_tpl(g, &mut out, number);
-    out
+    g.pick(&templates(s.ctx.locale()).building_numbers).render(g)
 }
 
 /// A secondary address line: `Apt. 123`, `Suite 45`, `Appartement 12`, `Etage 3`, `Apto. 101`,

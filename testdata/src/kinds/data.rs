@@ -7,6 +7,9 @@
 
 use fake::locales::{DE_DE, Data, EN, FR_FR, JA_JP, PT_BR};
 
+use std::sync::OnceLock;
+
+use super::util::Tpl;
 use crate::context::Locale;
 
 /// A first-level subdivision (US state, French région, German Land, Brazilian state, Japanese
@@ -86,6 +89,28 @@ pub(crate) fn loc(locale: Locale) -> &'static Loc {
         Locale::PtBr => &LOC_PT,
         Locale::JaJp => &LOC_JA,
     }
+}
+
+/// The templates of a locale expanded on every record, prepared once ([`Tpl`]), index-aligned
+/// with the tables of its [`Loc`].
+pub(crate) struct Templates {
+    pub phones: Box<[Tpl]>,
+    pub cells: Box<[Tpl]>,
+    pub building_numbers: Box<[Tpl]>,
+}
+
+/// The prepared templates of `locale`.
+#[inline]
+pub(crate) fn templates(locale: Locale) -> &'static Templates {
+    static ALL: [OnceLock<Templates>; 5] = [const { OnceLock::new() }; 5];
+    ALL[locale as usize].get_or_init(|| {
+        let l = loc(locale);
+        Templates {
+            phones: Tpl::all(l.phones),
+            cells: Tpl::all(l.cells),
+            building_numbers: Tpl::all(l.building_numbers),
+        }
+    })
 }
 
 /// All bundles (tests and bounds).

@@ -1,7 +1,7 @@
 //! Phones, files, versions, languages and licence plates.
 
 use super::Scope;
-use super::data::{FILE_STEMS, FILE_TYPES, LANGUAGE_TAGS, loc};
+use super::data::{FILE_STEMS, FILE_TYPES, LANGUAGE_TAGS, loc, templates};
 use super::util::{push_tpl, push_u64};
 use crate::rng::Gen;
 use crate::seed::name_key;
@@ -13,19 +13,13 @@ pub const FILE: u64 = name_key("$file");
 /// A phone number in one of the locale's formats (`(555) 123-4567 x890`, `01 23 45 67 89`,
 /// `030 12345678`, `(11) 2345-6789`, `03-1234-5678`).
 pub fn phone(g: &mut Gen, s: &Scope<'_>) -> String {
-    let tpl = *g.pick(loc(s.ctx.locale()).phones);
-    let mut out = String::with_capacity(tpl.len());
-    push_tpl(g, &mut out, tpl);
-    out
+    g.pick(&templates(s.ctx.locale()).phones).render(g)
 }
 
 /// A mobile phone number in one of the locale's formats (`555-123-4567`, `06 12 34 56 78`,
 /// `0151 12345678`, `(11) 91234-5678`, `090-1234-5678`).
 pub fn cell_phone(g: &mut Gen, s: &Scope<'_>) -> String {
-    let tpl = *g.pick(loc(s.ctx.locale()).cells);
-    let mut out = String::with_capacity(tpl.len());
-    push_tpl(g, &mut out, tpl);
-    out
+    g.pick(&templates(s.ctx.locale()).cells).render(g)
 }
 
 #[inline]

@@ -732,3 +732,22 @@ fn packed_name_tables_match_the_locale_tables() {
         }
     }
 }
+
+#[test]
+fn prepared_templates_expand_like_push_tpl() {
+    use super::util::{Tpl, push_tpl};
+    use crate::rng::Gen;
+    let extra: &[&'static str] = &["^丁目", "??-^#", "", "plain", "#################################"];
+    for l in ALL_LOCS {
+        for tpl in l.phones.iter().chain(l.cells).chain(l.building_numbers).chain(extra) {
+            let t = Tpl::new(tpl);
+            for seed in 0..200 {
+                let (mut a, mut b) = (Gen::new(Key::from_raw(seed)), Gen::new(Key::from_raw(seed)));
+                let mut want = String::new();
+                push_tpl(&mut a, &mut want, tpl);
+                assert_eq!(t.render(&mut b), want, "{tpl}");
+                assert_eq!(a.next_u64(), b.next_u64(), "{tpl}: same draws consumed");
+            }
+        }
+    }
+}

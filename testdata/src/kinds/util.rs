@@ -31,6 +31,85 @@ pub(crate) fn push_tpl(g: &mut Gen, out: &mut String, tpl: &str) {
     }
 }
 
+/// A template prepared once for the tables that are expanded on every record (phones, building
+/// numbers): its bytes and, per placeholder byte, its first char and radix, so an expansion
+/// copies the bytes, fills the holes in order and appends — no per-char dispatch. Expands to
+/// exactly what [`push_tpl`] gives from the same draws (same digits in the same order).
+/// Templates that are not ASCII or longer than 32 bytes are left to [`push_tpl`].
+#[derive(Clone, Debug)]
+pub(crate) struct Tpl {
+    tpl: &'static str,
+    /// The prepared form, when the template fits.
+    fast: Option<FastTpl>,
+}
+
+#[derive(Clone, Debug)]
+struct FastTpl {
+    bytes: [u8; 32],
+    len: usize,
+    /// Bit `i` set: byte `i` is a placeholder.
+    holes: u32,
+    /// Per placeholder byte: the char of digit 0 and the radix.
+    first: [u8; 32],
+    radix: [u8; 32],
+}
+
+impl Tpl {
+    /// The prepared form of `tpl`.
+    pub(crate) fn new(tpl: &'static str) -> Tpl {
+        let b = tpl.as_bytes();
+        let fast = (tpl.is_ascii() && b.len() <= 32).then(|| {
+            let mut t = FastTpl { bytes: [0; 32], len: b.len(), holes: 0, first: [0; 32], radix: [0; 32] };
+            t.bytes[..b.len()].copy_from_slice(b);
+            for (i, &c) in b.iter().enumerate() {
+                let (first, radix) = match c {
+                    b'#' => (b'0', 10),
+                    b'^' => (b'1', 9),
+                    b'?' => (b'A', 26),
+                    _ => continue,
+                };
+                t.holes |= 1 << i;
+                t.first[i] = first;
+                t.radix[i] = radix;
+            }
+            t
+        });
+        Tpl { tpl, fast }
+    }
+
+    /// Every template of a table, in order.
+    pub(crate) fn all(tpls: &[&'static str]) -> Box<[Tpl]> {
+        tpls.iter().map(|t| Tpl::new(t)).collect()
+    }
+
+    /// Appends an expansion.
+    #[inline]
+    pub(crate) fn push(&self, g: &mut Gen, out: &mut String) {
+        let Some(t) = &self.fast else { return push_tpl(g, out, self.tpl) };
+        let mut buf = t.bytes;
+        let mut r = Radix::new();
+        let mut holes = t.holes;
+        while holes != 0 {
+            let i = (holes.trailing_zeros() & 31) as usize;
+            holes &= holes - 1;
+            buf[i] = t.first[i] + r.below(g, u64::from(t.radix[i])) as u8;
+        }
+        out.reserve(t.len);
+        for &c in &buf[..t.len.min(32)] {
+            // `& 0x7f`: ASCII stays itself, and the push needs no UTF-8 encoding.
+            out.push(char::from(c & 0x7f));
+        }
+    }
+
+    /// A new string with an expansion.
+    #[inline]
+    pub(crate) fn render(&self, g: &mut Gen) -> String {
+        let mut out = String::with_capacity(self.tpl.len());
+        self.push(g, &mut out);
+        out
+    }
+}
+
 /// `00` to `99`, two chars each.
 const PAIRS: &str = "00010203040506070809101112131415161718192021222324252627282930313233343536373839\
                      40414243444546474849505152535455565758596061626364656667686970717273747576777879\
