@@ -1213,3 +1213,31 @@ async fn max_message_bytes_bounds_requests_and_responses_and_the_server_keeps_se
     let ok = generate(&r, req("user", 2, 1)).await;
     assert!(ok.success, "{}", ok.error);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_grpc_thread_serves_the_same_answers_and_shuts_down() {
+    // Connections are dealt out in turn: with 3 threads, 6 connections land on every thread twice.
+    for threads in [1, 3] {
+        let r = server_with(Config { grpc_threads: threads, ..Config::ephemeral() }).await;
+        let mut answers = Vec::new();
+        for _ in 0..6 {
+            let mut c = raw(&r).await;
+            let g = c.generate_data(req("user", 5, 42)).await.expect("call").into_inner();
+            assert!(g.success, "{}", g.error);
+            let mut s = c.generate_data_stream(req("user", 5, 42)).await.expect("stream").into_inner();
+            let mut chunks = Vec::new();
+            while let Some(chunk) = s.message().await.expect("chunk") {
+                chunks.push(chunk.data);
+            }
+            answers.push((g.data, chunks));
+        }
+        assert!(answers.windows(2).all(|w| w[0] == w[1]), "{threads} threads: different answers");
+        let addr = r.grpc_addr;
+        tokio::time::timeout(Duration::from_secs(10), r.shutdown())
+            .await
+            .expect("stops in time")
+            .expect("clean stop");
+        let refused = Channel::from_shared(format!("http://{addr}")).unwrap().connect().await;
+        assert!(refused.is_err(), "{threads} threads: the listener is closed after shutdown");
+    }
+}

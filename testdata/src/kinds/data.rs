@@ -5,9 +5,9 @@
 //! Every table here is part of the output contract: reordering or editing an entry changes
 //! generated values.
 
-use fake::locales::{DE_DE, Data, EN, FR_FR, JA_JP, PT_BR};
-
 use std::sync::OnceLock;
+
+use fake::locales::{DE_DE, Data, EN, FR_FR, JA_JP, PT_BR};
 
 use super::util::Tpl;
 use crate::context::Locale;

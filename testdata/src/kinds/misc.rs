@@ -10,7 +10,7 @@ use crate::seed::name_key;
 /// `file_extension` and `mime_type` of a record agree.
 pub const FILE: u64 = name_key("$file");
 
-/// A phone number in one of the locale's formats (`(555) 123-4567 x890`, `01 23 45 67 89`,
+/// A phone number in one of the locale's formats (`(555) 123-4567`, `01 23 45 67 89`,
 /// `030 12345678`, `(11) 2345-6789`, `03-1234-5678`).
 pub fn phone(g: &mut Gen, s: &Scope<'_>) -> String {
     g.pick(&templates(s.ctx.locale()).phones).render(g)

@@ -755,7 +755,8 @@ fn prepared_templates_expand_like_push_tpl() {
 #[test]
 fn push_padded_matches_format() {
     use super::util::push_padded;
-    let mut ns: Vec<u64> = vec![0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12_345, 99_999, 100_000, u64::MAX, u64::MAX - 1];
+    let mut ns: Vec<u64> =
+        vec![0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 12_345, 99_999, 100_000, u64::MAX, u64::MAX - 1];
     ns.extend((0..64).map(|b| 1u64 << b));
     ns.extend((1..20).map(|p| 10u64.pow(p) - 1));
     ns.extend((1..20).map(|p| 10u64.pow(p)));
