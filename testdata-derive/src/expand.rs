@@ -164,7 +164,7 @@ fn gen_field(f: &Field<'_>, fo: &FieldOut, parent: &TokenStream) -> TokenStream 
                     top: true,
                     ..*__env
                 };
-                <#t>::#fname(__rk, &__renv)
+                <#t>::#fname(__rk, &__renv, &::testdata::kinds::Scope::new(__rk, __renv.ctx))
             })
         }
         Plan::Shape(s) => gen_shape(s, &node, parent, true, &fk, fo),
@@ -374,23 +374,25 @@ fn gen_scalar(
             let scope = match sc.locale {
                 Some(l) => {
                     let l = format_ident!("{}", l);
-                    quote!(let __lctx = __env.ctx.clone().with_locale(::testdata::Locale::#l); let __scope = ::testdata::kinds::Scope::new(#parent, &__lctx);)
+                    quote!(let __lctx = __env.ctx.clone().with_locale(::testdata::Locale::#l); let __scope = &::testdata::kinds::Scope::new(#parent, &__lctx);)
                 }
-                None => quote!(let __scope = ::testdata::kinds::Scope::new(#parent, __env.ctx);),
+                // A field of the record: the record's scope, shared by its fields (`__scope`).
+                None if field_level => TokenStream::new(),
+                None => quote!(let __scope = &::testdata::kinds::Scope::new(#parent, __env.ctx);),
             };
             let make = if unique && *name == "uuid" {
                 quote!(match __u {
                     ::core::option::Option::Some(u) => { let (__h, __l) = #s::unique_uuid_bits(&mut __g, u); #s::uuid_string(__h, __l) }
-                    ::core::option::Option::None => ::testdata::kinds::#f(&mut __g, &__scope),
+                    ::core::option::Option::None => ::testdata::kinds::#f(&mut __g, __scope),
                 })
             } else if unique {
                 quote!({
-                    let mut __s = ::testdata::kinds::#f(&mut __g, &__scope);
+                    let mut __s = ::testdata::kinds::#f(&mut __g, __scope);
                     if let ::core::option::Option::Some(u) = __u { #s::tag_unique(&mut __s, u, #s::unique_sep(#kp)); }
                     __s
                 })
             } else {
-                quote!(::testdata::kinds::#f(&mut __g, &__scope))
+                quote!(::testdata::kinds::#f(&mut __g, __scope))
             };
             quote!({
                 #scope
@@ -898,12 +900,16 @@ fn expand_struct(
         field_fns.push(quote! {
             #[doc(hidden)]
             #[inline]
-            pub fn #fname(__key: ::testdata::Key, __env: &::testdata::api::Env<'_>) -> #ty {
+            pub fn #fname(
+                __key: ::testdata::Key,
+                __env: &::testdata::api::Env<'_>,
+                __scope: &::testdata::kinds::Scope<'_>,
+            ) -> #ty {
                 #gen_e
             }
         });
         let m = &f.member;
-        inits.push(quote!(#m: Self::#fname(__key, __env)));
+        inits.push(quote!(#m: Self::#fname(__key, __env, __scope)));
         checks.push(check_field(f, fo, quote!(&self.#m)));
         defs.push(def_field(f, fo));
     }
@@ -924,6 +930,7 @@ fn expand_struct(
             #[doc(hidden)]
             #[inline]
             pub fn __testdata_fields(__key: ::testdata::Key, __env: &::testdata::api::Env<'_>) -> Self {
+                let __scope = &::testdata::kinds::Scope::new(__key, __env.ctx);
                 #construct
             }
         }
@@ -997,7 +1004,7 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
         let k = const_name_key(name);
         inits.push(quote!(#m: match &self.#m {
             ::core::option::Option::Some(o) => o.produce(&mut __key.field(#k)),
-            ::core::option::Option::None => #ident::#fname(__key, &__env),
+            ::core::option::Option::None => #ident::#fname(__key, &__env, __scope),
         }));
     }
     let finish = finish_call_for(inp, &quote!(#ident));
@@ -1025,6 +1032,7 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
                 let __k = <#ident as ::testdata::TestData>::KEY;
                 let __env = ::testdata::api::Env::root(&::testdata::api::DEFAULT_CONTEXT, seed, __k, index);
                 let __key = ::testdata::Key::root(seed, __k, index);
+                let __scope = &::testdata::kinds::Scope::new(__key, __env.ctx);
                 let mut __v = #ident { #(#inits,)* };
                 #finish
                 __v
@@ -1092,6 +1100,7 @@ fn expand_enum(
         let vk = const_name_key(&vname);
         arms.push(quote!(#idx => {
             let __vkey = __key.child(#vk);
+            let __scope = &::testdata::kinds::Scope::new(__vkey, __env.ctx);
             #ctor
         }));
         edge_arms.push(quote!(#idx => #ident::#vid,));

@@ -168,7 +168,7 @@ pub(crate) fn field_of_record(plan: &Plan, env: &Env<'_>, name: &str) -> Result<
         && !matches!(node.how, NodeGen::Compute { .. } | NodeGen::Template(_));
     let v = if independent {
         let slots = vec![Value::Null; plan.fields.len()];
-        field(node, key, plan, &slots, env, true)?
+        field(node, &Scope::new(key, env.ctx), plan, &slots, env, true)?
     } else {
         let mut slots = object(plan, key, env, true)?;
         std::mem::take(&mut slots[i])
@@ -179,22 +179,23 @@ pub(crate) fn field_of_record(plan: &Plan, env: &Env<'_>, name: &str) -> Result<
 /// The members of an object in positional form (see [`record_slots`]).
 fn object(plan: &Plan, key: Key, env: &Env<'_>, top: bool) -> Result<Vec<Value>, GenerateError> {
     let mut slots: Vec<Value> = vec![Value::Null; plan.fields.len()];
+    let scope = Scope::new(key, env.ctx);
     for &i in &plan.order {
         let node = &plan.fields[i];
-        slots[i] = field(node, key, plan, &slots, env, top)?;
+        slots[i] = field(node, &scope, plan, &slots, env, top)?;
     }
     Ok(slots)
 }
 
 fn field(
     node: &Node,
-    parent: Key,
+    scope: &Scope<'_>,
     plan: &Plan,
     siblings: &[Value],
     env: &Env<'_>,
     top: bool,
 ) -> Result<Value, GenerateError> {
-    let nkey = parent.child(node.key);
+    let nkey = scope.key.child(node.key);
     let forced = match &node.present_if {
         Some((other, values)) if !values.contains(&siblings[*other]) => return Ok(Value::Null),
         Some(_) => true,
@@ -223,13 +224,13 @@ fn field(
     {
         return Ok(v);
     }
-    value(node, nkey, parent, plan, siblings, env, unique)
+    value(node, nkey, scope, plan, siblings, env, unique)
 }
 
 fn value(
     node: &Node,
     nkey: Key,
-    parent: Key,
+    scope: &Scope<'_>,
     plan: &Plan,
     siblings: &[Value],
     env: &Env<'_>,
@@ -239,18 +240,18 @@ fn value(
     Ok(match &node.how {
         NodeGen::Const(v) => v.clone(),
         NodeGen::Kind { kind, fit, locale } => {
-            let ctx_owned;
-            let ctx = match locale {
-                Some(l) if *l != env.ctx.locale() => {
-                    ctx_owned = env.ctx.clone().with_locale(*l);
-                    &ctx_owned
+            // The object's scope, shared by its fields, unless this field has its own locale.
+            let local;
+            let scope = match locale {
+                Some(l) if *l != scope.ctx.locale() => {
+                    local = (scope.ctx.clone().with_locale(*l), scope.key);
+                    &Scope::new(local.1, &local.0)
                 }
-                _ => env.ctx,
+                _ => scope,
             };
-            let scope = Scope::new(parent, ctx);
             let mut s = match unique {
                 Some(u) if *kind == Kind::Uuid => unique_uuid(&mut g, u),
-                _ => kind.generate(&mut g, &scope),
+                _ => kind.generate(&mut g, scope),
             };
             if let Some(u) = unique
                 && *kind != Kind::Uuid
@@ -322,7 +323,7 @@ fn value(
                         if item.optional > 0.0 && ekey.child(OPTIONAL).stream().chance(item.optional) {
                             Value::Null
                         } else {
-                            value(item, ekey, ekey, plan, &[], env, None)?
+                            value(item, ekey, &Scope::new(ekey, env.ctx), plan, &[], env, None)?
                         }
                     }
                 };
@@ -346,7 +347,7 @@ fn value(
         NodeGen::Json => Value::Object(Map::new()),
         NodeGen::Ref { schema, field, count } => {
             // Every reference of a record to the same entity points at the same record of it.
-            let j = parent.child(schema.key()).child(REF).stream().below(*count);
+            let j = scope.key.child(schema.key()).child(REF).stream().below(*count);
             schema.field_value(env.seed, j, field)?
         }
     })

@@ -18,9 +18,7 @@ pub const ADDRESS: u64 = name_key("$address");
 #[inline]
 fn address(s: &Scope<'_>) -> (&'static Loc, &'static Region, Key) {
     let l = loc(s.ctx.locale());
-    let a = s.key.child(ADDRESS);
-    let region = a.stream().pick(l.regions);
-    (l, region, a)
+    (l, &l.regions[s.region(l.regions.len())], s.key.child(ADDRESS))
 }
 
 /// Appends the record's postal code.

@@ -46,6 +46,7 @@
 //! Per-field variety (email provider and digits, username separator, street) comes from the
 //! field's own stream.
 
+use std::cell::Cell;
 use std::fmt;
 use std::str::FromStr;
 
@@ -84,20 +85,49 @@ pub use person::{
 };
 pub use text::{paragraph, sentence, word, words};
 
-/// The record (object) a field belongs to, plus the run's settings.
-#[derive(Clone, Copy, Debug)]
+/// The record (object) a field belongs to, plus the run's settings. One scope serves every
+/// field of a record: the record's person and place are drawn once, on first use, and shared
+/// by its name, email, city and postal-code fields (the same values as drawing them per field,
+/// which a scope per field does).
+#[derive(Clone, Debug)]
 pub struct Scope<'a> {
     /// The record's key: coherent kinds draw from its sub-streams.
     pub key: Key,
     /// The run's settings (locale, anchor).
     pub ctx: &'a Context,
+    /// The first draw of the record's `$person` stream, once made.
+    person: Cell<Option<u64>>,
+    /// The index of the record's region in its locale's table, once drawn.
+    region: Cell<Option<usize>>,
 }
 
 impl<'a> Scope<'a> {
     /// The scope of the record `key` under the settings `ctx`.
     #[inline]
     pub fn new(key: Key, ctx: &'a Context) -> Self {
-        Scope { key, ctx }
+        Scope { key, ctx, person: Cell::new(None), region: Cell::new(None) }
+    }
+
+    /// The first draw of the record's [`PERSON`] stream.
+    #[inline]
+    pub(crate) fn person_draw(&self) -> u64 {
+        if let Some(x) = self.person.get() {
+            return x;
+        }
+        let x = self.key.child(PERSON).stream().next_u64();
+        self.person.set(Some(x));
+        x
+    }
+
+    /// The record's region: an index below `regions`, drawn first from its [`ADDRESS`] stream.
+    #[inline]
+    pub(crate) fn region(&self, regions: usize) -> usize {
+        if let Some(i) = self.region.get() {
+            return i;
+        }
+        let i = self.key.child(ADDRESS).stream().index(regions);
+        self.region.set(Some(i));
+        i
     }
 }
 

@@ -24,7 +24,7 @@ pub(crate) fn person_at(s: &Scope<'_>) -> (&'static Names, usize, usize) {
     let n = names(s.ctx.locale());
     // One draw for both: the first name from its high part, the last name from the rest
     // (bias below n_first · n_last / 2^64).
-    let x = s.key.child(PERSON).stream().next_u64();
+    let x = s.person_draw();
     let t = x as u128 * n.first.len() as u128;
     let first = (t >> 64) as usize;
     let last = ((t as u64 as u128 * n.last.len() as u128) >> 64) as usize;

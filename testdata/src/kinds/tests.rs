@@ -768,3 +768,36 @@ fn push_padded_matches_format() {
         }
     }
 }
+
+#[test]
+fn a_shared_scope_gives_the_values_of_a_scope_per_field() {
+    // One scope per record caches the person and region draws; the values must not change.
+    let kinds = [
+        Kind::FirstName,
+        Kind::LastName,
+        Kind::Email,
+        Kind::Username,
+        Kind::FullName,
+        Kind::City,
+        Kind::Zip,
+        Kind::State,
+        Kind::StateAbbr,
+        Kind::Latitude,
+        Kind::TimeZone,
+    ];
+    for &locale in Locale::ALL {
+        let ctx = Context::default().with_locale(locale);
+        for i in 0..300 {
+            let key = scope_key(7, i);
+            let shared = Scope::new(key, &ctx);
+            for kind in kinds {
+                let mut g = key.field(name_key(kind.name()));
+                assert_eq!(
+                    kind.generate(&mut g, &shared),
+                    gen_value(kind, &ctx, key),
+                    "{kind:?} {locale:?} {i}"
+                );
+            }
+        }
+    }
+}
