@@ -286,6 +286,30 @@ fn edge_cases_stay_valid_and_appear() {
     assert!(hostile > 1_000, "{hostile}");
 }
 
+/// Not `Clone`: deriving on a struct holding it must still work, builder included.
+#[derive(TestData, Debug, PartialEq)]
+struct Badge {
+    code: String,
+}
+
+#[derive(TestData, Debug, PartialEq)]
+struct Holder {
+    #[testdata(first_name)]
+    owner: String,
+    badge: Badge,
+    spares: Vec<Badge>,
+}
+
+#[test]
+fn builders_work_on_structs_with_fields_that_are_not_clone() {
+    let plain = Holder::nth(5, 1);
+    let built = Holder::builder().owner("Ada").build_nth(5, 1);
+    assert_eq!(built.owner, "Ada");
+    assert_eq!((&built.badge, &built.spares), (&plain.badge, &plain.spares));
+    let made = Holder::builder().with_badge(|_| Badge { code: "VIP".into() }).build(5);
+    assert_eq!(made.badge.code, "VIP");
+}
+
 #[test]
 fn builders_override_one_field_and_keep_the_others() {
     let plain = User::nth(3, 0);

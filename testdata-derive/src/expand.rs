@@ -984,17 +984,32 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
         nones.push(quote!(#m: ::core::option::Option::None));
         let d1 = format!("Every record gets this `{name}`.");
         let d2 = format!("`{name}` comes from `f`, called with the field's own stream.");
-        let (arg, conv) = if is_string(ty) {
-            (quote!(v: impl ::core::convert::Into<::std::string::String>), quote!(v.into()))
+        let fixed = if is_string(ty) {
+            quote! {
+                #[doc = #d1]
+                pub fn #m(mut self, v: impl ::core::convert::Into<::std::string::String>) -> Self {
+                    self.#m = ::core::option::Option::Some(::testdata::api::Override::value(v.into()));
+                    self
+                }
+            }
         } else {
-            (quote!(v: #ty), quote!(v))
+            // Generic over `V: Same<T>` (only `T` itself): `T: Clone` is required where the
+            // setter is called, not for the struct to derive.
+            quote! {
+                #[doc = #d1]
+                pub fn #m<__V>(mut self, v: __V) -> Self
+                where
+                    __V: ::testdata::api::Same<#ty> + ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
+                {
+                    self.#m = ::core::option::Option::Some(::testdata::api::Override::with(move |_| {
+                        ::testdata::api::Same::same(::core::clone::Clone::clone(&v))
+                    }));
+                    self
+                }
+            }
         };
         setters.push(quote! {
-            #[doc = #d1]
-            pub fn #m(mut self, #arg) -> Self {
-                self.#m = ::core::option::Option::Some(::testdata::api::Override::value(#conv));
-                self
-            }
+            #fixed
             #[doc = #d2]
             pub fn #with(mut self, f: impl Fn(&mut ::testdata::Gen) -> #ty + Send + Sync + 'static) -> Self {
                 self.#m = ::core::option::Option::Some(::testdata::api::Override::with(f));

@@ -31,7 +31,8 @@
 //! The derive implements [`TestData`](trait@TestData): `nth`, `batch`, `iter`, `fixture`,
 //! `schema`, `validate`, `nth_with` (edge cases, locale, reference instant) and, with the
 //! `rayon` feature, `par_batch`; on structs with named fields it also generates a builder
-//! (`User::builder()`, setters need `Clone` field types). Every attribute is checked at
+//! (`User::builder()`; a fixed-value setter needs its field's type to be `Clone`, and only
+//! where it is called). Every attribute is checked at
 //! compile time with an error on the attribute at fault.
 //!
 //! | attribute | on | meaning |

@@ -28,6 +28,23 @@ impl<T: Clone + Send + Sync + 'static> Override<T> {
     }
 }
 
+/// The identity conversion builders' setters take their value through: a setter is generic
+/// over a `V: Same<T> + Clone`, so the field type `T` needs `Clone` only where the setter is
+/// called, and a struct with a field that is not `Clone` still derives (its other setters and
+/// `with_<field>` work).
+#[doc(hidden)]
+pub trait Same<T> {
+    /// `self`, as a `T`.
+    fn same(self) -> T;
+}
+
+impl<T> Same<T> for T {
+    #[inline]
+    fn same(self) -> T {
+        self
+    }
+}
+
 impl<T> fmt::Debug for Override<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("Override(..)")

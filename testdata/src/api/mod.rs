@@ -25,7 +25,7 @@ pub mod values;
 use std::fmt;
 use std::marker::PhantomData;
 
-pub use builder::Override;
+pub use builder::{Override, Same};
 pub use dataset::{DEFAULT_REFERENCE_SIZE, Dataset, reference};
 pub use fixture::{fixture_index, fixture_seed};
 
