@@ -233,3 +233,19 @@ fn regressions_from_the_catalogue_work() {
         assert!(e.contains(hint), "{e}");
     }
 }
+
+#[test]
+fn a_schema_locale_applies_to_its_kinds_under_any_context() {
+    let fr = r#"{"name": "p", "locale": "fr_FR", "fields": [
+        {"name": "first_name", "kind": "first_name"}, {"name": "email", "kind": "email"},
+        {"name": "city", "kind": "city"}, {"name": "zip", "kind": "zip"}]}"#;
+    let en = fr.replace(r#""locale": "fr_FR", "#, "");
+    let under_en = Schema::from_json(fr).unwrap();
+    let under_fr = Schema::from_json(&en)
+        .unwrap()
+        .with_context(testdata::Context::default().with_locale(testdata::Locale::FrFr))
+        .unwrap();
+    for i in 0..200 {
+        assert_eq!(under_en.nth(3, i).unwrap(), under_fr.nth(3, i).unwrap(), "record {i}");
+    }
+}

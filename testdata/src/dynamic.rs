@@ -241,11 +241,12 @@ fn value(
         NodeGen::Const(v) => v.clone(),
         NodeGen::Kind { kind, fit, locale } => {
             // The object's scope, shared by its fields, unless this field has its own locale.
-            let local;
+            let (local_ctx, local_scope);
             let scope = match locale {
                 Some(l) if *l != scope.ctx.locale() => {
-                    local = (scope.ctx.clone().with_locale(*l), scope.key);
-                    &Scope::new(local.1, &local.0)
+                    local_ctx = scope.ctx.clone().with_locale(*l);
+                    local_scope = Scope::new(scope.key, &local_ctx);
+                    &local_scope
                 }
                 _ => scope,
             };
