@@ -993,14 +993,17 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
                 }
             }
         } else {
-            // Generic over `V: Same<T>` (only `T` itself): `T: Clone` is required where the
-            // setter is called, not for the struct to derive.
+            // The argument has the field's type (so `.into()`, `Default::default()` and
+            // `collect()` infer it); the `Clone` bound is on `__V`, which `T: Same<__V>` makes
+            // `T` itself: it is checked where the setter is called, not when the struct derives.
             quote! {
                 #[doc = #d1]
-                pub fn #m<__V>(mut self, v: __V) -> Self
+                pub fn #m<__V>(mut self, v: #ty) -> Self
                 where
+                    #ty: ::testdata::api::Same<__V>,
                     __V: ::testdata::api::Same<#ty> + ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
                 {
+                    let v: __V = ::testdata::api::Same::same(v);
                     self.#m = ::core::option::Option::Some(::testdata::api::Override::with(move |_| {
                         ::testdata::api::Same::same(::core::clone::Clone::clone(&v))
                     }));

@@ -129,6 +129,9 @@ impl Config {
 #[error("invalid configuration: {0}")]
 pub struct ConfigError(pub String);
 
+/// The most gRPC serving threads `GRPC_THREADS` may ask for (each has its own runtime).
+pub const MAX_GRPC_THREADS: usize = 256;
+
 impl Default for Config {
     fn default() -> Config {
         Config {
@@ -197,6 +200,12 @@ impl Config {
         }
         if self.stream_buffer_chunks == 0 {
             return fail("STREAM_BUFFER_CHUNKS (--stream-buffer-chunks) must be at least 1".into());
+        }
+        if self.grpc_threads > MAX_GRPC_THREADS {
+            return fail(format!(
+                "GRPC_THREADS (--grpc-threads) is {}; give 0 (one per core) or 1..={MAX_GRPC_THREADS}",
+                self.grpc_threads
+            ));
         }
         if self.max_message_bytes < 1024 {
             return fail(format!(

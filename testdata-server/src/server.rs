@@ -257,9 +257,17 @@ fn serve_grpc(
     shutdown: watch::Receiver<bool>,
     kill: watch::Receiver<bool>,
 ) -> Result<JoinHandle<Result<(), ServeError>>, StartError> {
+    let threads = threads.max(1);
     let mut queues = Vec::with_capacity(threads);
     let mut done = Vec::with_capacity(threads);
-    for i in 0..threads.max(1) {
+    for i in 0..threads {
+        // Built here, so a runtime that cannot be made fails the start instead of a thread.
+        // Blocking pools share tokio's default budget of 512 threads.
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .max_blocking_threads((512 / threads).max(1))
+            .build()
+            .map_err(|e| StartError::Thread(e.to_string()))?;
         let (conn_tx, conn_rx) = tokio::sync::mpsc::unbounded_channel::<std::net::TcpStream>();
         let (router, mut shutdown, mut kill) = (router.clone(), shutdown.clone(), kill.clone());
         let (tx, rx) = tokio::sync::oneshot::channel();
@@ -269,20 +277,22 @@ fn serve_grpc(
             let serve = router.serve_with_incoming_shutdown(incoming, async move {
                 let _ = shutdown.wait_for(|stop| *stop).await;
             });
+            let killed = async move {
+                // A dropped `Running` closes this channel: that is a graceful stop (through
+                // `shutdown`), not a kill.
+                if kill.wait_for(|k| *k).await.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            };
             tokio::select! {
                 r = serve => r.map_err(ServeError::Grpc),
-                _ = kill.wait_for(|k| *k) => Ok(()),
+                _ = killed => Ok(()),
             }
         };
         std::thread::Builder::new()
             .name(format!("grpc-{i}"))
             .spawn(move || {
-                let result = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .map_err(ServeError::Http)
-                    .and_then(|rt| rt.block_on(serve));
-                let _ = tx.send(result);
+                let _ = tx.send(rt.block_on(serve));
             })
             .map_err(|e| StartError::Thread(e.to_string()))?;
         queues.push(conn_tx);
@@ -307,21 +317,49 @@ fn serve_grpc(
             };
             // Pre-bound listeners lose tonic's TCP_NODELAY default (STACK pitfall 1).
             let _ = conn.set_nodelay(true);
-            match conn.into_std() {
-                Ok(conn) => {
-                    let _ = queues[next % queues.len()].send(conn);
-                    next = next.wrapping_add(1);
+            let mut conn = match conn.into_std() {
+                Ok(conn) => conn,
+                Err(e) => {
+                    tracing::warn!(error = %e, "gRPC connection could not be handed over");
+                    continue;
                 }
-                Err(e) => tracing::warn!(error = %e, "gRPC connection could not be handed over"),
+            };
+            // The next live thread in turn; a thread that stopped (a panic) is dropped from the
+            // rotation with an error in the log, and its connection goes to the next one.
+            loop {
+                if queues.is_empty() {
+                    tracing::error!("every gRPC serving thread has stopped; no longer accepting");
+                    break;
+                }
+                let at = next % queues.len();
+                match queues[at].send(conn) {
+                    Ok(()) => {
+                        next = next.wrapping_add(1);
+                        break;
+                    }
+                    Err(tokio::sync::mpsc::error::SendError(back)) => {
+                        tracing::error!(thread = at, "a gRPC serving thread has stopped");
+                        queues.remove(at);
+                        conn = back;
+                    }
+                }
+            }
+            if queues.is_empty() {
+                break;
             }
         }
         // Close the listener now: new connections are refused while the threads finish.
         drop(listener);
         drop(queues);
+        // Every thread's result, then the first error.
+        let mut first_error = None;
         for rx in done {
-            rx.await.map_err(|_| ServeError::Task("a gRPC thread stopped without a result".into()))??;
+            let r = rx.await.unwrap_or_else(|_| Err(ServeError::Task("a gRPC thread panicked".into())));
+            if let Err(e) = r {
+                first_error.get_or_insert(e);
+            }
         }
-        Ok(())
+        first_error.map_or(Ok(()), Err)
     }))
 }
 

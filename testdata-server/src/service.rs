@@ -348,10 +348,12 @@ impl Service {
         Ok(StreamHandle { seed, first_record: offset, chunks: rx })
     }
 
-    /// Generates the chunks of a stream and sends them in order. Up to
-    /// [`Service::stream_parallelism`] chunks are generated at once (on tokio's workers, or
-    /// its blocking pool for large chunks), so a stream uses every core; with the channel's
-    /// bound this keeps at most `parallelism + STREAM_BUFFER_CHUNKS` chunks in memory.
+    /// Generates the chunks of a stream and sends them in order. The first chunk is generated
+    /// alone; then up to [`Service::stream_parallelism`] chunks at once: chunks of
+    /// [`BLOCKING_THRESHOLD`](crate::paths::traditional::BLOCKING_THRESHOLD) records or more on
+    /// tokio's blocking pool (so a stream of large chunks uses every core), smaller ones in
+    /// turn on the connection's thread. With the channel's bound this keeps at most
+    /// `parallelism + STREAM_BUFFER_CHUNKS` chunks in memory.
     async fn produce(&self, job: StreamJob, tx: &mpsc::Sender<Result<Chunk, ServiceError>>) -> &'static str {
         let StreamJob { plan, route, offset, batch, first_index, deadline } = job;
         let mut index = first_index;

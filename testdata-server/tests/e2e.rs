@@ -1240,4 +1240,7 @@ async fn every_grpc_thread_serves_the_same_answers_and_shuts_down() {
         let refused = Channel::from_shared(format!("http://{addr}")).unwrap().connect().await;
         assert!(refused.is_err(), "{threads} threads: the listener is closed after shutdown");
     }
+    let err =
+        start(Config { grpc_threads: 100_000, ..Config::ephemeral() }).await.expect_err("too many threads");
+    assert!(err.to_string().contains("GRPC_THREADS"), "{err}");
 }

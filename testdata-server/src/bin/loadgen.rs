@@ -136,7 +136,6 @@ struct Totals {
 }
 
 async fn run(args: Arc<Args>) -> Result<(), Error> {
-    let stop_at = Instant::now() + Duration::from_secs(args.max_seconds);
     let totals = Arc::new(Totals {
         requests: AtomicU64::new(0),
         records: AtomicU64::new(0),
@@ -144,7 +143,7 @@ async fn run(args: Arc<Args>) -> Result<(), Error> {
         errors: AtomicU64::new(0),
     });
     if args.mode == Mode::Slow {
-        return slow(&args, stop_at).await;
+        return slow(&args, Instant::now() + Duration::from_secs(args.max_seconds)).await;
     }
     let mut clients = Vec::with_capacity(args.clients);
     for _ in 0..args.clients {
@@ -158,15 +157,27 @@ async fn run(args: Arc<Args>) -> Result<(), Error> {
         warming.push(tokio::spawn(async move {
             for w in 0..args.warmup {
                 let mut r = request(&args, w as u64);
-                if args.mode == Mode::Stream {
+                let warmed = if args.mode == Mode::Stream {
                     // Warm up the call that is measured: a whole stream, drained.
-                    if let Ok(s) = c.generate_data_stream(r).await {
-                        let mut s = s.into_inner();
-                        while let Ok(Some(_)) = s.message().await {}
+                    match c.generate_data_stream(r).await {
+                        Ok(s) => {
+                            let mut s = s.into_inner();
+                            loop {
+                                match s.message().await {
+                                    Ok(Some(_)) => {}
+                                    Ok(None) => break Ok(()),
+                                    Err(e) => break Err(e),
+                                }
+                            }
+                        }
+                        Err(e) => Err(e),
                     }
                 } else {
                     r.get_mut().count = r.get_ref().count.min(10);
-                    let _ = c.generate_data(r).await;
+                    c.generate_data(r).await.map(|_| ())
+                };
+                if let Err(e) = warmed {
+                    eprintln!("loadgen: a warm-up call failed: {} ({})", e.message(), e.code());
                 }
             }
             c
@@ -181,6 +192,8 @@ async fn run(args: Arc<Args>) -> Result<(), Error> {
     // while the first responses waited to be read.
     let hists: Vec<_> = clients.iter().map(|_| (hist(), hist())).collect();
     let start = Instant::now();
+    // `--max-seconds` bounds the measured run, not the warm-up.
+    let stop_at = start + Duration::from_secs(args.max_seconds);
     let mut tasks = Vec::new();
     for ((n, mut client), (mut latency, mut first)) in clients.into_iter().enumerate().zip(hists) {
         let args = args.clone();

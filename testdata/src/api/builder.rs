@@ -28,10 +28,10 @@ impl<T: Clone + Send + Sync + 'static> Override<T> {
     }
 }
 
-/// The identity conversion builders' setters take their value through: a setter is generic
-/// over a `V: Same<T> + Clone`, so the field type `T` needs `Clone` only where the setter is
-/// called, and a struct with a field that is not `Clone` still derives (its other setters and
-/// `with_<field>` work).
+/// The identity conversion of builders' setters: a setter takes the field's type `T` and
+/// carries its `Clone` bound on a type parameter `V` with `T: Same<V>` (so `V` is `T`), which
+/// makes the bound checked where the setter is called. A struct with a field that is not
+/// `Clone` still derives (its other setters and `with_<field>` work).
 #[doc(hidden)]
 pub trait Same<T> {
     /// `self`, as a `T`.

@@ -50,7 +50,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::str::FromStr;
 
-use crate::context::Context;
+use crate::context::{Context, Locale};
 use crate::rng::Gen;
 use crate::seed::Key;
 
@@ -95,10 +95,10 @@ pub struct Scope<'a> {
     pub key: Key,
     /// The run's settings (locale, anchor).
     pub ctx: &'a Context,
-    /// The first draw of the record's `$person` stream, once made.
-    person: Cell<Option<u64>>,
-    /// The index of the record's region in its locale's table, once drawn.
-    region: Cell<Option<usize>>,
+    /// The first draw of the `$person` stream of the key it was made for, once made.
+    person: Cell<Option<(Key, u64)>>,
+    /// The region index drawn for a key and a locale, once drawn.
+    region: Cell<Option<(Key, Locale, usize)>>,
 }
 
 impl<'a> Scope<'a> {
@@ -108,25 +108,34 @@ impl<'a> Scope<'a> {
         Scope { key, ctx, person: Cell::new(None), region: Cell::new(None) }
     }
 
-    /// The first draw of the record's [`PERSON`] stream.
+    /// The first draw of the record's [`PERSON`] stream. (The caches remember the key and
+    /// locale they were filled for, so a scope whose public fields are changed stays right.)
     #[inline]
     pub(crate) fn person_draw(&self) -> u64 {
-        if let Some(x) = self.person.get() {
+        if let Some((k, x)) = self.person.get()
+            && k == self.key
+        {
             return x;
         }
         let x = self.key.child(PERSON).stream().next_u64();
-        self.person.set(Some(x));
+        self.person.set(Some((self.key, x)));
         x
     }
 
-    /// The record's region: an index below `regions`, drawn first from its [`ADDRESS`] stream.
+    /// The record's region: an index below `regions` (the size of the locale's region table),
+    /// drawn first from its [`ADDRESS`] stream.
     #[inline]
     pub(crate) fn region(&self, regions: usize) -> usize {
-        if let Some(i) = self.region.get() {
+        let locale = self.ctx.locale();
+        if let Some((k, l, i)) = self.region.get()
+            && k == self.key
+            && l == locale
+            && i < regions
+        {
             return i;
         }
         let i = self.key.child(ADDRESS).stream().index(regions);
-        self.region.set(Some(i));
+        self.region.set(Some((self.key, locale, i)));
         i
     }
 }

@@ -737,7 +737,17 @@ fn packed_name_tables_match_the_locale_tables() {
 fn prepared_templates_expand_like_push_tpl() {
     use super::util::{Tpl, push_tpl};
     use crate::rng::Gen;
-    let extra: &[&'static str] = &["^丁目", "??-^#", "", "plain", "#################################"];
+    let extra: &[&'static str] = &[
+        "^丁目",
+        "??-^#",
+        "",
+        "plain",
+        "#################################",
+        // `##` pairs that start on the last digit of a draw (ten digits a draw).
+        "###-###-###-##",
+        "^########-##",
+        "?#########-##-#",
+    ];
     for l in ALL_LOCS {
         for tpl in l.phones.iter().chain(l.cells).chain(l.building_numbers).chain(extra) {
             let t = Tpl::new(tpl);
@@ -798,6 +808,24 @@ fn a_shared_scope_gives_the_values_of_a_scope_per_field() {
                     "{kind:?} {locale:?} {i}"
                 );
             }
+        }
+    }
+}
+
+#[test]
+fn a_scope_whose_key_or_locale_is_changed_does_not_reuse_its_caches() {
+    let en = Context::default();
+    let fr = Context::default().with_locale(Locale::FrFr);
+    for i in 0..300 {
+        let mut s = Scope::new(scope_key(9, i), &en);
+        for kind in [Kind::State, Kind::Zip, Kind::FirstName] {
+            kind.generate(&mut Gen::new(Key::from_raw(i)), &s);
+        }
+        s.ctx = &fr;
+        s.key = scope_key(10, i);
+        for kind in [Kind::State, Kind::City, Kind::Zip, Kind::FirstName, Kind::Email] {
+            let mut g = s.key.field(name_key(kind.name()));
+            assert_eq!(kind.generate(&mut g, &s), gen_value(kind, &fr, s.key), "{kind:?} {i}");
         }
     }
 }

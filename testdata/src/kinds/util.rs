@@ -47,8 +47,11 @@ pub(crate) struct Tpl {
 struct FastTpl {
     bytes: [u8; 32],
     len: usize,
-    /// Bit `i` set: byte `i` is a placeholder.
+    /// Bit `i` set: byte `i` is a placeholder (the second byte of a pair is not listed).
     holes: u32,
+    /// Bit `i` set: bytes `i` and `i + 1` are a `##` pair, drawn as one number below 100 as
+    /// [`push_tpl`] draws them.
+    pairs: u32,
     /// Per placeholder byte: the char of digit 0 and the radix.
     first: [u8; 32],
     radix: [u8; 32],
@@ -59,18 +62,29 @@ impl Tpl {
     pub(crate) fn new(tpl: &'static str) -> Tpl {
         let b = tpl.as_bytes();
         let fast = (tpl.is_ascii() && b.len() <= 32).then(|| {
-            let mut t = FastTpl { bytes: [0; 32], len: b.len(), holes: 0, first: [0; 32], radix: [0; 32] };
+            let mut t =
+                FastTpl { bytes: [0; 32], len: b.len(), holes: 0, pairs: 0, first: [0; 32], radix: [0; 32] };
             t.bytes[..b.len()].copy_from_slice(b);
-            for (i, &c) in b.iter().enumerate() {
-                let (first, radix) = match c {
+            let mut i = 0;
+            while i < b.len() {
+                let (first, radix) = match b[i] {
                     b'#' => (b'0', 10),
                     b'^' => (b'1', 9),
                     b'?' => (b'A', 26),
-                    _ => continue,
+                    _ => {
+                        i += 1;
+                        continue;
+                    }
                 };
                 t.holes |= 1 << i;
                 t.first[i] = first;
                 t.radix[i] = radix;
+                // `push_tpl` pairs `##` greedily, left to right.
+                if b[i] == b'#' && b.get(i + 1) == Some(&b'#') {
+                    t.pairs |= 1 << i;
+                    i += 1;
+                }
+                i += 1;
             }
             t
         });
@@ -92,7 +106,15 @@ impl Tpl {
         while holes != 0 {
             let i = (holes.trailing_zeros() & 31) as usize;
             holes &= holes - 1;
-            buf[i] = t.first[i] + r.below(g, u64::from(t.radix[i])) as u8;
+            if t.pairs & (1 << i) != 0 {
+                let d = r.below_steps(g, 100, 2) as u8;
+                buf[i] = b'0' + d / 10;
+                if let Some(next) = buf.get_mut(i + 1) {
+                    *next = b'0' + d % 10;
+                }
+            } else {
+                buf[i] = t.first[i] + r.below(g, u64::from(t.radix[i])) as u8;
+            }
         }
         out.reserve(t.len);
         for &c in &buf[..t.len.min(32)] {
