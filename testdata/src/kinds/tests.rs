@@ -829,3 +829,14 @@ fn a_scope_whose_key_or_locale_is_changed_does_not_reuse_its_caches() {
         }
     }
 }
+
+#[test]
+fn every_built_in_template_gets_the_prepared_expansion() {
+    use super::util::Tpl;
+    for l in ALL_LOCS {
+        for tpl in l.phones.iter().chain(l.cells).chain(l.building_numbers) {
+            assert!(Tpl::new(tpl).is_prepared() || !tpl.is_ascii(), "{tpl}");
+        }
+    }
+    assert!(!Tpl::new("###-###-###-##").is_prepared(), "a pair across draws keeps push_tpl");
+}

@@ -47,11 +47,8 @@ pub(crate) struct Tpl {
 struct FastTpl {
     bytes: [u8; 32],
     len: usize,
-    /// Bit `i` set: byte `i` is a placeholder (the second byte of a pair is not listed).
+    /// Bit `i` set: byte `i` is a placeholder.
     holes: u32,
-    /// Bit `i` set: bytes `i` and `i + 1` are a `##` pair, drawn as one number below 100 as
-    /// [`push_tpl`] draws them.
-    pairs: u32,
     /// Per placeholder byte: the char of digit 0 and the radix.
     first: [u8; 32],
     radix: [u8; 32],
@@ -62,33 +59,52 @@ impl Tpl {
     pub(crate) fn new(tpl: &'static str) -> Tpl {
         let b = tpl.as_bytes();
         let fast = (tpl.is_ascii() && b.len() <= 32).then(|| {
-            let mut t =
-                FastTpl { bytes: [0; 32], len: b.len(), holes: 0, pairs: 0, first: [0; 32], radix: [0; 32] };
+            let mut t = FastTpl { bytes: [0; 32], len: b.len(), holes: 0, first: [0; 32], radix: [0; 32] };
             t.bytes[..b.len()].copy_from_slice(b);
-            let mut i = 0;
-            while i < b.len() {
-                let (first, radix) = match b[i] {
+            for (i, &c) in b.iter().enumerate() {
+                let (first, radix) = match c {
                     b'#' => (b'0', 10),
                     b'^' => (b'1', 9),
                     b'?' => (b'A', 26),
-                    _ => {
-                        i += 1;
-                        continue;
-                    }
+                    _ => continue,
                 };
                 t.holes |= 1 << i;
                 t.first[i] = first;
                 t.radix[i] = radix;
-                // `push_tpl` pairs `##` greedily, left to right.
-                if b[i] == b'#' && b.get(i + 1) == Some(&b'#') {
-                    t.pairs |= 1 << i;
-                    i += 1;
-                }
-                i += 1;
             }
             t
         });
+        // `push_tpl` draws a `##` pair as one number below 100: the same two digits as two
+        // single draws from the pool, except when one digit is left in the pool, where it takes
+        // a new draw. A template where that happens (none of the built-in tables) keeps
+        // `push_tpl`. Replays `push_tpl`'s spending: pairs taken greedily from the left.
+        let mut left = 0u32;
+        let mut same = true;
+        let mut i = 0;
+        while i < b.len() {
+            let pair = b[i] == b'#' && b.get(i + 1) == Some(&b'#');
+            let steps = match b[i] {
+                b'#' if pair => 2,
+                b'#' | b'^' | b'?' => 1,
+                _ => 0,
+            };
+            if steps > 0 {
+                if left < steps {
+                    same &= left == 0;
+                    left = Radix::PER_DRAW;
+                }
+                left -= steps;
+            }
+            i += steps.max(1) as usize;
+        }
+        let fast = fast.filter(|_| same);
         Tpl { tpl, fast }
+    }
+
+    /// Whether expansions use the prepared form (else [`push_tpl`]).
+    #[cfg(test)]
+    pub(crate) fn is_prepared(&self) -> bool {
+        self.fast.is_some()
     }
 
     /// Every template of a table, in order.
@@ -106,15 +122,7 @@ impl Tpl {
         while holes != 0 {
             let i = (holes.trailing_zeros() & 31) as usize;
             holes &= holes - 1;
-            if t.pairs & (1 << i) != 0 {
-                let d = r.below_steps(g, 100, 2) as u8;
-                buf[i] = b'0' + d / 10;
-                if let Some(next) = buf.get_mut(i + 1) {
-                    *next = b'0' + d % 10;
-                }
-            } else {
-                buf[i] = t.first[i] + r.below(g, u64::from(t.radix[i])) as u8;
-            }
+            buf[i] = t.first[i] + r.below(g, u64::from(t.radix[i])) as u8;
         }
         out.reserve(t.len);
         for &c in &buf[..t.len.min(32)] {
