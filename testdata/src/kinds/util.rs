@@ -35,7 +35,8 @@ pub(crate) fn push_tpl(g: &mut Gen, out: &mut String, tpl: &str) {
 /// numbers): its bytes and, per placeholder byte, its first char and radix, so an expansion
 /// copies the bytes, fills the holes in order and appends — no per-char dispatch. Expands to
 /// exactly what [`push_tpl`] gives from the same draws (same digits in the same order).
-/// Templates that are not ASCII or longer than 32 bytes are left to [`push_tpl`].
+/// Templates that are not ASCII, longer than 32 bytes, or with a `##` pair across two draws
+/// ([`pairs_stay_in_their_draw`]) are left to [`push_tpl`].
 #[derive(Clone, Debug)]
 pub(crate) struct Tpl {
     tpl: &'static str,
@@ -58,46 +59,18 @@ impl Tpl {
     /// The prepared form of `tpl`.
     pub(crate) fn new(tpl: &'static str) -> Tpl {
         let b = tpl.as_bytes();
-        let fast = (tpl.is_ascii() && b.len() <= 32).then(|| {
+        let fast = (tpl.is_ascii() && b.len() <= 32 && pairs_stay_in_their_draw(b)).then(|| {
             let mut t = FastTpl { bytes: [0; 32], len: b.len(), holes: 0, first: [0; 32], radix: [0; 32] };
             t.bytes[..b.len()].copy_from_slice(b);
             for (i, &c) in b.iter().enumerate() {
-                let (first, radix) = match c {
-                    b'#' => (b'0', 10),
-                    b'^' => (b'1', 9),
-                    b'?' => (b'A', 26),
-                    _ => continue,
-                };
-                t.holes |= 1 << i;
-                t.first[i] = first;
-                t.radix[i] = radix;
+                if let Some((first, radix)) = placeholder(c) {
+                    t.holes |= 1 << i;
+                    t.first[i] = first;
+                    t.radix[i] = radix;
+                }
             }
             t
         });
-        // `push_tpl` draws a `##` pair as one number below 100: the same two digits as two
-        // single draws from the pool, except when one digit is left in the pool, where it takes
-        // a new draw. A template where that happens (none of the built-in tables) keeps
-        // `push_tpl`. Replays `push_tpl`'s spending: pairs taken greedily from the left.
-        let mut left = 0u32;
-        let mut same = true;
-        let mut i = 0;
-        while i < b.len() {
-            let pair = b[i] == b'#' && b.get(i + 1) == Some(&b'#');
-            let steps = match b[i] {
-                b'#' if pair => 2,
-                b'#' | b'^' | b'?' => 1,
-                _ => 0,
-            };
-            if steps > 0 {
-                if left < steps {
-                    same &= left == 0;
-                    left = Radix::PER_DRAW;
-                }
-                left -= steps;
-            }
-            i += steps.max(1) as usize;
-        }
-        let fast = fast.filter(|_| same);
         Tpl { tpl, fast }
     }
 
@@ -145,14 +118,48 @@ const PAIRS: &str = "00010203040506070809101112131415161718192021222324252627282
                      40414243444546474849505152535455565758596061626364656667686970717273747576777879\
                      8081828384858687888990919293949596979899";
 
+/// A placeholder byte's char for 0 and its radix (`#` digit, `^` digit 1–9, `?` letter).
+#[inline(always)]
+fn placeholder(c: u8) -> Option<(u8, u8)> {
+    match c {
+        b'#' => Some((b'0', 10)),
+        b'^' => Some((b'1', 9)),
+        b'?' => Some((b'A', 26)),
+        _ => None,
+    }
+}
+
+/// Whether [`push_tpl`] draws every `##` pair of `tpl` as two digits of the same draw. It draws
+/// a pair as one number below 100: the same two digits as two single draws from the pool,
+/// except when one digit is left in the pool, where it takes a new draw. Replays its spending
+/// (pairs taken greedily from the left).
+fn pairs_stay_in_their_draw(tpl: &[u8]) -> bool {
+    let mut left = 0u32;
+    let mut i = 0;
+    while i < tpl.len() {
+        let steps = match placeholder(tpl[i]) {
+            Some(_) if tpl[i] == b'#' && tpl.get(i + 1) == Some(&b'#') => 2,
+            Some(_) => 1,
+            None => 0,
+        };
+        if left < steps {
+            if left > 0 {
+                return false;
+            }
+            left = Radix::PER_DRAW;
+        }
+        left -= steps;
+        i += steps.max(1) as usize;
+    }
+    true
+}
+
 /// One ASCII template char expanded.
 #[inline(always)]
 fn tpl_byte(g: &mut Gen, r: &mut Radix, t: u8) -> u8 {
-    match t {
-        b'#' => b'0' + r.below(g, 10) as u8,
-        b'^' => b'1' + r.below(g, 9) as u8,
-        b'?' => b'A' + r.below(g, 26) as u8,
-        t => t,
+    match placeholder(t) {
+        Some((first, radix)) => first + r.below(g, u64::from(radix)) as u8,
+        None => t,
     }
 }
 
