@@ -332,19 +332,7 @@ fn value(
             }
             Value::Array(out)
         }
-        NodeGen::Compute { rule, scale, integer, .. } => match compute(rule, siblings, plan) {
-            Some((m, s)) => {
-                let target = if *integer { 0 } else { *scale as u32 };
-                decimal::to_value(decimal::rescale(m, s, target), target)
-            }
-            None => match rule {
-                CompiledCompute::Copy(o) => siblings[*o].clone(),
-                CompiledCompute::Bucket { of, thresholds, values } => {
-                    bucket(&siblings[*of], thresholds, values)
-                }
-                _ => Value::Null,
-            },
-        },
+        NodeGen::Compute { rule, scale, integer, .. } => computed(rule, *scale, *integer, siblings, plan),
         NodeGen::Json => Value::Object(Map::new()),
         NodeGen::Ref { schema, field, count } => {
             // Every reference of a record to the same entity points at the same record of it.
@@ -352,6 +340,29 @@ fn value(
             schema.field_value(env.seed, j, field)?
         }
     })
+}
+
+/// The value of a computed field from its siblings' values (`siblings` in plan order).
+pub(crate) fn computed<S: Borrow<Value>>(
+    rule: &CompiledCompute,
+    scale: u8,
+    integer: bool,
+    siblings: &[S],
+    plan: &Plan,
+) -> Value {
+    match compute(rule, siblings, plan) {
+        Some((m, s)) => {
+            let target = if integer { 0 } else { scale as u32 };
+            decimal::to_value(decimal::rescale(m, s, target), target)
+        }
+        None => match rule {
+            CompiledCompute::Copy(o) => siblings[*o].borrow().clone(),
+            CompiledCompute::Bucket { of, thresholds, values } => {
+                bucket(siblings[*of].borrow(), thresholds, values)
+            }
+            _ => Value::Null,
+        },
+    }
 }
 
 /// The bounds of a date/timestamp after applying its `after`/`before` sibling.

@@ -91,6 +91,10 @@ pub mod schema;
 pub mod seed;
 pub mod time;
 
+#[cfg(feature = "llm")]
+pub mod cache;
+#[cfg(feature = "llm")]
+pub mod llm;
 #[cfg(feature = "proptest")]
 pub mod proptest;
 #[cfg(feature = "remote")]

@@ -6,6 +6,7 @@ pub(crate) mod compile;
 pub(crate) mod decimal;
 pub mod def;
 mod json_schema;
+pub mod repair;
 mod validate;
 
 use std::collections::BTreeMap;
@@ -16,6 +17,7 @@ use serde_json::Value;
 
 pub use catalogue::{Catalogue, CatalogueError};
 pub use def::{Compute, Condition, FieldDef, FieldType, Reference, SchemaDef};
+pub use repair::Repaired;
 
 use crate::Context;
 use crate::constraint::Violation;
