@@ -100,6 +100,10 @@ pub struct Config {
     /// Seconds in-flight requests and streams may take to finish after SIGTERM/SIGINT.
     #[arg(long, env = "SHUTDOWN_GRACE_SECONDS", default_value_t = 30)]
     pub shutdown_grace_seconds: u64,
+    /// The LLM path's settings (`docs/llm.md`); `None` reads them from the environment at
+    /// start (`ANTHROPIC_API_KEY`, `USE_LOCAL_LLM`, `VLLM_BASE_URL`, `TESTDATA_LLM_MODE`, …).
+    #[arg(skip)]
+    pub llm: Option<testdata::llm::LlmConfig>,
 }
 
 /// Log output format.
@@ -164,14 +168,22 @@ impl Default for Config {
             grpc_threads: 0,
             stream_parallelism: 0,
             shutdown_grace_seconds: 30,
+            llm: None,
         }
     }
 }
 
 impl Config {
-    /// A configuration for tests and embedding: loopback, both ports picked by the OS.
+    /// A configuration for tests and embedding: loopback, both ports picked by the OS, no LLM
+    /// provider (whatever the environment says).
     pub fn ephemeral() -> Config {
-        Config { host: IpAddr::from([127, 0, 0, 1]), grpc_port: 0, http_port: 0, ..Config::default() }
+        Config {
+            host: IpAddr::from([127, 0, 0, 1]),
+            grpc_port: 0,
+            http_port: 0,
+            llm: Some(testdata::llm::LlmConfig::default()),
+            ..Config::default()
+        }
     }
 
     /// Checks the values that parse but cannot work.

@@ -201,7 +201,7 @@ struct GenerateJson {
     hints: Vec<String>,
     output_format: Option<NameOrNumber>,
     count: i32,
-    use_cache: bool,
+    use_cache: Option<bool>,
     learn_from_history: bool,
     defect_triggering: bool,
     production_like: bool,
@@ -339,6 +339,10 @@ fn response_json(r: proto::GenerateResponse, kind: Option<ErrorKind>) -> Respons
             "fallback": m.fallback,
             "schema_name": m.schema_name,
             "output_format": m.output_format,
+            "records_repaired": m.records_repaired,
+            "fields_repaired": m.fields_repaired,
+            "provider": m.provider,
+            "model": m.model,
         })
     });
     let code =

@@ -56,6 +56,35 @@ pub struct ErrorLabels {
     pub code: String,
 }
 
+/// Labels of `testdata_llm_requests_total`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct LlmLabels {
+    /// `anthropic` or `openai`.
+    pub provider: String,
+    /// The configured model (a setting, not user input).
+    pub model: String,
+    /// `ok` or the error class (`http_429`, `timeout`, …).
+    pub status: String,
+}
+
+/// Labels of `testdata_llm_tokens_total`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct LlmTokenLabels {
+    /// `anthropic` or `openai`.
+    pub provider: String,
+    /// The configured model.
+    pub model: String,
+    /// `input`, `output`, `cache_read` or `cache_write`.
+    pub kind: String,
+}
+
+/// Labels of `testdata_llm_call_duration_seconds`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct ProviderLabels {
+    /// `anthropic` or `openai`.
+    pub provider: String,
+}
+
 /// Every metric of the server, registered in one registry.
 #[derive(Debug)]
 pub struct Metrics {
@@ -68,8 +97,21 @@ pub struct Metrics {
     pub records: Family<EntityLabels, Counter>,
     /// `testdata_validation_errors_total{domain,entity}`.
     pub validation_errors: Family<EntityLabels, Counter>,
-    /// `testdata_cache_hits_total`: answers served from the response cache.
-    pub cache_hits: Counter,
+    /// `testdata_cache_hits_total{path}`: answers of the caching paths served from a cache.
+    pub cache_hits: Family<PathLabels, Counter>,
+    /// `testdata_cache_misses_total{path}`: answers of the caching paths made anew.
+    pub cache_misses: Family<PathLabels, Counter>,
+    /// `testdata_repaired_records_total{path}`: records of outside sources repaired by the engine.
+    pub repaired_records: Family<PathLabels, Counter>,
+    /// `testdata_repaired_fields_total{path}`: fields repaired by the engine.
+    pub repaired_fields: Family<PathLabels, Counter>,
+    /// `testdata_llm_requests_total{provider,model,status}`: provider calls.
+    pub llm_requests: Family<LlmLabels, Counter>,
+    /// `testdata_llm_tokens_total{provider,model,kind}`: tokens by kind (`input`, `output`,
+    /// `cache_read`, `cache_write`).
+    pub llm_tokens: Family<LlmTokenLabels, Counter>,
+    /// `testdata_llm_call_duration_seconds{provider}`.
+    pub llm_duration: Family<ProviderLabels, Histogram>,
     /// `testdata_schema_cache_hits_total`: requests that reused a compiled per-request schema.
     pub schema_cache_hits: Counter,
     /// `testdata_coherence_score{domain}`.
@@ -122,11 +164,41 @@ impl Metrics {
             "Records that failed validation",
             validation_errors.clone(),
         );
-        let cache_hits = Counter::default();
+        let cache_hits = Family::<PathLabels, Counter>::default();
+        registry.register("testdata_cache_hits", "Answers served from a cache, by path", cache_hits.clone());
+        let cache_misses = Family::<PathLabels, Counter>::default();
         registry.register(
-            "testdata_cache_hits",
-            "Responses served from the response cache",
-            cache_hits.clone(),
+            "testdata_cache_misses",
+            "Answers made anew (not cached), by path",
+            cache_misses.clone(),
+        );
+        let repaired_records = Family::<PathLabels, Counter>::default();
+        registry.register(
+            "testdata_repaired_records",
+            "Records from a model or pattern that the engine repaired",
+            repaired_records.clone(),
+        );
+        let repaired_fields = Family::<PathLabels, Counter>::default();
+        registry.register("testdata_repaired_fields", "Fields the engine repaired", repaired_fields.clone());
+        let llm_requests = Family::<LlmLabels, Counter>::default();
+        registry.register(
+            "testdata_llm_requests",
+            "LLM provider calls by provider, model and status",
+            llm_requests.clone(),
+        );
+        let llm_tokens = Family::<LlmTokenLabels, Counter>::default();
+        registry.register(
+            "testdata_llm_tokens",
+            "LLM tokens by provider, model and kind",
+            llm_tokens.clone(),
+        );
+        let llm_duration = Family::<ProviderLabels, Histogram>::new_with_constructor(|| {
+            Histogram::new([0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0])
+        });
+        registry.register(
+            "testdata_llm_call_duration_seconds",
+            "Duration of LLM provider calls",
+            llm_duration.clone(),
         );
         let schema_cache_hits = Counter::default();
         registry.register(
@@ -157,6 +229,12 @@ impl Metrics {
             records,
             validation_errors,
             cache_hits,
+            cache_misses,
+            repaired_records,
+            repaired_fields,
+            llm_requests,
+            llm_tokens,
+            llm_duration,
             schema_cache_hits,
             coherence,
             streams,
@@ -234,6 +312,43 @@ pub fn openmetrics_to_classic(text: &str) -> String {
     out
 }
 
+impl testdata::llm::Observer for Metrics {
+    fn call(
+        &self,
+        provider: &str,
+        model: &str,
+        status: &str,
+        usage: &testdata::llm::Usage,
+        elapsed: std::time::Duration,
+    ) {
+        let (provider, model) = (provider.to_owned(), model.to_owned());
+        self.llm_requests
+            .get_or_create(&LlmLabels {
+                provider: provider.clone(),
+                model: model.clone(),
+                status: status.to_owned(),
+            })
+            .inc();
+        for (kind, n) in [
+            ("input", usage.input),
+            ("output", usage.output),
+            ("cache_read", usage.cache_read),
+            ("cache_write", usage.cache_write),
+        ] {
+            if n > 0 {
+                self.llm_tokens
+                    .get_or_create(&LlmTokenLabels {
+                        provider: provider.clone(),
+                        model: model.clone(),
+                        kind: kind.into(),
+                    })
+                    .inc_by(n);
+            }
+        }
+        self.llm_duration.get_or_create(&ProviderLabels { provider }).observe(elapsed.as_secs_f64());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,12 +356,12 @@ mod tests {
     #[test]
     fn counters_are_announced_with_their_total_suffix() {
         let m = Metrics::new();
-        m.cache_hits.inc();
+        m.cache_hits.get_or_create(&PathLabels { path: "llm".into() }).inc();
         m.error("generate", "invalid_argument");
         let text = m.encode();
-        assert!(text.contains("# HELP testdata_cache_hits_total Responses"), "{text}");
+        assert!(text.contains("# HELP testdata_cache_hits_total Answers"), "{text}");
         assert!(text.contains("# TYPE testdata_cache_hits_total counter"), "{text}");
-        assert!(text.contains("testdata_cache_hits_total 1"), "{text}");
+        assert!(text.contains("testdata_cache_hits_total{path=\"llm\"} 1"), "{text}");
         assert!(text.contains("# TYPE testdata_streams_active gauge"), "{text}");
         assert!(!text.contains("# EOF"), "{text}");
     }

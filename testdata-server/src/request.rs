@@ -120,6 +120,8 @@ pub struct GenerateSpec {
     pub context: String,
     /// Routing hints (LLM/RAG paths).
     pub hints: Vec<String>,
+    /// Allow a cached answer (LLM/RAG paths; default true).
+    pub use_cache: bool,
 }
 
 impl Default for GenerateSpec {
@@ -139,6 +141,7 @@ impl Default for GenerateSpec {
             batch_size: 0,
             context: String::new(),
             hints: Vec::new(),
+            use_cache: true,
         }
     }
 }

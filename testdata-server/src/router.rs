@@ -25,6 +25,7 @@ pub struct Route {
 #[derive(Clone)]
 pub struct Router {
     traditional: Arc<dyn Generator>,
+    llm_generator: Option<Arc<testdata::llm::Llm>>,
     llm: Option<Arc<dyn Generator>>,
     rag: Option<Arc<dyn Generator>>,
     hybrid: Option<Arc<dyn Generator>>,
@@ -42,7 +43,7 @@ impl std::fmt::Debug for Router {
 
 impl Default for Router {
     fn default() -> Router {
-        Router { traditional: Arc::new(Traditional), llm: None, rag: None, hybrid: None }
+        Router { traditional: Arc::new(Traditional), llm_generator: None, llm: None, rag: None, hybrid: None }
     }
 }
 
@@ -54,6 +55,21 @@ impl Router {
         hybrid: Option<Arc<dyn Generator>>,
     ) -> Router {
         Router { llm, rag, hybrid, ..Router::default() }
+    }
+
+    /// The router with the LLM path over `llm` (when it can serve anything: a provider, or
+    /// cassettes in replay mode).
+    pub fn with_llm(mut self, llm: Arc<testdata::llm::Llm>) -> Router {
+        if llm.usable() {
+            self.llm = Some(Arc::new(crate::paths::llm::LlmPath::new(llm.clone())));
+            self.llm_generator = Some(llm);
+        }
+        self
+    }
+
+    /// The LLM generator, when configured.
+    pub fn llm(&self) -> Option<&Arc<testdata::llm::Llm>> {
+        self.llm_generator.as_ref()
     }
 
     /// Whether a method's path is configured.

@@ -160,12 +160,18 @@ pub fn build_service(config: Config) -> Result<Arc<Service>, StartError> {
     config.validate()?;
     let registry = Registry::load(config.schemas_dir.as_deref())?;
     tracing::info!(schemas = registry.len(), "schema registry loaded");
-    Ok(Arc::new(Service::new(
-        Arc::new(config),
-        Arc::new(registry),
-        Router::default(),
-        Arc::new(Metrics::new()),
-    )))
+    let metrics = Arc::new(Metrics::new());
+    let llm_config = match &config.llm {
+        Some(c) => c.clone(),
+        None => testdata::llm::LlmConfig::from_env().map_err(|e| ConfigError(e.to_string()))?,
+    };
+    let llm = testdata::llm::Llm::with_observer(llm_config, metrics.clone())
+        .map_err(|e| ConfigError(e.to_string()))?;
+    for p in llm.providers() {
+        tracing::info!(provider = %p.name, model = %p.model, "LLM provider configured");
+    }
+    let router = Router::default().with_llm(Arc::new(llm));
+    Ok(Arc::new(Service::new(Arc::new(config), Arc::new(registry), router, metrics)))
 }
 
 /// Starts the server: registry, both listeners, health SERVING once bound.

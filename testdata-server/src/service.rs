@@ -13,7 +13,7 @@ use tracing::Instrument;
 use crate::config::Config;
 use crate::error::ServiceError;
 use crate::metrics::{DomainLabels, EntityLabels, Metrics, PathLabels, RequestLabels};
-use crate::paths::Scored;
+use crate::paths::{Inputs, Report, Scored};
 use crate::plan::{Mode, Plan, Planner};
 use crate::registry::Registry;
 use crate::request::{GenerateSpec, Method};
@@ -60,6 +60,8 @@ pub struct Generated {
     pub elapsed: Duration,
     /// The mean coherence score of the records (docs/catalogue.md), if any were produced.
     pub coherence: Option<f64>,
+    /// What the path reported (tokens, cache hit, repairs).
+    pub report: Report,
 }
 
 /// One chunk of a stream.
@@ -124,6 +126,7 @@ type ChunkJob = tokio::task::JoinHandle<Result<(String, u64, u64), ServiceError>
 /// What a stream's producer needs.
 struct StreamJob {
     plan: Arc<Plan>,
+    inputs: Arc<Inputs>,
     route: crate::router::Route,
     offset: u64,
     batch: u64,
@@ -259,8 +262,10 @@ impl Service {
         let plan = self.planner.plan(spec, Mode::Sync(self.config.max_sync_records))?;
         self.metrics.schema_cache_hits.inc_by(self.planner.cache_hits().saturating_sub(hits));
         let route = self.router.route(spec)?;
-        let Scored { data, records, coherence, failing } =
-            route.generator.generate_scored(&plan, 0..plan.total).await?;
+        let inputs = inputs_of(spec);
+        let (Scored { data, records, coherence, failing }, report) =
+            route.generator.generate_reported(&plan, &inputs, 0..plan.total).await?;
+        self.observe_report(route.generator.method(), &report);
         if let Some(score) = coherence {
             self.observe_coherence(self.domain_label(spec), score);
         }
@@ -277,7 +282,23 @@ impl Service {
             fallback: route.fallback,
             elapsed: started.elapsed(),
             plan,
+            report,
         })
+    }
+
+    /// Counts an answer's cache hit or miss (paths that cache) and its repairs.
+    fn observe_report(&self, method: Method, report: &Report) {
+        if method == Method::Traditional {
+            return;
+        }
+        let labels = PathLabels { path: method.label().into() };
+        if report.cache_hit {
+            self.metrics.cache_hits.get_or_create(&labels).inc();
+        } else {
+            self.metrics.cache_misses.get_or_create(&labels).inc();
+        }
+        self.metrics.repaired_records.get_or_create(&labels).inc_by(report.records_repaired);
+        self.metrics.repaired_fields.get_or_create(&labels).inc_by(report.fields_repaired);
     }
 
     /// `GenerateDataStream`: validates the request, then generates chunks as the reader takes
@@ -338,7 +359,9 @@ impl Service {
         self.metrics.streams_active.inc();
         tokio::spawn(
             async move {
-                let job = StreamJob { plan: Arc::new(plan), route, offset, batch, first_index, deadline };
+                let inputs = Arc::new(inputs_of(&spec));
+                let job =
+                    StreamJob { plan: Arc::new(plan), inputs, route, offset, batch, first_index, deadline };
                 let status = service.produce(job, &tx).await;
                 service.metrics.streams_active.dec();
                 service.finish_stream_metric(&spec, status);
@@ -355,7 +378,7 @@ impl Service {
     /// turn on the connection's thread. With the channel's bound this keeps at most
     /// `parallelism + STREAM_BUFFER_CHUNKS` chunks in memory.
     async fn produce(&self, job: StreamJob, tx: &mpsc::Sender<Result<Chunk, ServiceError>>) -> &'static str {
-        let StreamJob { plan, route, offset, batch, first_index, deadline } = job;
+        let StreamJob { plan, inputs, route, offset, batch, first_index, deadline } = job;
         let mut index = first_index;
         let records_counter = self
             .metrics
@@ -391,10 +414,16 @@ impl Service {
             let ahead = if index == first_index { 1 } else { parallel };
             while pending.len() < ahead && next < plan.total {
                 let (start, end) = (next, (next + batch).min(plan.total));
-                let (plan, generator) = (Arc::clone(&plan), Arc::clone(&route.generator));
-                pending.push_back(tokio::spawn(async move {
-                    Ok((generator.generate_encoded(&plan, start..end).await?, start, end))
-                }));
+                let (plan, inputs, generator) =
+                    (Arc::clone(&plan), Arc::clone(&inputs), Arc::clone(&route.generator));
+                pending.push_back(
+                    tokio::spawn(
+                        async move {
+                            Ok((generator.generate_encoded(&plan, &inputs, start..end).await?, start, end))
+                        }
+                        .in_current_span(),
+                    ),
+                );
                 next = end;
             }
             let Some(job) = pending.pop_front() else { break };
@@ -445,6 +474,11 @@ impl Service {
                 status: status.into(),
             })
             .inc();
+    }
+
+    /// The router (which paths are configured).
+    pub fn router(&self) -> &Router {
+        &self.router
     }
 
     /// Observes a coherence score (for paths that compute one).
@@ -506,9 +540,30 @@ impl Service {
             let state = if self.router.available(m) { "healthy" } else { "not_configured" };
             components.insert(name.into(), state.into());
         }
+        if let Some(llm) = self.router.llm() {
+            for p in llm.providers() {
+                let state = match p.breaker {
+                    "closed" => "healthy".to_owned(),
+                    other => format!("degraded: circuit breaker {other}"),
+                };
+                components.insert(format!("llm.{}", p.name), format!("{state} (model {})", p.model));
+            }
+            components.insert("llm.cache".into(), llm.config().mode.name().into());
+        }
         let redis = if self.config.redis_url.is_some() { "configured_unused" } else { "not_configured" };
         components.insert("redis".into(), redis.into());
         let status = if self.readiness.not_ready_reason().is_none() { "healthy" } else { "degraded" };
         (status.into(), components)
+    }
+}
+
+/// The path inputs of a request.
+fn inputs_of(spec: &GenerateSpec) -> Inputs {
+    Inputs {
+        context: spec.context.clone(),
+        hints: spec.hints.clone(),
+        use_cache: spec.use_cache,
+        edge_cases: spec.defect_triggering,
+        scenarios: spec.scenarios.iter().map(|s| (s.name.clone(), s.description.clone())).collect(),
     }
 }

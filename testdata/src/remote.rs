@@ -126,6 +126,19 @@ impl Request {
         self
     }
 
+    /// Whether a cached answer of the LLM/RAG/Hybrid paths may be served (default: yes);
+    /// `false` asks the provider again and refreshes the cache.
+    pub fn use_cache(mut self, on: bool) -> Request {
+        self.inner.use_cache = Some(on);
+        self
+    }
+
+    /// Free-text context for the LLM/RAG/Hybrid paths (quoted into prompts as data).
+    pub fn context(mut self, context: impl Into<String>) -> Request {
+        self.inner.context = context.into();
+        self
+    }
+
     /// The generation method.
     pub fn method(mut self, method: proto::GenerationMethod) -> Request {
         self.inner.generation_method = method as i32;

@@ -101,6 +101,7 @@ pub fn spec_from_proto(r: proto::GenerateRequest) -> Result<GenerateSpec, Servic
         batch_size: i64::from(r.batch_size),
         context: r.context,
         hints: r.hints,
+        use_cache: r.use_cache.unwrap_or(true),
     })
 }
 
@@ -207,7 +208,7 @@ pub fn response_ok(request_id: String, g: Generated) -> proto::GenerateResponse 
         record_count: i32::try_from(g.record_count).unwrap_or(i32::MAX),
         metadata: Some(proto::GenerationMetadata {
             generation_path: g.path.label().into(),
-            llm_tokens_used: 0,
+            llm_tokens_used: i32::try_from(g.report.tokens).unwrap_or(i32::MAX),
             generation_time_ms: (g.elapsed.as_secs_f64() * 1000.0) as f32,
             coherence_score: g.coherence.unwrap_or(0.0) as f32,
             scenario_counts: g
@@ -217,7 +218,11 @@ pub fn response_ok(request_id: String, g: Generated) -> proto::GenerateResponse 
                 .map(|(k, v)| (k.clone(), i32::try_from(*v).unwrap_or(i32::MAX)))
                 .collect(),
             seed: g.plan.seed,
-            cache_hit: false,
+            cache_hit: g.report.cache_hit,
+            records_repaired: i32::try_from(g.report.records_repaired).unwrap_or(i32::MAX),
+            fields_repaired: i32::try_from(g.report.fields_repaired).unwrap_or(i32::MAX),
+            provider: g.report.provider.clone(),
+            model: g.report.model.clone(),
             routing_reason: g.routing_reason,
             fallback: g.fallback,
             schema_name: g.plan.schema_name.clone(),

@@ -1,9 +1,10 @@
 //! Generation paths. Each is one [`Generator`]; the [`crate::router`] picks one per request.
 //!
-//! Only [`traditional`] exists today. The LLM, RAG and Hybrid paths plug in here as further
-//! `Generator`s (configured at start); until then a request for them gets a clear
-//! UNAVAILABLE error — never a silent fallback.
+//! [`traditional`] is always there; [`llm`] when a provider is configured (or cassettes are
+//! replayed). RAG and Hybrid plug in here as further `Generator`s; until then a request for
+//! them gets a clear UNAVAILABLE error — never a silent fallback.
 
+pub mod llm;
 pub mod traditional;
 
 use std::future::Future;
@@ -38,6 +39,45 @@ pub struct Scored {
     pub failing: u64,
 }
 
+/// The future of [`Generator::generate_reported`].
+pub type ReportedFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<(Scored, Report), ServiceError>> + Send + 'a>>;
+
+/// What a request gives the paths besides its plan: the inputs of the paths that prompt or
+/// retrieve (the Traditional path ignores them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Inputs {
+    /// Free-text context.
+    pub context: String,
+    /// Routing hints.
+    pub hints: Vec<String>,
+    /// Whether a cached answer may be served.
+    pub use_cache: bool,
+    /// Edge cases asked for (`defect_triggering`).
+    pub edge_cases: bool,
+    /// Scenario descriptions by name.
+    pub scenarios: std::collections::BTreeMap<String, String>,
+}
+
+/// What a path reports about one answer (`GenerationMetadata`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Tokens used (input, cache reads and writes, output).
+    pub tokens: u64,
+    /// Whether the records came from a cache.
+    pub cache_hit: bool,
+    /// The store that had them.
+    pub cached_in: Option<String>,
+    /// Records that needed a repair.
+    pub records_repaired: u64,
+    /// Fields repaired.
+    pub fields_repaired: u64,
+    /// The provider that answered (empty for the engine).
+    pub provider: String,
+    /// Its model.
+    pub model: String,
+}
+
 /// A generation path.
 pub trait Generator: Send + Sync + 'static {
     /// Which method this path implements (its `generation_path` label).
@@ -45,14 +85,19 @@ pub trait Generator: Send + Sync + 'static {
 
     /// Records `range` of `plan`, in order, without the bookkeeping keys (which
     /// [`Plan::encode`] adds).
-    fn generate<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> GenFuture<'a>;
+    fn generate<'a>(&'a self, plan: &'a Plan, inputs: &'a Inputs, range: Range<u64>) -> GenFuture<'a>;
 
     /// Records `range` of `plan` serialised in the plan's format (what streams send). The
     /// default generates, then encodes; a path may do both in one pass.
-    fn generate_encoded<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> EncodedFuture<'a> {
+    fn generate_encoded<'a>(
+        &'a self,
+        plan: &'a Plan,
+        inputs: &'a Inputs,
+        range: Range<u64>,
+    ) -> EncodedFuture<'a> {
         Box::pin(async move {
             let first = range.start;
-            let records = self.generate(plan, range).await?;
+            let records = self.generate(plan, inputs, range).await?;
             plan.encode(&records, first)
         })
     }
@@ -60,11 +105,26 @@ pub trait Generator: Send + Sync + 'static {
     /// Records `range` of `plan` serialised and scored (what `GenerateData` returns). The
     /// default generates, then scores and encodes every record ([`Plan::score_and_encode`]);
     /// a path may do it in one pass.
-    fn generate_scored<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> ScoredFuture<'a> {
+    fn generate_scored<'a>(
+        &'a self,
+        plan: &'a Plan,
+        inputs: &'a Inputs,
+        range: Range<u64>,
+    ) -> ScoredFuture<'a> {
         Box::pin(async move {
             let first = range.start;
-            let records = self.generate(plan, range).await?;
+            let records = self.generate(plan, inputs, range).await?;
             plan.score_and_encode(&records, first)
         })
+    }
+
+    /// [`Generator::generate_scored`] with the path's [`Report`] (the default reports nothing).
+    fn generate_reported<'a>(
+        &'a self,
+        plan: &'a Plan,
+        inputs: &'a Inputs,
+        range: Range<u64>,
+    ) -> ReportedFuture<'a> {
+        Box::pin(async move { Ok((self.generate_scored(plan, inputs, range).await?, Report::default())) })
     }
 }

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{EncodedFuture, GenFuture, Generator, ScoredFuture};
+use super::{EncodedFuture, GenFuture, Generator, Inputs, ScoredFuture};
 use crate::error::ServiceError;
 use crate::plan::Plan;
 use crate::request::Method;
@@ -22,15 +22,15 @@ impl Generator for Traditional {
         Method::Traditional
     }
 
-    fn generate<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> GenFuture<'a> {
+    fn generate<'a>(&'a self, plan: &'a Plan, _: &'a Inputs, range: Range<u64>) -> GenFuture<'a> {
         Box::pin(sized_run(plan, range, Plan::records))
     }
 
-    fn generate_scored<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> ScoredFuture<'a> {
+    fn generate_scored<'a>(&'a self, plan: &'a Plan, _: &'a Inputs, range: Range<u64>) -> ScoredFuture<'a> {
         Box::pin(sized_run(plan, range, Plan::encode_scored))
     }
 
-    fn generate_encoded<'a>(&'a self, plan: &'a Plan, range: Range<u64>) -> EncodedFuture<'a> {
+    fn generate_encoded<'a>(&'a self, plan: &'a Plan, _: &'a Inputs, range: Range<u64>) -> EncodedFuture<'a> {
         Box::pin(sized_run(plan, range, Plan::encode_range))
     }
 }

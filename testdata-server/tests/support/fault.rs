@@ -92,7 +92,9 @@ impl FaultServer {
         let stop = Arc::new(tokio::sync::Notify::new());
         let stopped = stop.clone();
         tokio::spawn(async move {
-            let _ = axum::serve(listener, app).with_graceful_shutdown(async move { stopped.notified().await }).await;
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move { stopped.notified().await })
+                .await;
         });
         FaultServer { addr, script, stop }
     }
@@ -194,7 +196,9 @@ fn value_of(schema: &Value, n: usize, name: &str) -> Value {
         }
         _ => match schema.get("format").and_then(Value::as_str) {
             Some("date") => json!(format!("2024-{:02}-{:02}", 1 + n % 12, 1 + n % 28)),
-            Some("date-time") => json!(format!("2024-{:02}-{:02}T{:02}:00:00Z", 1 + n % 12, 1 + n % 28, n % 24)),
+            Some("date-time") => {
+                json!(format!("2024-{:02}-{:02}T{:02}:00:00Z", 1 + n % 12, 1 + n % 28, n % 24))
+            }
             Some("email") => json!(format!("person{n}@example.com")),
             _ => {
                 let lo = schema.get("minLength").and_then(Value::as_u64).unwrap_or(0) as usize;
@@ -275,10 +279,18 @@ fn tokens(text: &str) -> u64 {
     (text.len() / 4) as u64 + 1
 }
 
-async fn anthropic(State(script): State<Arc<Script>>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
+async fn anthropic(
+    State(script): State<Arc<Script>>,
+    headers: HeaderMap,
+    Json(body): Json<Value>,
+) -> Response {
     script.requests.lock().unwrap().push(body.clone());
     if headers.get("x-api-key").is_none() || headers.get("anthropic-version").is_none() {
-        return error_response(401, None, json!({"type": "error", "error": {"type": "authentication_error", "message": "x-api-key header is required"}}));
+        return error_response(
+            401,
+            None,
+            json!({"type": "error", "error": {"type": "authentication_error", "message": "x-api-key header is required"}}),
+        );
     }
     let fault = take_fault(&script);
     let kind = |code: u16| match code {
@@ -289,10 +301,18 @@ async fn anthropic(State(script): State<Arc<Script>>, headers: HeaderMap, Json(b
     };
     match &fault {
         Fault::Status { code, retry_after } => {
-            return error_response(*code, *retry_after, json!({"type": "error", "error": {"type": kind(*code), "message": format!("scripted {code}")}}));
+            return error_response(
+                *code,
+                *retry_after,
+                json!({"type": "error", "error": {"type": kind(*code), "message": format!("scripted {code}")}}),
+            );
         }
         Fault::SpendLimit => {
-            return error_response(429, Some("1"), json!({"type": "error", "error": {"type": "rate_limit_error", "message": "Your credit balance is too low to access the Anthropic API (spend limit reached)."}}));
+            return error_response(
+                429,
+                Some("1"),
+                json!({"type": "error", "error": {"type": "rate_limit_error", "message": "Your credit balance is too low to access the Anthropic API (spend limit reached)."}}),
+            );
         }
         _ => {}
     }
@@ -304,7 +324,10 @@ async fn anthropic(State(script): State<Arc<Script>>, headers: HeaderMap, Json(b
         (Fault::Refusal, _) => (json!([{"type": "text", "text": "I can't help with that."}]), "refusal"),
         (_, true) => {
             let input: Value = serde_json::from_str(&text).unwrap_or(json!({}));
-            (json!([{"type": "tool_use", "id": "toolu_01", "name": body["tool_choice"]["name"], "input": input}]), if cut { "max_tokens" } else { "tool_use" })
+            (
+                json!([{"type": "tool_use", "id": "toolu_01", "name": body["tool_choice"]["name"], "input": input}]),
+                if cut { "max_tokens" } else { "tool_use" },
+            )
         }
         (_, false) => (json!([{"type": "text", "text": text}]), if cut { "max_tokens" } else { "end_turn" }),
     };
@@ -331,10 +354,18 @@ async fn openai(State(script): State<Arc<Script>>, Json(body): Json<Value>) -> R
     let fault = take_fault(&script);
     match &fault {
         Fault::Status { code, retry_after } => {
-            return error_response(*code, *retry_after, json!({"error": {"message": format!("scripted {code}"), "type": "server_error", "param": null, "code": null}}));
+            return error_response(
+                *code,
+                *retry_after,
+                json!({"error": {"message": format!("scripted {code}"), "type": "server_error", "param": null, "code": null}}),
+            );
         }
         Fault::SpendLimit => {
-            return error_response(429, None, json!({"error": {"message": "You exceeded your current quota.", "type": "insufficient_quota", "param": null, "code": "insufficient_quota"}}));
+            return error_response(
+                429,
+                None,
+                json!({"error": {"message": "You exceeded your current quota.", "type": "insufficient_quota", "param": null, "code": "insufficient_quota"}}),
+            );
         }
         _ => {}
     }
