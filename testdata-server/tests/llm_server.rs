@@ -275,3 +275,48 @@ async fn reqwest_get(r: &Running, path: &str) -> String {
     s.read_to_string(&mut out).await.unwrap();
     out
 }
+
+/// Figures for docs/llm.md (not a pass/fail timing): 1,000 `review` records against the fault
+/// server answering after a fixed 200 ms, then cache hits of the same request over gRPC.
+/// `cargo test --release -p testdata-server --test llm_server -- --ignored --nocapture`
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a measurement; run with --ignored --nocapture"]
+async fn measure_a_thousand_reviews_and_cache_hits() {
+    let fault = FaultServer::start().await;
+    fault.latency(Duration::from_millis(200));
+    let config = LlmConfig {
+        concurrency: 16,
+        max_batch: 25,
+        max_output_tokens: 16_000,
+        ..llm_config(vec![openai(&fault)])
+    };
+    let running = server_with(config).await;
+    let started = std::time::Instant::now();
+    let resp = generate(&running, llm_req("review", 1000, 1)).await;
+    let cold = started.elapsed();
+    assert!(resp.success, "{}", resp.error);
+    valid_records("review", &resp.data, 1000);
+    let meta = resp.metadata.unwrap();
+    println!(
+        "1000 reviews: {:.2} s wall, {} provider calls, {} records repaired",
+        cold.as_secs_f64(),
+        fault.calls(),
+        meta.records_repaired
+    );
+    let mut client = raw(&running).await;
+    let mut hist = Vec::new();
+    for _ in 0..300 {
+        let t = std::time::Instant::now();
+        let r = client.generate_data(llm_req("review", 1000, 1)).await.unwrap().into_inner();
+        hist.push(t.elapsed());
+        assert!(r.metadata.unwrap().cache_hit);
+    }
+    hist.sort();
+    let q = |p: f64| hist[((hist.len() as f64 * p) as usize).min(hist.len() - 1)].as_secs_f64() * 1000.0;
+    println!(
+        "cache hit, 1000 records over gRPC: p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        q(0.5),
+        q(0.99),
+        q(1.0)
+    );
+}

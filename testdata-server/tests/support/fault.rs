@@ -213,9 +213,30 @@ fn value_of(schema: &Value, n: usize, name: &str) -> Value {
     }
 }
 
+/// The entity a prompt asks for (`records of the entity `X``).
+fn entity_of(prompt: &str) -> Option<String> {
+    let rest = prompt.split("of the entity `").nth(1)?;
+    Some(rest.split('`').next()?.to_owned())
+}
+
+/// A valid record: a built-in entity's engine record of another seed, with only the fields
+/// the record schema asks for; else one made from the schema.
+fn valid_record(entity: Option<&str>, schema: &Value, n: usize) -> Value {
+    static REGISTRY: std::sync::OnceLock<testdata_server::registry::Registry> = std::sync::OnceLock::new();
+    let registry = REGISTRY.get_or_init(|| testdata_server::registry::Registry::builtin().unwrap());
+    match (entity.and_then(|e| registry.get(e)), schema.get("properties").and_then(Value::as_object)) {
+        (Some(s), Some(props)) => {
+            let full = s.nth(1_000_003, n as u64).unwrap();
+            Value::Object(props.keys().filter_map(|k| Some((k.clone(), full.get(k)?.clone()))).collect())
+        }
+        _ => value_of(schema, n, ""),
+    }
+}
+
 /// The answer text for one call and whether it was cut at the token limit.
 fn answer(script: &Script, prompt: &str, fault: &Fault) -> (String, bool) {
     let (count, schema) = ask_of(prompt);
+    let entity = entity_of(prompt);
     let base = script.serial.fetch_add(count + 10, Ordering::SeqCst);
     let n = match fault {
         Fault::TooMany(k) => count + k,
@@ -237,8 +258,8 @@ fn answer(script: &Script, prompt: &str, fault: &Fault) -> (String, bool) {
                 r
             }
             Fault::MissingFields => json!({}),
-            Fault::Repeated => value_of(&schema, 7, ""),
-            _ => value_of(&schema, base + i, ""),
+            Fault::Repeated => valid_record(entity.as_deref(), &schema, 7),
+            _ => valid_record(entity.as_deref(), &schema, base + i),
         })
         .collect();
     let text = json!({ "records": records }).to_string();
