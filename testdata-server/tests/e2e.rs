@@ -979,7 +979,7 @@ async fn metrics_parse_and_count_requests() {
     assert_eq!(value("testdata_streams_total", &[("entity", "user"), ("status", "success")]), 1.0);
     assert_eq!(value("testdata_stream_chunks_total", &[]), 2.0);
     assert_eq!(value("testdata_errors_total", &[("rpc", "generate"), ("code", "not_found")]), 1.0);
-    // (The response cache counter exists for the old dashboards; no response cache yet.)
+    // (The cache counter exists from the start for the old dashboards: 0 per caching path.)
     for name in ["testdata_generation_duration_seconds", "testdata_cache_hits", "testdata_streams_active"] {
         assert!(body.contains(&format!("# TYPE {name}")), "{name} missing");
     }
