@@ -168,7 +168,7 @@ impl Metrics {
         registry.register("testdata_cache_hits", "Answers served from a cache, by path", cache_hits.clone());
         // The caching paths' series exist from the start (the old dashboards read the counter).
         for path in ["llm", "rag", "hybrid"] {
-            cache_hits.get_or_create(&PathLabels { path: path.into() });
+            let _series = cache_hits.get_or_create(&PathLabels { path: path.into() });
         }
         let cache_misses = Family::<PathLabels, Counter>::default();
         registry.register(

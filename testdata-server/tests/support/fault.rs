@@ -180,7 +180,7 @@ fn value_of(schema: &Value, n: usize, name: &str) -> Value {
             let v = lo + (hi - lo) * ((n % 7) as f64 / 7.0);
             json!((v * 100.0).round() / 100.0)
         }
-        Some("boolean") => json!(n % 2 == 0),
+        Some("boolean") => json!(n.is_multiple_of(2)),
         Some("array") => {
             let k = schema.get("minItems").and_then(Value::as_u64).unwrap_or(1).max(1) as usize;
             json!((0..k).map(|j| value_of(&schema["items"], n * 10 + j, name)).collect::<Vec<_>>())

@@ -180,6 +180,8 @@ fn distinct(node: &Node) -> bool {
                 | Kind::CreditCard
                 | Kind::Iban
                 | Kind::ProductName
+                | Kind::Sentence
+                | Kind::Paragraph
         ),
         _ => false,
     }

@@ -1,0 +1,294 @@
+//! Serialising a plan's records: JSON and JSONL written in one pass with the bookkeeping keys
+//! appended as text, CSV and SQL through the export writers, and the Traditional path's
+//! serialise-and-score.
+
+use std::ops::Range;
+
+use serde_json::Value;
+use testdata::Schema;
+use testdata::export::{CsvWriter, ExportOptions, Format, SqlWriter};
+
+use super::Plan;
+use crate::error::ServiceError;
+use crate::paths::Scored;
+
+impl Plan {
+    /// Records `range` (clamped to the plan) serialised as [`Plan::encode`] would serialise
+    /// [`Plan::records`] of it, in one pass: JSON and JSONL records are written straight into
+    /// the output (no intermediate vector); CSV and SQL go through `records` + `encode`.
+    pub fn encode_range(&self, range: Range<u64>) -> Result<String, ServiceError> {
+        if !matches!(self.format, Format::Json | Format::Jsonl) {
+            let first = range.start;
+            return self.encode(&self.records(range)?, first);
+        }
+        let n = range.end.min(self.total).saturating_sub(range.start);
+        let mut out = JsonOut::new(self.format, n as usize);
+        for (i, schema, scenario) in self.indexes(range) {
+            out.generated(schema, self.seed, i, scenario)?;
+        }
+        out.finish()
+    }
+
+    /// Records `range` (clamped to the plan) serialised and scored in one pass, for the
+    /// Traditional path. Without scenario overrides and in JSON or JSONL, each record is
+    /// written and validated in the engine's positional form ([`Schema::write_json_validated`]):
+    /// a record without violations fails none of its checks, so it scores exactly 1 (its
+    /// `unique` values are distinct by construction: a keyed permutation of the index). Any
+    /// violation, any override, or CSV/SQL output scores every record in full
+    /// ([`Plan::score_and_encode`]).
+    pub fn encode_scored(&self, range: Range<u64>) -> Result<Scored, ServiceError> {
+        let end = range.end.min(self.total);
+        let n = end.saturating_sub(range.start);
+        if matches!(self.format, Format::Json | Format::Jsonl) && self.compiled.schemas.len() == 1 {
+            let mut out = JsonOut::new(self.format, n as usize);
+            let mut clean = true;
+            for (i, schema, scenario) in self.indexes(range.clone()) {
+                if !out.validated(schema, self.seed, i, scenario)? {
+                    clean = false;
+                    break;
+                }
+            }
+            if clean {
+                return Ok(Scored {
+                    data: out.finish()?,
+                    records: n,
+                    coherence: (n > 0).then_some(1.0),
+                    failing: 0,
+                });
+            }
+        }
+        let first = range.start;
+        self.score_and_encode(&self.records(range)?, first)
+    }
+
+    /// Scores every record ([`crate::coherence::score_and_count`]) and encodes them
+    /// ([`Plan::encode`]); the first has index `first`.
+    pub fn score_and_encode(&self, records: &[Value], first: u64) -> Result<Scored, ServiceError> {
+        let score =
+            crate::coherence::score_and_count((first..).zip(records).map(|(i, r)| (self.schema_of(i), r)));
+        Ok(Scored {
+            data: self.encode(records, first)?,
+            records: records.len() as u64,
+            coherence: score.mean,
+            failing: score.failing,
+        })
+    }
+
+    /// Serialises `records`, the first of which has index `first`, each with `_index` and
+    /// `_scenario`: JSON (a compact array), JSONL, CSV (the header only when `first` is 0, so a
+    /// stream's chunks concatenate into one CSV file, also across a resume) or SQL INSERTs
+    /// into a table named after the schema.
+    pub fn encode(&self, records: &[Value], first: u64) -> Result<String, ServiceError> {
+        let fail = |e: testdata::export::ExportError| {
+            ServiceError::Internal(format!("serialising the records as {} failed: {e}", self.format))
+        };
+        let indexed = (first..).zip(records);
+        let bytes = match self.format {
+            Format::Json | Format::Jsonl => {
+                let mut out = JsonOut::new(self.format, records.len());
+                for (i, r) in indexed {
+                    out.record(r, i, &self.segment_of(i)?.name)?;
+                }
+                return out.finish();
+            }
+            Format::Csv => {
+                let mut w = CsvWriter::new(Vec::new(), Some(self.compiled.columns.clone()));
+                for (i, r) in indexed {
+                    w.write_record(&self.with_bookkeeping(r.clone(), i)?).map_err(fail)?;
+                }
+                let mut out = w.finish().map_err(fail)?;
+                if first != 0 {
+                    out.drain(..self.compiled.csv_header.len().min(out.len()));
+                }
+                out
+            }
+            Format::Sql(dialect) => {
+                let options = ExportOptions {
+                    table: self.schema_name.clone(),
+                    columns: Some(self.compiled.columns.clone()),
+                    ..ExportOptions::default()
+                };
+                let mut w = SqlWriter::new(Vec::new(), dialect, options);
+                for (i, r) in indexed {
+                    w.write_record(&self.with_bookkeeping(r.clone(), i)?).map_err(fail)?;
+                }
+                w.finish().map_err(fail)?
+            }
+        };
+        String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+}
+
+/// Appends `_index` and `_scenario` to a record that is an object.
+pub(super) fn add_bookkeeping(record: &mut Value, index: u64, scenario: &str) {
+    if let Value::Object(map) = record {
+        map.insert("_index".into(), Value::Number(index.into()));
+        map.insert("_scenario".into(), Value::String(scenario.to_owned()));
+    }
+}
+
+/// The service error of a record that could not be written.
+fn write_error(e: testdata::export::ExportError, index: u64) -> ServiceError {
+    match e {
+        testdata::export::ExportError::Generate(g) => ServiceError::from(g),
+        e => ServiceError::Internal(format!("serialising record {index} failed: {e}")),
+    }
+}
+
+/// JSON or JSONL output with the bookkeeping keys appended to each record as text (no map
+/// insertions): a JSON array, or one record per line.
+struct JsonOut {
+    out: Vec<u8>,
+    lines: bool,
+    empty: bool,
+}
+
+impl JsonOut {
+    fn new(format: Format, records: usize) -> JsonOut {
+        let lines = format == Format::Jsonl;
+        let mut out = Vec::with_capacity(records * 320 + 2);
+        if !lines {
+            out.push(b'[');
+        }
+        JsonOut { out, lines, empty: true }
+    }
+
+    /// Record `index` of `schema`, written without building it.
+    fn generated(
+        &mut self,
+        schema: &Schema,
+        seed: u64,
+        index: u64,
+        scenario: &str,
+    ) -> Result<(), ServiceError> {
+        self.separate();
+        schema.write_json(seed, index, &mut self.out).map_err(|e| write_error(e, index))?;
+        self.bookkeeping(index, scenario)
+    }
+
+    /// Record `index` of `schema`, written without building it and validated on the way:
+    /// whether it has no violations.
+    fn validated(
+        &mut self,
+        schema: &Schema,
+        seed: u64,
+        index: u64,
+        scenario: &str,
+    ) -> Result<bool, ServiceError> {
+        self.separate();
+        let violations =
+            schema.write_json_validated(seed, index, &mut self.out).map_err(|e| write_error(e, index))?;
+        self.bookkeeping(index, scenario)?;
+        Ok(violations.is_empty())
+    }
+
+    /// A record generated earlier.
+    fn record(&mut self, record: &Value, index: u64, scenario: &str) -> Result<(), ServiceError> {
+        let internal =
+            |e: serde_json::Error| ServiceError::Internal(format!("serialising a record failed: {e}"));
+        self.separate();
+        match record {
+            Value::Object(map) if !map.contains_key("_index") && !map.contains_key("_scenario") => {
+                serde_json::to_writer(&mut self.out, map).map_err(internal)?;
+                self.bookkeeping(index, scenario)
+            }
+            other => {
+                let mut other = other.clone();
+                add_bookkeeping(&mut other, index, scenario);
+                serde_json::to_writer(&mut self.out, &other).map_err(internal)?;
+                self.end_record();
+                Ok(())
+            }
+        }
+    }
+
+    fn separate(&mut self) {
+        if !self.lines && !self.empty {
+            self.out.push(b',');
+        }
+        self.empty = false;
+    }
+
+    /// Reopens the object just written and appends `_index` and `_scenario` to it.
+    fn bookkeeping(&mut self, index: u64, scenario: &str) -> Result<(), ServiceError> {
+        let empty_object = self.out.ends_with(b"{}");
+        self.out.pop(); // the closing brace
+        if !empty_object {
+            self.out.push(b',');
+        }
+        self.out.extend_from_slice(b"\"_index\":");
+        self.out.extend_from_slice(itoa::Buffer::new().format(index).as_bytes());
+        self.out.extend_from_slice(b",\"_scenario\":");
+        serde_json::to_writer(&mut self.out, scenario)
+            .map_err(|e| ServiceError::Internal(format!("serialising a scenario name failed: {e}")))?;
+        self.out.push(b'}');
+        self.end_record();
+        Ok(())
+    }
+
+    fn end_record(&mut self) {
+        if self.lines {
+            self.out.push(b'\n');
+        }
+    }
+
+    fn finish(mut self) -> Result<String, ServiceError> {
+        if !self.lines {
+            self.out.push(b']');
+        }
+        String::from_utf8(self.out).map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::plan::{Mode, Planner};
+    use crate::registry::Registry;
+    use crate::request::{GenerateSpec, ScenarioSpec, SchemaSources};
+
+    fn plan(entity: &str, format: Format, scenarios: Vec<ScenarioSpec>) -> Plan {
+        let registry = Arc::new(Registry::builtin().unwrap());
+        let planner = Planner::new(registry, 16, 0.0);
+        let spec = GenerateSpec {
+            sources: SchemaSources { entity: entity.into(), ..SchemaSources::default() },
+            format,
+            count: 40,
+            seed: Some(11),
+            scenarios,
+            ..GenerateSpec::default()
+        };
+        planner.plan(&spec, Mode::Sync(1000)).unwrap()
+    }
+
+    #[test]
+    fn the_one_pass_scored_encoding_equals_scoring_every_record() {
+        for entity in ["user", "cart", "order", "payment", "shipment"] {
+            for format in [Format::Json, Format::Jsonl] {
+                let p = plan(entity, format, vec![]);
+                let fast = p.encode_scored(0..p.total).unwrap();
+                let full = p.score_and_encode(&p.records(0..p.total).unwrap(), 0).unwrap();
+                assert_eq!(fast.data, full.data, "{entity}");
+                assert_eq!((fast.records, fast.coherence), (full.records, full.coherence), "{entity}");
+                assert_eq!(fast.coherence, Some(1.0));
+            }
+        }
+    }
+
+    #[test]
+    fn an_override_that_breaks_a_rule_lowers_the_score() {
+        let broken = ScenarioSpec {
+            name: "negative".into(),
+            count: 5,
+            overrides: [("subtotal".to_owned(), "-3".to_owned())].into(),
+            description: String::new(),
+        };
+        let p = plan("cart", Format::Json, vec![broken]);
+        let scored = p.encode_scored(0..p.total).unwrap();
+        let full = p.score_and_encode(&p.records(0..p.total).unwrap(), 0).unwrap();
+        assert_eq!((scored.data, scored.coherence), (full.data, full.coherence));
+        assert!(scored.coherence.is_some_and(|s| s < 1.0), "{:?}", scored.coherence);
+    }
+}
