@@ -176,6 +176,19 @@ async fn refusals_spend_limits_and_dead_providers_are_clear_errors() {
     assert_eq!(server.calls(), calls + 1, "a spend-limit 429 is not retried");
     assert!(e.to_string().contains("anthropic") && e.to_string().contains("credit balance"), "{e}");
 
+    // Over the per-request token budget: refused up front, no call made.
+    let calls = server.calls();
+    let small = Llm::new(LlmConfig {
+        max_tokens_per_request: 2_000,
+        ..config(vec![anthropic(&server, StructuredOutput::JsonSchema)])
+    })
+    .unwrap();
+    let e = small.run(&Request::new(&review, 4, 500)).await.unwrap_err();
+    assert!(matches!(e, LlmError::OverBudget { budget: 2_000, estimate } if estimate > 2_000), "{e}");
+    assert!(e.to_string().contains("LLM_MAX_TOKENS_PER_REQUEST"), "{e}");
+    assert_eq!(server.calls(), calls, "nothing is sent over budget");
+    assert_valid(&review, 5, 0, &small.run(&Request::new(&review, 5, 2)).await.unwrap().records, 2);
+
     // The first provider is down: the second answers.
     let dead = FaultServer::start().await;
     dead.stop();

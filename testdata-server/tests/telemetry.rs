@@ -1,7 +1,10 @@
 //! OpenTelemetry export: an in-test OTLP/gRPC collector receives the span of a `GenerateData`
-//! call, and the span joins the caller's trace given in a W3C `traceparent` header.
-//! (Its own test binary: the tracing subscriber is process-global.)
+//! call, and the span joins the caller's trace given in a W3C `traceparent` header; an LLM
+//! request's provider calls are spans under it. (Its own test binary: the tracing subscriber
+//! is process-global.)
 #![cfg(feature = "otlp")]
+
+mod support;
 
 use std::time::Duration;
 
@@ -13,8 +16,11 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
 };
 use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
 use opentelemetry_proto::tonic::trace::v1::Span;
-use testdata::proto::GenerateRequest;
+use support::fault::FaultServer;
+use testdata::llm::provider::openai::ResponseFormat;
+use testdata::llm::{LlmConfig, ProviderConfig};
 use testdata::proto::test_data_service_client::TestDataServiceClient;
+use testdata::proto::{GenerateRequest, GenerationMethod};
 use testdata_server::config::Config;
 use tokio::sync::mpsc;
 use tonic::transport::server::TcpIncoming;
@@ -65,7 +71,18 @@ async fn a_generate_data_span_reaches_the_collector_in_the_callers_trace() {
             .serve_with_incoming(TcpIncoming::from(listener).with_nodelay(Some(true))),
     );
 
+    let fault = FaultServer::start().await;
     let mut config = Config::ephemeral();
+    config.llm = Some(LlmConfig {
+        providers: vec![ProviderConfig::OpenAi {
+            base_url: fault.openai_base(),
+            api_key: None,
+            model: "local-test".into(),
+            format: ResponseFormat::JsonSchema,
+        }],
+        max_batch: 5,
+        ..LlmConfig::default()
+    });
     config.otlp_endpoint = Some(format!("http://{collector_addr}"));
     let telemetry = testdata_server::telemetry::init(&config).expect("telemetry starts");
     assert!(telemetry.exporting());
@@ -88,18 +105,49 @@ async fn a_generate_data_span_reaches_the_collector_in_the_callers_trace() {
     assert_eq!(response.request_id, header_id, "a generated request id is echoed");
     assert_eq!(response.request_id.len(), 36);
 
+    // An LLM request of 12 records: three provider calls (batches of 5, 5, 2).
+    let llm_trace = "0af7651916cd43dd8448eb211c80319c";
+    let mut request = Request::new(GenerateRequest {
+        entity: "review".into(),
+        count: 12,
+        seed: Some(2),
+        generation_method: GenerationMethod::Llm as i32,
+        ..Default::default()
+    });
+    request
+        .metadata_mut()
+        .insert("traceparent", format!("00-{llm_trace}-b7ad6b7169203331-01").parse().unwrap());
+    let answer = client.generate_data(request).await.unwrap().into_inner();
+    assert!(answer.success, "{}", answer.error);
+
     tokio::task::spawn_blocking(move || telemetry.shutdown()).await.unwrap();
-    let found = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(spans) = rx.recv().await {
-            if let Some(s) = spans.into_iter().find(|s| s.name == "GenerateData") {
-                return Some(s);
-            }
+    let mut spans = Vec::new();
+    while let Ok(Some(batch)) = tokio::time::timeout(Duration::from_secs(2), rx.recv()).await {
+        spans.extend(batch);
+    }
+    let generate = |trace: &str| {
+        spans
+            .iter()
+            .find(|s| s.name == "GenerateData" && hex(&s.trace_id) == trace)
+            .cloned()
+            .unwrap_or_else(|| panic!("a GenerateData span in trace {trace}"))
+    };
+    let found = generate(trace_id);
+    let llm_span = generate(llm_trace);
+    assert_eq!(attr(&llm_span, "generation_path").as_deref(), Some("llm"));
+    let calls: Vec<&Span> = spans.iter().filter(|s| s.name == "llm.call").collect();
+    assert_eq!(calls.len(), 3, "one span per provider call");
+    for call in calls {
+        assert_eq!(hex(&call.trace_id), llm_trace, "provider calls are in the request's trace");
+        // Its parent is the request's span or a span below it.
+        let mut parent = call.parent_span_id.clone();
+        while parent != llm_span.span_id {
+            let up = spans.iter().find(|s| s.span_id == parent).expect("the parent span was exported");
+            parent = up.parent_span_id.clone();
         }
-        None
-    })
-    .await
-    .expect("a span within 10 s")
-    .expect("a GenerateData span");
+        assert_eq!(attr(call, "provider").as_deref(), Some("openai"));
+        assert_eq!(attr(call, "model").as_deref(), Some("local-test"));
+    }
     assert_eq!(hex(&found.trace_id), trace_id, "the span joins the caller's trace");
     assert_eq!(hex(&found.parent_span_id), parent, "its parent is the caller's span");
     assert_eq!(attr(&found, "request_id").as_deref(), Some(header_id.as_str()));

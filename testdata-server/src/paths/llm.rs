@@ -1,27 +1,37 @@
 //! The LLM path: [`testdata::llm::Llm`] behind a [`Generator`]. A request's range becomes one
 //! library request (its scenario segments, seed, context, hints), so a `GenerateData` is one
 //! cached answer and each stream chunk is its own, sent as soon as it is ready.
+//!
+//! A cached answer is also kept rendered (encoded and scored, keyed by the answer's cache key
+//! and the output format), so a repeated `GenerateData` sends the stored bytes without
+//! re-encoding a thousand records.
 
 use std::ops::Range;
 use std::sync::Arc;
 
+use testdata::cache::Mode;
+use testdata::export::Format;
 use testdata::llm::{Answer, Llm, LlmError, Request, Segment};
 
-use super::{GenFuture, Generator, Inputs, Report, ReportedFuture, ScoredFuture};
+use super::{GenFuture, Generator, Inputs, Report, ReportedFuture, Scored, ScoredFuture};
 use crate::error::ServiceError;
 use crate::plan::{DEFAULT_SCENARIO, Plan};
 use crate::request::Method;
+
+/// Rendered answers kept at most (each holds one encoded response).
+const RENDERED_CAPACITY: u64 = 256;
 
 /// The LLM generator of the server.
 #[derive(Debug, Clone)]
 pub struct LlmPath {
     llm: Arc<Llm>,
+    rendered: moka::sync::Cache<(String, Format), Arc<(Scored, Report)>>,
 }
 
 impl LlmPath {
     /// The path over a configured generator.
     pub fn new(llm: Arc<Llm>) -> LlmPath {
-        LlmPath { llm }
+        LlmPath { llm, rendered: moka::sync::Cache::new(RENDERED_CAPACITY) }
     }
 
     /// The generator.
@@ -30,29 +40,69 @@ impl LlmPath {
     }
 
     async fn answer(&self, plan: &Plan, inputs: &Inputs, range: Range<u64>) -> Result<Answer, ServiceError> {
-        let end = range.end.min(plan.total);
-        let segments: Vec<Segment<'_>> = plan
-            .segments
-            .iter()
-            .filter(|s| s.range.start < end && s.range.end > range.start)
-            .map(|s| Segment {
-                name: &s.name,
-                schema: &plan.compiled.schemas[s.schema],
-                range: s.range.start.max(range.start)..s.range.end.min(end),
-                scenario: (s.name != DEFAULT_SCENARIO)
-                    .then(|| inputs.scenarios.get(&s.name).map_or("", String::as_str)),
-            })
-            .collect();
-        let request = Request {
-            seed: plan.seed,
-            segments,
-            context: &inputs.context,
-            hints: &inputs.hints,
-            examples: &[],
-            edge_cases: inputs.edge_cases,
-            use_cache: inputs.use_cache,
+        self.llm.run(&request(plan, inputs, range)).await.map_err(service_error)
+    }
+
+    /// The scored, encoded records of `range` and their report: the rendered copy of a cached
+    /// answer when there is one, else the library's answer, encoded (and kept rendered when it
+    /// may be cached).
+    async fn reported(
+        &self,
+        plan: &Plan,
+        inputs: &Inputs,
+        range: Range<u64>,
+    ) -> Result<(Scored, Report), ServiceError> {
+        let first = range.start;
+        let request = request(plan, inputs, range);
+        let caching = self.llm.config().mode != Mode::Off;
+        let key = (caching && inputs.use_cache).then(|| (self.llm.key(&request), plan.format));
+        if let Some(rendered) = key.as_ref().and_then(|k| self.rendered.get(k)) {
+            return Ok((rendered.0.clone(), rendered.1.clone()));
+        }
+        let answer = self.llm.run(&request).await.map_err(service_error)?;
+        let scored = plan.score_and_encode(&answer.records, first)?;
+        let report = Report {
+            tokens: answer.usage.total(),
+            cache_hit: answer.cache_hit,
+            cached_in: answer.cached_in.clone(),
+            records_repaired: answer.records_repaired,
+            fields_repaired: answer.fields_repaired,
+            provider: answer.provider,
+            model: answer.model,
         };
-        self.llm.run(&request).await.map_err(service_error)
+        if caching {
+            let hit =
+                Report { tokens: 0, cache_hit: true, cached_in: Some("memory".into()), ..report.clone() };
+            self.rendered.insert((answer.key, plan.format), Arc::new((scored.clone(), hit)));
+        }
+        Ok((scored, report))
+    }
+}
+
+/// The library request for records `range` of `plan`: its scenario segments, seed, context
+/// and hints.
+fn request<'a>(plan: &'a Plan, inputs: &'a Inputs, range: Range<u64>) -> Request<'a> {
+    let end = range.end.min(plan.total);
+    let segments: Vec<Segment<'_>> = plan
+        .segments
+        .iter()
+        .filter(|s| s.range.start < end && s.range.end > range.start)
+        .map(|s| Segment {
+            name: &s.name,
+            schema: &plan.compiled.schemas[s.schema],
+            range: s.range.start.max(range.start)..s.range.end.min(end),
+            scenario: (s.name != DEFAULT_SCENARIO)
+                .then(|| inputs.scenarios.get(&s.name).map_or("", String::as_str)),
+        })
+        .collect();
+    Request {
+        seed: plan.seed,
+        segments,
+        context: &inputs.context,
+        hints: &inputs.hints,
+        examples: &[],
+        edge_cases: inputs.edge_cases,
+        use_cache: inputs.use_cache,
     }
 }
 
@@ -96,20 +146,6 @@ impl Generator for LlmPath {
         inputs: &'a Inputs,
         range: Range<u64>,
     ) -> ReportedFuture<'a> {
-        Box::pin(async move {
-            let first = range.start;
-            let answer = self.answer(plan, inputs, range).await?;
-            let scored = plan.score_and_encode(&answer.records, first)?;
-            let report = Report {
-                tokens: answer.usage.total(),
-                cache_hit: answer.cache_hit,
-                cached_in: answer.cached_in,
-                records_repaired: answer.records_repaired,
-                fields_repaired: answer.fields_repaired,
-                provider: answer.provider,
-                model: answer.model,
-            };
-            Ok((scored, report))
-        })
+        Box::pin(self.reported(plan, inputs, range))
     }
 }

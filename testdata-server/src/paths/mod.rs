@@ -27,7 +27,7 @@ pub type EncodedFuture<'a> = Pin<Box<dyn Future<Output = Result<String, ServiceE
 pub type ScoredFuture<'a> = Pin<Box<dyn Future<Output = Result<Scored, ServiceError>> + Send + 'a>>;
 
 /// Records serialised in the plan's format, with their count and coherence score.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Scored {
     /// The serialised records.
     pub data: String,

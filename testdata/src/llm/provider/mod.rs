@@ -211,3 +211,35 @@ pub(crate) fn clip(s: &str, n: usize) -> String {
 pub(crate) fn trim_base(base: &str) -> String {
     base.trim_end_matches('/').to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use reqwest::header::{HeaderMap, HeaderValue};
+
+    use super::*;
+
+    fn error(status: u16, headers: &[(&'static str, &'static str)], body: &str) -> (bool, Option<Duration>) {
+        let mut map = HeaderMap::new();
+        for (k, v) in headers {
+            map.insert(*k, HeaderValue::from_static(v));
+        }
+        match status_error("anthropic", status, &map, body) {
+            ProviderError::Status { retryable, retry_after, .. } => (retryable, retry_after),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_status_and_x_should_retry_decide_a_retry() {
+        assert_eq!(error(429, &[("retry-after", "2")], "{}"), (true, Some(Duration::from_secs(2))));
+        assert_eq!(error(529, &[("retry-after-ms", "250")], "{}"), (true, Some(Duration::from_millis(250))));
+        assert_eq!(error(500, &[], ""), (true, None));
+        assert_eq!(error(400, &[], ""), (false, None));
+        // The vendor's header overrides the status class, both ways.
+        assert_eq!(error(503, &[("x-should-retry", "false")], ""), (false, None));
+        assert_eq!(error(400, &[("x-should-retry", "true")], ""), (true, None));
+        // A used-up spend limit is never retried, whatever the header says.
+        let body = r#"{"type":"error","error":{"type":"rate_limit_error","message":"Your credit balance is too low"}}"#;
+        assert_eq!(error(429, &[("x-should-retry", "true")], body), (false, None));
+    }
+}
