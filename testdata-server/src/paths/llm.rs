@@ -55,11 +55,14 @@ impl LlmPath {
         let first = range.start;
         let request = request(plan, inputs, range);
         let caching = self.llm.config().mode != Mode::Off;
-        let key = (caching && inputs.use_cache).then(|| (self.llm.key(&request), plan.format));
-        if let Some(rendered) = key.as_ref().and_then(|k| self.rendered.get(k)) {
+        let key = (self.llm.key(&request), plan.format);
+        if caching
+            && inputs.use_cache
+            && let Some(rendered) = self.rendered.get(&key)
+        {
             return Ok((rendered.0.clone(), rendered.1.clone()));
         }
-        let answer = self.llm.run(&request).await.map_err(service_error)?;
+        let answer = self.llm.run_keyed(&request, key.0.clone()).await.map_err(service_error)?;
         let scored = plan.score_and_encode(&answer.records, first)?;
         let report = Report {
             tokens: answer.usage.total(),
@@ -73,7 +76,7 @@ impl LlmPath {
         if caching {
             let hit =
                 Report { tokens: 0, cache_hit: true, cached_in: Some("memory".into()), ..report.clone() };
-            self.rendered.insert((answer.key, plan.format), Arc::new((scored.clone(), hit)));
+            self.rendered.insert(key, Arc::new((scored.clone(), hit)));
         }
         Ok((scored, report))
     }

@@ -231,7 +231,12 @@ impl Llm {
     /// Serves `request`: from the cache when it can, else from the providers (see the module
     /// docs). Exactly `request.count()` records, each valid against its segment's schema.
     pub async fn run(&self, request: &Request<'_>) -> Result<Answer, LlmError> {
-        let key = self.key(request);
+        self.run_keyed(request, self.key(request)).await
+    }
+
+    /// [`Llm::run`] with the request's key already computed ([`Llm::key`]), for a caller that
+    /// needs the key too (the server keeps answers rendered under it).
+    pub async fn run_keyed(&self, request: &Request<'_>, key: String) -> Result<Answer, LlmError> {
         let cached = self.config.mode != Mode::Off && request.use_cache;
         if cached && let Some(answer) = self.lookup(&key).await {
             return Ok(answer);

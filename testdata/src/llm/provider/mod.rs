@@ -194,7 +194,7 @@ fn status_error(
     let retryable = match header("x-should-retry") {
         Some("true") => true,
         Some("false") => false,
-        _ => by_status && !spend_limit,
+        _ => by_status,
     } && !spend_limit;
     ProviderError::Status { provider: provider.into(), status, message, retry_after, retryable }
 }
