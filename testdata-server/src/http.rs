@@ -66,11 +66,13 @@ pub fn router(state: HttpState, guard: Arc<Guard>) -> Router {
 
 async fn health(State(s): State<HttpState>) -> impl IntoResponse {
     let c = s.service.config();
+    let (status, components) = s.service.health();
     axum::Json(json!({
-        "status": "healthy",
+        "status": status,
         "service": c.service_name,
         "version": env!("CARGO_PKG_VERSION"),
         "environment": c.environment,
+        "components": components,
     }))
 }
 

@@ -56,6 +56,13 @@ pub struct ErrorLabels {
     pub code: String,
 }
 
+/// Labels of `testdata_redis_errors_total`.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RedisOpLabels {
+    /// `get`, `set`, `claim`, `decode`.
+    pub op: String,
+}
+
 /// Labels of `testdata_llm_requests_total`.
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct LlmLabels {
@@ -124,6 +131,11 @@ pub struct Metrics {
     pub streams_active: Gauge,
     /// `testdata_errors_total{rpc,code}`: failed requests by class.
     pub errors: Family<ErrorLabels, Counter>,
+    /// `testdata_redis_errors_total{op}`: Redis calls that failed or timed out (requests go on
+    /// without Redis).
+    pub redis_errors: Family<RedisOpLabels, Counter>,
+    /// `testdata_redis_up`: 1 while the shared cache is in use, 0 while degraded or unset.
+    pub redis_up: Gauge,
 }
 
 impl Default for Metrics {
@@ -226,6 +238,21 @@ impl Metrics {
         registry.register("testdata_streams_active", "Streams in progress", streams_active.clone());
         let errors = Family::<ErrorLabels, Counter>::default();
         registry.register("testdata_errors", "Failed requests by RPC and error class", errors.clone());
+        let redis_errors = Family::<RedisOpLabels, Counter>::default();
+        registry.register(
+            "testdata_redis_errors",
+            "Redis calls that failed or timed out, by operation (requests go on without Redis)",
+            redis_errors.clone(),
+        );
+        for op in ["get", "set", "claim"] {
+            let _series = redis_errors.get_or_create(&RedisOpLabels { op: op.into() });
+        }
+        let redis_up = Gauge::default();
+        registry.register(
+            "testdata_redis_up",
+            "1 while the Redis cache is in use, 0 otherwise",
+            redis_up.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -245,6 +272,8 @@ impl Metrics {
             stream_chunks,
             streams_active,
             errors,
+            redis_errors,
+            redis_up,
         }
     }
 
@@ -266,6 +295,11 @@ impl Metrics {
     /// Counts a failed request.
     pub fn error(&self, rpc: &str, code: &str) {
         self.errors.get_or_create(&ErrorLabels { rpc: rpc.to_owned(), code: code.to_owned() }).inc();
+    }
+
+    /// Counts a failed Redis call.
+    pub fn redis_error(&self, op: &str) {
+        self.redis_errors.get_or_create(&RedisOpLabels { op: op.to_owned() }).inc();
     }
 }
 

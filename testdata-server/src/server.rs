@@ -16,6 +16,7 @@ use tokio::task::JoinHandle;
 use tokio_stream::StreamExt;
 use tonic_health::ServingStatus;
 
+use crate::cache::RedisStore;
 use crate::config::{Config, ConfigError};
 use crate::grpc::{FILE_DESCRIPTOR_SET, Grpc, TestDataServiceServer};
 use crate::guard::{GrpcGuardLayer, Guard};
@@ -165,13 +166,26 @@ pub fn build_service(config: Config) -> Result<Arc<Service>, StartError> {
         Some(c) => c.clone(),
         None => testdata::llm::LlmConfig::from_env().map_err(|e| ConfigError(e.to_string()))?,
     };
-    let llm = testdata::llm::Llm::with_observer(llm_config, metrics.clone())
+    let mut llm = testdata::llm::Llm::with_observer(llm_config, metrics.clone())
         .map_err(|e| ConfigError(e.to_string()))?;
     for p in llm.providers() {
         tracing::info!(provider = %p.name, model = %p.model, "LLM provider configured");
     }
+    let redis = match config.redis_settings() {
+        Some(settings) => {
+            let store = RedisStore::new(settings, metrics.clone()).map_err(|e| ConfigError(e.to_string()))?;
+            let store = Arc::new(store);
+            llm.add_shared_store(store.clone());
+            Some(store)
+        }
+        None => None,
+    };
     let router = Router::default().with_llm(Arc::new(llm));
-    Ok(Arc::new(Service::new(Arc::new(config), Arc::new(registry), router, metrics)))
+    let service = Service::new(Arc::new(config), Arc::new(registry), router, metrics);
+    Ok(Arc::new(match redis {
+        Some(store) => service.with_redis(store),
+        None => service,
+    }))
 }
 
 /// Starts the server: registry, both listeners, health SERVING once bound.
@@ -182,6 +196,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
 
 /// Starts serving an already built service.
 pub async fn start_service(service: Arc<Service>) -> Result<Running, StartError> {
+    if let Some(redis) = service.redis() {
+        redis.start().await;
+    }
     let config = service.config().clone();
     let grpc_addr = SocketAddr::new(config.host, config.grpc_port);
     let http_addr = SocketAddr::new(config.host, config.http_port);

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, watch};
 use tracing::Instrument;
 
+use crate::cache::{LinkState, RedisStore};
 use crate::config::Config;
 use crate::error::ServiceError;
 use crate::metrics::{DomainLabels, EntityLabels, Metrics, PathLabels, RequestLabels};
@@ -144,6 +145,7 @@ pub struct Service {
     readiness: Arc<Readiness>,
     hard_stop: watch::Sender<bool>,
     stream_parallelism: usize,
+    redis: Option<Arc<RedisStore>>,
 }
 
 impl Service {
@@ -162,7 +164,19 @@ impl Service {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8),
             n => n,
         };
-        Service { config, planner, router, metrics, readiness, hard_stop, stream_parallelism }
+        Service { config, planner, router, metrics, readiness, hard_stop, stream_parallelism, redis: None }
+    }
+
+    /// The service with a Redis layer (already added to the generators' caches), reported in
+    /// health and started with the server.
+    pub fn with_redis(mut self, redis: Arc<RedisStore>) -> Service {
+        self.redis = Some(redis);
+        self
+    }
+
+    /// The Redis layer, when `REDIS_URL` is set.
+    pub fn redis(&self) -> Option<&Arc<RedisStore>> {
+        self.redis.as_ref()
     }
 
     /// Turns `true` when the shutdown grace period is over: streams still running end with
@@ -550,9 +564,14 @@ impl Service {
             }
             components.insert("llm.cache".into(), llm.config().mode.name().into());
         }
-        let redis = if self.config.redis_url.is_some() { "configured_unused" } else { "not_configured" };
-        components.insert("redis".into(), redis.into());
-        let status = if self.readiness.not_ready_reason().is_none() { "healthy" } else { "degraded" };
+        let redis = self.redis.as_ref().map(|r| r.state());
+        let redis_degraded = matches!(redis, Some(LinkState::Degraded(_)));
+        components.insert("redis".into(), redis.map_or_else(|| "not_configured".into(), |s| s.to_string()));
+        let status = if self.readiness.not_ready_reason().is_none() && !redis_degraded {
+            "healthy"
+        } else {
+            "degraded"
+        };
         (status.into(), components)
     }
 }

@@ -6,6 +6,11 @@
 //! files, one per entity, meant to be committed); [`Layers`] reads them in order and writes to
 //! all. A layer that fails is skipped with a warning: a cache never fails a request. The key
 //! ([`key`]) is a SHA-256 of every input of the answer.
+//!
+//! A store shared by several processes (the server's Redis store) can also hand out short
+//! [`Claim`]s on a key, so replicas asked the same question at once make one provider call:
+//! the others wait for the answer to appear in the store. A claim that is lost or expires only
+//! costs a duplicate call, never a wrong answer.
 
 mod cassette;
 mod memory;
@@ -14,6 +19,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -102,6 +108,41 @@ pub trait Store: Send + Sync + fmt::Debug {
     fn get<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Option<Arc<Entry>>>;
     /// Stores `entry` under its key.
     fn put(&self, entry: Arc<Entry>) -> StoreFuture<'_, ()>;
+    /// Whether several processes share this store (so two of them may race to fill a key).
+    fn shared(&self) -> bool {
+        false
+    }
+    /// Stores `entry` unless its key already holds one, and returns the entry that stays
+    /// there. A shared store keeps the first answer written (e.g. `SET NX`), so replicas that
+    /// made the same answer at once converge on one; the default stores `entry`.
+    fn put_first(&self, entry: Arc<Entry>) -> StoreFuture<'_, Arc<Entry>> {
+        Box::pin(async move {
+            self.put(entry.clone()).await?;
+            Ok(entry)
+        })
+    }
+    /// Claims `key` for one producer across processes sharing this store. Stores that are not
+    /// shared answer [`Claim::Unsupported`] (the default).
+    fn claim<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Claim> {
+        let _ = key;
+        Box::pin(async { Ok(Claim::Unsupported) })
+    }
+    /// Gives back a claim won with [`Claim::Won`] (only if it still holds that token).
+    fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, ()> {
+        let _ = (key, token);
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// The outcome of [`Store::claim`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Claim {
+    /// This process produces the answer; release the claim with this token afterwards.
+    Won(String),
+    /// Another process is producing it: wait at most this long for the answer to appear.
+    Held(Duration),
+    /// The store is not shared (or cannot claim right now): produce the answer.
+    Unsupported,
 }
 
 /// Stores read in order (the first hit wins and fills the layers before it) and written
@@ -144,6 +185,44 @@ impl Layers {
             }
         }
         None
+    }
+
+    /// Inserts `store` at `position` (clamped to the end).
+    pub fn insert(&mut self, position: usize, store: Arc<dyn Store>) {
+        let position = position.min(self.stores.len());
+        self.stores.insert(position, store);
+    }
+
+    /// Claims `key` in the first store that supports claims (see [`Store::claim`]), with the
+    /// name of that store. A failing store is skipped.
+    pub async fn claim(&self, key: &str) -> (Claim, Option<Arc<dyn Store>>) {
+        for store in &self.stores {
+            match store.claim(key).await {
+                Ok(Claim::Unsupported) => {}
+                Ok(claim) => return (claim, Some(store.clone())),
+                Err(e) => warn(&e),
+            }
+        }
+        (Claim::Unsupported, None)
+    }
+
+    /// Stores a newly made `entry` and returns the answer that stays: the shared stores are
+    /// written first, keeping an answer another process stored meanwhile (which then goes to
+    /// the other layers instead of `entry`), so every replica serves the same bytes.
+    pub async fn settle(&self, entry: Arc<Entry>) -> Arc<Entry> {
+        let mut settled = entry;
+        for store in self.stores.iter().filter(|s| s.shared()) {
+            match store.put_first(settled.clone()).await {
+                Ok(kept) => settled = kept,
+                Err(e) => warn(&e),
+            }
+        }
+        for store in self.stores.iter().filter(|s| !s.shared()) {
+            if let Err(e) = store.put(settled.clone()).await {
+                warn(&e);
+            }
+        }
+        settled
     }
 
     /// Stores `entry` in every layer.

@@ -62,7 +62,7 @@ pub use error::{LlmError, ProviderError};
 pub use provider::{Provider, Usage};
 pub use request::{Answer, Request, Segment};
 
-use crate::cache::{self, CassetteStore, Entry, Layers, MemoryStore, Mode, Store};
+use crate::cache::{self, CassetteStore, Claim, Entry, Layers, MemoryStore, Mode, Store};
 use crate::{Seed, TestData};
 use chain::Chain;
 use job::Job;
@@ -160,11 +160,26 @@ impl Llm {
         Ok(Llm { config, chain, cache: Layers::new(stores), flights: moka::future::Cache::new(10_000) })
     }
 
-    /// Adds a cache layer after the others (the server's Redis store).
+    /// Adds a cache layer after the others.
     pub fn add_store(&mut self, store: Arc<dyn Store>) {
-        let mut stores = self.cache.stores().to_vec();
-        stores.push(store);
-        self.cache = Layers::new(stores);
+        let end = self.cache.stores().len();
+        self.cache.insert(end, store);
+    }
+
+    /// Adds a cache layer shared by several processes (the server's Redis store) right after
+    /// the memory layer, before the cassettes: hot answers cost no round trip, and a replica
+    /// finds what another one made. With caching off (`TESTDATA_LLM_MODE=off`) it is not used.
+    pub fn add_shared_store(&mut self, store: Arc<dyn Store>) {
+        if self.config.mode == Mode::Off {
+            return;
+        }
+        let after_memory = usize::from(self.cache.stores().first().is_some_and(|s| s.name() == "memory"));
+        self.cache.insert(after_memory, store);
+    }
+
+    /// The cache layers, fastest first.
+    pub fn cache(&self) -> &Layers {
+        &self.cache
     }
 
     /// The settings.
@@ -256,6 +271,26 @@ impl Llm {
         if cached && let Some(answer) = self.lookup(&key).await {
             return Ok(answer);
         }
+        // Across processes sharing a store (Redis): one producer per key; the others wait for
+        // its answer, and produce it themselves if it does not come in time.
+        let (claim, claimer) = if cached { self.cache.claim(&key).await } else { (Claim::Unsupported, None) };
+        tracing::debug!(?claim, %key, "cache claim");
+        if let Claim::Held(wait) = claim
+            && let Some(answer) = self.await_answer(&key, wait).await
+        {
+            return Ok(answer);
+        }
+        let produced = self.produce(request, &key).await;
+        if let (Claim::Won(token), Some(store)) = (&claim, &claimer)
+            && let Err(e) = store.release(&key, token).await
+        {
+            tracing::warn!(store = %e.store, error = %e.message, "cache claim not released (it expires)");
+        }
+        produced
+    }
+
+    /// Calls the providers for `request`, stores the answer under `key` and returns it.
+    async fn produce(&self, request: &Request<'_>, key: &str) -> Result<Answer, LlmError> {
         let job = Job {
             chain: &self.chain,
             request,
@@ -268,31 +303,51 @@ impl Llm {
         let mut summary = summary(request);
         summary["provider"] = json!(provider);
         summary["model"] = json!(model);
-        let entry = Arc::new(Entry {
-            key: key.clone(),
+        let made = Arc::new(Entry {
+            key: key.to_owned(),
             request: summary,
             records: outcome.records,
             usage: outcome.usage,
             records_repaired: outcome.records_repaired,
             fields_repaired: outcome.fields_repaired,
         });
-        if self.config.mode != Mode::Off {
-            self.cache.put(entry.clone()).await;
-        }
-        self.flights.invalidate(&key).await;
+        // Another replica may have stored the same answer meanwhile (a lost claim): its
+        // answer stays, and is the one returned, so every replica serves the same bytes.
+        let entry =
+            if self.config.mode != Mode::Off { self.cache.settle(made.clone()).await } else { made.clone() };
+        let adopted = !Arc::ptr_eq(&entry, &made);
+        self.flights.invalidate(key).await;
         Ok(Answer {
             records: entry.records.clone(),
             usage: outcome.usage,
-            cache_hit: false,
-            cached_in: None,
+            cache_hit: adopted,
+            cached_in: adopted.then(|| "shared".to_owned()),
             provider,
             model,
-            records_repaired: outcome.records_repaired,
-            fields_repaired: outcome.fields_repaired,
+            records_repaired: entry.records_repaired,
+            fields_repaired: entry.fields_repaired,
             records_filled: outcome.records_filled,
             calls: outcome.calls,
-            key,
+            key: key.to_owned(),
         })
+    }
+
+    /// Polls the cache for `key` until its answer appears (another process claimed it) or
+    /// `wait` has passed.
+    async fn await_answer(&self, key: &str, wait: Duration) -> Option<Answer> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut pause = Duration::from_millis(5);
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            tokio::time::sleep(pause.min(left)).await;
+            if let Some(answer) = self.lookup(key).await {
+                return Some(answer);
+            }
+            pause = (pause * 2).min(Duration::from_millis(200));
+        }
     }
 
     async fn lookup(&self, key: &str) -> Option<Answer> {
