@@ -59,6 +59,9 @@ pub struct CacheArgs {
     /// The Redis of the servers' shared cache.
     #[arg(long, env = "REDIS_URL", global = true)]
     pub redis_url: Option<String>,
+    /// PEM file of the CA(s) to trust for `rediss://` (`REDIS_TLS_CA_FILE`).
+    #[arg(long, env = "REDIS_TLS_CA_FILE", global = true)]
+    pub redis_tls_ca_file: Option<PathBuf>,
     /// The servers' key prefix (`CACHE_KEY_PREFIX`).
     #[arg(long, env = "CACHE_KEY_PREFIX", default_value = "testdata", global = true)]
     pub cache_key_prefix: String,
@@ -158,6 +161,7 @@ async fn cache(args: CacheArgs) -> Result<(), CliError> {
         .ok_or("no Redis to inspect: set REDIS_URL or pass --redis-url redis://host:6379")?;
     let mut settings = crate::cache::RedisSettings::new(url);
     settings.prefix = args.cache_key_prefix.clone();
+    settings.tls_ca_file = args.redis_tls_ca_file;
     settings.timeout = std::time::Duration::from_secs(5);
     let prefix = args.prefix.unwrap_or_else(|| format!("{}:", args.cache_key_prefix));
     match args.action {

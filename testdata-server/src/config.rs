@@ -54,6 +54,9 @@ pub struct Config {
     /// (`redis://[user:password@]host:6379[/db]`, `rediss://` for TLS). Unset: memory only.
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
+    /// PEM file of the CA(s) to trust for `rediss://` instead of the system's roots.
+    #[arg(long, env = "REDIS_TLS_CA_FILE")]
+    pub redis_tls_ca_file: Option<PathBuf>,
     /// Seconds a cached answer lives in Redis.
     #[arg(long, env = "CACHE_TTL_SECONDS", default_value_t = 86_400)]
     pub cache_ttl_seconds: u64,
@@ -147,6 +150,7 @@ impl Config {
             compress_above: self.cache_compress_above_bytes,
             max_value_bytes: self.cache_max_value_bytes,
             claim_ttl: std::time::Duration::from_millis(self.cache_claim_ms),
+            tls_ca_file: self.redis_tls_ca_file.clone(),
         })
     }
 
@@ -187,6 +191,7 @@ impl Default for Config {
             schema_cache_capacity: 1024,
             defect_rate: 0.25,
             redis_url: None,
+            redis_tls_ca_file: None,
             cache_ttl_seconds: 86_400,
             cache_key_prefix: "testdata".into(),
             redis_timeout_ms: 250,

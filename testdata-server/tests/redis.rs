@@ -396,3 +396,69 @@ async fn the_cli_reports_and_clears_the_cache() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("REDIS_URL"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_in_the_url_works_and_a_wrong_password_degrades_without_showing_it() {
+    let Some(redis) = RedisProcess::start_with(&["--requirepass", "s3cret"], false) else { return };
+    let fault = FaultServer::start().await;
+    let url = format!("redis://:s3cret@127.0.0.1:{}", redis.port);
+    let good = start(Config { redis_url: Some(url), ..config(&fault, &redis) }).await.expect("server starts");
+    assert_eq!(redis_health(good.http_addr).await, "healthy");
+    generate(&mut client(good.grpc_addr).await, review_request(1)).await;
+    let mut c = redis::Client::open(format!("redis://:s3cret@127.0.0.1:{}", redis.port))
+        .unwrap()
+        .get_connection()
+        .unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS").arg("testdata:v1:llm:*").query(&mut c).unwrap();
+    assert_eq!(keys.len(), 1, "stored with AUTH");
+
+    let wrong = format!("redis://:wrong-password@127.0.0.1:{}", redis.port);
+    let bad =
+        start(Config { redis_url: Some(wrong), ..config(&fault, &redis) }).await.expect("server starts");
+    let state = redis_health(bad.http_addr).await;
+    assert!(state.starts_with("degraded: ") && !state.contains("wrong-password"), "{state}");
+    generate(&mut client(bad.grpc_addr).await, review_request(2)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rediss_urls_speak_tls_to_redis() {
+    let dir = std::env::temp_dir().join(format!("testdata-redis-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ck = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let (cert, key) = (dir.join("redis.crt"), dir.join("redis.key"));
+    std::fs::write(&cert, ck.cert.pem()).unwrap();
+    std::fs::write(&key, ck.signing_key.serialize_pem()).unwrap();
+    let (cert_s, key_s) = (cert.display().to_string(), key.display().to_string());
+    let args = [
+        "--tls-cert-file",
+        &cert_s,
+        "--tls-key-file",
+        &key_s,
+        "--tls-ca-cert-file",
+        &cert_s,
+        "--tls-auth-clients",
+        "no",
+    ];
+    let Some(redis) = RedisProcess::start_with(&args, true) else { return };
+    let fault = FaultServer::start().await;
+    let tls = Config {
+        redis_url: Some(format!("rediss://localhost:{}", redis.port)),
+        redis_tls_ca_file: Some(cert.clone()),
+        ..config(&fault, &redis)
+    };
+    let a = start(tls.clone()).await.expect("server starts");
+    assert_eq!(redis_health(a.http_addr).await, "healthy");
+    let made = generate(&mut client(a.grpc_addr).await, review_request(1)).await;
+    let b = start(tls).await.expect("server starts");
+    let hit = generate(&mut client(b.grpc_addr).await, review_request(1)).await;
+    assert!(hit.metadata.unwrap().cache_hit, "shared over TLS");
+    assert_eq!(hit.data, made.data);
+    assert_eq!(fault.calls(), 1);
+    // Without the CA the certificate is not trusted: degraded, and still serving.
+    let untrusted =
+        Config { redis_url: Some(format!("rediss://localhost:{}", redis.port)), ..config(&fault, &redis) };
+    let c = start(untrusted).await.expect("server starts");
+    assert!(redis_health(c.http_addr).await.starts_with("degraded: "));
+    generate(&mut client(c.grpc_addr).await, review_request(1)).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -49,6 +49,8 @@ pub struct RedisSettings {
     pub max_value_bytes: usize,
     /// How long a claim on a key lasts (the longest another replica waits for its answer).
     pub claim_ttl: Duration,
+    /// A PEM file of the CA(s) to trust for `rediss://` instead of the system's roots.
+    pub tls_ca_file: Option<std::path::PathBuf>,
 }
 
 impl RedisSettings {
@@ -62,6 +64,7 @@ impl RedisSettings {
             compress_above: 8 * 1024,
             max_value_bytes: 16 * 1024 * 1024,
             claim_ttl: Duration::from_secs(30),
+            tls_ca_file: None,
         }
     }
 
@@ -113,27 +116,51 @@ impl std::fmt::Debug for Link {
     }
 }
 
-/// A malformed `REDIS_URL`.
+/// A Redis setting the client cannot use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "REDIS_URL (--redis-url) `{url}` is not a Redis URL ({reason}); give redis://host:6379 or rediss://host:6380"
-)]
-pub struct RedisUrlError {
-    /// The URL, with any password hidden.
-    pub url: String,
-    /// What the client said.
-    pub reason: String,
+pub enum RedisSetupError {
+    /// `REDIS_URL` does not parse.
+    #[error(
+        "REDIS_URL (--redis-url) `{url}` is not a Redis URL ({reason}); give redis://host:6379 or rediss://host:6380"
+    )]
+    Url {
+        /// The URL, with any password hidden.
+        url: String,
+        /// What the client said.
+        reason: String,
+    },
+    /// `REDIS_TLS_CA_FILE` cannot be read.
+    #[error(
+        "REDIS_TLS_CA_FILE (--redis-tls-ca-file) `{path}` cannot be read ({reason}); give a PEM file of the CA that signed Redis's certificate"
+    )]
+    CaFile {
+        /// The path.
+        path: String,
+        /// Why.
+        reason: String,
+    },
 }
 
 impl RedisStore {
     /// A store for `settings`, not connected yet: call [`RedisStore::start`] inside a Tokio
     /// runtime. Fails only on a URL the client cannot parse.
-    pub fn new(settings: RedisSettings, metrics: Arc<Metrics>) -> Result<RedisStore, RedisUrlError> {
+    pub fn new(settings: RedisSettings, metrics: Arc<Metrics>) -> Result<RedisStore, RedisSetupError> {
         // `rediss://` uses rustls, which needs a process-wide crypto provider (a second
         // install is not an error).
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let client = redis::Client::open(settings.url.as_str())
-            .map_err(|e| RedisUrlError { url: redact(&settings.url), reason: e.to_string() })?;
+        let url_error =
+            |e: redis::RedisError| RedisSetupError::Url { url: redact(&settings.url), reason: e.to_string() };
+        let client = match &settings.tls_ca_file {
+            None => redis::Client::open(settings.url.as_str()).map_err(url_error)?,
+            Some(path) => {
+                let pem = std::fs::read(path).map_err(|e| RedisSetupError::CaFile {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
+                let certificates = redis::TlsCertificates { client_tls: None, root_cert: Some(pem) };
+                redis::Client::build_with_tls(settings.url.as_str(), certificates).map_err(url_error)?
+            }
+        };
         let link = Arc::new(Link::default());
         *link.reason.lock().unwrap_or_else(PoisonError::into_inner) = "not connected yet".into();
         metrics.redis_up.set(0);

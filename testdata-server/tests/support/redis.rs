@@ -15,6 +15,10 @@ pub struct RedisProcess {
     pub port: u16,
     dir: PathBuf,
     child: Option<Child>,
+    /// Extra arguments (a password, TLS).
+    args: Vec<String>,
+    /// Serves TLS only (on `port`).
+    tls: bool,
 }
 
 impl RedisProcess {
@@ -23,6 +27,12 @@ impl RedisProcess {
     /// installed and `CI` is unset (the test then prints SKIPPED); under CI a missing
     /// redis-server fails the test.
     pub fn start() -> Option<RedisProcess> {
+        RedisProcess::start_with(&[], false)
+    }
+
+    /// [`RedisProcess::start`] with extra arguments; `tls`: the arguments configure TLS and
+    /// `port` is the TLS port (no plain port).
+    pub fn start_with(args: &[&str], tls: bool) -> Option<RedisProcess> {
         if Command::new("redis-server").arg("--version").output().is_err() {
             assert!(
                 std::env::var_os("CI").is_none(),
@@ -34,14 +44,21 @@ impl RedisProcess {
         let port = free_port();
         let dir = std::env::temp_dir().join(format!("testdata-redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        let mut redis = RedisProcess { port, dir, child: None };
+        let args = args.iter().map(|a| a.to_string()).collect();
+        let mut redis = RedisProcess { port, dir, child: None, args, tls };
         redis.launch();
         Some(redis)
     }
 
     fn launch(&mut self) {
+        let (plain, tls) = if self.tls {
+            ("0".to_owned(), self.port.to_string())
+        } else {
+            (self.port.to_string(), "0".to_owned())
+        };
         let child = Command::new("redis-server")
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", ""])
+            .args(["--port", &plain, "--tls-port", &tls, "--bind", "127.0.0.1", "--save", ""])
+            .args(&self.args)
             .args(["--appendonly", "yes", "--appendfsync", "always"])
             .arg("--dir")
             .arg(&self.dir)
@@ -95,6 +112,13 @@ impl RedisProcess {
 
     fn wait_until_answering(&self, limit: Duration) {
         let started = Instant::now();
+        if self.tls || !self.args.is_empty() {
+            while std::net::TcpStream::connect(("127.0.0.1", self.port)).is_err() {
+                assert!(started.elapsed() < limit, "redis-server on port {} did not listen", self.port);
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            return;
+        }
         while started.elapsed() < limit {
             if let Ok(client) = redis::Client::open(self.url())
                 && let Ok(mut c) = client.get_connection_with_timeout(Duration::from_millis(200))
