@@ -51,6 +51,7 @@ impl HttpState {
 /// The HTTP routes; `/v1/*` pass through `guard` (API keys, rate limit), the health and
 /// metrics routes stay open.
 pub fn router(state: HttpState, guard: Arc<Guard>) -> Router {
+    let console = crate::console::router(state.service.clone(), state.grpc_port.clone(), guard.clone());
     let api = Router::new()
         .route("/v1/generate", post(generate))
         .route("/v1/schemas", get(schemas))
@@ -61,6 +62,7 @@ pub fn router(state: HttpState, guard: Arc<Guard>) -> Router {
         .route("/health/ready", get(ready))
         .route("/metrics", get(metrics))
         .merge(api)
+        .merge(console)
         .with_state(state)
 }
 
@@ -319,7 +321,7 @@ fn http_status(kind: ErrorKind) -> StatusCode {
     }
 }
 
-fn response_json(r: proto::GenerateResponse, kind: Option<ErrorKind>) -> Response {
+pub(crate) fn response_json(r: proto::GenerateResponse, kind: Option<ErrorKind>) -> Response {
     let data = match &r.metadata {
         Some(m) if m.output_format == "json" => {
             serde_json::from_str(&r.data).unwrap_or(Value::String(r.data.clone()))
@@ -360,10 +362,15 @@ fn response_json(r: proto::GenerateResponse, kind: Option<ErrorKind>) -> Respons
     (status, axum::Json(body)).into_response()
 }
 
-async fn generate(State(s): State<HttpState>, body: Bytes) -> Response {
-    let parsed = serde_json::from_slice::<GenerateJson>(&body)
+/// A `GenerateRequest` given as JSON (the body of `POST /v1/generate`).
+pub(crate) fn request_from_json(body: &[u8]) -> Result<proto::GenerateRequest, ServiceError> {
+    serde_json::from_slice::<GenerateJson>(body)
         .map_err(|e| ServiceError::invalid(format!("the body is not a GenerateRequest as JSON: {e}")))
-        .and_then(proto_from_json);
+        .and_then(proto_from_json)
+}
+
+async fn generate(State(s): State<HttpState>, body: Bytes) -> Response {
+    let parsed = request_from_json(&body);
     let request = match parsed {
         Ok(r) => r,
         Err(e) => {

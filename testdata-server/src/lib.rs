@@ -20,6 +20,7 @@
 pub mod cli;
 pub mod coherence;
 pub mod config;
+pub mod console;
 pub mod error;
 pub mod grpc;
 pub mod guard;
