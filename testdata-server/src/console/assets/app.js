@@ -141,7 +141,9 @@ function fmtCompute(c) {
 function constraintsOf(f) {
   const out = [];
   const has = (k) => f[k] !== undefined && f[k] !== null;
-  if (has('min') || has('max')) out.push(`${has('min') ? f.min : '…'} ≤ x ≤ ${has('max') ? f.max : '…'}`);
+  if (has('min') && has('max')) out.push(`${f.min} ≤ x ≤ ${f.max}`);
+  else if (has('min')) out.push(`≥ ${f.min}`);
+  else if (has('max')) out.push(`≤ ${f.max}`);
   if (has('exclusive_min')) out.push(`> ${f.exclusive_min}`);
   if (has('exclusive_max')) out.push(`< ${f.exclusive_max}`);
   if (has('min_length') || has('max_length')) out.push(`length ${f.min_length ?? 0}..${f.max_length ?? '∞'}`);
@@ -234,9 +236,9 @@ function renderEntityDetail(e) {
     el('div', { className: 'detail-grid' },
       el('div', {},
         el('h3', {}, 'Fields'),
-        el('table', { className: 'fields', 'aria-label': `Fields of ${e.name}` },
+        el('div', { className: 'fields-wrap' }, el('table', { className: 'fields', 'aria-label': `Fields of ${e.name}` },
           el('thead', {}, el('tr', {}, ['Field', 'Type', 'Kind', 'Constraints', 'Notes'].map((h) => el('th', { scope: 'col' }, h)))),
-          el('tbody', {}, rows))),
+          el('tbody', {}, rows)))),
       el('div', {},
         el('h3', {}, `Sample record (record 0 of seed ${state.catalogue.sample_seed})`),
         el('pre', { className: 'raw', tabindex: '0', 'aria-label': `Sample ${e.name}` }, JSON.stringify(e.sample, null, 2)))));
@@ -613,7 +615,7 @@ function renderResults() {
   $('meta').replaceChildren(
     item('Seed', seed || String(m.seed)),
     item('Path', m.generation_path + (m.fallback ? ' (fallback)' : '')),
-    item('Routing reason', m.routing_reason || '—'),
+    el('div', { className: 'wide' }, el('dt', {}, 'Routing reason'), el('dd', {}, m.routing_reason || '—')),
     item('Server time', `${Number(m.generation_time_ms).toFixed(m.generation_time_ms < 10 ? 2 : 0)} ms`),
     item('Coherence', typeof m.coherence_score === 'number' ? m.coherence_score.toFixed(3) : '—'),
     item('Cache hit', m.cache_hit ? 'yes' : 'no'),
@@ -684,7 +686,8 @@ function recordTable(records, label) {
 }
 
 function valueCell(v, key) {
-  const cls = v === null || v === undefined ? 'null' : (typeof v === 'number' ? 'num' : '');
+  const cls = v === null || v === undefined ? 'null'
+    : typeof v === 'number' ? 'num' : (typeof v === 'string' && v.length > 40 ? 'long' : '');
   return el('td', { className: cls, 'data-key': key }, cellContent(v));
 }
 
