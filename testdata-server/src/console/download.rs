@@ -83,7 +83,9 @@ fn request_json(headers: &mut HeaderMap, body: Bytes) -> Result<Bytes, ServiceEr
         return Ok(body);
     }
     let form: DownloadForm = serde_urlencoded::from_bytes(&body).map_err(|e| {
-        ServiceError::invalid(format!("the form needs a `request` field holding a GenerateRequest as JSON: {e}"))
+        ServiceError::invalid(format!(
+            "the form needs a `request` field holding a GenerateRequest as JSON: {e}"
+        ))
     })?;
     if !form.api_key.is_empty() {
         let key = HeaderValue::from_str(&form.api_key)
@@ -105,7 +107,8 @@ fn file_body(
         Ok(chunk) if format != Format::Json => (!chunk.data.is_empty()).then(|| Ok(Bytes::from(chunk.data))),
         Ok(chunk) if chunk.is_final => Some(Ok(Bytes::from_static(if opened { b"]" } else { b"[]" }))),
         Ok(chunk) => {
-            let inner = chunk.data.trim().strip_prefix('[').and_then(|d| d.strip_suffix(']')).unwrap_or_default();
+            let inner =
+                chunk.data.trim().strip_prefix('[').and_then(|d| d.strip_suffix(']')).unwrap_or_default();
             if inner.is_empty() {
                 return None;
             }
