@@ -9,6 +9,7 @@
 //! | `GET /metrics` | Prometheus (OpenMetrics) text; 404 `Metrics disabled` when `PROMETHEUS_ENABLED=false` |
 //! | `POST /v1/generate` | a `GenerateRequest` as JSON (snake_case field names; enums as names or numbers; `seed` may be a string) → the `GenerateResponse` as JSON |
 //! | `GET /v1/schemas?domain=` | the `GetSchemas` answer as JSON |
+//! | `/`, `/console/*`, `/v1/catalogue`, `/v1/schema/check`, `/v1/download` | the web console ([`crate::console`]) |
 //!
 //! In the JSON answer of `/v1/generate`, `data` is the array of records when the format is
 //! JSON, the text otherwise; `error_code` is the enum name. HTTP status: 200 on success,

@@ -51,6 +51,8 @@ async fn the_console_works_in_a_real_browser() {
     }
 
     let running = start(Config::ephemeral()).await.expect("server starts");
+    let keyed =
+        start(Config { api_keys: vec!["k1".into()], ..Config::ephemeral() }).await.expect("server starts");
     let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("console-{}", std::process::id()));
     std::fs::create_dir_all(&work).expect("work dir");
     let screenshots = match std::env::var_os("TESTDATA_CONSOLE_SCREENSHOTS") {
@@ -61,6 +63,7 @@ async fn the_console_works_in_a_real_browser() {
     node.arg(test_dir.join("console.test.mjs"))
         .current_dir(&test_dir)
         .env("CONSOLE_URL", format!("http://{}/", running.http_addr))
+        .env("CONSOLE_KEYED_URL", format!("http://{}/", keyed.http_addr))
         .env("CLI_BIN", env!("CARGO_BIN_EXE_testdata"))
         .env("WORK_DIR", &work)
         .env("SCREENSHOT_DIR", &screenshots)
@@ -72,6 +75,7 @@ async fn the_console_works_in_a_real_browser() {
     assert!(out.status.success(), "the browser test failed:\n{stdout}\n{stderr}");
     assert!(stdout.contains("all checks passed"), "{stdout}\n{stderr}");
     running.shutdown().await.expect("shutdown");
+    keyed.shutdown().await.expect("shutdown");
     let _ = std::fs::remove_dir_all(&work);
 }
 

@@ -1,6 +1,7 @@
 // Drives the web console of a running testdata-server in Debian's headless Chromium.
 // Run by testdata-server/tests/console.rs, which starts the server and the CLI and passes:
 //   CONSOLE_URL      the console (http://127.0.0.1:PORT/)
+//   CONSOLE_KEYED_URL  the console of a server with API_KEYS=k1
 //   CLI_BIN          the `testdata` binary
 //   WORK_DIR         a fresh directory (browser profile, downloads)
 //   SCREENSHOT_DIR   where the screenshots of the main views go
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 const URL_ = process.env.CONSOLE_URL;
+const KEYED_URL = process.env.CONSOLE_KEYED_URL;
 const CLI = process.env.CLI_BIN;
 const WORK = process.env.WORK_DIR;
 const SHOTS = process.env.SCREENSHOT_DIR || path.join(WORK, 'screenshots');
@@ -275,6 +277,28 @@ try {
   const unlabelled = await page.$$eval('input:not([type=hidden]):not([type=radio]):not([type=checkbox]), select, textarea',
     (els) => els.filter((e) => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map((e) => e.id || e.outerHTML));
   assert.deepEqual(unlabelled, [], 'every input has a label');
+
+  step('a server with API keys: the console asks for the key and sends it with every call');
+  const keyed = await browser.newPage();
+  keyed.on('pageerror', (e) => pageErrors.push(String(e)));
+  await keyed.goto(KEYED_URL);
+  await keyed.waitForSelector('#key-box:not([hidden])');
+  assert.match(await keyed.textContent('#global-error'), /requires an API key/);
+  await keyed.fill('#api-key', 'k1');
+  await keyed.press('#api-key', 'Enter');
+  await keyed.waitForSelector('#entities button[data-entity=cart]');
+  assert.equal(await keyed.isHidden('#global-error'), true);
+  await keyed.click('#use-entity');
+  await keyed.fill('#seed', '7');
+  await keyed.fill('#count', '5');
+  await keyed.click('#generate');
+  await keyed.waitForFunction(() => document.querySelector('#results-status').textContent.startsWith('5 records'));
+  await keyed.selectOption('#format', 'CSV');
+  const [keyedDl] = await Promise.all([keyed.waitForEvent('download'), keyed.click('#download')]);
+  const keyedFile = path.join(WORK, 'keyed.csv');
+  await keyedDl.saveAs(keyedFile);
+  assert.ok(fs.readFileSync(keyedFile).equals(cliCsv), 'download with the key in the form');
+  await keyed.close();
 
   assert.deepEqual(pageErrors, [], 'no JavaScript error');
   assert.deepEqual(outside, [], 'no request left the server');
