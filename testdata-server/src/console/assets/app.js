@@ -623,7 +623,7 @@ function renderResults() {
     item('Records', String(b.record_count)),
     item('Schema', m.schema_name || '—'),
     item('Scenarios', Object.entries(m.scenario_counts || {}).map(([k, v]) => `${k}: ${v}`).join(', ') || '—'),
-    el('div', { className: 'wide' }, el('dt', {}, 'Request ID'), el('dd', {}, b.request_id)));
+    el('div', { className: 'wider' }, el('dt', {}, 'Request ID'), el('dd', {}, b.request_id)));
   const raw = typeof b.data === 'string' ? b.data : JSON.stringify(b.data, null, 2);
   $('raw').textContent = raw;
   renderTable(request.output_format, b.data);
