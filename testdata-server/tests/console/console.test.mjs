@@ -166,6 +166,13 @@ try {
   await page.fill('#count', '5');
   await page.selectOption('#format', 'JSON');
 
+  step('a download the server refuses shows its sentence in the page');
+  await page.fill('#count', '0');
+  await page.click('#download');
+  await page.waitForFunction(() => document.querySelector('#results-error').textContent.startsWith('Download failed'));
+  assert.match(await page.textContent('#results-error'), /count/);
+  await page.fill('#count', '5');
+
   step('scenarios with typed overrides and constraints change the request');
   await page.click('#add-scenario');
   await page.fill('.scenario-name', 'big_spender');
