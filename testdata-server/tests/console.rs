@@ -196,6 +196,11 @@ async fn downloads_stream_every_format_equal_to_the_cli() {
             "{format}"
         );
     }
+    // As curl -d sends it: JSON labelled as a form.
+    let (status, _, body) =
+        http(addr, "POST", "/v1/download", &[FORM], r#"{"entity":"cart","count":5,"seed":7}"#).await;
+    assert_eq!(status, 200);
+    assert_eq!(body, cli(&["--entity", "cart", "--count", "5", "--seed", "7", "--format", "json"]));
     let (status, _, body) = http(addr, "POST", "/v1/download", &[], r#"{"entity":"nope","count":5}"#).await;
     assert_eq!(status, 404, "an error before the first byte is a JSON answer");
     let answer: serde_json::Value = serde_json::from_slice(&body).expect("JSON");

@@ -73,13 +73,15 @@ pub(super) async fn download(State(s): State<ConsoleState>, request: Request) ->
     response
 }
 
-/// The request JSON of a form post (moving its `api_key` into `x-api-key`) or of a JSON body.
+/// The request JSON of a form post (moving its `api_key` into `x-api-key`) or of a JSON body
+/// (whatever its content type, as for `/v1/generate`).
 fn request_json(headers: &mut HeaderMap, body: Bytes) -> Result<Bytes, ServiceError> {
     let is_form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+    // `curl -d '{…}'` labels JSON as a form: a body that opens an object is JSON.
+    if !is_form || body.trim_ascii_start().starts_with(b"{") {
         return Ok(body);
     }
     let form: DownloadForm = serde_urlencoded::from_bytes(&body).map_err(|e| {
