@@ -4,10 +4,22 @@ use axum::extract::Path;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-/// `(file name, content type, content)` of every asset.
+const JS: &str = "text/javascript; charset=utf-8";
+
+/// `(file name, content type, content)` of every asset: the style sheet and the JavaScript
+/// modules (`app.js` imports the others), one concern each.
 const ASSETS: &[(&str, &str, &str)] = &[
-    ("app.js", "text/javascript; charset=utf-8", include_str!("assets/app.js")),
     ("app.css", "text/css; charset=utf-8", include_str!("assets/app.css")),
+    ("app.js", JS, include_str!("assets/app.js")),
+    ("api.js", JS, include_str!("assets/api.js")),
+    ("builder.js", JS, include_str!("assets/builder.js")),
+    ("catalogue.js", JS, include_str!("assets/catalogue.js")),
+    ("dom.js", JS, include_str!("assets/dom.js")),
+    ("editors.js", JS, include_str!("assets/editors.js")),
+    ("request.js", JS, include_str!("assets/request.js")),
+    ("results.js", JS, include_str!("assets/results.js")),
+    ("schema.js", JS, include_str!("assets/schema.js")),
+    ("snippets.js", JS, include_str!("assets/snippets.js")),
 ];
 
 const INDEX: &str = include_str!("assets/index.html");
