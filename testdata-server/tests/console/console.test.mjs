@@ -130,6 +130,7 @@ try {
   await page.click('#tab-copy');
   await page.selectOption('#copy-kind', 'curl');
   const curl = await page.textContent('#snippet');
+  await page.screenshot({ path: path.join(SHOTS, 'copy-as.png') });
   const viaCurl = JSON.parse(execFileSync('bash', ['-c', curl]).toString());
   assert.deepEqual(viaCurl.data, cliJson, 'the curl snippet reproduces the records');
   await page.selectOption('#copy-kind', 'cli');
