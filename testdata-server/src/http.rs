@@ -9,6 +9,7 @@
 //! | `GET /metrics` | Prometheus (OpenMetrics) text; 404 `Metrics disabled` when `PROMETHEUS_ENABLED=false` |
 //! | `POST /v1/generate` | a `GenerateRequest` as JSON (snake_case field names; enums as names or numbers; `seed` may be a string) → the `GenerateResponse` as JSON |
 //! | `GET /v1/schemas?domain=` | the `GetSchemas` answer as JSON |
+//! | `/`, `/console/*`, `/v1/catalogue`, `/v1/schema/check`, `/v1/download` | the web console ([`crate::console`]) |
 //!
 //! In the JSON answer of `/v1/generate`, `data` is the array of records when the format is
 //! JSON, the text otherwise; `error_code` is the enum name. HTTP status: 200 on success,
@@ -51,6 +52,7 @@ impl HttpState {
 /// The HTTP routes; `/v1/*` pass through `guard` (API keys, rate limit), the health and
 /// metrics routes stay open.
 pub fn router(state: HttpState, guard: Arc<Guard>) -> Router {
+    let console = crate::console::router(state.service.clone(), state.grpc_port.clone(), guard.clone());
     let api = Router::new()
         .route("/v1/generate", post(generate))
         .route("/v1/schemas", get(schemas))
@@ -61,6 +63,7 @@ pub fn router(state: HttpState, guard: Arc<Guard>) -> Router {
         .route("/health/ready", get(ready))
         .route("/metrics", get(metrics))
         .merge(api)
+        .merge(console)
         .with_state(state)
 }
 
@@ -321,7 +324,7 @@ fn http_status(kind: ErrorKind) -> StatusCode {
     }
 }
 
-fn response_json(r: proto::GenerateResponse, kind: Option<ErrorKind>) -> Response {
+pub(crate) fn response_json(r: proto::GenerateResponse, kind: Option<ErrorKind>) -> Response {
     let data = match &r.metadata {
         Some(m) if m.output_format == "json" => {
             serde_json::from_str(&r.data).unwrap_or(Value::String(r.data.clone()))
@@ -362,10 +365,15 @@ fn response_json(r: proto::GenerateResponse, kind: Option<ErrorKind>) -> Respons
     (status, axum::Json(body)).into_response()
 }
 
-async fn generate(State(s): State<HttpState>, body: Bytes) -> Response {
-    let parsed = serde_json::from_slice::<GenerateJson>(&body)
+/// A `GenerateRequest` given as JSON (the body of `POST /v1/generate`).
+pub(crate) fn request_from_json(body: &[u8]) -> Result<proto::GenerateRequest, ServiceError> {
+    serde_json::from_slice::<GenerateJson>(body)
         .map_err(|e| ServiceError::invalid(format!("the body is not a GenerateRequest as JSON: {e}")))
-        .and_then(proto_from_json);
+        .and_then(proto_from_json)
+}
+
+async fn generate(State(s): State<HttpState>, body: Bytes) -> Response {
+    let parsed = request_from_json(&body);
     let request = match parsed {
         Ok(r) => r,
         Err(e) => {

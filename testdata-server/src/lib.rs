@@ -21,6 +21,7 @@ pub mod cache;
 pub mod cli;
 pub mod coherence;
 pub mod config;
+pub mod console;
 pub mod error;
 pub mod grpc;
 pub mod guard;
