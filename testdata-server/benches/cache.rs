@@ -1,9 +1,10 @@
 //! Cache hits of the LLM path through the shared Redis layer, over gRPC on loopback.
 //!
 //! Replica A (in-process, Redis at a real `redis-server`) answers `KEYS` distinct 100-record
-//! `review` requests from the local LLM stub; replica B, with the same Redis and an empty
-//! memory, is then asked each of them once by `CLIENTS` concurrent clients (every answer a
-//! Redis hit), then again (every answer a memory hit). Latencies per request, HDR histogram.
+//! `review` requests from the local LLM stub. Then, for 1, 16 and 200 concurrent clients, a
+//! fresh replica with the same Redis and an empty memory is asked each of them once (every
+//! answer a Redis hit), then again (every answer a memory hit). Latencies per request, HDR
+//! histogram; with `c` clients always busy, latency ≈ c / throughput (Little's law).
 //!
 //! `cargo bench -p testdata-server --bench cache` (needs `redis-server` on the PATH).
 
@@ -27,7 +28,7 @@ use tonic::transport::Channel;
 
 const KEYS: u64 = 2_000;
 const RECORDS: i32 = 100;
-const CLIENTS: usize = 200;
+const CLIENTS: [usize; 3] = [1, 16, 200];
 
 fn request(seed: u64) -> GenerateRequest {
     GenerateRequest {
@@ -39,11 +40,11 @@ fn request(seed: u64) -> GenerateRequest {
     }
 }
 
-/// Every request once, `CLIENTS` at a time over `CLIENTS` connections; the latencies and
+/// Every request once, `clients` at a time over `clients` connections; the latencies and
 /// how many were cache hits.
-async fn round(addr: std::net::SocketAddr, keys: u64) -> (Histogram<u64>, u64, Duration) {
+async fn round(addr: std::net::SocketAddr, keys: u64, clients: usize) -> (Histogram<u64>, u64, Duration) {
     let mut channels = Vec::new();
-    for _ in 0..CLIENTS {
+    for _ in 0..clients {
         channels.push(TestDataServiceClient::connect(format!("http://{addr}")).await.expect("connect"));
     }
     let next = Arc::new(Mutex::new(0u64));
@@ -120,11 +121,12 @@ fn main() {
         };
         let config = Config { llm: Some(llm), redis_url: Some(redis.url()), ..Config::ephemeral() };
         let a = start(config.clone()).await.expect("replica A");
-        let made = round(a.grpc_addr, KEYS).await;
-        report("A: made by the LLM stub", &made);
-        let b = start(config).await.expect("replica B");
-        report("B: Redis hits (memory cold)", &round(b.grpc_addr, KEYS).await);
-        report("B: memory hits (warm)", &round(b.grpc_addr, KEYS).await);
+        report("A: made by the LLM stub, 200 clients", &round(a.grpc_addr, KEYS, 200).await);
+        for clients in CLIENTS {
+            let b = start(config.clone()).await.expect("replica B");
+            report(&format!("Redis hits, {clients} clients"), &round(b.grpc_addr, KEYS, clients).await);
+            report(&format!("memory hits, {clients} clients"), &round(b.grpc_addr, KEYS, clients).await);
+        }
         println!("stub calls: {} for {KEYS} keys", stub.calls());
     });
 }

@@ -72,9 +72,10 @@ pub struct Config {
     /// Answers larger than this (after compression) are not stored in Redis (logged).
     #[arg(long, env = "CACHE_MAX_VALUE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub cache_max_value_bytes: usize,
-    /// Milliseconds a replica's claim on an answer it is making lasts: other replicas asked
-    /// the same wait for it that long at most, then make it themselves.
-    #[arg(long, env = "CACHE_CLAIM_MS", default_value_t = 30_000)]
+    /// Lease in milliseconds of a replica's claim on an answer it is making (renewed every
+    /// third of it while it works): other replicas asked the same wait for that answer, and
+    /// claim it themselves once a claim lapses (its replica died or lost Redis).
+    #[arg(long, env = "CACHE_CLAIM_MS", default_value_t = 5_000)]
     pub cache_claim_ms: u64,
     /// Deployment environment, reported by `/health` (`development`, `production`, …).
     #[arg(long, env = "ENVIRONMENT", default_value = "development")]
@@ -197,7 +198,7 @@ impl Default for Config {
             redis_timeout_ms: 250,
             cache_compress_above_bytes: 8 * 1024,
             cache_max_value_bytes: 16 * 1024 * 1024,
-            cache_claim_ms: 30_000,
+            cache_claim_ms: 5_000,
             environment: "development".into(),
             service_name: "testdata-server".into(),
             prometheus_enabled: true,

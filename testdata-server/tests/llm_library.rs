@@ -124,6 +124,60 @@ async fn an_identical_request_is_a_cache_hit_with_the_same_bytes() {
     assert!(server.calls() > calls);
 }
 
+/// A store shared by two generators, keeping the first answer written (as Redis does with
+/// `SET NX`), without claims: both generators make the answer.
+#[derive(Debug, Default)]
+struct FirstWins(std::sync::Mutex<std::collections::HashMap<String, Arc<testdata::cache::Entry>>>);
+
+impl testdata::cache::Store for FirstWins {
+    fn name(&self) -> &str {
+        "first-wins"
+    }
+    fn get<'a>(
+        &'a self,
+        key: &'a str,
+    ) -> testdata::cache::StoreFuture<'a, Option<Arc<testdata::cache::Entry>>> {
+        Box::pin(async move { Ok(self.0.lock().unwrap().get(key).cloned()) })
+    }
+    fn put(&self, entry: Arc<testdata::cache::Entry>) -> testdata::cache::StoreFuture<'_, ()> {
+        Box::pin(async move {
+            self.0.lock().unwrap().insert(entry.key.clone(), entry);
+            Ok(())
+        })
+    }
+    fn shared(&self) -> bool {
+        true
+    }
+    fn put_first(
+        &self,
+        entry: Arc<testdata::cache::Entry>,
+    ) -> testdata::cache::StoreFuture<'_, Arc<testdata::cache::Entry>> {
+        Box::pin(async move { Ok(self.0.lock().unwrap().entry(entry.key.clone()).or_insert(entry).clone()) })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn replicas_that_made_the_same_answer_at_once_serve_the_first_one_stored() {
+    let server = FaultServer::start().await;
+    server.latency(Duration::from_millis(200));
+    let shared: Arc<FirstWins> = Arc::default();
+    let replica = || {
+        let mut llm = Llm::new(config(vec![openai(&server, ResponseFormat::JsonSchema)])).unwrap();
+        llm.add_shared_store(shared.clone());
+        llm
+    };
+    let (a, b) = (replica(), replica());
+    let review = schema("review");
+    let (ra, rb) = (Request::new(&review, 9, 4), Request::new(&review, 9, 4));
+    let (x, y) = tokio::join!(a.run(&ra), b.run(&rb));
+    let (x, y) = (x.unwrap(), y.unwrap());
+    assert_eq!(server.calls(), 2, "no claims: both made it");
+    assert_eq!(x.records, y.records, "both serve the answer stored first");
+    assert_eq!(x.cache_hit as u8 + y.cache_hit as u8, 1, "the one whose answer lost reports a cache hit");
+    let again = a.run(&Request::new(&review, 9, 4)).await.unwrap();
+    assert_eq!(again.records, x.records, "and keeps serving it from memory");
+}
+
 #[tokio::test]
 async fn cassettes_recorded_against_the_server_replay_with_it_stopped() {
     let dir = std::env::temp_dir().join(format!("testdata-cassettes-{}", std::process::id()));

@@ -266,14 +266,7 @@ async fn the_remote_client_reaches_the_llm_path_with_typed_values() {
 
 /// `GET path` on the HTTP listener.
 async fn reqwest_get(r: &Running, path: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(r.http_addr).await.unwrap();
-    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes())
-        .await
-        .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.unwrap();
-    out
+    support::http_get(r.http_addr, path).await
 }
 
 /// Figures for docs/llm.md (not a pass/fail timing): 1,000 `review` records against the fault

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::stream::{self, StreamExt};
 use support::fault::FaultServer;
+use support::http_get;
 use support::redis::{RedisProcess, free_port};
 use testdata::llm::provider::openai::ResponseFormat;
 use testdata::llm::{LlmConfig, ProviderConfig};
@@ -60,17 +61,6 @@ async fn generate(c: &mut TestDataServiceClient<Channel>, r: GenerateRequest) ->
     let answer = c.generate_data(r).await.expect("in-band answer").into_inner();
     assert!(answer.success, "{}", answer.error);
     answer
-}
-
-async fn http_get(addr: std::net::SocketAddr, path: &str) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes())
-        .await
-        .unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).await.unwrap();
-    out
 }
 
 /// The `redis` component of `/health` (e.g. `healthy`, `degraded: …`).
@@ -172,19 +162,30 @@ async fn two_server_processes_share_answers_and_make_each_one_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lost_claim_costs_a_duplicate_call_never_a_different_answer() {
+async fn a_claim_left_by_a_dead_replica_holds_the_others_up_only_until_it_lapses() {
     let Some(redis) = RedisProcess::start() else { return };
     let fault = FaultServer::start().await;
-    // Claims that expire after 1 ms: both replicas make the answer.
-    let a = ServerProcess::start(&redis, &fault, &[("CACHE_CLAIM_MS", "1")]).await;
-    let b = ServerProcess::start(&redis, &fault, &[("CACHE_CLAIM_MS", "1")]).await;
-    let (mut ca, mut cb) = (client(a.grpc).await, client(b.grpc).await);
-    fault.latency(Duration::from_millis(300));
+    let maker = start(config(&fault, &redis)).await.expect("server starts");
+    generate(&mut client(maker.grpc_addr).await, review_request(9)).await;
+    // Forget the answer, and leave a claim on it as a replica that died mid-call would
+    // (nobody renews it: it lapses after 1.5 s).
+    let answer_key = cached_keys(&redis, "testdata:v1:llm:*").pop().unwrap();
+    let claim_key = answer_key.replacen("testdata:v1:", "testdata:v1:claim:", 1);
+    let mut c = redis.connection();
+    let _: () = redis::cmd("DEL").arg(&answer_key).query(&mut c).unwrap();
+    let _: () =
+        redis::cmd("SET").arg(&claim_key).arg("a-dead-replica").arg("PX").arg(1500).query(&mut c).unwrap();
+
+    let a = start(config(&fault, &redis)).await.expect("server starts");
+    let b = start(config(&fault, &redis)).await.expect("server starts");
+    let (mut ca, mut cb) = (client(a.grpc_addr).await, client(b.grpc_addr).await);
+    let started = Instant::now();
     let (x, y) = tokio::join!(generate(&mut ca, review_request(9)), generate(&mut cb, review_request(9)));
-    assert_eq!(fault.calls(), 2, "both made it");
-    assert_eq!(x.data, y.data, "the first answer stored is the one both serve");
-    let (x2, y2) = tokio::join!(generate(&mut ca, review_request(9)), generate(&mut cb, review_request(9)));
-    assert_eq!((x2.data, y2.data), (x.data.clone(), x.data), "and keep serving");
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_millis(1400), "they waited for the claim: {waited:?}");
+    assert!(waited < Duration::from_secs(10), "only until it lapsed: {waited:?}");
+    assert_eq!(fault.calls(), 2, "then one of them made it, and the other read it");
+    assert_eq!(x.data, y.data);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -47,7 +47,8 @@ pub struct RedisSettings {
     pub compress_above: usize,
     /// Values longer than this (after compression) are not stored.
     pub max_value_bytes: usize,
-    /// How long a claim on a key lasts (the longest another replica waits for its answer).
+    /// A claim's lease: a replica making an answer renews its claim every third of it, so a
+    /// replica that dies stops holding the others up after at most this long.
     pub claim_ttl: Duration,
     /// A PEM file of the CA(s) to trust for `rediss://` instead of the system's roots.
     pub tls_ca_file: Option<std::path::PathBuf>,
@@ -63,7 +64,7 @@ impl RedisSettings {
             timeout: Duration::from_millis(250),
             compress_above: 8 * 1024,
             max_value_bytes: 16 * 1024 * 1024,
-            claim_ttl: Duration::from_secs(30),
+            claim_ttl: Duration::from_secs(5),
             tls_ca_file: None,
         }
     }
@@ -251,6 +252,36 @@ impl RedisStore {
         }
     }
 
+    /// A claim's lease in milliseconds.
+    fn lease_ms(&self) -> u64 {
+        self.settings.claim_ttl.as_millis().max(1) as u64
+    }
+
+    /// Runs a claim script (skipped while degraded; failures counted, never degrading).
+    async fn script(
+        &self,
+        op: &'static str,
+        invocation: &redis::ScriptInvocation<'_>,
+    ) -> Result<(), CacheError> {
+        if !self.link.up.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        let Some(mut connection) = self.link.connection() else { return Ok(()) };
+        match tokio::time::timeout(self.settings.timeout, invocation.invoke_async::<i64>(&mut connection))
+            .await
+        {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => {
+                self.metrics.redis_error(op);
+                Err(self.error(format!("{op}: {e}")))
+            }
+            Err(_) => {
+                self.metrics.redis_error(op);
+                Err(self.error(format!("{op}: no answer within {} ms", self.settings.timeout.as_millis())))
+            }
+        }
+    }
+
     fn error(&self, message: String) -> CacheError {
         CacheError { store: "redis".into(), message }
     }
@@ -389,21 +420,30 @@ impl Store for RedisStore {
     fn claim<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Claim> {
         Box::pin(async move {
             let token = claim_token();
-            let ttl = self.settings.claim_ttl.as_millis().max(1) as u64;
             let mut cmd = redis::cmd("SET");
-            cmd.arg(self.claim_key(key)).arg(&token).arg("NX").arg("PX").arg(ttl);
-            match self.query::<Option<String>>("claim", &cmd).await? {
-                None => Ok(Claim::Unsupported),
-                Some(Some(_)) => Ok(Claim::Won(token)),
-                Some(None) => {
-                    let left: Option<i64> =
-                        self.query("claim", redis::cmd("PTTL").arg(self.claim_key(key))).await?;
-                    let left = left
-                        .filter(|ms| *ms > 0)
-                        .map_or(self.settings.claim_ttl, |ms| Duration::from_millis(ms as u64));
-                    Ok(Claim::Held(left))
-                }
-            }
+            cmd.arg(self.claim_key(key)).arg(&token).arg("NX").arg("PX").arg(self.lease_ms());
+            Ok(match self.query::<Option<String>>("claim", &cmd).await? {
+                None => Claim::Unsupported,
+                Some(Some(_)) => Claim::Won { token, renew_every: self.settings.claim_ttl / 3 },
+                Some(None) => Claim::Held,
+            })
+        })
+    }
+
+    fn renew<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, ()> {
+        Box::pin(async move {
+            let script = redis::Script::new(RENEW);
+            let mut cmd = script.prepare_invoke();
+            cmd.key(self.claim_key(key)).arg(token).arg(self.lease_ms());
+            self.script("claim", &cmd).await
+        })
+    }
+
+    fn claimed<'a>(&'a self, key: &'a str) -> StoreFuture<'a, bool> {
+        Box::pin(async move {
+            let held: Option<bool> =
+                self.query("claim", redis::cmd("EXISTS").arg(self.claim_key(key))).await?;
+            Ok(held.unwrap_or(false))
         })
     }
 
@@ -412,19 +452,13 @@ impl Store for RedisStore {
             let script = redis::Script::new(RELEASE);
             let mut cmd = script.prepare_invoke();
             cmd.key(self.claim_key(key)).arg(token);
-            if !self.link.up.load(Ordering::Acquire) {
-                return Ok(());
-            }
-            let Some(mut connection) = self.link.connection() else { return Ok(()) };
-            match tokio::time::timeout(self.settings.timeout, cmd.invoke_async::<i64>(&mut connection)).await
-            {
-                Ok(Ok(_)) => Ok(()),
-                Ok(Err(e)) => Err(self.error(format!("release: {e}"))),
-                Err(_) => Err(self.error("release: no answer in time".into())),
-            }
+            self.script("claim", &cmd).await
         })
     }
 }
+
+/// Extends the claim only if it still holds our token.
+const RENEW: &str = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end";
 
 /// Deletes the claim only if it still holds our token (it may have expired and been taken).
 const RELEASE: &str =

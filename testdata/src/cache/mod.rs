@@ -122,10 +122,21 @@ pub trait Store: Send + Sync + fmt::Debug {
         })
     }
     /// Claims `key` for one producer across processes sharing this store. Stores that are not
-    /// shared answer [`Claim::Unsupported`] (the default).
+    /// shared answer [`Claim::Unsupported`] (the default). A claim is a lease: the producer
+    /// renews it ([`Store::renew`]) while it works, so it lapses soon after a producer dies.
     fn claim<'a>(&'a self, key: &'a str) -> StoreFuture<'a, Claim> {
         let _ = key;
         Box::pin(async { Ok(Claim::Unsupported) })
+    }
+    /// Extends a claim won with [`Claim::Won`] (only if it still holds that token).
+    fn renew<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, ()> {
+        let _ = (key, token);
+        Box::pin(async { Ok(()) })
+    }
+    /// Whether some process holds a claim on `key`.
+    fn claimed<'a>(&'a self, key: &'a str) -> StoreFuture<'a, bool> {
+        let _ = key;
+        Box::pin(async { Ok(false) })
     }
     /// Gives back a claim won with [`Claim::Won`] (only if it still holds that token).
     fn release<'a>(&'a self, key: &'a str, token: &'a str) -> StoreFuture<'a, ()> {
@@ -137,10 +148,16 @@ pub trait Store: Send + Sync + fmt::Debug {
 /// The outcome of [`Store::claim`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Claim {
-    /// This process produces the answer; release the claim with this token afterwards.
-    Won(String),
-    /// Another process is producing it: wait at most this long for the answer to appear.
-    Held(Duration),
+    /// This process produces the answer: renew the claim every `renew_every` while working,
+    /// and release it with `token` afterwards.
+    Won {
+        /// Proves the claim is this process's.
+        token: String,
+        /// How often to renew it.
+        renew_every: Duration,
+    },
+    /// Another process is producing it: wait for its answer while its claim lasts.
+    Held,
     /// The store is not shared (or cannot claim right now): produce the answer.
     Unsupported,
 }

@@ -272,21 +272,53 @@ impl Llm {
             return Ok(answer);
         }
         // Across processes sharing a store (Redis): one producer per key; the others wait for
-        // its answer, and produce it themselves if it does not come in time.
-        let (claim, claimer) = if cached { self.cache.claim(&key).await } else { (Claim::Unsupported, None) };
-        tracing::debug!(?claim, %key, "cache claim");
-        if let Claim::Held(wait) = claim
-            && let Some(answer) = self.await_answer(&key, wait).await
-        {
-            return Ok(answer);
+        // its answer while its claim lasts, and try again to claim it if the claim lapses.
+        if !cached {
+            return self.produce(request, &key).await;
         }
-        let produced = self.produce(request, &key).await;
-        if let (Claim::Won(token), Some(store)) = (&claim, &claimer)
-            && let Err(e) = store.release(&key, token).await
-        {
-            tracing::warn!(store = %e.store, error = %e.message, "cache claim not released (it expires)");
+        let deadline = tokio::time::Instant::now() + self.config.timeout.saturating_mul(4);
+        loop {
+            match self.cache.claim(&key).await {
+                (Claim::Won { token, renew_every }, Some(store)) => {
+                    let produced = self.produce_renewing(request, &key, &store, &token, renew_every).await;
+                    if let Err(e) = store.release(&key, &token).await {
+                        tracing::warn!(store = %e.store, error = %e.message, "cache claim not released (it lapses)");
+                    }
+                    return produced;
+                }
+                (Claim::Held, Some(store)) if tokio::time::Instant::now() < deadline => {
+                    if let Some(answer) = self.await_answer(&key, &store, deadline).await {
+                        return Ok(answer);
+                    }
+                }
+                _ => return self.produce(request, &key).await,
+            }
         }
-        produced
+    }
+
+    /// [`Llm::produce`] while renewing the claim on `key` every `every`.
+    async fn produce_renewing(
+        &self,
+        request: &Request<'_>,
+        key: &str,
+        store: &Arc<dyn Store>,
+        token: &str,
+        every: Duration,
+    ) -> Result<Answer, LlmError> {
+        let renewing = async {
+            let every = every.max(Duration::from_millis(1));
+            for _ in 0..u64::MAX {
+                tokio::time::sleep(every).await;
+                if let Err(e) = store.renew(key, token).await {
+                    tracing::warn!(store = %e.store, error = %e.message, "cache claim not renewed");
+                }
+            }
+        };
+        let producing = self.produce(request, key);
+        match futures_util::future::select(std::pin::pin!(producing), std::pin::pin!(renewing)).await {
+            futures_util::future::Either::Left((produced, _)) => produced,
+            futures_util::future::Either::Right(((), producing)) => producing.await,
+        }
     }
 
     /// Calls the providers for `request`, stores the answer under `key` and returns it.
@@ -332,22 +364,27 @@ impl Llm {
         })
     }
 
-    /// Polls the cache for `key` until its answer appears (another process claimed it) or
-    /// `wait` has passed.
-    async fn await_answer(&self, key: &str, wait: Duration) -> Option<Answer> {
-        let deadline = tokio::time::Instant::now() + wait;
+    /// Polls the cache for `key` until its answer appears (another process claimed it), the
+    /// claim lapses (`None`: claim it again) or the deadline passes (`None`).
+    async fn await_answer(
+        &self,
+        key: &str,
+        store: &Arc<dyn Store>,
+        deadline: tokio::time::Instant,
+    ) -> Option<Answer> {
         let mut pause = Duration::from_millis(5);
-        loop {
-            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-            if left.is_zero() {
-                return None;
-            }
-            tokio::time::sleep(pause.min(left)).await;
+        while tokio::time::Instant::now() < deadline {
+            tokio::time::sleep(pause).await;
             if let Some(answer) = self.lookup(key).await {
                 return Some(answer);
             }
+            if !store.claimed(key).await.unwrap_or(false) {
+                // The producer finished (read once more: it writes, then releases) or died.
+                return self.lookup(key).await;
+            }
             pause = (pause * 2).min(Duration::from_millis(200));
         }
+        None
     }
 
     async fn lookup(&self, key: &str) -> Option<Answer> {
