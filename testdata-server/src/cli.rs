@@ -12,15 +12,19 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use testdata::export::{ExportOptions, Exporter, Format};
 
 use crate::config::Config;
-use crate::plan::{Mode, Planner};
 use crate::registry::Registry;
-use crate::request::{GenerateSpec, SchemaSources};
+
+pub mod generate;
+pub mod manifest;
+mod output;
+mod parallel;
+mod progress;
+pub mod slice;
 
 /// `testdata`: seeded test data from the command line.
 #[derive(Debug, Parser)]
@@ -44,6 +48,16 @@ pub enum Command {
     Schemas(SchemasArgs),
     /// Run the gRPC + HTTP server (same as `testdata-server`).
     Serve(Box<ServeArgs>),
+    /// Check run manifests: every file's checksum, and that the runs' ranges tile the space.
+    Verify(VerifyArgs),
+}
+
+/// `testdata verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Manifest files (e.g. one per shard).
+    #[arg(required = true)]
+    pub manifests: Vec<PathBuf>,
 }
 
 /// `testdata generate`.
@@ -74,8 +88,11 @@ pub struct GenerateArgs {
     #[arg(long, env = "SCHEMAS_DIR")]
     pub schemas_dir: Option<PathBuf>,
     /// Generate through a server (e.g. http://127.0.0.1:9091) instead of locally.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["jobs", "shard", "range", "output", "split_every", "manifest", "resume"])]
     pub remote: Option<String>,
+    /// Parallelism, slicing and file output (local generation).
+    #[command(flatten)]
+    pub scale: generate::ScaleArgs,
 }
 
 /// `testdata schemas`.
@@ -112,6 +129,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Generate(args) => generate(args).await,
         Command::Schemas(args) => schemas(args).await,
         Command::Serve(args) => serve(args.config).await,
+        Command::Verify(args) => verify(&args.manifests),
     }
 }
 
@@ -186,40 +204,22 @@ async fn generate(args: GenerateArgs) -> Result<(), CliError> {
         )
         .await;
     }
-    let registry = Arc::new(Registry::load(args.schemas_dir.as_deref())?);
-    let planner = Planner::new(registry, 16, Config::default().defect_rate);
-    let spec = GenerateSpec {
-        sources: SchemaSources {
-            entity: args.entity.unwrap_or_default(),
-            inline_schema: inline,
-            ..SchemaSources::default()
-        },
-        count: i64::try_from(args.count).map_err(|_| "count is too large")?,
-        seed,
-        offset: args.offset,
-        format: args.format,
-        defect_triggering: args.defect_triggering,
-        ..GenerateSpec::default()
-    };
-    let plan = planner.plan(&spec, Mode::Stream(u64::MAX))?;
-    eprintln!("seed: {} (replay with --seed {})", plan.seed, plan.seed);
-    let options = ExportOptions {
-        table: plan.schema_name.clone(),
-        columns: Some(plan.compiled.columns.clone()),
-        ..ExportOptions::default()
-    };
-    let stdout = std::io::stdout().lock();
-    let mut out = Exporter::new(args.format, stdout, options);
-    let mut at = args.offset;
-    while at < plan.total {
-        let end = (at + 1000).min(plan.total);
-        for (i, record) in (at..).zip(plan.records(at..end)?) {
-            out.write_record(&plan.with_bookkeeping(record, i)?)?;
+    generate::generate_local(args, inline, seed)
+}
+
+fn verify(manifests: &[PathBuf]) -> Result<(), CliError> {
+    match manifest::verify(manifests) {
+        Ok(records) => {
+            eprintln!("ok: {} manifest(s), {records} records, every file matches its SHA-256", manifests.len());
+            Ok(())
         }
-        at = end;
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("testdata verify: {e}");
+            }
+            Err(format!("{} problem(s) found", errors.len()).into())
+        }
     }
-    out.finish()?.flush()?;
-    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]
