@@ -20,9 +20,12 @@ use crate::config::Config;
 use crate::registry::Registry;
 
 pub mod generate;
+mod health;
 pub mod manifest;
 mod output;
 mod parallel;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod progress;
 pub mod slice;
 
@@ -50,6 +53,19 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Check run manifests: every file's checksum, and that the runs' ranges tile the space.
     Verify(VerifyArgs),
+    /// Ask a local server's /health/ready (for container health checks): exit 0 when ready.
+    Health(HealthArgs),
+}
+
+/// `testdata health`.
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// The server's HTTP address.
+    #[arg(long, default_value = "127.0.0.1:8091")]
+    pub addr: std::net::SocketAddr,
+    /// The path to ask.
+    #[arg(long, default_value = "/health/ready")]
+    pub path: String,
 }
 
 /// `testdata verify`.
@@ -75,9 +91,9 @@ pub struct GenerateArgs {
     /// The seed (a number, or any text hashed to one); random when absent (printed to stderr).
     #[arg(long, short)]
     pub seed: Option<String>,
-    /// json, jsonl, csv, sql (PostgreSQL), mysql, sqlite.
+    /// json, jsonl, csv, sql (PostgreSQL), mysql, sqlite, parquet.
     #[arg(long, short, default_value = "json")]
-    pub format: Format,
+    pub format: generate::OutputFormat,
     /// Start at record k (records k..count).
     #[arg(long, default_value_t = 0)]
     pub offset: u64,
@@ -130,6 +146,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Schemas(args) => schemas(args).await,
         Command::Serve(args) => serve(args.config).await,
         Command::Verify(args) => verify(&args.manifests),
+        Command::Health(args) => health::check(args.addr, &args.path),
     }
 }
 
@@ -192,13 +209,16 @@ async fn generate(args: GenerateArgs) -> Result<(), CliError> {
         return Err("give --entity NAME (see `testdata schemas`) or --schema-file FILE".into());
     }
     if let Some(url) = args.remote {
+        let generate::OutputFormat::Records(format) = args.format else {
+            return Err("--format parquet is written locally only; drop --remote".into());
+        };
         return generate_remote(
             url,
             args.entity.unwrap_or_default(),
             inline,
             args.count,
             seed,
-            args.format,
+            format,
             args.offset,
             args.defect_triggering,
         )

@@ -190,3 +190,31 @@ fn csv_header_every_puts_a_header_in_each_file() {
         assert!(bytes.starts_with(&header), "part {part} starts with the header");
     }
 }
+
+#[test]
+fn parquet_reads_back_in_pyarrow_and_duckdb_with_the_values_of_jsonl() {
+    let venv_ok = Command::new("python3").args(["-c", "import venv, ensurepip"]).status().is_ok_and(|s| s.success());
+    let dir = fresh_dir("parquet");
+    for entity in ["order", "user", "cart", "payment", "shipment"] {
+        let parquet = dir.join(format!("{entity}.parquet"));
+        let jsonl = dir.join(format!("{entity}.jsonl"));
+        let common = ["generate", "-e", entity, "-n", "3000", "-s", "21", "-o"];
+        ok(testdata(&[&common[..], &[parquet.to_str().unwrap(), "-f", "parquet", "-j", "2"]].concat(), &[]));
+        ok(testdata(&[&common[..], &[jsonl.to_str().unwrap(), "-f", "jsonl"]].concat(), &[]));
+        let bytes = fs::read(&parquet).unwrap();
+        assert!(bytes.starts_with(b"PAR1") && bytes.ends_with(b"PAR1"), "{entity}: a Parquet file");
+        // The file is the same for one job.
+        let one = dir.join(format!("{entity}-1.parquet"));
+        ok(testdata(&[&common[..], &[one.to_str().unwrap(), "-f", "parquet", "-j", "1"]].concat(), &[]));
+        assert!(fs::read(&one).unwrap() == bytes, "{entity}: --jobs changes the Parquet bytes");
+        if !venv_ok {
+            eprintln!("SKIPPED reading back: python3 with venv is not installed (scripts/test-all.sh installs it)");
+            continue;
+        }
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/parquet_check.py");
+        let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("py-parquet-venv");
+        let out = Command::new("python3").arg(script).arg(&parquet).arg(&jsonl).arg("--venv").arg(&venv).output().unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(out.status.success() && stdout.contains("all checks passed"), "{entity}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    }
+}

@@ -12,7 +12,7 @@
 //! run. `every` writes it at the top of every file (each file loads on its own); `none` never.
 
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
@@ -84,10 +84,45 @@ impl CsvHeader {
     }
 }
 
+/// The output format of `testdata generate`: a text format of the exporters, or Parquet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// JSON, JSON Lines, CSV or SQL.
+    Records(Format),
+    /// Parquet (feature `parquet`).
+    Parquet,
+}
+
+impl std::str::FromStr for OutputFormat {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<OutputFormat, String> {
+        if s.eq_ignore_ascii_case("parquet") {
+            return if cfg!(feature = "parquet") {
+                Ok(OutputFormat::Parquet)
+            } else {
+                Err("this build of testdata has no Parquet support (build with the `parquet` feature)".into())
+            };
+        }
+        s.parse::<Format>()
+            .map(OutputFormat::Records)
+            .map_err(|e| format!("{e}, or parquet"))
+    }
+}
+
+impl std::fmt::Display for OutputFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OutputFormat::Records(format) => format.fmt(f),
+            OutputFormat::Parquet => f.write_str("parquet"),
+        }
+    }
+}
+
 /// A resolved run: the plan, the slice, where each file goes.
-struct Run {
-    plan: Plan,
-    format: Format,
+pub(super) struct Run {
+    pub(super) plan: Plan,
+    format: OutputFormat,
     space: Range<u64>,
     range: Range<u64>,
     shard: Option<Shard>,
@@ -96,6 +131,9 @@ struct Run {
     output: Option<PathTemplate>,
     manifest_path: Option<PathBuf>,
     scale: ScaleArgs,
+    /// The Parquet columns, for `--format parquet`.
+    #[cfg(feature = "parquet")]
+    parquet: Option<testdata::export::parquet::SchemaRef>,
 }
 
 /// Generates locally as `args` says.
@@ -135,15 +173,15 @@ fn resolve(args: GenerateArgs, inline: String, seed: Option<u64>) -> Result<Run,
         count: i64::try_from(count).map_err(|_| "count is too large")?,
         seed,
         offset,
-        format: args.format,
+        // JSON arrays and Parquet are written from JSONL chunks (see `jsonl_to_array_items`).
+        format: match args.format {
+            OutputFormat::Records(Format::Json) | OutputFormat::Parquet => Format::Jsonl,
+            OutputFormat::Records(format) => format,
+        },
         defect_triggering: args.defect_triggering,
         ..GenerateSpec::default()
     };
-    let mut plan = planner.plan(&spec, Mode::Stream(u64::MAX))?;
-    // JSON arrays are written from JSONL chunks (see `jsonl_to_array_items`).
-    if plan.format == Format::Json {
-        plan.format = Format::Jsonl;
-    }
+    let plan = planner.plan(&spec, Mode::Stream(u64::MAX))?;
     let space = offset..plan.total.max(offset);
     let shard = match scale.shard {
         Some(shard) => Some(shard),
@@ -153,8 +191,23 @@ fn resolve(args: GenerateArgs, inline: String, seed: Option<u64>) -> Result<Run,
     let jobs = scale.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let output = scale.output.clone().map(PathTemplate);
     let manifest_path = scale.manifest.clone().or_else(|| output.as_ref().map(|t| t.manifest(shard)));
-    let defect_triggering = args.defect_triggering;
-    Ok(Run { plan, format: args.format, space, range, shard, jobs, defect_triggering, output, manifest_path, scale })
+    Ok(Run {
+        #[cfg(feature = "parquet")]
+        parquet: match args.format {
+            OutputFormat::Parquet => Some(super::parquet::columns(&plan)?),
+            OutputFormat::Records(_) => None,
+        },
+        plan,
+        format: args.format,
+        space,
+        range,
+        shard,
+        jobs,
+        defect_triggering: args.defect_triggering,
+        output,
+        manifest_path,
+        scale,
+    })
 }
 
 impl Run {
@@ -214,8 +267,8 @@ impl Run {
 
     fn framing(&self, part: &Range<u64>) -> Framing {
         match self.format {
-            Format::Json => Framing::JsonArray,
-            Format::Csv => {
+            OutputFormat::Records(Format::Json) => Framing::JsonArray,
+            OutputFormat::Records(Format::Csv) => {
                 let header = match self.scale.csv_header {
                     CsvHeader::First => part.start == 0,
                     CsvHeader::Every => true,
@@ -227,12 +280,13 @@ impl Run {
         }
     }
 
-    /// Records `range` encoded as they appear inside a file (no header, no brackets).
-    fn encode_chunk(&self, range: Range<u64>) -> Result<Vec<u8>, CliError> {
+    /// Records `range` encoded as they appear inside a file (no header, no brackets; JSONL
+    /// for Parquet).
+    pub(super) fn encode_chunk(&self, range: Range<u64>) -> Result<Vec<u8>, CliError> {
         let mut bytes = self.plan.encode_range(range.clone())?.into_bytes();
         match self.format {
-            Format::Json => bytes = jsonl_to_array_items(bytes),
-            Format::Csv if range.start == 0 => {
+            OutputFormat::Records(Format::Json) => bytes = jsonl_to_array_items(bytes),
+            OutputFormat::Records(Format::Csv) if range.start == 0 => {
                 bytes.drain(..self.plan.compiled.csv_header.len().min(bytes.len()));
             }
             _ => {}
@@ -244,25 +298,15 @@ impl Run {
     fn write_part(&self, number: u64, part: Range<u64>, bar: &ProgressBar) -> Result<FileEntry, CliError> {
         let split = self.scale.split_every.is_some_and(|n| n > 0);
         let path = self.output.as_ref().map(|t| t.file(self.shard, split.then_some(number)));
-        let mut out = PartOutput::create(path.as_deref(), self.manifest_path.is_some(), self.framing(&part))
-            .map_err(|e| open_error(path.as_deref(), e))?;
-        let chunks = (part.end - part.start).div_ceil(CHUNK_RECORDS);
-        let chunk_range = |c: u64| {
-            let start = part.start + c * CHUNK_RECORDS;
-            start..(start + CHUNK_RECORDS).min(part.end)
+        let hash = self.manifest_path.is_some();
+        #[cfg(feature = "parquet")]
+        let written = match &self.parquet {
+            Some(columns) => super::parquet::write_file(self, columns, path.as_deref(), hash, part.clone(), bar),
+            None => self.write_text(path.as_deref(), hash, part.clone(), bar),
         };
-        run_ordered(
-            self.jobs,
-            chunks,
-            |c| self.encode_chunk(chunk_range(c)).map(|bytes| (c, bytes)),
-            |(c, bytes)| {
-                out.write_chunk(&bytes).map_err(|e| write_error(path.as_deref(), e))?;
-                let r = chunk_range(c);
-                bar.inc(r.end - r.start);
-                Ok(())
-            },
-        )?;
-        let (bytes, sha256) = out.finish().map_err(|e| write_error(path.as_deref(), e))?;
+        #[cfg(not(feature = "parquet"))]
+        let written = self.write_text(path.as_deref(), hash, part.clone(), bar);
+        let (bytes, sha256) = written?;
         Ok(FileEntry {
             path: self.relative(path.as_deref()),
             range: part.clone().into(),
@@ -272,8 +316,50 @@ impl Run {
         })
     }
 
+    /// Writes records `part` in a text format to `path` (stdout when `None`): size and hash.
+    fn write_text(
+        &self,
+        path: Option<&Path>,
+        hash: bool,
+        part: Range<u64>,
+        bar: &ProgressBar,
+    ) -> Result<(u64, String), CliError> {
+        let mut out = PartOutput::create(path, hash, self.framing(&part)).map_err(|e| open_error(path, e))?;
+        self.in_chunks(part, bar, |range| self.encode_chunk(range), |bytes| {
+            out.write_chunk(&bytes).map_err(|e| write_error(path, e))
+        })?;
+        out.finish().map_err(|e| write_error(path, e))
+    }
+
+    /// Records `part` in chunks of [`CHUNK_RECORDS`]: `produce` runs on `--jobs` threads,
+    /// `consume` in record order on this one; the progress bar advances per chunk.
+    pub(super) fn in_chunks<T: Send>(
+        &self,
+        part: Range<u64>,
+        bar: &ProgressBar,
+        produce: impl Fn(Range<u64>) -> Result<T, CliError> + Sync,
+        mut consume: impl FnMut(T) -> Result<(), CliError>,
+    ) -> Result<(), CliError> {
+        let chunk_range = |c: u64| {
+            let start = part.start + c * CHUNK_RECORDS;
+            start..(start + CHUNK_RECORDS).min(part.end)
+        };
+        let chunks = (part.end - part.start).div_ceil(CHUNK_RECORDS);
+        run_ordered(
+            self.jobs,
+            chunks,
+            |c| produce(chunk_range(c)).map(|value| (c, value)),
+            |(c, value)| {
+                consume(value)?;
+                let done = chunk_range(c);
+                bar.inc(done.end - done.start);
+                Ok(())
+            },
+        )
+    }
+
     /// `path` relative to the manifest's directory (`-` for stdout).
-    fn relative(&self, path: Option<&std::path::Path>) -> String {
+    fn relative(&self, path: Option<&Path>) -> String {
         let Some(path) = path else { return "-".to_owned() };
         let dir = self.manifest_dir();
         match path.strip_prefix(&dir) {
@@ -283,14 +369,14 @@ impl Run {
     }
 }
 
-fn open_error(path: Option<&std::path::Path>, e: std::io::Error) -> CliError {
+pub(super) fn open_error(path: Option<&Path>, e: std::io::Error) -> CliError {
     match path {
         Some(p) => format!("cannot create {}: {e}", p.display()).into(),
         None => format!("cannot write to stdout: {e}").into(),
     }
 }
 
-fn write_error(path: Option<&std::path::Path>, e: std::io::Error) -> CliError {
+pub(super) fn write_error(path: Option<&Path>, e: std::io::Error) -> CliError {
     match path {
         Some(p) => format!("writing {} failed: {e}", p.display()).into(),
         None => format!("writing to stdout failed: {e}").into(),

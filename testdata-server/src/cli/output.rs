@@ -66,19 +66,16 @@ pub enum Framing {
     JsonArray,
 }
 
-/// One output (a file or standard output) being written and hashed.
-pub struct PartOutput {
+/// A file (or standard output) that counts and, when asked, hashes (SHA-256) what passes.
+pub struct HashedOutput {
     out: BufWriter<Box<dyn Write + Send>>,
     hash: Option<ring::digest::Context>,
     bytes: u64,
-    json_array: bool,
-    first_chunk: bool,
 }
 
-impl PartOutput {
-    /// Creates `path` (standard output when `None`), hashed when `hash`, and writes the
-    /// framing's opening.
-    pub fn create(path: Option<&Path>, hash: bool, framing: Framing) -> io::Result<PartOutput> {
+impl HashedOutput {
+    /// Creates `path` (and its directory; standard output when `None`), hashed when `hash`.
+    pub fn create(path: Option<&Path>, hash: bool) -> io::Result<HashedOutput> {
         let out: Box<dyn Write + Send> = match path {
             Some(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -88,17 +85,56 @@ impl PartOutput {
             }
             None => Box::new(io::stdout()),
         };
-        let mut part = PartOutput {
+        Ok(HashedOutput {
             out: BufWriter::with_capacity(1 << 20, out),
             hash: hash.then(|| ring::digest::Context::new(&ring::digest::SHA256)),
             bytes: 0,
+        })
+    }
+
+    /// Flushes: the size and (when hashed) hex SHA-256 of everything written.
+    pub fn finish(mut self) -> io::Result<(u64, String)> {
+        self.out.flush()?;
+        let sha256 = self.hash.map(|h| hex(h.finish().as_ref())).unwrap_or_default();
+        Ok((self.bytes, sha256))
+    }
+}
+
+impl Write for HashedOutput {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let n = self.out.write(bytes)?;
+        if let Some(hash) = &mut self.hash {
+            hash.update(&bytes[..n]);
+        }
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// One text output being written: framing around chunks of encoded records.
+pub struct PartOutput {
+    out: HashedOutput,
+    json_array: bool,
+    first_chunk: bool,
+}
+
+impl PartOutput {
+    /// Creates `path` (standard output when `None`), hashed when `hash`, and writes the
+    /// framing's opening.
+    pub fn create(path: Option<&Path>, hash: bool, framing: Framing) -> io::Result<PartOutput> {
+        let mut part = PartOutput {
+            out: HashedOutput::create(path, hash)?,
             json_array: framing == Framing::JsonArray,
             first_chunk: true,
         };
         match framing {
-            Framing::Plain { header: Some(header) } => part.write(header.as_bytes())?,
+            Framing::Plain { header: Some(header) } => part.out.write_all(header.as_bytes())?,
             Framing::Plain { header: None } => {}
-            Framing::JsonArray => part.write(b"[")?,
+            Framing::JsonArray => part.out.write_all(b"[")?,
         }
         Ok(part)
     }
@@ -109,28 +145,18 @@ impl PartOutput {
             return Ok(());
         }
         if self.json_array && !self.first_chunk {
-            self.write(b",")?;
+            self.out.write_all(b",")?;
         }
         self.first_chunk = false;
-        self.write(chunk)
-    }
-
-    fn write(&mut self, bytes: &[u8]) -> io::Result<()> {
-        if let Some(hash) = &mut self.hash {
-            hash.update(bytes);
-        }
-        self.bytes += bytes.len() as u64;
-        self.out.write_all(bytes)
+        self.out.write_all(chunk)
     }
 
     /// Closes the framing and flushes: the size and (when hashed) hex SHA-256.
     pub fn finish(mut self) -> io::Result<(u64, String)> {
         if self.json_array {
-            self.write(b"]")?;
+            self.out.write_all(b"]")?;
         }
-        self.out.flush()?;
-        let sha256 = self.hash.map(|h| hex(h.finish().as_ref())).unwrap_or_default();
-        Ok((self.bytes, sha256))
+        self.out.finish()
     }
 }
 

@@ -8,7 +8,7 @@
 //! | `decimal` | `DECIMAL(precision, scale)` (precision 18 when not given, scale 2) |
 //! | `boolean` | `BOOLEAN` |
 //! | `date` | `DATE` (days) |
-//! | `datetime` | `TIMESTAMP(MICROS, UTC)` |
+//! | `datetime` | `TIMESTAMP(MICROS)` adjusted to UTC (Arrow time zone `+00:00`) |
 //! | `string`, `email`, `phone`, `uuid` | `STRING` |
 //! | `enum` | `INT64`, `DOUBLE` or `BOOLEAN` when every value is one, else `STRING` |
 //! | `object` with `fields` | a struct of its fields |
@@ -90,7 +90,7 @@ fn data_type(f: &FieldDef, path: &str) -> Result<DataType, ExportError> {
         FieldType::Decimal => DataType::Decimal128(f.precision.unwrap_or(18).max(1), f.scale.unwrap_or(2) as i8),
         FieldType::Boolean => DataType::Boolean,
         FieldType::Date => DataType::Date32,
-        FieldType::Datetime => DataType::Timestamp(TimeUnit::Microsecond, Some("UTC".into())),
+        FieldType::Datetime => DataType::Timestamp(TimeUnit::Microsecond, Some("+00:00".into())),
         FieldType::String | FieldType::Email | FieldType::Phone | FieldType::Uuid => DataType::Utf8,
         FieldType::Enum => enum_type(f.values.as_deref().unwrap_or_default()),
         FieldType::Address if f.value.is_none() => {
