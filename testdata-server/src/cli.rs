@@ -230,7 +230,10 @@ async fn generate(args: GenerateArgs) -> Result<(), CliError> {
 fn verify(manifests: &[PathBuf]) -> Result<(), CliError> {
     match manifest::verify(manifests) {
         Ok(records) => {
-            eprintln!("ok: {} manifest(s), {records} records, every file matches its SHA-256", manifests.len());
+            eprintln!(
+                "ok: {} manifest(s), {records} records, every file matches its SHA-256",
+                manifests.len()
+            );
             Ok(())
         }
         Err(errors) => {

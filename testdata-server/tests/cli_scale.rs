@@ -68,7 +68,8 @@ fn any_number_of_jobs_gives_the_same_bytes() {
         assert!(one.len() > 100_000, "{format}: {} bytes", one.len());
         assert!(one == two && one == three, "{format}: output differs between --jobs 1, 2 and 3");
     }
-    let json = ok(testdata(&["generate", "-e", "user", "-n", "2000", "-s", "3", "-f", "json", "-j", "2"], &[]));
+    let json =
+        ok(testdata(&["generate", "-e", "user", "-n", "2000", "-s", "3", "-f", "json", "-j", "2"], &[]));
     let parsed: serde_json::Value = serde_json::from_slice(&json).expect("one JSON array");
     assert_eq!(parsed.as_array().map(Vec::len), Some(2000));
 }
@@ -104,7 +105,10 @@ fn four_shards_from_separate_processes_concatenate_to_one_run() {
         fs::write(&victim, bytes).unwrap();
         let verified = verify(&found);
         let stderr = String::from_utf8_lossy(&verified.stderr);
-        assert!(!verified.status.success() && stderr.contains("orders-s00002") && stderr.contains("SHA-256"), "{stderr}");
+        assert!(
+            !verified.status.success() && stderr.contains("orders-s00002") && stderr.contains("SHA-256"),
+            "{stderr}"
+        );
         // A missing shard is a gap.
         let verified = verify(&found[..3]);
         assert!(String::from_utf8_lossy(&verified.stderr).contains("missing"), "a gap is reported");
@@ -117,7 +121,8 @@ fn an_indexed_job_of_processes_covers_one_run() {
     // shard from JOB_COMPLETION_INDEX and TESTDATA_SHARD_COUNT, and splits its files.
     let dir = fresh_dir("indexed-job");
     let output = dir.join("orders.jsonl");
-    let args = ["generate", "-e", "order", "-n", "4000", "-s", "5", "-f", "jsonl", "--split-every", "700", "-o"];
+    let args =
+        ["generate", "-e", "order", "-n", "4000", "-s", "5", "-f", "jsonl", "--split-every", "700", "-o"];
     let children: Vec<_> = (0..3)
         .map(|k| {
             let mut command = Command::new(env!("CARGO_BIN_EXE_testdata"));
@@ -145,7 +150,8 @@ fn an_indexed_job_of_processes_covers_one_run() {
 fn resume_keeps_intact_files_and_rewrites_the_rest() {
     let dir = fresh_dir("resume");
     let output = dir.join("users.csv");
-    let args = ["generate", "-e", "user", "-n", "3000", "-s", "9", "-f", "csv", "--split-every", "1000", "-o"];
+    let args =
+        ["generate", "-e", "user", "-n", "3000", "-s", "9", "-f", "csv", "--split-every", "1000", "-o"];
     let run = |resume: bool| {
         let mut all = [&args[..], &[output.to_str().unwrap()]].concat();
         if resume {
@@ -171,7 +177,22 @@ fn resume_keeps_intact_files_and_rewrites_the_rest() {
     assert!(verify(&manifests(&dir)).status.success());
     // Resuming with other settings is refused, not mixed.
     let other = testdata(
-        &["generate", "-e", "user", "-n", "3000", "-s", "10", "-f", "csv", "--split-every", "1000", "--resume", "-o", output.to_str().unwrap()],
+        &[
+            "generate",
+            "-e",
+            "user",
+            "-n",
+            "3000",
+            "-s",
+            "10",
+            "-f",
+            "csv",
+            "--split-every",
+            "1000",
+            "--resume",
+            "-o",
+            output.to_str().unwrap(),
+        ],
         &[],
     );
     assert!(!other.status.success() && String::from_utf8_lossy(&other.stderr).contains("another run"));
@@ -181,7 +202,22 @@ fn resume_keeps_intact_files_and_rewrites_the_rest() {
 fn csv_header_every_puts_a_header_in_each_file() {
     let dir = fresh_dir("csv-every");
     let output = dir.join("carts.csv");
-    let args = ["generate", "-e", "cart", "-n", "250", "-s", "1", "-f", "csv", "--split-every", "100", "--csv-header", "every", "-o"];
+    let args = [
+        "generate",
+        "-e",
+        "cart",
+        "-n",
+        "250",
+        "-s",
+        "1",
+        "-f",
+        "csv",
+        "--split-every",
+        "100",
+        "--csv-header",
+        "every",
+        "-o",
+    ];
     ok(testdata(&[&args[..], &[output.to_str().unwrap()]].concat(), &[]));
     let whole = ok(testdata(&["generate", "-e", "cart", "-n", "250", "-s", "1", "-f", "csv"], &[]));
     let header = whole.split_inclusive(|&b| b == b'\n').next().unwrap().to_vec();
@@ -193,7 +229,8 @@ fn csv_header_every_puts_a_header_in_each_file() {
 
 #[test]
 fn parquet_reads_back_in_pyarrow_and_duckdb_with_the_values_of_jsonl() {
-    let venv_ok = Command::new("python3").args(["-c", "import venv, ensurepip"]).status().is_ok_and(|s| s.success());
+    let venv_ok =
+        Command::new("python3").args(["-c", "import venv, ensurepip"]).status().is_ok_and(|s| s.success());
     let dir = fresh_dir("parquet");
     for entity in ["order", "user", "cart", "payment", "shipment"] {
         let parquet = dir.join(format!("{entity}.parquet"));
@@ -208,13 +245,26 @@ fn parquet_reads_back_in_pyarrow_and_duckdb_with_the_values_of_jsonl() {
         ok(testdata(&[&common[..], &[one.to_str().unwrap(), "-f", "parquet", "-j", "1"]].concat(), &[]));
         assert!(fs::read(&one).unwrap() == bytes, "{entity}: --jobs changes the Parquet bytes");
         if !venv_ok {
-            eprintln!("SKIPPED reading back: python3 with venv is not installed (scripts/test-all.sh installs it)");
+            eprintln!(
+                "SKIPPED reading back: python3 with venv is not installed (scripts/test-all.sh installs it)"
+            );
             continue;
         }
         let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/parquet_check.py");
         let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("py-parquet-venv");
-        let out = Command::new("python3").arg(script).arg(&parquet).arg(&jsonl).arg("--venv").arg(&venv).output().unwrap();
+        let out = Command::new("python3")
+            .arg(script)
+            .arg(&parquet)
+            .arg(&jsonl)
+            .arg("--venv")
+            .arg(&venv)
+            .output()
+            .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success() && stdout.contains("all checks passed"), "{entity}: {stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success() && stdout.contains("all checks passed"),
+            "{entity}: {stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

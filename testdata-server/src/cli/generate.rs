@@ -104,9 +104,7 @@ impl std::str::FromStr for OutputFormat {
                 Err("this build of testdata has no Parquet support (build with the `parquet` feature)".into())
             };
         }
-        s.parse::<Format>()
-            .map(OutputFormat::Records)
-            .map_err(|e| format!("{e}, or parquet"))
+        s.parse::<Format>().map(OutputFormat::Records).map_err(|e| format!("{e}, or parquet"))
     }
 }
 
@@ -169,7 +167,11 @@ fn resolve(args: GenerateArgs, inline: String, seed: Option<u64>) -> Result<Run,
     let registry = Arc::new(Registry::load(args.schemas_dir.as_deref())?);
     let planner = Planner::new(registry, 16, Config::default().defect_rate);
     let spec = GenerateSpec {
-        sources: SchemaSources { entity: args.entity.unwrap_or_default(), inline_schema: inline, ..SchemaSources::default() },
+        sources: SchemaSources {
+            entity: args.entity.unwrap_or_default(),
+            inline_schema: inline,
+            ..SchemaSources::default()
+        },
         count: i64::try_from(count).map_err(|_| "count is too large")?,
         seed,
         offset,
@@ -188,7 +190,8 @@ fn resolve(args: GenerateArgs, inline: String, seed: Option<u64>) -> Result<Run,
         None => Shard::from_env(|name| std::env::var(name).ok())?,
     };
     let range = shard.map_or(space.clone(), |s| s.of(space.clone()));
-    let jobs = scale.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let jobs =
+        scale.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
     let output = scale.output.clone().map(PathTemplate);
     let manifest_path = scale.manifest.clone().or_else(|| output.as_ref().map(|t| t.manifest(shard)));
     Ok(Run {
@@ -301,7 +304,9 @@ impl Run {
         let hash = self.manifest_path.is_some();
         #[cfg(feature = "parquet")]
         let written = match &self.parquet {
-            Some(columns) => super::parquet::write_file(self, columns, path.as_deref(), hash, part.clone(), bar),
+            Some(columns) => {
+                super::parquet::write_file(self, columns, path.as_deref(), hash, part.clone(), bar)
+            }
             None => self.write_text(path.as_deref(), hash, part.clone(), bar),
         };
         #[cfg(not(feature = "parquet"))]
@@ -325,9 +330,12 @@ impl Run {
         bar: &ProgressBar,
     ) -> Result<(u64, String), CliError> {
         let mut out = PartOutput::create(path, hash, self.framing(&part)).map_err(|e| open_error(path, e))?;
-        self.in_chunks(part, bar, |range| self.encode_chunk(range), |bytes| {
-            out.write_chunk(&bytes).map_err(|e| write_error(path, e))
-        })?;
+        self.in_chunks(
+            part,
+            bar,
+            |range| self.encode_chunk(range),
+            |bytes| out.write_chunk(&bytes).map_err(|e| write_error(path, e)),
+        )?;
         out.finish().map_err(|e| write_error(path, e))
     }
 

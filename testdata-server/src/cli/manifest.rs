@@ -98,15 +98,19 @@ pub enum VerifyError {
     #[error("records {0}..{1} are {2}")]
     Coverage(u64, u64, &'static str),
     /// Manifests of different runs were mixed.
-    #[error("{0} belongs to another run (entity, schema, seed, format or space differ from the first manifest)")]
+    #[error(
+        "{0} belongs to another run (entity, schema, seed, format or space differ from the first manifest)"
+    )]
     Mixed(String),
 }
 
 impl Manifest {
     /// Reads a manifest file.
     pub fn read(path: &Path) -> Result<Manifest, Box<dyn std::error::Error + Send + Sync>> {
-        let text = fs::read_to_string(path).map_err(|e| format!("cannot read manifest {}: {e}", path.display()))?;
-        serde_json::from_str(&text).map_err(|e| format!("manifest {} is not valid: {e}", path.display()).into())
+        let text =
+            fs::read_to_string(path).map_err(|e| format!("cannot read manifest {}: {e}", path.display()))?;
+        serde_json::from_str(&text)
+            .map_err(|e| format!("manifest {} is not valid: {e}", path.display()).into())
     }
 
     /// Writes the manifest to `path` atomically (a temporary file renamed over it).
@@ -122,7 +126,16 @@ impl Manifest {
     /// the same files): everything but the files and completion.
     pub fn same_run(&self, other: &Manifest) -> bool {
         fn key(m: &Manifest) -> (&str, &str, u64, &str, bool, &str, Span, Option<u64>) {
-            (&m.entity, &m.schema_sha256, m.seed, &m.format, m.defect_triggering, &m.csv_header, m.range, m.split_every)
+            (
+                &m.entity,
+                &m.schema_sha256,
+                m.seed,
+                &m.format,
+                m.defect_triggering,
+                &m.csv_header,
+                m.range,
+                m.split_every,
+            )
         }
         key(self) == key(other)
     }
@@ -181,7 +194,9 @@ pub fn verify(paths: &[PathBuf]) -> Result<u64, Vec<VerifyError>> {
     for path in paths {
         match Manifest::read(path) {
             Ok(m) => manifests.push((path, m)),
-            Err(e) => errors.push(VerifyError::File { path: path.display().to_string(), problem: e.to_string() }),
+            Err(e) => {
+                errors.push(VerifyError::File { path: path.display().to_string(), problem: e.to_string() })
+            }
         }
     }
     for (path, m) in &manifests {

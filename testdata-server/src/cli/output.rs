@@ -193,6 +193,9 @@ mod tests {
 
     #[test]
     fn json_array_chunks_join_with_commas() {
-        assert_eq!(jsonl_to_array_items(b"{\"a\":1}\n{\"b\":\"x\\ny\"}\n".to_vec()), b"{\"a\":1},{\"b\":\"x\\ny\"}");
+        assert_eq!(
+            jsonl_to_array_items(b"{\"a\":1}\n{\"b\":\"x\\ny\"}\n".to_vec()),
+            b"{\"a\":1},{\"b\":\"x\\ny\"}"
+        );
     }
 }

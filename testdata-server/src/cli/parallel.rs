@@ -66,7 +66,16 @@ mod tests {
     fn any_number_of_workers_gives_the_same_order() {
         for jobs in [1, 2, 3, 8] {
             let mut seen = Vec::new();
-            run_ordered::<u64, ()>(jobs, 50, |c| Ok(c * 10), |v| Ok(seen.push(v))).unwrap();
+            run_ordered::<u64, ()>(
+                jobs,
+                50,
+                |c| Ok(c * 10),
+                |v| {
+                    seen.push(v);
+                    Ok(())
+                },
+            )
+            .unwrap();
             assert_eq!(seen, (0..50).map(|c| c * 10).collect::<Vec<_>>(), "jobs {jobs}");
         }
     }
@@ -76,15 +85,10 @@ mod tests {
         let produced = run_ordered(3, 100, |c| if c == 7 { Err(c) } else { Ok(c) }, |_| Ok(()));
         assert_eq!(produced, Err(7));
         let mut consumed = 0;
-        let consumer = run_ordered(
-            3,
-            100,
-            Ok,
-            |c| {
-                consumed += 1;
-                if c == 5 { Err(c) } else { Ok(()) }
-            },
-        );
+        let consumer = run_ordered(3, 100, Ok, |c| {
+            consumed += 1;
+            if c == 5 { Err(c) } else { Ok(()) }
+        });
         assert_eq!((consumer, consumed), (Err(5), 6));
     }
 }

@@ -15,7 +15,8 @@ use crate::plan::Plan;
 
 /// The Parquet columns of a plan's records: the schema's fields, then `_index` and `_scenario`.
 pub fn columns(plan: &Plan) -> Result<SchemaRef, CliError> {
-    let bookkeeping = vec![Field::new("_index", DataType::Int64, true), Field::new("_scenario", DataType::Utf8, true)];
+    let bookkeeping =
+        vec![Field::new("_index", DataType::Int64, true), Field::new("_scenario", DataType::Utf8, true)];
     Ok(arrow_schema(&plan.schema().def().fields, bookkeeping)?)
 }
 

@@ -57,9 +57,9 @@ use crate::schema::{FieldDef, FieldType};
 /// Rows per record batch of [`ParquetWriter::write_record`].
 const BATCH_ROWS: usize = 1024;
 /// Largest row group, in rows.
-pub const ROW_GROUP_ROWS: usize = 128 * 1024;
+pub const ROW_GROUP_ROWS: usize = 64 * 1024;
 /// Largest row group, in encoded bytes buffered before it is written out.
-pub const ROW_GROUP_BYTES: usize = 64 * 1024 * 1024;
+pub const ROW_GROUP_BYTES: usize = 32 * 1024 * 1024;
 
 /// The Arrow schema of records of `fields` (see the module table), followed by `extra`
 /// columns (e.g. bookkeeping keys added to each record).
@@ -87,22 +87,29 @@ fn data_type(f: &FieldDef, path: &str) -> Result<DataType, ExportError> {
     Ok(match f.effective_type() {
         FieldType::Integer => DataType::Int64,
         FieldType::Float => DataType::Float64,
-        FieldType::Decimal => DataType::Decimal128(f.precision.unwrap_or(18).max(1), f.scale.unwrap_or(2) as i8),
+        FieldType::Decimal => {
+            DataType::Decimal128(f.precision.unwrap_or(18).max(1), f.scale.unwrap_or(2) as i8)
+        }
         FieldType::Boolean => DataType::Boolean,
         FieldType::Date => DataType::Date32,
         FieldType::Datetime => DataType::Timestamp(TimeUnit::Microsecond, Some("+00:00".into())),
         FieldType::String | FieldType::Email | FieldType::Phone | FieldType::Uuid => DataType::Utf8,
         FieldType::Enum => enum_type(f.values.as_deref().unwrap_or_default()),
         FieldType::Address if f.value.is_none() => {
-            let members = ["street", "city", "state", "zip", "country"].map(|m| Field::new(m, DataType::Utf8, true));
+            let members =
+                ["street", "city", "state", "zip", "country"].map(|m| Field::new(m, DataType::Utf8, true));
             DataType::Struct(Fields::from(members.to_vec()))
         }
         FieldType::Object if f.value.is_none() => match f.fields.as_deref() {
-            Some(members) if !members.is_empty() => DataType::Struct(Fields::from(struct_fields(members, path)?)),
+            Some(members) if !members.is_empty() => {
+                DataType::Struct(Fields::from(struct_fields(members, path)?))
+            }
             _ => return Err(untyped("an object without `fields`")),
         },
         FieldType::Array => match f.items.as_deref() {
-            Some(items) => DataType::List(Arc::new(Field::new("item", data_type(items, &format!("{path}[]"))?, true))),
+            Some(items) => {
+                DataType::List(Arc::new(Field::new("item", data_type(items, &format!("{path}[]"))?, true)))
+            }
             None => return Err(untyped("an array without `items`")),
         },
         FieldType::Address | FieldType::Object => return Err(untyped("an object with a fixed `value`")),
