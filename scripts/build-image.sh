@@ -5,7 +5,13 @@
 # apt-get install buildah debootstrap (podman to run it).
 #
 #   scripts/build-image.sh [TAG]            # default testdata-server:0.1.0
+#   PROFILE=debug scripts/build-image.sh    # copy target/debug binaries (no release build)
 #   podman run --rm -p 9091:9091 -p 8091:8091 testdata-server:0.1.0
+#
+# On this project's build machines podman runs it only with runc and cgroupfs and without
+# default ulimits (crun refuses: RLIMIT_NOFILE not permitted, hybrid cgroups):
+#   printf '[containers]\ndefault_ulimits = []\n' > /tmp/containers.conf
+#   CONTAINERS_CONF=/tmp/containers.conf podman --runtime=runc --cgroup-manager=cgroupfs run ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tag=${1:-testdata-server:0.1.0}
@@ -16,7 +22,10 @@ mirror=${mirror:-http://deb.debian.org/debian}
 for tool in buildah debootstrap; do
   command -v "$tool" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$tool"
 done
-cargo build --release --locked -p testdata-server --bins
+profile=${PROFILE:-release}
+if [ "$profile" = release ]; then
+  cargo build --release --locked -p testdata-server --bins
+fi
 
 if [ ! -e "$base_dir/etc/debian_version" ]; then
   rm -rf "$base_dir"
@@ -29,8 +38,10 @@ container=$(buildah from scratch)
 trap 'buildah rm "$container" >/dev/null 2>&1 || true' EXIT
 mount=$(buildah mount "$container")
 cp -a "$base_dir"/. "$mount"/
-install -m 0755 target/release/testdata-server target/release/testdata "$mount"/usr/local/bin/
-buildah run "$container" -- sh -c 'groupadd -g 10001 testdata && useradd -u 10001 -g 10001 -M -s /usr/sbin/nologin testdata'
+install -m 0755 "target/$profile/testdata-server" "target/$profile/testdata" "$mount"/usr/local/bin/
+# The non-root user, written directly (no `buildah run`: it needs a working OCI runtime).
+echo 'testdata:x:10001:10001::/nonexistent:/usr/sbin/nologin' >> "$mount"/etc/passwd
+echo 'testdata:x:10001:' >> "$mount"/etc/group
 buildah umount "$container" >/dev/null
 buildah config \
   --user 10001:10001 \
