@@ -268,3 +268,63 @@ fn parquet_reads_back_in_pyarrow_and_duckdb_with_the_values_of_jsonl() {
         );
     }
 }
+
+/// What `testdata generate` printed before it went parallel: every record through the
+/// export writers, one at a time.
+fn one_record_at_a_time(
+    entity: &str,
+    count: u64,
+    offset: u64,
+    seed: u64,
+    format: testdata::export::Format,
+) -> Vec<u8> {
+    use std::sync::Arc;
+    use testdata::export::{ExportOptions, Exporter};
+    use testdata_server::plan::{Mode, Planner};
+    use testdata_server::registry::Registry;
+    use testdata_server::request::{GenerateSpec, SchemaSources};
+
+    let planner = Planner::new(Arc::new(Registry::builtin().unwrap()), 16, 0.25);
+    let spec = GenerateSpec {
+        sources: SchemaSources { entity: entity.into(), ..SchemaSources::default() },
+        count: count as i64,
+        seed: Some(seed),
+        offset,
+        format,
+        ..GenerateSpec::default()
+    };
+    let plan = planner.plan(&spec, Mode::Stream(u64::MAX)).unwrap();
+    let options = ExportOptions {
+        table: plan.schema_name.clone(),
+        columns: Some(plan.compiled.columns.clone()),
+        ..ExportOptions::default()
+    };
+    let mut out = Exporter::new(format, Vec::new(), options);
+    for (i, record) in (offset..).zip(plan.records(offset..plan.total).unwrap()) {
+        out.write_record(&plan.with_bookkeeping(record, i).unwrap()).unwrap();
+    }
+    out.finish().unwrap()
+}
+
+#[test]
+fn the_parallel_output_equals_writing_one_record_at_a_time() {
+    use testdata::export::{Dialect, Format};
+    let formats = [
+        ("json", Format::Json),
+        ("jsonl", Format::Jsonl),
+        ("csv", Format::Csv),
+        ("sql", Format::Sql(Dialect::Postgres)),
+        ("mysql", Format::Sql(Dialect::MySql)),
+    ];
+    for (name, format) in formats {
+        for (count, offset) in [(2100, 0), (1500, 3)] {
+            let (n, o) = (count.to_string(), offset.to_string());
+            let cli = ok(testdata(
+                &["generate", "-e", "order", "-n", &n, "--offset", &o, "-s", "4", "-f", name, "-j", "2"],
+                &[],
+            ));
+            let reference = one_record_at_a_time("order", count, offset, 4, format);
+            assert!(cli == reference, "{name} from {offset}: differs from writing one record at a time");
+        }
+    }
+}

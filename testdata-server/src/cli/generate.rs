@@ -6,10 +6,10 @@
 //!
 //! # CSV headers
 //!
-//! `--csv-header first` (the default) writes the header only in the file that starts at
-//! record 0 of the index space — the same rule as the server's streams — so shard 0 carries
-//! the header and `cat` of all shards (or all split files) in order is byte-identical to one
-//! run. `every` writes it at the top of every file (each file loads on its own); `none` never.
+//! `--csv-header first` (the default) writes the header only in the file that starts the
+//! index space (record 0, or the `--offset` / `--range` start) — the rule of the server's
+//! streams — so shard 0 carries the header and `cat` of all shards (or all split files) in
+//! order is byte-identical to one run. `every` writes it at the top of every file (each file loads on its own); `none` never.
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -57,7 +57,7 @@ pub struct ScaleArgs {
     /// Keep the files of an earlier run of the same command that still match its manifest.
     #[arg(long, requires = "output")]
     pub resume: bool,
-    /// CSV header: in the file starting at record 0 (first), in every file, or none.
+    /// CSV header: in the file that starts the index space (first), in every file, or none.
     #[arg(long, value_enum, default_value_t = CsvHeader::First)]
     pub csv_header: CsvHeader,
 }
@@ -65,7 +65,7 @@ pub struct ScaleArgs {
 /// Which CSV files get a header line.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
 pub enum CsvHeader {
-    /// Only the file starting at record 0 (concatenations equal one run).
+    /// Only the file that starts the index space (concatenations equal one run).
     #[default]
     First,
     /// Every file.
@@ -273,7 +273,7 @@ impl Run {
             OutputFormat::Records(Format::Json) => Framing::JsonArray,
             OutputFormat::Records(Format::Csv) => {
                 let header = match self.scale.csv_header {
-                    CsvHeader::First => part.start == 0,
+                    CsvHeader::First => part.start == self.space.start,
                     CsvHeader::Every => true,
                     CsvHeader::None => false,
                 };
