@@ -43,4 +43,8 @@ else
   echo "test-all: scripts/llama-server.sh failed; the real-model test cannot run" >&2
 fi
 
+# deploy/: yamllint, kubernetes-validate, every server setting in the ConfigMap, promtool rules
+# (~30 s with the PyPI installs; checkov only with CHECKOV=1, see the script).
+bash scripts/validate-deploy.sh
+
 cargo test --workspace --all-features "$@"

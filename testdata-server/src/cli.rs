@@ -14,15 +14,22 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use testdata::export::{ExportOptions, Exporter, Format};
 
 use crate::config::Config;
-use crate::plan::{Mode, Planner};
 use crate::registry::Registry;
-use crate::request::{GenerateSpec, SchemaSources};
+
+pub mod generate;
+mod health;
+pub mod manifest;
+mod output;
+mod parallel;
+#[cfg(feature = "parquet")]
+mod parquet;
+mod progress;
+pub mod slice;
 
 /// `testdata`: seeded test data from the command line.
 #[derive(Debug, Parser)]
@@ -48,6 +55,10 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Inspect or empty the shared Redis cache.
     Cache(CacheArgs),
+    /// Check run manifests: every file's checksum, and that the runs' ranges tile the space.
+    Verify(VerifyArgs),
+    /// Ask a local server's /health/ready (for container health checks): exit 0 when ready.
+    Health(HealthArgs),
 }
 
 /// `testdata cache`.
@@ -84,6 +95,25 @@ pub enum CacheAction {
     Clear,
 }
 
+/// `testdata health`.
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// The server's HTTP address.
+    #[arg(long, default_value = "127.0.0.1:8091")]
+    pub addr: std::net::SocketAddr,
+    /// The path to ask.
+    #[arg(long, default_value = "/health/ready")]
+    pub path: String,
+}
+
+/// `testdata verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Manifest files (e.g. one per shard).
+    #[arg(required = true)]
+    pub manifests: Vec<PathBuf>,
+}
+
 /// `testdata generate`.
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
@@ -99,9 +129,9 @@ pub struct GenerateArgs {
     /// The seed (a number, or any text hashed to one); random when absent (printed to stderr).
     #[arg(long, short)]
     pub seed: Option<String>,
-    /// json, jsonl, csv, sql (PostgreSQL), mysql, sqlite.
+    /// json, jsonl, csv, sql (PostgreSQL), mysql, sqlite, parquet.
     #[arg(long, short, default_value = "json")]
-    pub format: Format,
+    pub format: generate::OutputFormat,
     /// Start at record k (records k..count).
     #[arg(long, default_value_t = 0)]
     pub offset: u64,
@@ -112,8 +142,11 @@ pub struct GenerateArgs {
     #[arg(long, env = "SCHEMAS_DIR")]
     pub schemas_dir: Option<PathBuf>,
     /// Generate through a server (e.g. http://127.0.0.1:9091) instead of locally.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["jobs", "shard", "range", "output", "split_every", "manifest", "resume"])]
     pub remote: Option<String>,
+    /// Parallelism, slicing and file output (local generation).
+    #[command(flatten)]
+    pub scale: generate::ScaleArgs,
 }
 
 /// `testdata schemas`.
@@ -151,6 +184,8 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Schemas(args) => schemas(args).await,
         Command::Serve(args) => serve(args.config).await,
         Command::Cache(args) => cache(args).await,
+        Command::Verify(args) => verify(&args.manifests),
+        Command::Health(args) => health::check(args.addr, &args.path),
     }
 }
 
@@ -240,52 +275,40 @@ async fn generate(args: GenerateArgs) -> Result<(), CliError> {
         return Err("give --entity NAME (see `testdata schemas`) or --schema-file FILE".into());
     }
     if let Some(url) = args.remote {
+        let generate::OutputFormat::Records(format) = args.format else {
+            return Err("--format parquet is written locally only; drop --remote".into());
+        };
         return generate_remote(
             url,
             args.entity.unwrap_or_default(),
             inline,
             args.count,
             seed,
-            args.format,
+            format,
             args.offset,
             args.defect_triggering,
         )
         .await;
     }
-    let registry = Arc::new(Registry::load(args.schemas_dir.as_deref())?);
-    let planner = Planner::new(registry, 16, Config::default().defect_rate);
-    let spec = GenerateSpec {
-        sources: SchemaSources {
-            entity: args.entity.unwrap_or_default(),
-            inline_schema: inline,
-            ..SchemaSources::default()
-        },
-        count: i64::try_from(args.count).map_err(|_| "count is too large")?,
-        seed,
-        offset: args.offset,
-        format: args.format,
-        defect_triggering: args.defect_triggering,
-        ..GenerateSpec::default()
-    };
-    let plan = planner.plan(&spec, Mode::Stream(u64::MAX))?;
-    eprintln!("seed: {} (replay with --seed {})", plan.seed, plan.seed);
-    let options = ExportOptions {
-        table: plan.schema_name.clone(),
-        columns: Some(plan.compiled.columns.clone()),
-        ..ExportOptions::default()
-    };
-    let stdout = std::io::stdout().lock();
-    let mut out = Exporter::new(args.format, stdout, options);
-    let mut at = args.offset;
-    while at < plan.total {
-        let end = (at + 1000).min(plan.total);
-        for (i, record) in (at..).zip(plan.records(at..end)?) {
-            out.write_record(&plan.with_bookkeeping(record, i)?)?;
+    generate::generate_local(args, inline, seed)
+}
+
+fn verify(manifests: &[PathBuf]) -> Result<(), CliError> {
+    match manifest::verify(manifests) {
+        Ok(records) => {
+            eprintln!(
+                "ok: {} manifest(s), {records} records, every file matches its SHA-256",
+                manifests.len()
+            );
+            Ok(())
         }
-        at = end;
+        Err(errors) => {
+            for e in &errors {
+                eprintln!("testdata verify: {e}");
+            }
+            Err(format!("{} problem(s) found", errors.len()).into())
+        }
     }
-    out.finish()?.flush()?;
-    Ok(())
 }
 
 #[allow(clippy::too_many_arguments)]

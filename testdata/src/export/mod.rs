@@ -101,6 +101,8 @@
 mod columns;
 mod csv;
 mod json;
+#[cfg(feature = "parquet")]
+pub mod parquet;
 mod sql;
 
 #[cfg(test)]
@@ -264,6 +266,9 @@ pub enum ExportError {
     /// A record could not be generated.
     #[error("export: {0}")]
     Generate(#[from] crate::error::GenerateError),
+    /// Arrow or Parquet rejected the data (feature `parquet`).
+    #[error("export: Parquet: {0}")]
+    Parquet(String),
     /// CSV and SQL need each record to be a JSON object.
     #[error(
         "record {record}: CSV and SQL export need a JSON object per record, found {found}; wrap it in an object or export as JSON/JSONL"
