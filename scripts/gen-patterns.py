@@ -1,6 +1,7 @@
 import json, os
 from decimal import Decimal, ROUND_HALF_UP
-out = "/work/wt/rag/testdata/patterns"
+import pathlib
+out = str(pathlib.Path(__file__).resolve().parent.parent / "testdata" / "patterns")
 D = lambda x: Decimal(str(x))
 def money(x): return float(D(x).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 def basket(items, rate):
@@ -116,7 +117,7 @@ w("payment", rows)
 
 rows = []
 for name, desc, q, rec in users:
-    r = {"user_id":"USR-0000000", **rec, "created_at":"2023-03-14T08:00:00Z","last_login":"2024-11-20T19:45:00Z"}
+    r = {"user_id":"USR-0000000", **rec, "created_at":"2023-03-14T08:00:00Z","last_login":"2024-02-20T19:45:00Z"}
     rows.append({"kind":"test_data","id":f"user-{name}","domain":"ecommerce","entity":"user","scenario":name,"description":desc,"quality":q,"record":r})
 rows.append({"kind":"defect","id":"BUG-2024-003","domain":"ecommerce","entity":"user","description":"Sign-up validation rejected a plus-addressed email and names with accents and apostrophes (José O'Brien)","severity":"medium",
   "trigger":{"email":"jose.obrien+test@example.com","first_name":"José","last_name":"O'Brien"}})

@@ -1,0 +1,1 @@
+//! The Hybrid path (engine structure + LLM text pools).
