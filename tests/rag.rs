@@ -20,7 +20,9 @@ fn catalogue() -> &'static Catalogue {
             .unwrap()
             .map(|e| e.unwrap().path())
             .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap()))
+            .map(|p| {
+                (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read_to_string(&p).unwrap())
+            })
             .collect();
         sources.sort();
         let mut c = Catalogue::new();
@@ -74,15 +76,19 @@ fn every_bundled_test_data_pattern_is_a_valid_record_after_repair_without_field_
 
 #[test]
 fn retrieval_filters_by_entity_and_ranks_by_the_request_text() {
-    let hits = store().search_now(&Query::new("ecommerce", "cart", DocumentKind::TestData, "yoga mat beginner"));
+    let hits =
+        store().search_now(&Query::new("ecommerce", "cart", DocumentKind::TestData, "yoga mat beginner"));
     assert!(hits.iter().all(|h| h.document.entity == "cart" && h.document.kind() == DocumentKind::TestData));
     assert_eq!(hits[0].document.id, "cart-yoga_beginner");
     assert_eq!(hits.len(), 5);
-    let kitchen = store().search_now(&Query::new("ecommerce", "cart", DocumentKind::TestData, "chef knife cookware").top_k(2));
+    let kitchen = store()
+        .search_now(&Query::new("ecommerce", "cart", DocumentKind::TestData, "chef knife cookware").top_k(2));
     assert_eq!(kitchen.len(), 2);
     assert_eq!(kitchen[0].document.id, "cart-kitchen_upgrade");
     // An entity with no patterns, or another domain: nothing.
-    assert!(store().search_now(&Query::new("ecommerce", "cart_item", DocumentKind::TestData, "cart")).is_empty());
+    assert!(
+        store().search_now(&Query::new("ecommerce", "cart_item", DocumentKind::TestData, "cart")).is_empty()
+    );
     assert!(store().search_now(&Query::new("banking", "cart", DocumentKind::TestData, "cart")).is_empty());
 }
 
@@ -91,7 +97,9 @@ fn imported_patterns_replace_bundled_ones_with_the_same_id() {
     let line = r#"{"kind":"test_data","id":"cart-yoga_beginner","domain":"ecommerce","entity":"cart","description":"replaced","quality":0.1,"record":{"items":[{"sku":"X-1","name":"Foam Roller","quantity":1,"price":20.0,"category":"Sports"}]}}"#;
     let docs = testdata::rag::parse_jsonl("extra.jsonl", line).unwrap();
     let store = EmbeddedStore::bundled_with(docs);
-    let hit = &store.search_now(&Query::new("ecommerce", "cart", DocumentKind::TestData, "replaced foam roller"))[0];
+    let hit =
+        &store.search_now(&Query::new("ecommerce", "cart", DocumentKind::TestData, "replaced foam roller"))
+            [0];
     assert_eq!(hit.document.description, "replaced");
     let err = testdata::rag::parse_jsonl("bad.jsonl", "{\"kind\":\"test_data\"}").unwrap_err();
     assert!(err.to_string().contains("bad.jsonl line 1"), "{err}");
@@ -156,7 +164,11 @@ fn production_profiles_shape_the_engine_within_two_points_and_five_percent() {
                 let mut nums: Vec<f64> = values.iter().filter_map(|v| v.as_f64()).collect();
                 nums.sort_by(f64::total_cmp);
                 let median = nums[nums.len() / 2];
-                assert!((median - q.p50).abs() <= 0.05 * q.p50.abs().max(1.0), "{entity}.{path} median {median} vs {}", q.p50);
+                assert!(
+                    (median - q.p50).abs() <= 0.05 * q.p50.abs().max(1.0),
+                    "{entity}.{path} median {median} vs {}",
+                    q.p50
+                );
             }
             if let Some(rate) = field.null_rate {
                 let nulls = values.iter().filter(|v| v.is_null()).count() as f64 / values.len() as f64;
@@ -189,10 +201,8 @@ fn values_at<'a>(records: &'a [Value], path: &str) -> Vec<&'a Value> {
 
 #[test]
 fn array_length_profiles_bound_the_arrays() {
-    let Body::Profile { fields } = &store()
-        .search_now(&Query::new("ecommerce", "cart", DocumentKind::Profile, ""))[0]
-        .document
-        .body
+    let Body::Profile { fields } =
+        &store().search_now(&Query::new("ecommerce", "cart", DocumentKind::Profile, ""))[0].document.body
     else {
         unreachable!()
     };

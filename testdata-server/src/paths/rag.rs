@@ -20,7 +20,9 @@ use testdata::Schema;
 use testdata::rag::{Body, Defects, DocumentKind, Hit, PatternStore, Query, Variations, apply_profile};
 
 use super::traditional::sized_run;
-use super::{EncodedFuture, GenFuture, Generator, Inputs, Report, ReportedFuture, Scored, ScoredFuture, gate};
+use super::{
+    EncodedFuture, GenFuture, Generator, Inputs, Report, ReportedFuture, Scored, ScoredFuture, gate,
+};
 use crate::error::ServiceError;
 use crate::plan::Plan;
 use crate::request::Method;
@@ -97,7 +99,12 @@ impl RagPath {
     }
 
     /// The top patterns of `kind` for the request.
-    pub async fn retrieve(&self, plan: &Plan, inputs: &Inputs, kind: DocumentKind) -> Result<Vec<Hit>, ServiceError> {
+    pub async fn retrieve(
+        &self,
+        plan: &Plan,
+        inputs: &Inputs,
+        kind: DocumentKind,
+    ) -> Result<Vec<Hit>, ServiceError> {
         let domain = if inputs.domain.is_empty() {
             plan.schema().def().domain.clone().unwrap_or_default()
         } else {
@@ -145,7 +152,12 @@ impl RagPath {
         Ok(Prepared::Patterns { mode, records })
     }
 
-    async fn reported(&self, plan: &Plan, inputs: &Inputs, range: Range<u64>) -> Result<(Scored, Report), ServiceError> {
+    async fn reported(
+        &self,
+        plan: &Plan,
+        inputs: &Inputs,
+        range: Range<u64>,
+    ) -> Result<(Scored, Report), ServiceError> {
         let first = range.start;
         match self.prepare(plan, inputs).await? {
             Prepared::Engine { plan, fallback } => {
@@ -188,9 +200,15 @@ pub struct Made {
 
 /// Records `range` of `plan` from pattern `records` (variations or defect triggers), each
 /// repaired into its segment's schema.
-pub fn from_patterns(plan: &Plan, mode: RagMode, records: &[Value], range: Range<u64>) -> Result<Made, ServiceError> {
+pub fn from_patterns(
+    plan: &Plan,
+    mode: RagMode,
+    records: &[Value],
+    range: Range<u64>,
+) -> Result<Made, ServiceError> {
     let end = range.end.min(plan.total);
-    let mut made = Made { records: Vec::with_capacity(end.saturating_sub(range.start) as usize), ..Made::default() };
+    let mut made =
+        Made { records: Vec::with_capacity(end.saturating_sub(range.start) as usize), ..Made::default() };
     for segment in &plan.segments {
         let span = segment.range.start.max(range.start)..segment.range.end.min(end);
         if span.is_empty() {
@@ -243,7 +261,12 @@ impl Generator for RagPath {
         })
     }
 
-    fn generate_encoded<'a>(&'a self, plan: &'a Plan, inputs: &'a Inputs, range: Range<u64>) -> EncodedFuture<'a> {
+    fn generate_encoded<'a>(
+        &'a self,
+        plan: &'a Plan,
+        inputs: &'a Inputs,
+        range: Range<u64>,
+    ) -> EncodedFuture<'a> {
         Box::pin(async move {
             match self.prepare(plan, inputs).await? {
                 Prepared::Engine { plan, fallback } => {
@@ -261,11 +284,21 @@ impl Generator for RagPath {
         })
     }
 
-    fn generate_scored<'a>(&'a self, plan: &'a Plan, inputs: &'a Inputs, range: Range<u64>) -> ScoredFuture<'a> {
+    fn generate_scored<'a>(
+        &'a self,
+        plan: &'a Plan,
+        inputs: &'a Inputs,
+        range: Range<u64>,
+    ) -> ScoredFuture<'a> {
         Box::pin(async move { Ok(self.reported(plan, inputs, range).await?.0) })
     }
 
-    fn generate_reported<'a>(&'a self, plan: &'a Plan, inputs: &'a Inputs, range: Range<u64>) -> ReportedFuture<'a> {
+    fn generate_reported<'a>(
+        &'a self,
+        plan: &'a Plan,
+        inputs: &'a Inputs,
+        range: Range<u64>,
+    ) -> ReportedFuture<'a> {
         Box::pin(self.reported(plan, inputs, range))
     }
 }

@@ -32,7 +32,12 @@ impl<'a> Defects<'a> {
     pub fn nth(&self, seed: impl Into<Seed>, index: u64) -> Result<Varied, GenerateError> {
         let seed = seed.into();
         if self.triggers.is_empty() || index % 2 == 1 {
-            return Ok(Varied { record: self.schema.nth(seed, index)?, pattern: 0, repaired: 0, replaced: false });
+            return Ok(Varied {
+                record: self.schema.nth(seed, index)?,
+                pattern: 0,
+                repaired: 0,
+                replaced: false,
+            });
         }
         let pattern = ((index / 2) % self.triggers.len() as u64) as usize;
         let fixed = self.schema.repair(seed, index, &self.triggers[pattern])?;

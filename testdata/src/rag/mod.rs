@@ -43,7 +43,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 pub use defect::Defects;
-pub use document::{Body, Document, DocumentKind, FieldProfile, LengthRange, Quantiles, Severity, parse_jsonl};
+pub use document::{
+    Body, Document, DocumentKind, FieldProfile, LengthRange, Quantiles, Severity, parse_jsonl,
+};
 pub use embedded::EmbeddedStore;
 pub use profile::apply_profile;
 pub use vary::{Variations, Varied};
@@ -53,7 +55,11 @@ pub const DEFAULT_TOP_K: usize = 5;
 
 /// `RAG_TOP_K` when set to a positive integer, else [`DEFAULT_TOP_K`].
 pub fn top_k_from_env() -> usize {
-    std::env::var("RAG_TOP_K").ok().and_then(|v| v.trim().parse().ok()).filter(|k| *k > 0).unwrap_or(DEFAULT_TOP_K)
+    std::env::var("RAG_TOP_K")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|k| *k > 0)
+        .unwrap_or(DEFAULT_TOP_K)
 }
 
 /// A retrieval request.

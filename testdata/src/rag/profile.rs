@@ -28,7 +28,10 @@ use crate::schema::{FieldDef, FieldType};
 const WEIGHT_SCALE: f64 = 100_000.0;
 
 /// `schema` with the distributions of `profile` (see the [module docs](self)).
-pub fn apply_profile(schema: &Schema, profile: &BTreeMap<String, FieldProfile>) -> Result<Schema, SchemaError> {
+pub fn apply_profile(
+    schema: &Schema,
+    profile: &BTreeMap<String, FieldProfile>,
+) -> Result<Schema, SchemaError> {
     let mut def = schema.def().clone();
     for (path, field_profile) in profile {
         if let Some(field) = field_at(&mut def.fields, path) {
@@ -115,10 +118,8 @@ fn apply_quantiles(field: &mut FieldDef, q: Quantiles) {
     }
     let (lo, hi) = (centre - radius, centre + radius);
     if let Some(values) = &field.values {
-        let weights: Vec<u32> = values
-            .iter()
-            .map(|v| u32::from(v.as_f64().is_some_and(|x| (lo..=hi).contains(&x))))
-            .collect();
+        let weights: Vec<u32> =
+            values.iter().map(|v| u32::from(v.as_f64().is_some_and(|x| (lo..=hi).contains(&x)))).collect();
         if weights.iter().any(|w| *w > 0) {
             field.weights = Some(weights);
         }

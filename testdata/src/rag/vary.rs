@@ -121,7 +121,12 @@ impl<'a> Variations<'a> {
     pub fn nth(&self, seed: impl Into<Seed>, index: u64) -> Result<Varied, GenerateError> {
         let seed = seed.into();
         if self.patterns.is_empty() {
-            return Ok(Varied { record: self.schema.nth(seed, index)?, pattern: 0, repaired: 0, replaced: true });
+            return Ok(Varied {
+                record: self.schema.nth(seed, index)?,
+                pattern: 0,
+                repaired: 0,
+                replaced: true,
+            });
         }
         let pattern = (index % self.patterns.len() as u64) as usize;
         let mut candidate = self.candidate(&self.patterns[pattern], seed, index);
@@ -138,7 +143,11 @@ impl<'a> Variations<'a> {
             let s = v.as_str()?;
             if timestamp { time::parse_datetime(s) } else { time::parse_date(s).map(|d| d * 86_400) }
         };
-        let first = self.shape.dates.iter().find_map(|(name, ts)| Some((name, seconds(fields.get(name)?, *ts)?, *ts)));
+        let first = self
+            .shape
+            .dates
+            .iter()
+            .find_map(|(name, ts)| Some((name, seconds(fields.get(name)?, *ts)?, *ts)));
         let Some((name, at, timestamp)) = first else {
             for (name, _) in &self.shape.dates {
                 fields.remove(name);
@@ -176,7 +185,9 @@ impl<'a> Variations<'a> {
         for (name, value) in fields {
             let value = if let Some(scale) = self.shape.amounts.get(name) {
                 jitter(value, *scale)
-            } else if let (Some(members), Value::Array(elements)) = (self.shape.member_amounts.get(name), value) {
+            } else if let (Some(members), Value::Array(elements)) =
+                (self.shape.member_amounts.get(name), value)
+            {
                 let varied = elements
                     .iter()
                     .map(|e| match e {

@@ -1,1 +1,0 @@
-//! The Hybrid path (engine structure + LLM text pools).
