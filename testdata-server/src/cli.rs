@@ -44,6 +44,8 @@ pub enum Command {
     Schemas(SchemasArgs),
     /// Run the gRPC + HTTP server (same as `testdata-server`).
     Serve(Box<ServeArgs>),
+    /// List or import RAG patterns (docs/rag.md).
+    Patterns(crate::patterns_cli::PatternsArgs),
 }
 
 /// `testdata generate`.
@@ -76,6 +78,9 @@ pub struct GenerateArgs {
     /// Generate through a server (e.g. http://127.0.0.1:9091) instead of locally.
     #[arg(long)]
     pub remote: Option<String>,
+    /// The generation path and its inputs (`--method rag|llm|hybrid|auto`, `--context`, …).
+    #[command(flatten)]
+    pub paths: crate::patterns_cli::PathArgs,
 }
 
 /// `testdata schemas`.
@@ -112,6 +117,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Generate(args) => generate(args).await,
         Command::Schemas(args) => schemas(args).await,
         Command::Serve(args) => serve(args.config).await,
+        Command::Patterns(args) => crate::patterns_cli::run(args),
     }
 }
 
@@ -186,6 +192,22 @@ async fn generate(args: GenerateArgs) -> Result<(), CliError> {
         )
         .await;
     }
+    if args.paths.needs_service() {
+        let mut spec = GenerateSpec {
+            sources: SchemaSources {
+                entity: args.entity.clone().unwrap_or_default(),
+                inline_schema: inline,
+                ..SchemaSources::default()
+            },
+            count: i64::try_from(args.count).map_err(|_| "count is too large")?,
+            seed,
+            format: args.format,
+            defect_triggering: args.defect_triggering,
+            ..GenerateSpec::default()
+        };
+        args.paths.apply(&mut spec);
+        return crate::patterns_cli::generate_with_service(spec, &args.paths, args.schemas_dir).await;
+    }
     let registry = Arc::new(Registry::load(args.schemas_dir.as_deref())?);
     let planner = Planner::new(registry, 16, Config::default().defect_rate);
     let spec = GenerateSpec {
@@ -199,6 +221,7 @@ async fn generate(args: GenerateArgs) -> Result<(), CliError> {
         offset: args.offset,
         format: args.format,
         defect_triggering: args.defect_triggering,
+        method_given: true,
         ..GenerateSpec::default()
     };
     let plan = planner.plan(&spec, Mode::Stream(u64::MAX))?;

@@ -253,7 +253,9 @@ impl Router {
                 "an LLM provider; none is configured (set ANTHROPIC_API_KEY, or USE_LOCAL_LLM=true with VLLM_BASE_URL)"
             }
             Method::Rag => "a pattern store; none is configured",
-            _ => "text pools written by an LLM; this server does not build them yet",
+            _ => {
+                "an LLM provider for its text pools; none is configured (set ANTHROPIC_API_KEY, or USE_LOCAL_LLM=true with VLLM_BASE_URL)"
+            }
         };
         match self.slot(method) {
             Some(generator) => Ok(Route {

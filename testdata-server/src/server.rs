@@ -156,18 +156,14 @@ impl Running {
 }
 
 /// The RAG path over the embedded pattern store: the bundled patterns plus `PATTERNS_DIR`.
-fn rag_path(config: &Config) -> Result<Arc<dyn crate::paths::Generator>, StartError> {
+fn rag_path(config: &Config) -> Result<crate::paths::rag::RagPath, StartError> {
     let extra = match &config.patterns_dir {
         Some(dir) => testdata::rag::read_dir(dir).map_err(|e| ConfigError(format!("PATTERNS_DIR: {e}")))?,
         None => Vec::new(),
     };
     let store = testdata::rag::EmbeddedStore::bundled_with(extra);
     tracing::info!(patterns = store.len(), "pattern store indexed");
-    Ok(Arc::new(crate::paths::rag::RagPath::new(
-        Arc::new(store),
-        config.rag_top_k,
-        config.coherence_threshold,
-    )))
+    Ok(crate::paths::rag::RagPath::new(Arc::new(store), config.rag_top_k, config.coherence_threshold))
 }
 
 /// Loads the registry and builds the service (no sockets).
@@ -185,7 +181,13 @@ pub fn build_service(config: Config) -> Result<Arc<Service>, StartError> {
     for p in llm.providers() {
         tracing::info!(provider = %p.name, model = %p.model, "LLM provider configured");
     }
-    let router = Router::default().with_llm(Arc::new(llm)).with_rag(rag_path(&config)?);
+    let llm = Arc::new(llm);
+    let rag = rag_path(&config)?;
+    let mut router = Router::default().with_llm(llm.clone()).with_rag(Arc::new(rag.clone()));
+    if llm.usable() {
+        let hybrid = crate::paths::hybrid::HybridPath::new(llm, rag, config.coherence_threshold);
+        router = router.with_hybrid(Arc::new(hybrid));
+    }
     Ok(Arc::new(Service::new(Arc::new(config), Arc::new(registry), router, metrics)))
 }
 

@@ -1,12 +1,12 @@
 //! Generation paths. Each is one [`Generator`]; the [`crate::router`] picks one per request.
 //!
 //! [`traditional`] is always there; [`rag`] over the embedded pattern store (bundled
-//! patterns); [`llm`] when a provider is configured (or cassettes are replayed). Hybrid is
-//! not built yet: a request for it is UNAVAILABLE (explicit) or served by RAG with
-//! `fallback = true` (routed). [`gate`] is the coherence gate of the paths that do not write
-//! every record themselves.
+//! patterns); [`llm`] when a provider is configured (or cassettes are replayed); [`hybrid`]
+//! when both are. [`gate`] is the coherence gate of the paths that do not write every record
+//! themselves.
 
 pub mod gate;
+pub mod hybrid;
 pub mod llm;
 pub mod rag;
 pub mod traditional;

@@ -167,6 +167,12 @@ impl Llm {
         self.cache = Layers::new(stores);
     }
 
+    /// The cache layers (memory, cassettes, and whatever [`Llm::add_store`] added): the RAG
+    /// path keeps its Hybrid text pools there too.
+    pub fn cache(&self) -> &Layers {
+        &self.cache
+    }
+
     /// The settings.
     pub fn config(&self) -> &LlmConfig {
         &self.config

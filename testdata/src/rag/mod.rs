@@ -34,6 +34,8 @@ pub mod bundled;
 pub mod defect;
 pub mod document;
 pub mod embedded;
+#[cfg(feature = "llm")]
+pub mod pool;
 pub mod profile;
 pub mod vary;
 
@@ -47,6 +49,8 @@ pub use document::{
     Body, Document, DocumentKind, FieldProfile, LengthRange, Quantiles, Severity, parse_jsonl,
 };
 pub use embedded::EmbeddedStore;
+#[cfg(feature = "llm")]
+pub use pool::{Pools, TextPool, text_fields};
 pub use profile::apply_profile;
 pub use vary::{Variations, Varied};
 
