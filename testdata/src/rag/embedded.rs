@@ -22,6 +22,10 @@ struct Index {
     documents: Vec<Arc<Document>>,
     embedder: Embedder<u32, DefaultTokenizer>,
     postings: HashMap<u32, Vec<(u32, f32)>>,
+    /// Each document's quality (the tie-breaker).
+    quality: Vec<f64>,
+    /// Document numbers by quality, best first (what a query matching nothing gets).
+    by_quality: Vec<u32>,
 }
 
 impl Index {
@@ -43,14 +47,23 @@ impl Index {
                 postings.entry(token).or_default().push((d as u32, weight));
             }
         }
-        Index { documents, embedder, postings }
+        let quality: Vec<f64> = documents.iter().map(|d| d.quality()).collect();
+        let mut by_quality: Vec<u32> = (0..documents.len() as u32).collect();
+        by_quality.sort_by(|a, b| {
+            quality[*b as usize]
+                .total_cmp(&quality[*a as usize])
+                .then_with(|| documents[*a as usize].id.cmp(&documents[*b as usize].id))
+        });
+        Index { documents, embedder, postings, quality, by_quality }
     }
 
-    /// The `k` best documents for `text`: BM25, ties (and documents no term matches) ordered
-    /// by quality, then by id, so the answer is deterministic.
+    /// The `k` best documents for `text`: BM25, ties ordered by quality, then by id; when
+    /// fewer than `k` match a term, the best-quality others follow (score 0), so the answer
+    /// is deterministic and never empty for a non-empty partition.
     fn top(&self, text: &str, k: usize) -> Vec<Hit> {
         let n = self.documents.len() as f32;
         let mut scores = vec![0f32; self.documents.len()];
+        let mut matched: Vec<u32> = Vec::new();
         let mut tokens: Vec<u32> = self.embedder.embed(text).indices().copied().collect();
         tokens.sort_unstable();
         tokens.dedup();
@@ -59,27 +72,37 @@ impl Index {
             let df = list.len() as f32;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             for &(d, weight) in list {
-                scores[d as usize] += idf * weight;
+                let slot = &mut scores[d as usize];
+                if *slot == 0.0 {
+                    matched.push(d);
+                }
+                *slot += idf * weight;
             }
         }
-        let mut order: Vec<u32> = (0..self.documents.len() as u32).collect();
         let better = |a: &u32, b: &u32| {
-            let (da, db) = (&self.documents[*a as usize], &self.documents[*b as usize]);
             scores[*b as usize]
                 .total_cmp(&scores[*a as usize])
-                .then(db.quality().total_cmp(&da.quality()))
-                .then_with(|| da.id.cmp(&db.id))
+                .then(self.quality[*b as usize].total_cmp(&self.quality[*a as usize]))
+                .then_with(|| self.documents[*a as usize].id.cmp(&self.documents[*b as usize].id))
         };
-        let k = k.min(order.len());
+        let k = k.min(self.documents.len());
         if k == 0 {
             return Vec::new();
         }
-        if k < order.len() {
-            order.select_nth_unstable_by(k - 1, better);
-            order.truncate(k);
+        if matched.len() > k {
+            matched.select_nth_unstable_by(k - 1, better);
+            matched.truncate(k);
         }
-        order.sort_unstable_by(better);
-        order
+        matched.sort_unstable_by(better);
+        for d in &self.by_quality {
+            if matched.len() >= k {
+                break;
+            }
+            if scores[*d as usize] == 0.0 {
+                matched.push(*d);
+            }
+        }
+        matched
             .into_iter()
             .map(|d| Hit { document: self.documents[d as usize].clone(), score: scores[d as usize] })
             .collect()
