@@ -20,6 +20,7 @@ use testdata::export::{ExportOptions, Exporter, Format};
 
 use crate::config::Config;
 use crate::registry::Registry;
+use crate::request::{GenerateSpec, SchemaSources};
 
 pub mod generate;
 mod health;
@@ -59,6 +60,8 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Ask a local server's /health/ready (for container health checks): exit 0 when ready.
     Health(HealthArgs),
+    /// List or import RAG patterns (docs/rag.md).
+    Patterns(crate::patterns_cli::PatternsArgs),
 }
 
 /// `testdata cache`.
@@ -147,6 +150,9 @@ pub struct GenerateArgs {
     /// Parallelism, slicing and file output (local generation).
     #[command(flatten)]
     pub scale: generate::ScaleArgs,
+    /// The generation path and its inputs (`--method rag|llm|hybrid|auto`, `--context`, …).
+    #[command(flatten)]
+    pub paths: crate::patterns_cli::PathArgs,
 }
 
 /// `testdata schemas`.
@@ -186,6 +192,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Cache(args) => cache(args).await,
         Command::Verify(args) => verify(&args.manifests),
         Command::Health(args) => health::check(args.addr, &args.path),
+        Command::Patterns(args) => crate::patterns_cli::run(args),
     }
 }
 
@@ -289,6 +296,25 @@ async fn generate(args: GenerateArgs) -> Result<(), CliError> {
             args.defect_triggering,
         )
         .await;
+    }
+    if args.paths.needs_service() {
+        let generate::OutputFormat::Records(format) = args.format else {
+            return Err("--format parquet is written by the Traditional path only; drop --method".into());
+        };
+        let mut spec = GenerateSpec {
+            sources: SchemaSources {
+                entity: args.entity.clone().unwrap_or_default(),
+                inline_schema: inline,
+                ..SchemaSources::default()
+            },
+            count: i64::try_from(args.count).map_err(|_| "count is too large")?,
+            seed,
+            format,
+            defect_triggering: args.defect_triggering,
+            ..GenerateSpec::default()
+        };
+        args.paths.apply(&mut spec);
+        return crate::patterns_cli::generate_with_service(spec, &args.paths, args.schemas_dir).await;
     }
     generate::generate_local(args, inline, seed)
 }

@@ -301,7 +301,9 @@ fn proto_from_json(j: GenerateJson) -> Result<proto::GenerateRequest, ServiceErr
         inline_schema: schema_text(j.inline_schema),
         generation_method: j
             .generation_method
-            .map(|m| m.resolve("generation_method", &["TRADITIONAL", "LLM", "RAG", "HYBRID"]))
+            .map(|m| {
+                m.resolve("generation_method", &["TRADITIONAL", "LLM", "RAG", "HYBRID", "FORCE_TRADITIONAL"])
+            })
             .transpose()?
             .unwrap_or(0),
         custom_schema: schema_text(j.custom_schema),

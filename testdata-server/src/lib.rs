@@ -28,6 +28,7 @@ pub mod guard;
 pub mod http;
 pub mod metrics;
 pub mod paths;
+pub mod patterns_cli;
 pub mod plan;
 pub mod registry;
 pub mod request;

@@ -110,6 +110,13 @@ pub struct GenerateSpec {
     pub defect_triggering: bool,
     /// The generator asked for.
     pub method: Method,
+    /// Whether `method` was chosen by the caller (a non-zero `generation_method`, or
+    /// `TRADITIONAL_EXPLICIT`); `false` lets the router pick (docs/routing.md).
+    pub method_given: bool,
+    /// Learn from historical patterns (routes to RAG when the method is not given).
+    pub learn_from_history: bool,
+    /// Follow a production profile (routes to RAG when the method is not given).
+    pub production_like: bool,
     /// The seed, or `None` for a random one.
     pub seed: Option<u64>,
     /// Streams: first record index.
@@ -136,6 +143,9 @@ impl Default for GenerateSpec {
             count: 0,
             defect_triggering: false,
             method: Method::Traditional,
+            method_given: false,
+            learn_from_history: false,
+            production_like: false,
             seed: None,
             offset: 0,
             batch_size: 0,

@@ -156,6 +156,17 @@ impl Running {
     }
 }
 
+/// The RAG path over the embedded pattern store: the bundled patterns plus `PATTERNS_DIR`.
+fn rag_path(config: &Config) -> Result<crate::paths::rag::RagPath, StartError> {
+    let extra = match &config.patterns_dir {
+        Some(dir) => testdata::rag::read_dir(dir).map_err(|e| ConfigError(format!("PATTERNS_DIR: {e}")))?,
+        None => Vec::new(),
+    };
+    let store = testdata::rag::EmbeddedStore::bundled_with(extra);
+    tracing::info!(patterns = store.len(), "pattern store indexed");
+    Ok(crate::paths::rag::RagPath::new(Arc::new(store), config.rag_top_k, config.coherence_threshold))
+}
+
 /// Loads the registry and builds the service (no sockets).
 pub fn build_service(config: Config) -> Result<Arc<Service>, StartError> {
     config.validate()?;
@@ -180,7 +191,13 @@ pub fn build_service(config: Config) -> Result<Arc<Service>, StartError> {
         }
         None => None,
     };
-    let router = Router::default().with_llm(Arc::new(llm));
+    let llm = Arc::new(llm);
+    let rag = rag_path(&config)?;
+    let mut router = Router::default().with_llm(llm.clone()).with_rag(Arc::new(rag.clone()));
+    if llm.usable() {
+        let hybrid = crate::paths::hybrid::HybridPath::new(llm, rag, config.coherence_threshold);
+        router = router.with_hybrid(Arc::new(hybrid));
+    }
     let service = Service::new(Arc::new(config), Arc::new(registry), router, metrics);
     Ok(Arc::new(match redis {
         Some(store) => service.with_redis(store),

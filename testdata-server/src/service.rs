@@ -292,8 +292,11 @@ impl Service {
             record_count: records,
             data,
             path: route.generator.method(),
-            routing_reason: route.reason,
-            fallback: route.fallback,
+            routing_reason: match &report.fallback {
+                Some(why) => format!("{}; fallback: {why}", route.reason),
+                None => route.reason,
+            },
+            fallback: route.fallback || report.fallback.is_some(),
             elapsed: started.elapsed(),
             plan,
             report,
@@ -584,5 +587,8 @@ fn inputs_of(spec: &GenerateSpec) -> Inputs {
         use_cache: spec.use_cache,
         edge_cases: spec.defect_triggering,
         scenarios: spec.scenarios.iter().map(|s| (s.name.clone(), s.description.clone())).collect(),
+        domain: spec.domain.clone(),
+        learn_from_history: spec.learn_from_history,
+        production_like: spec.production_like,
     }
 }

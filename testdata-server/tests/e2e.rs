@@ -247,8 +247,8 @@ async fn every_error_is_in_band_with_a_code_and_the_server_keeps_serving() {
         &["generation method LLM needs an LLM provider", "TRADITIONAL"],
     )
     .await;
-    let rag = GenerateRequest { generation_method: GenerationMethod::Rag as i32, ..req("cart", 3, 1) };
-    assert_error(&r, rag, ErrorCode::Unavailable, &["RAG"]).await;
+    let hybrid = GenerateRequest { generation_method: GenerationMethod::Hybrid as i32, ..req("cart", 3, 1) };
+    assert_error(&r, hybrid, ErrorCode::Unavailable, &["HYBRID"]).await;
     // Unknown enum numbers.
     let fmt = GenerateRequest { output_format: 42, ..req("cart", 3, 1) };
     assert_error(&r, fmt, ErrorCode::InvalidArgument, &["output_format 42"]).await;

@@ -99,6 +99,8 @@ pub mod llm;
 pub mod proptest;
 #[cfg(feature = "remote")]
 pub mod proto;
+#[cfg(feature = "rag")]
+pub mod rag;
 #[cfg(feature = "remote")]
 pub mod remote;
 

@@ -38,9 +38,11 @@ pub fn spec_from_proto(r: proto::GenerateRequest) -> Result<GenerateSpec, Servic
         Ok(proto::GenerationMethod::Llm) => Method::Llm,
         Ok(proto::GenerationMethod::Rag) => Method::Rag,
         Ok(proto::GenerationMethod::Hybrid) => Method::Hybrid,
+        Ok(proto::GenerationMethod::ForceTraditional) => Method::Traditional,
         Err(_) => {
             return Err(ServiceError::invalid(format!(
-                "generation_method {} is unknown; use TRADITIONAL (0), LLM (1), RAG (2) or HYBRID (3)",
+                "generation_method {} is unknown; use TRADITIONAL (0, routed), LLM (1), RAG (2), HYBRID (3) or \
+                 FORCE_TRADITIONAL (4)",
                 r.generation_method
             )));
         }
@@ -96,6 +98,9 @@ pub fn spec_from_proto(r: proto::GenerateRequest) -> Result<GenerateSpec, Servic
         count: i64::from(r.count),
         defect_triggering: r.defect_triggering,
         method,
+        method_given: r.generation_method != 0,
+        learn_from_history: r.learn_from_history,
+        production_like: r.production_like,
         seed: r.seed,
         offset: r.offset,
         batch_size: i64::from(r.batch_size),

@@ -63,12 +63,16 @@ impl LlmPath {
             return Ok((rendered.0.clone(), rendered.1.clone()));
         }
         let answer = self.llm.run_keyed(&request, key.0.clone()).await.map_err(service_error)?;
-        let scored = plan.score_and_encode(&answer.records, first)?;
+        let mut records = answer.records;
+        let regenerated = super::gate::enforce(plan, &mut records, first, super::gate::DEFAULT_THRESHOLD)?;
+        let scored = plan.score_and_encode(&records, first)?;
         let report = Report {
+            fallback: None,
+            records_regenerated: regenerated,
             tokens: answer.usage.total(),
             cache_hit: answer.cache_hit,
             cached_in: answer.cached_in.clone(),
-            records_repaired: answer.records_repaired,
+            records_repaired: answer.records_repaired + regenerated,
             fields_repaired: answer.fields_repaired,
             provider: answer.provider,
             model: answer.model,

@@ -1,10 +1,14 @@
 //! Generation paths. Each is one [`Generator`]; the [`crate::router`] picks one per request.
 //!
-//! [`traditional`] is always there; [`llm`] when a provider is configured (or cassettes are
-//! replayed). RAG and Hybrid plug in here as further `Generator`s; until then a request for
-//! them gets a clear UNAVAILABLE error — never a silent fallback.
+//! [`traditional`] is always there; [`rag`] over the embedded pattern store (bundled
+//! patterns); [`llm`] when a provider is configured (or cassettes are replayed); [`hybrid`]
+//! when both are. [`gate`] is the coherence gate of the paths that do not write every record
+//! themselves.
 
+pub mod gate;
+pub mod hybrid;
 pub mod llm;
+pub mod rag;
 pub mod traditional;
 
 use std::future::Future;
@@ -57,6 +61,12 @@ pub struct Inputs {
     pub edge_cases: bool,
     /// Scenario descriptions by name.
     pub scenarios: std::collections::BTreeMap<String, String>,
+    /// The request's business domain (pattern retrieval filters on it; empty: the schema's).
+    pub domain: String,
+    /// Records like historical patterns (`learn_from_history`).
+    pub learn_from_history: bool,
+    /// Records following a production profile (`production_like`).
+    pub production_like: bool,
 }
 
 /// What a path reports about one answer (`GenerationMetadata`).
@@ -76,6 +86,11 @@ pub struct Report {
     pub provider: String,
     /// Its model.
     pub model: String,
+    /// Why the path served the records another way (e.g. the RAG path found no pattern for
+    /// the entity and used the engine): `metadata.fallback` and the routing reason say so.
+    pub fallback: Option<String>,
+    /// Records the coherence gate regenerated (scored under `COHERENCE_THRESHOLD`).
+    pub records_regenerated: u64,
 }
 
 /// A generation path.

@@ -37,7 +37,7 @@ impl Generator for Traditional {
 
 /// Runs `work` on `range` of `plan`: inline for small ranges, on tokio's blocking pool from
 /// [`BLOCKING_THRESHOLD`] records on.
-async fn sized_run<T: Send + 'static>(
+pub(crate) async fn sized_run<T: Send + 'static>(
     plan: &Plan,
     range: Range<u64>,
     work: fn(&Plan, Range<u64>) -> Result<T, ServiceError>,

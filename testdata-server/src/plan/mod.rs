@@ -123,6 +123,13 @@ impl Plan {
         &self.compiled.schemas[0]
     }
 
+    /// The same plan over other compiled schemas (one per schema of this plan, same fields:
+    /// e.g. reshaped by a production profile).
+    pub fn with_schemas(&self, schemas: Vec<Arc<Schema>>) -> Plan {
+        let compiled = Compiled::new(schemas, self.compiled.scenario_schema.clone());
+        Plan { compiled: Arc::new(compiled), ..self.clone() }
+    }
+
     /// The schema record `index` is generated from (its scenario's).
     pub fn schema_of(&self, index: u64) -> &Schema {
         let seg = self.segments.iter().find(|s| s.range.contains(&index));

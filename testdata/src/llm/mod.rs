@@ -177,7 +177,8 @@ impl Llm {
         self.cache.insert(after_memory, store);
     }
 
-    /// The cache layers, fastest first.
+    /// The cache layers, fastest first (memory, the shared store, cassettes): the Hybrid path
+    /// keeps its text pools there too, so replicas sharing Redis share them.
     pub fn cache(&self) -> &Layers {
         &self.cache
     }

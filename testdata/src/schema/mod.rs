@@ -113,6 +113,13 @@ impl Schema {
         Schema::compile_with(self.def, ctx, &|name| refs.get(name).cloned())
     }
 
+    /// The same schema (context and referenced schemas) with another description: how a
+    /// production profile reshapes a registered schema (`rag::apply_profile`).
+    #[cfg(feature = "rag")]
+    pub(crate) fn with_def(&self, def: SchemaDef) -> Result<Schema, SchemaError> {
+        Schema::compile_with(def, self.ctx.clone(), &|name| self.refs.get(name).cloned())
+    }
+
     /// The stream key of the schema's records (`name_key` of `key`, else of `name`).
     pub fn key(&self) -> u64 {
         self.key

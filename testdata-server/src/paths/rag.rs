@@ -1,0 +1,304 @@
+//! The RAG path: records learnt from the pattern store ([`testdata::rag`]), all engine work
+//! after one retrieval per request (or stream chunk).
+//!
+//! * `defect_triggering` → the entity's defect patterns' triggers mixed with the engine's
+//!   edge-case mode ([`testdata::rag::Defects`]).
+//! * else `production_like` → the best production profile reshapes the schema
+//!   ([`testdata::rag::apply_profile`]) and the engine generates at full speed.
+//! * else (`learn_from_history`, or the method asked for) → variations of the top test-data
+//!   patterns ([`testdata::rag::Variations`]).
+//!
+//! Retrieval filters on the request's domain (or the schema's) and the schema's name, and
+//! ranks by the request's context, hints and scenario descriptions. No pattern of the kind
+//! for the entity → the Traditional path's records, reported as a fallback with the reason.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use serde_json::Value;
+use testdata::Schema;
+use testdata::rag::{Body, Defects, DocumentKind, Hit, PatternStore, Query, Variations, apply_profile};
+
+use super::traditional::sized_run;
+use super::{
+    EncodedFuture, GenFuture, Generator, Inputs, Report, ReportedFuture, Scored, ScoredFuture, gate,
+};
+use crate::error::ServiceError;
+use crate::plan::Plan;
+use crate::request::Method;
+
+/// What a request asks the pattern store for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RagMode {
+    /// Variations of test-data patterns.
+    LearnFromHistory,
+    /// A production profile parameterising the engine.
+    ProductionLike,
+    /// Defect triggers mixed with edge cases.
+    DefectTriggering,
+}
+
+impl RagMode {
+    /// The mode of a request's inputs (defects first, then profiles, else history).
+    pub fn of(inputs: &Inputs) -> RagMode {
+        if inputs.edge_cases {
+            RagMode::DefectTriggering
+        } else if inputs.production_like {
+            RagMode::ProductionLike
+        } else {
+            RagMode::LearnFromHistory
+        }
+    }
+
+    /// The kind of document it retrieves.
+    pub fn kind(self) -> DocumentKind {
+        match self {
+            RagMode::LearnFromHistory => DocumentKind::TestData,
+            RagMode::ProductionLike => DocumentKind::Profile,
+            RagMode::DefectTriggering => DocumentKind::Defect,
+        }
+    }
+}
+
+/// How a range is produced once the patterns are known.
+#[derive(Debug)]
+pub enum Prepared {
+    /// By the engine, from this plan (profiled, or the request's own for a fallback).
+    Engine {
+        /// The plan to generate from.
+        plan: Plan,
+        /// Why the request's own plan is used (no pattern), if it is a fallback.
+        fallback: Option<String>,
+    },
+    /// From pattern records.
+    Patterns {
+        /// Variations or defect triggers.
+        mode: RagMode,
+        /// The records, in retrieval order.
+        records: Vec<Value>,
+    },
+}
+
+/// The RAG generator of the server.
+#[derive(Debug, Clone)]
+pub struct RagPath {
+    store: Arc<dyn PatternStore>,
+    top_k: usize,
+    threshold: f64,
+}
+
+impl RagPath {
+    /// The path over `store`, retrieving `top_k` patterns, gating records at `threshold`.
+    pub fn new(store: Arc<dyn PatternStore>, top_k: usize, threshold: f64) -> RagPath {
+        RagPath { store, top_k: top_k.max(1), threshold }
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn PatternStore> {
+        &self.store
+    }
+
+    /// The top patterns of `kind` for the request.
+    pub async fn retrieve(
+        &self,
+        plan: &Plan,
+        inputs: &Inputs,
+        kind: DocumentKind,
+    ) -> Result<Vec<Hit>, ServiceError> {
+        let domain = if inputs.domain.is_empty() {
+            plan.schema().def().domain.clone().unwrap_or_default()
+        } else {
+            inputs.domain.clone()
+        };
+        let query = Query {
+            domain,
+            entity: plan.schema_name.clone(),
+            kind,
+            text: query_text(inputs),
+            top_k: self.top_k,
+        };
+        self.store.search(&query).await.map_err(|e| {
+            ServiceError::Unavailable(format!(
+                "generation_method=RAG: {e}; retry, or use TRADITIONAL while the pattern store is down"
+            ))
+        })
+    }
+
+    /// Retrieves the request's patterns and decides how its records are made.
+    pub async fn prepare(&self, plan: &Plan, inputs: &Inputs) -> Result<Prepared, ServiceError> {
+        let mode = RagMode::of(inputs);
+        let hits = self.retrieve(plan, inputs, mode.kind()).await?;
+        let Some(best) = hits.first() else {
+            let reason = format!(
+                "no {} pattern for entity `{}` in the pattern store; the engine generated the records",
+                mode.kind().name(),
+                plan.schema_name
+            );
+            return Ok(Prepared::Engine { plan: plan.clone(), fallback: Some(reason) });
+        };
+        if let Body::Profile { fields } = &best.document.body {
+            let schemas = plan
+                .compiled
+                .schemas
+                .iter()
+                .map(|s| apply_profile(s, fields).map(Arc::new))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| {
+                    ServiceError::Internal(format!("production profile `{}`: {e}", best.document.id))
+                })?;
+            return Ok(Prepared::Engine { plan: plan.with_schemas(schemas), fallback: None });
+        }
+        let records = hits.iter().filter_map(|h| h.document.record().cloned()).collect();
+        Ok(Prepared::Patterns { mode, records })
+    }
+
+    async fn reported(
+        &self,
+        plan: &Plan,
+        inputs: &Inputs,
+        range: Range<u64>,
+    ) -> Result<(Scored, Report), ServiceError> {
+        let first = range.start;
+        match self.prepare(plan, inputs).await? {
+            Prepared::Engine { plan, fallback } => {
+                let scored = sized_run(&plan, range, Plan::encode_scored).await?;
+                Ok((scored, Report { fallback, ..Report::default() }))
+            }
+            Prepared::Patterns { mode, records } => {
+                let threshold = self.threshold;
+                let plan = plan.clone();
+                let work = move || -> Result<(Scored, Report), ServiceError> {
+                    let mut made = from_patterns(&plan, mode, &records, range)?;
+                    let regenerated = gate::enforce(&plan, &mut made.records, first, threshold)?;
+                    let scored = plan.score_and_encode(&made.records, first)?;
+                    let report = Report {
+                        records_repaired: made.records_repaired + regenerated,
+                        fields_repaired: made.fields_repaired,
+                        records_regenerated: regenerated,
+                        ..Report::default()
+                    };
+                    Ok((scored, report))
+                };
+                tokio::task::spawn_blocking(work)
+                    .await
+                    .map_err(|e| ServiceError::Internal(format!("RAG generation task failed: {e}")))?
+            }
+        }
+    }
+}
+
+/// The records of a range made from patterns, and what their repair changed.
+#[derive(Debug, Default)]
+pub struct Made {
+    /// The records, in index order.
+    pub records: Vec<Value>,
+    /// Records with at least one pattern value replaced.
+    pub records_repaired: u64,
+    /// Pattern values replaced.
+    pub fields_repaired: u64,
+}
+
+/// Records `range` of `plan` from pattern `records` (variations or defect triggers), each
+/// repaired into its segment's schema.
+pub fn from_patterns(
+    plan: &Plan,
+    mode: RagMode,
+    records: &[Value],
+    range: Range<u64>,
+) -> Result<Made, ServiceError> {
+    let end = range.end.min(plan.total);
+    let mut made =
+        Made { records: Vec::with_capacity(end.saturating_sub(range.start) as usize), ..Made::default() };
+    for segment in &plan.segments {
+        let span = segment.range.start.max(range.start)..segment.range.end.min(end);
+        if span.is_empty() {
+            continue;
+        }
+        let schema: &Schema = &plan.compiled.schemas[segment.schema];
+        let variations = Variations::new(schema, records.to_vec());
+        let defects = Defects::new(schema, records.to_vec());
+        for i in span {
+            let varied = match mode {
+                RagMode::DefectTriggering => defects.nth(plan.seed, i)?,
+                _ => variations.nth(plan.seed, i)?,
+            };
+            if varied.repaired > 0 || varied.replaced {
+                made.records_repaired += 1;
+                made.fields_repaired += varied.repaired as u64;
+            }
+            made.records.push(varied.record);
+        }
+    }
+    Ok(made)
+}
+
+/// The retrieval text of a request: its context, hints and scenario descriptions.
+pub fn query_text(inputs: &Inputs) -> String {
+    let mut text = inputs.context.clone();
+    for part in inputs.hints.iter().chain(inputs.scenarios.values()).chain(inputs.scenarios.keys()) {
+        text.push(' ');
+        text.push_str(part);
+    }
+    text
+}
+
+impl Generator for RagPath {
+    fn method(&self) -> Method {
+        Method::Rag
+    }
+
+    fn generate<'a>(&'a self, plan: &'a Plan, inputs: &'a Inputs, range: Range<u64>) -> GenFuture<'a> {
+        Box::pin(async move {
+            match self.prepare(plan, inputs).await? {
+                Prepared::Engine { plan, .. } => sized_run(&plan, range, Plan::records).await,
+                Prepared::Patterns { mode, records } => {
+                    let first = range.start;
+                    let mut made = from_patterns(plan, mode, &records, range)?;
+                    gate::enforce(plan, &mut made.records, first, self.threshold)?;
+                    Ok(made.records)
+                }
+            }
+        })
+    }
+
+    fn generate_encoded<'a>(
+        &'a self,
+        plan: &'a Plan,
+        inputs: &'a Inputs,
+        range: Range<u64>,
+    ) -> EncodedFuture<'a> {
+        Box::pin(async move {
+            match self.prepare(plan, inputs).await? {
+                Prepared::Engine { plan, fallback } => {
+                    if let Some(why) = fallback {
+                        tracing::info!(reason = %why, "RAG stream chunk served by the engine (fallback)");
+                    }
+                    sized_run(&plan, range, Plan::encode_range).await
+                }
+                Prepared::Patterns { .. } => {
+                    let first = range.start;
+                    let records = self.generate(plan, inputs, range).await?;
+                    plan.encode(&records, first)
+                }
+            }
+        })
+    }
+
+    fn generate_scored<'a>(
+        &'a self,
+        plan: &'a Plan,
+        inputs: &'a Inputs,
+        range: Range<u64>,
+    ) -> ScoredFuture<'a> {
+        Box::pin(async move { Ok(self.reported(plan, inputs, range).await?.0) })
+    }
+
+    fn generate_reported<'a>(
+        &'a self,
+        plan: &'a Plan,
+        inputs: &'a Inputs,
+        range: Range<u64>,
+    ) -> ReportedFuture<'a> {
+        Box::pin(self.reported(plan, inputs, range))
+    }
+}
