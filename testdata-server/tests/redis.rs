@@ -463,3 +463,28 @@ async fn rediss_urls_speak_tls_to_redis() {
     generate(&mut client(c.grpc_addr).await, review_request(1)).await;
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hybrid_text_pools_are_shared_by_replicas_through_redis() {
+    let Some(redis) = RedisProcess::start() else { return };
+    let fault = FaultServer::start().await;
+    let hybrid = |seed: u64| GenerateRequest {
+        entity: "review".into(),
+        count: 200,
+        seed: Some(seed),
+        generation_method: GenerationMethod::Hybrid as i32,
+        context: "reviews of trail running shoes".into(),
+        ..Default::default()
+    };
+    let a = start(config(&fault, &redis)).await.expect("server starts");
+    let made = generate(&mut client(a.grpc_addr).await, hybrid(1)).await;
+    assert_eq!(made.metadata.as_ref().unwrap().generation_path, "hybrid");
+    let calls = fault.calls();
+    assert!(calls >= 1, "the pool was written by the model");
+    assert!(!cached_keys(&redis, "testdata:v1:pool:*").is_empty(), "the pool is in Redis");
+    // Another replica composes the same records from the same pool, without the model.
+    let b = start(config(&fault, &redis)).await.expect("server starts");
+    let again = generate(&mut client(b.grpc_addr).await, hybrid(1)).await;
+    assert_eq!(again.data, made.data, "record i takes the same pool entry on every replica");
+    assert_eq!(fault.calls(), calls);
+}
