@@ -62,3 +62,27 @@ fn dates_outside_years_1_to_9999_are_refused_up_front() {
     );
     assert!(s.is_ok(), "{s:?}");
 }
+
+#[test]
+fn keys_that_do_not_apply_to_the_type_name_the_key_to_use() {
+    let field = |f: serde_json::Value| load_error(json!({"name": "t", "fields": [f]}));
+    let e = field(
+        json!({"name": "tags", "type": "array", "min_length": 2, "max_length": 3, "items": {"type": "string"}}),
+    );
+    assert!(e.contains("`min_length` does not apply") && e.contains("use `min_items`"), "{e}");
+    let e = field(json!({"name": "code", "type": "string", "max_items": 3}));
+    assert!(e.contains("use `max_length`"), "{e}");
+    let e = field(json!({"name": "code", "type": "string", "min": 3}));
+    assert!(e.contains("`min` does not apply") && e.contains("min_length"), "{e}");
+    let e = field(json!({"name": "n", "type": "integer", "after": "m"}));
+    assert!(e.contains("`after` does not apply"), "{e}");
+    // Unknown keys (typos) are refused, naming the key.
+    let e = field(json!({"name": "n", "type": "integer", "maximum": 3}));
+    assert!(e.contains("maximum"), "{e}");
+}
+
+#[test]
+fn an_integer_bound_past_i64_says_out_of_range() {
+    let e = load_error(json!({"name": "t", "fields": [{"name": "n", "type": "integer", "max": u64::MAX}]}));
+    assert!(e.contains("out of range") && !e.contains("not an integer"), "{e}");
+}

@@ -200,3 +200,62 @@ async fn json_errors_name_no_internal_types() {
     }
     running.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_regex_constraint_replaces_a_fields_kind() {
+    use std::collections::HashMap;
+    use testdata::proto::{Constraints, FieldConstraint};
+    let running = start(Config::ephemeral()).await.unwrap();
+    let mut c = client(&running).await;
+    let regex = |field: &str| Constraints {
+        field_constraints: HashMap::from([(
+            field.to_owned(),
+            FieldConstraint { regex: Some("[a-z]{3}@x\\.io".into()), ..Default::default() },
+        )]),
+    };
+    let inline = json!({"name": "p", "fields": [
+        {"name": "email", "type": "string"},
+        {"name": "contact", "type": "string", "kind": "email"}
+    ]})
+    .to_string();
+    for field in ["email", "contact"] {
+        let request = GenerateRequest {
+            inline_schema: inline.clone(),
+            constraints: Some(regex(field)),
+            count: 5,
+            seed: Some(1),
+            ..Default::default()
+        };
+        let r = c.generate_data(request).await.unwrap().into_inner();
+        assert!(r.success, "{field}: {}", r.error);
+        let records: Vec<Value> = serde_json::from_str(&r.data).unwrap();
+        for record in records {
+            let v = record[field].as_str().unwrap();
+            assert!(v.len() == 8 && v.ends_with("@x.io"), "{field}: {v}");
+        }
+    }
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_protobuf_nested_too_deep_is_the_callers_error() {
+    use testdata::proto::{Field, Schema};
+    let running = start(Config::ephemeral()).await.unwrap();
+    let mut c = client(&running).await;
+    let mut field = Field { name: "leaf".into(), ..Default::default() };
+    for i in 0..120 {
+        field = Field { name: format!("f{i}"), nested_fields: vec![field], ..Default::default() };
+    }
+    let request = GenerateRequest {
+        schema: Some(Schema { fields: vec![field], ..Default::default() }),
+        count: 1,
+        ..Default::default()
+    };
+    let status = c.generate_data(request).await.expect_err("refused");
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    assert!(status.message().contains("100 levels"), "{}", status.message());
+    // The server keeps serving.
+    let ok = c.generate_data(GenerateRequest { entity: "user".into(), count: 1, ..Default::default() }).await;
+    assert!(ok.unwrap().into_inner().success);
+    running.shutdown().await.unwrap();
+}

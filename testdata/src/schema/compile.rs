@@ -623,6 +623,9 @@ fn topo_order(
 
 fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Node, SchemaError> {
     let ty = d.effective_type();
+    if let Some(m) = super::keys::misplaced_key(d, ty) {
+        return Err(cx.err(path, m.key, m.message));
+    }
     let optional = match (d.optional, d.required) {
         (Some(p), _) if !(0.0..=1.0).contains(&p) => {
             return Err(cx.err(path, "optional", format!("probability {p} is outside 0..=1")));
@@ -1060,6 +1063,11 @@ fn int_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), Schem
             .or_else(|| v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.2e18).map(|f| f as i64))
         {
             Some(x) => Ok(x),
+            None if v.is_u64() || v.as_f64().is_some_and(|f| f.fract() == 0.0) => Err(cx.err(
+                path,
+                rule,
+                format!("{v} is out of range: integers lie in -9223372036854775808..=9223372036854775807"),
+            )),
             None => Err(cx.err(path, rule, format!("{v} is not an integer"))),
         }
     };
