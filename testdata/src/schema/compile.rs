@@ -556,10 +556,9 @@ fn collapse_copies(fields: &mut [Node], order: &[usize]) {
     for &i in order {
         if let NodeGen::Compute { rule: CompiledCompute::Copy(o), .. } = fields[i].how
             && let NodeGen::Compute { rule: CompiledCompute::Copy(root), .. } = fields[o].how
+            && let NodeGen::Compute { rule: CompiledCompute::Copy(src), .. } = &mut fields[i].how
         {
-            if let NodeGen::Compute { rule: CompiledCompute::Copy(src), .. } = &mut fields[i].how {
-                *src = root;
-            }
+            *src = root;
         }
     }
 }
