@@ -40,6 +40,9 @@ pub struct Config {
     /// Largest gRPC message received or sent, in bytes (the old service: 50 MiB).
     #[arg(long, env = "MAX_MESSAGE_BYTES", default_value_t = 50 * 1024 * 1024)]
     pub max_message_bytes: usize,
+    /// Limits on hostile input (schema size, HTTP body size and read timeout).
+    #[command(flatten)]
+    pub limits: crate::limits::Limits,
     /// A directory of extra schema files (`*.json`, searched recursively), loaded at start.
     /// A file with a built-in schema's name replaces it.
     #[arg(long, env = "SCHEMAS_DIR")]
@@ -198,6 +201,7 @@ impl Default for Config {
             max_stream_records: 100_000_000,
             stream_buffer_chunks: 4,
             max_message_bytes: 50 * 1024 * 1024,
+            limits: crate::limits::Limits::default(),
             schemas_dir: None,
             schema_cache_capacity: 1024,
             defect_rate: 0.25,

@@ -279,6 +279,7 @@ where
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let fut = inner.call(req);
         Box::pin(async move {
+            let fut = async move { fut.await.map(decode_error_is_the_callers) };
             match timeout {
                 None => fut.await,
                 Some(t) => match tokio::time::timeout(t.saturating_sub(DEADLINE_MARGIN), fut).await {
@@ -293,6 +294,25 @@ where
             }
         })
     }
+}
+
+/// A request that tonic could not decode (e.g. a protobuf nested deeper than prost's limit
+/// of 100) is answered `INTERNAL` by tonic; it is the caller's error: `INVALID_ARGUMENT`.
+fn decode_error_is_the_callers(resp: http::Response<tonic::body::Body>) -> http::Response<tonic::body::Body> {
+    let header = |name: &str| resp.headers().get(name).and_then(|v| v.to_str().ok());
+    let message = header("grpc-message").unwrap_or_default();
+    if header("grpc-status") != Some("13") || !message.contains("decode") {
+        return resp;
+    }
+    let detail = if message.contains("recursion") {
+        "it nests deeper than 100 levels"
+    } else {
+        "it is not valid protobuf"
+    };
+    Status::invalid_argument(format!(
+        "the request could not be decoded: {detail}; send a valid message of the service's proto"
+    ))
+    .into_http()
 }
 
 /// The axum middleware of the `/v1/*` routes: 401 / 429 with a JSON body when refused.

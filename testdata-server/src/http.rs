@@ -53,6 +53,7 @@ impl HttpState {
 /// metrics routes stay open.
 pub fn router(state: HttpState, guard: Arc<Guard>) -> Router {
     let console = crate::console::router(state.service.clone(), state.grpc_port.clone(), guard.clone());
+    let limits = state.service.config().limits.clone();
     let api = Router::new()
         .route("/v1/generate", post(generate))
         .route("/v1/schemas", get(schemas))
@@ -64,6 +65,8 @@ pub fn router(state: HttpState, guard: Arc<Guard>) -> Router {
         .route("/metrics", get(metrics))
         .merge(api)
         .merge(console)
+        .layer(axum::middleware::from_fn_with_state(limits.clone(), crate::limits::http_body_middleware))
+        .layer(axum::extract::DefaultBodyLimit::max(limits.max_http_body_bytes))
         .with_state(state)
 }
 
@@ -370,7 +373,12 @@ pub(crate) fn response_json(r: proto::GenerateResponse, kind: Option<ErrorKind>)
 /// A `GenerateRequest` given as JSON (the body of `POST /v1/generate`).
 pub(crate) fn request_from_json(body: &[u8]) -> Result<proto::GenerateRequest, ServiceError> {
     serde_json::from_slice::<GenerateJson>(body)
-        .map_err(|e| ServiceError::invalid(format!("the body is not a GenerateRequest as JSON: {e}")))
+        .map_err(|e| {
+            ServiceError::invalid(format!(
+                "{} (see docs/server.md)",
+                crate::limits::json_error("the body", &e)
+            ))
+        })
         .and_then(proto_from_json)
 }
 

@@ -26,6 +26,7 @@ pub mod error;
 pub mod grpc;
 pub mod guard;
 pub mod http;
+pub mod limits;
 pub mod metrics;
 pub mod paths;
 pub mod patterns_cli;

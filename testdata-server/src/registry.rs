@@ -160,8 +160,9 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// service's dict format (`"fields": {"name": {...}}`, `item_schema`, `regex`, `default`),
 /// which is converted. Errors carry the serde message (line, column, the unknown key).
 pub fn parse_schema_text(text: &str) -> Result<SchemaDef, String> {
-    let value: Value =
-        serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e} (see docs/schema-format.md)"))?;
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        format!("{} (see docs/schema-format.md)", crate::limits::json_error("the schema", &e))
+    })?;
     parse_schema_value(value)
 }
 
@@ -177,7 +178,8 @@ pub fn parse_schema_value(mut value: Value) -> Result<SchemaDef, String> {
             obj.insert("rules".into(), rules);
         }
     }
-    serde_json::from_value(value).map_err(|e| format!("not a valid schema: {e} (see docs/schema-format.md)"))
+    serde_json::from_value(value)
+        .map_err(|e| format!("{} (see docs/schema-format.md)", crate::limits::json_error("the schema", &e)))
 }
 
 /// Converts the old dict format of fields into the list format.

@@ -139,7 +139,7 @@ struct StreamJob {
 #[derive(Debug)]
 pub struct Service {
     config: Arc<Config>,
-    planner: Planner,
+    planner: Arc<Planner>,
     router: Router,
     metrics: Arc<Metrics>,
     readiness: Arc<Readiness>,
@@ -156,7 +156,10 @@ impl Service {
         router: Router,
         metrics: Arc<Metrics>,
     ) -> Service {
-        let planner = Planner::new(registry, config.schema_cache_capacity, config.defect_rate);
+        let planner = Arc::new(
+            Planner::new(registry, config.schema_cache_capacity, config.defect_rate)
+                .with_max_schema_fields(config.limits.max_schema_fields),
+        );
         let readiness = Arc::new(Readiness::default());
         readiness.registry_loaded.store(true, Ordering::Release);
         let (hard_stop, _) = watch::channel(false);
@@ -273,7 +276,7 @@ impl Service {
 
     async fn generate_inner(&self, spec: &GenerateSpec, started: Instant) -> Result<Generated, ServiceError> {
         let hits = self.planner.cache_hits();
-        let plan = self.planner.plan(spec, Mode::Sync(self.config.max_sync_records))?;
+        let plan = self.plan_unary(spec).await?;
         self.metrics.schema_cache_hits.inc_by(self.planner.cache_hits().saturating_sub(hits));
         let route = self.router.route(spec)?;
         let inputs = inputs_of(spec);
@@ -301,6 +304,21 @@ impl Service {
             plan,
             report,
         })
+    }
+
+    /// Plans a unary request and refuses it when its answer would exceed the message limit,
+    /// on the blocking pool: compiling a large schema and sampling records must not hold up
+    /// the connection's thread (every other call on it would wait).
+    async fn plan_unary(&self, spec: &GenerateSpec) -> Result<Plan, ServiceError> {
+        let (planner, spec) = (Arc::clone(&self.planner), spec.clone());
+        let (max_records, max_bytes) = (self.config.max_sync_records, self.config.max_message_bytes);
+        tokio::task::spawn_blocking(move || {
+            let plan = planner.plan(&spec, Mode::Sync(max_records))?;
+            crate::limits::check_answer(&plan, max_bytes)?;
+            Ok(plan)
+        })
+        .await
+        .map_err(|e| ServiceError::Internal(format!("planning task failed: {e}")))?
     }
 
     /// Counts an answer's cache hit or miss (paths that cache) and its repairs.
@@ -357,6 +375,8 @@ impl Service {
             b => b as u64,
         };
         let plan = self.planner.plan(spec, Mode::Stream(self.config.max_stream_records))?;
+        // Chunks sized by bytes as well as by records: each fits in one message.
+        let batch = crate::limits::chunk_records(&plan, batch, self.config.max_message_bytes)?;
         let route = self.router.route(spec)?;
         let first_index = i32::try_from(spec.offset / batch)
             .ok()

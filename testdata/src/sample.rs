@@ -391,8 +391,8 @@ pub fn time_range(anchor: i64, default: TimeDefault, lo: Option<i64>, hi: Option
     };
     match (lo, hi) {
         (None, None) => (dlo, dhi),
-        (Some(l), None) => (l, l.max(anchor) + 365 * DAY),
-        (None, Some(h)) => (h.min(anchor) - 730 * DAY, h),
+        (Some(l), None) => (l, l.max(anchor).saturating_add(365 * DAY)),
+        (None, Some(h)) => (h.min(anchor).saturating_sub(730 * DAY), h),
         (Some(l), Some(h)) => (l, h),
     }
 }

@@ -185,6 +185,8 @@ fn apply_constraint(f: &mut FieldDef, c: &ConstraintSpec, path: &str) -> Result<
             return Err(bad("regex", "string fields"));
         }
         f.pattern = Some(re.clone());
+        // The request's regex shapes the field instead of its kind (given or inferred).
+        f.kind = None;
         f.reference = None;
         if c.format.is_none() {
             f.format = None;
@@ -195,6 +197,7 @@ fn apply_constraint(f: &mut FieldDef, c: &ConstraintSpec, path: &str) -> Result<
             return Err(bad("format", "string fields"));
         }
         f.format = Some(fmt.clone());
+        f.kind = None;
         f.reference = None;
         if c.regex.is_none() {
             f.pattern = None;

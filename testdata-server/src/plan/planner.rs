@@ -23,6 +23,7 @@ pub struct Planner {
     cache: moka::sync::Cache<u128, Arc<Compiled>>,
     plain: moka::sync::Cache<String, Arc<Compiled>>,
     defect_rate: f64,
+    max_schema_fields: usize,
     cache_hits: AtomicU64,
     random: RandomState,
 }
@@ -48,9 +49,17 @@ impl Planner {
             cache: moka::sync::Cache::new(capacity.max(1)),
             plain: moka::sync::Cache::new(4096),
             defect_rate,
+            max_schema_fields: crate::limits::Limits::default().max_schema_fields,
             cache_hits: AtomicU64::new(0),
             random: RandomState::new(),
         }
+    }
+
+    /// The same planner refusing per-request schemas of more than `max` fields
+    /// (`MAX_SCHEMA_FIELDS`).
+    pub fn with_max_schema_fields(mut self, max: usize) -> Planner {
+        self.max_schema_fields = max;
+        self
     }
 
     /// The registry.
@@ -199,6 +208,8 @@ impl Planner {
             Source::Text { field, text } => {
                 let def =
                     parse_schema_text(text).map_err(|m| ServiceError::invalid(format!("{field}: {m}")))?;
+                crate::limits::check_schema(&def, self.max_schema_fields)
+                    .map_err(|e| ServiceError::invalid(format!("{field}: {e}")))?;
                 // Check the schema alone first, so its own errors are not blamed on constraints.
                 self.registry
                     .compile(def.clone())
@@ -208,7 +219,7 @@ impl Planner {
             Source::Fields(fields) => {
                 // Checked once merged with the constraints (an ENUM field gets its values there).
                 let name = if spec.sources.entity.is_empty() { "custom" } else { &spec.sources.entity };
-                SchemaDef {
+                let def = SchemaDef {
                     name: name.to_owned(),
                     key: None,
                     domain: (!spec.domain.is_empty()).then(|| spec.domain.clone()),
@@ -216,7 +227,10 @@ impl Planner {
                     locale: None,
                     rules: Vec::new(),
                     fields: fields.to_vec(),
-                }
+                };
+                crate::limits::check_schema(&def, self.max_schema_fields)
+                    .map_err(|e| ServiceError::invalid(format!("schema.fields: {e}")))?;
+                def
             }
         };
         apply_constraints(&mut def.fields, &spec.constraints)?;

@@ -6,6 +6,7 @@ pub(crate) mod compile;
 pub(crate) mod decimal;
 pub mod def;
 mod json_schema;
+mod keys;
 pub mod repair;
 mod validate;
 

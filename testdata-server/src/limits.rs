@@ -1,0 +1,239 @@
+//! Limits on hostile input (see `docs/reliability.md`): the size of a per-request schema, the
+//! names the server reserves, and the size of an answer, estimated before it is generated.
+//! Each refusal is a sentence naming the limit and the setting that raises it.
+
+use serde_json::Value;
+use testdata::schema::{FieldDef, SchemaDef};
+
+use crate::error::ServiceError;
+use crate::plan::Plan;
+
+/// The keys the server appends to every record (`_index`, `_scenario`).
+pub const RESERVED_NAMES: [&str; 2] = ["_index", "_scenario"];
+
+/// Records sampled to estimate the size of an answer.
+const SAMPLE_RECORDS: u64 = 3;
+
+/// Settings of the limits on hostile input.
+#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+pub struct Limits {
+    /// Most fields a per-request schema may have, counting the fields of nested objects and
+    /// array elements.
+    #[arg(long, env = "MAX_SCHEMA_FIELDS", default_value_t = 10_000)]
+    pub max_schema_fields: usize,
+    /// Largest HTTP request body, in bytes (gRPC's is MAX_MESSAGE_BYTES).
+    #[arg(long, env = "MAX_HTTP_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_http_body_bytes: usize,
+    /// Seconds an HTTP client may take to send a request's headers and body.
+    #[arg(long, env = "HTTP_READ_TIMEOUT_SECONDS", default_value_t = 10)]
+    pub http_read_timeout_seconds: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_schema_fields: 10_000,
+            max_http_body_bytes: 2 * 1024 * 1024,
+            http_read_timeout_seconds: 10,
+        }
+    }
+}
+
+/// Refuses a per-request schema with more than `max_fields` fields (nested ones included) or
+/// a top-level field named like a bookkeeping key.
+pub fn check_schema(def: &SchemaDef, max_fields: usize) -> Result<(), ServiceError> {
+    if let Some(f) = def.fields.iter().find(|f| RESERVED_NAMES.contains(&f.name.as_str())) {
+        return Err(ServiceError::invalid(format!(
+            "field `{}`: the name is reserved (the server adds `_index` and `_scenario` to every record); \
+             rename the field",
+            f.name
+        )));
+    }
+    let mut count = 0usize;
+    let mut todo: Vec<&FieldDef> = def.fields.iter().collect();
+    while let Some(f) = todo.pop() {
+        count += 1;
+        if count > max_fields {
+            return Err(ServiceError::invalid(format!(
+                "the schema has more than {max_fields} fields (MAX_SCHEMA_FIELDS, nested fields included); \
+                 split it into smaller schemas or raise the limit"
+            )));
+        }
+        todo.extend(f.fields.iter().flatten());
+        todo.extend(f.items.as_deref());
+    }
+    Ok(())
+}
+
+/// The fewest JSON values one record of `fields` holds (arrays at their `min_items`).
+fn fewest_values(fields: &[FieldDef]) -> u64 {
+    fields.iter().map(fewest_values_of).fold(0, u64::saturating_add)
+}
+
+fn fewest_values_of(f: &FieldDef) -> u64 {
+    let own = f.fields.as_deref().map_or(1, |members| fewest_values(members).max(1));
+    match &f.items {
+        Some(item) => {
+            let min = f.min_items.unwrap_or(usize::from(f.non_empty)) as u64;
+            min.saturating_mul(fewest_values_of(item)).max(1)
+        }
+        None => own,
+    }
+}
+
+/// The bytes of one record of `plan` as serialised, estimated from its first records (and,
+/// before generating anything, refused when even the fewest values its arrays allow exceed
+/// `max_bytes`).
+pub fn bytes_per_record(plan: &Plan, max_bytes: usize) -> Result<u64, ServiceError> {
+    // Each JSON value takes at least two bytes (`0,`).
+    let least = fewest_values(&plan.schema().def().fields).saturating_mul(2);
+    if least > max_bytes as u64 {
+        return Err(too_large(
+            format!("one record holds at least {least} bytes (its arrays' min_items)"),
+            max_bytes,
+        ));
+    }
+    let n = plan.total.clamp(1, SAMPLE_RECORDS);
+    let records = plan.records(0..n)?;
+    let bytes: u64 = records.iter().map(|r| json_len(r) + 1).sum();
+    Ok(bytes.div_ceil(records.len().max(1) as u64).max(1))
+}
+
+/// Refuses an answer of `plan` estimated above `max_bytes` (a unary answer is one message).
+pub fn check_answer(plan: &Plan, max_bytes: usize) -> Result<(), ServiceError> {
+    let per_record = bytes_per_record(plan, max_bytes)?;
+    let total = per_record.saturating_mul(plan.total);
+    if total > max_bytes as u64 {
+        return Err(too_large(
+            format!(
+                "the answer would take about {total} bytes ({per_record} bytes a record × {} records)",
+                plan.total
+            ),
+            max_bytes,
+        ));
+    }
+    Ok(())
+}
+
+/// Records per stream chunk: `batch`, fewer when `batch` records would exceed half the
+/// message limit (so a chunk always fits in one message).
+pub fn chunk_records(plan: &Plan, batch: u64, max_bytes: usize) -> Result<u64, ServiceError> {
+    let per_record = bytes_per_record(plan, max_bytes)?;
+    let budget = (max_bytes as u64 / 2).max(1);
+    if per_record > budget {
+        return Err(too_large(format!("one record takes about {per_record} bytes"), max_bytes));
+    }
+    Ok(batch.min(budget / per_record).max(1))
+}
+
+fn too_large(what: String, max_bytes: usize) -> ServiceError {
+    ServiceError::invalid(format!(
+        "{what}, above the message limit of {max_bytes} bytes (MAX_MESSAGE_BYTES); ask for fewer records, \
+         stream them (GenerateDataStream), or give arrays smaller min_items/max_items"
+    ))
+}
+
+fn json_len(v: &Value) -> u64 {
+    struct Count(u64);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len() as u64;
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut c = Count(0);
+    let _ = serde_json::to_writer(&mut c, v);
+    c.0
+}
+
+/// The HTTP edge's body limit and read timeout: a `Content-Length` over
+/// `MAX_HTTP_BODY_BYTES` is refused at once (before any of the body is read), a body that
+/// grows past it or takes longer than `HTTP_READ_TIMEOUT_SECONDS` to arrive is refused when
+/// it does; every refusal in the JSON shape of the API's errors.
+pub async fn http_body_middleware(
+    axum::extract::State(limits): axum::extract::State<Limits>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use http::StatusCode;
+    let max = limits.max_http_body_bytes;
+    let claimed = req
+        .headers()
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if claimed.is_some_and(|n| n > max as u64) {
+        return http_refusal(StatusCode::PAYLOAD_TOO_LARGE, &too_large_body(max));
+    }
+    let (parts, body) = req.into_parts();
+    let wait = std::time::Duration::from_secs(limits.http_read_timeout_seconds.max(1));
+    let bytes = match tokio::time::timeout(wait, axum::body::to_bytes(body, max)).await {
+        Ok(Ok(bytes)) => bytes,
+        Ok(Err(_)) => return http_refusal(StatusCode::PAYLOAD_TOO_LARGE, &too_large_body(max)),
+        Err(_) => {
+            let msg = format!(
+                "the request body did not arrive within {} s (HTTP_READ_TIMEOUT_SECONDS); send it at once",
+                wait.as_secs()
+            );
+            return http_refusal(StatusCode::REQUEST_TIMEOUT, &msg);
+        }
+    };
+    next.run(axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes))).await
+}
+
+fn too_large_body(max: usize) -> String {
+    format!(
+        "the request body is larger than {max} bytes (MAX_HTTP_BODY_BYTES); send a smaller body, use gRPC \
+         (up to MAX_MESSAGE_BYTES), or raise the limit"
+    )
+}
+
+/// An error answer of the HTTP API (`success=false`, `error`, `error_code`) that closes the
+/// connection (the rest of the body is not read).
+fn http_refusal(status: http::StatusCode, message: &str) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let code = if status == http::StatusCode::PAYLOAD_TOO_LARGE {
+        "RESOURCE_EXHAUSTED"
+    } else {
+        "DEADLINE_EXCEEDED"
+    };
+    let body = serde_json::json!({ "success": false, "error": message, "error_code": code });
+    let mut resp = (status, axum::Json(body)).into_response();
+    resp.headers_mut().insert(http::header::CONNECTION, http::HeaderValue::from_static("close"));
+    resp
+}
+
+/// The deepest nesting serde_json parses (its recursion limit).
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// A caller-facing sentence for a JSON error of `what` (`the body`, `inline_schema`): too
+/// deep is said as such, and internal type names (`struct GenerateJson`, `untagged enum
+/// SeedJson`, `u8`) are replaced by what the caller wrote.
+pub fn json_error(what: &str, e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    if text.contains("recursion limit exceeded") {
+        return format!(
+            "{what} nests deeper than {MAX_JSON_DEPTH} JSON levels (about 64 nested objects), the most \
+             the server parses; flatten it (at line {}, column {})",
+            e.line(),
+            e.column()
+        );
+    }
+    let readable = text
+        .replace("data did not match any variant of untagged enum SeedJson", "a seed is a number or a string")
+        .replace("struct GenerateJson", "a GenerateRequest object")
+        .replace("struct SchemaDef", "a schema object")
+        .replace("struct FieldDef", "a field object")
+        .replace("expected u8", "expected an integer from 0 to 255")
+        .replace("expected usize", "expected a non-negative integer")
+        .replace("expected u32", "expected a non-negative integer below 2^32")
+        .replace("expected u64", "expected a non-negative integer below 2^64");
+    if e.is_syntax() || e.is_eof() {
+        format!("{what} is not valid JSON: {readable}")
+    } else {
+        format!("{what} is not what was expected: {readable}")
+    }
+}

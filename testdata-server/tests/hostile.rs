@@ -1,0 +1,261 @@
+//! Hostile requests (issue 16), over real sockets: each refused up front with a sentence that
+//! names the limit and its setting, in the API's error shape; none runs away with memory.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use testdata::proto::test_data_service_client::TestDataServiceClient;
+use testdata::proto::{ErrorCode, GenerateRequest};
+use testdata_server::config::Config;
+use testdata_server::server::{Running, start};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio_stream::StreamExt;
+use tonic::transport::Channel;
+
+async fn client(r: &Running) -> TestDataServiceClient<Channel> {
+    TestDataServiceClient::connect(format!("http://{}", r.grpc_addr)).await.expect("connect")
+}
+
+/// An inline schema with one array field of `n` `kind` strings per record.
+fn array_schema(kind: &str, n: usize) -> String {
+    json!({"name": "big", "fields": [
+        {"name": "texts", "type": "array", "min_items": n, "max_items": n, "items": {"type": "string", "kind": kind}}
+    ]})
+    .to_string()
+}
+
+/// Sends `head` (request line and headers, without the blank line) then `body`, and reads the
+/// answer: (status, headers lower-cased, body).
+async fn http_raw(r: &Running, head: &str, body: &[u8]) -> (u16, String, String) {
+    let mut s = tokio::net::TcpStream::connect(r.http_addr).await.unwrap();
+    s.write_all(format!("{head}\r\n\r\n").as_bytes()).await.unwrap();
+    s.write_all(body).await.unwrap();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut buf)).await;
+    assert!(read.is_ok(), "no answer within 20 s");
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let (h, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = h.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    (status, h.to_ascii_lowercase(), rest.to_owned())
+}
+
+fn post(len: usize) -> String {
+    format!(
+        "POST /v1/generate HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {len}"
+    )
+}
+
+fn json_error(body: &str) -> (String, String) {
+    let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"));
+    assert_eq!(v["success"], false, "{v}");
+    (
+        v["error"].as_str().unwrap_or_default().to_owned(),
+        v["error_code"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_larger_than_the_message_limit_is_refused_before_generating() {
+    let running = start(Config::ephemeral()).await.unwrap();
+    let mut c = client(&running).await;
+    // 10,000 paragraphs a record × 1,000 records: ~2.5 GB once generated.
+    let request = GenerateRequest {
+        inline_schema: array_schema("paragraph", 10_000),
+        count: 1000,
+        ..Default::default()
+    };
+    let r = c
+        .generate_data(request.clone())
+        .await
+        .expect("an in-band answer, not a transport error")
+        .into_inner();
+    assert!(!r.success);
+    assert_eq!(r.error_code, ErrorCode::InvalidArgument as i32, "{}", r.error);
+    assert!(r.error.contains("MAX_MESSAGE_BYTES") && r.error.contains("1000 records"), "{}", r.error);
+    // The same over HTTP: 400 in the JSON error shape.
+    let body = serde_json::to_vec(&json!({"inline_schema": request.inline_schema, "count": 1000})).unwrap();
+    let (status, _, text) = http_raw(&running, &post(body.len()), &body).await;
+    let (error, code) = json_error(&text);
+    assert_eq!((status, code.as_str()), (400, "INVALID_ARGUMENT"), "{error}");
+    assert!(error.contains("MAX_MESSAGE_BYTES"), "{error}");
+    // Arrays whose min_items alone exceed the limit are refused without generating a record.
+    let nested = json!({"name": "n", "fields": [{"name": "a", "type": "array", "min_items": 10000, "max_items": 10000,
+        "items": {"type": "array", "min_items": 10000, "max_items": 10000, "items": {"type": "integer"}}}]});
+    let request = GenerateRequest { inline_schema: nested.to_string(), count: 1, ..Default::default() };
+    let r = c.generate_data(request).await.unwrap().into_inner();
+    assert!(
+        !r.success && r.error.contains("min_items") && r.error.contains("MAX_MESSAGE_BYTES"),
+        "{}",
+        r.error
+    );
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stream_chunks_are_sized_by_bytes_to_fit_a_message() {
+    let mut config = Config::ephemeral();
+    config.max_message_bytes = 1024 * 1024;
+    let running = start(config).await.unwrap();
+    let mut c = client(&running).await;
+    // ~8 KB a record: 1,000-record chunks would be ~8 MB, eight times the limit.
+    let request = GenerateRequest {
+        inline_schema: array_schema("word", 1000),
+        count: 300,
+        batch_size: 1000,
+        seed: Some(3),
+        ..Default::default()
+    };
+    let mut stream = c.generate_data_stream(request).await.expect("the stream starts").into_inner();
+    let (mut records, mut chunks) = (0u64, 0);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.expect("every chunk fits in a message");
+        assert!(chunk.data.len() <= 1024 * 1024 / 2 + 16 * 1024, "chunk of {} bytes", chunk.data.len());
+        records += chunk.record_count as u64;
+        chunks += 1;
+    }
+    assert_eq!(records, 300);
+    assert!(chunks > 2, "{chunks} chunks");
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn schema_size_reserved_names_depth_and_dates_are_clear_errors() {
+    let mut config = Config::ephemeral();
+    config.limits.max_schema_fields = 500;
+    let running = start(config).await.unwrap();
+    let mut c = client(&running).await;
+    let mut ask = async |schema: String| {
+        let r = c.generate_data(GenerateRequest { inline_schema: schema, count: 1, ..Default::default() });
+        let r = r.await.unwrap().into_inner();
+        assert!(!r.success);
+        assert_eq!(r.error_code, ErrorCode::InvalidArgument as i32, "{}", r.error);
+        r.error
+    };
+    let fields: Vec<Value> = (0..501).map(|i| json!({"name": format!("f{i}"), "type": "integer"})).collect();
+    let e = ask(json!({"name": "wide", "fields": fields}).to_string()).await;
+    assert!(e.contains("500") && e.contains("MAX_SCHEMA_FIELDS"), "{e}");
+    for reserved in ["_index", "_scenario"] {
+        let e =
+            ask(json!({"name": "r", "fields": [{"name": reserved, "type": "integer"}]}).to_string()).await;
+        assert!(e.contains(reserved) && e.contains("reserved"), "{e}");
+    }
+    let mut deep = json!({"name": "leaf", "type": "integer"});
+    for i in 0..70 {
+        deep = json!({"name": format!("o{i}"), "type": "object", "fields": [deep]});
+    }
+    let e = ask(json!({"name": "deep", "fields": [deep]}).to_string()).await;
+    assert!(e.contains("deeper than 128") && !e.contains("not valid"), "{e}");
+    let e = ask(
+        json!({"name": "d", "fields": [{"name": "d", "type": "date", "min": "-99999d", "max": "+99999y"}]})
+            .to_string(),
+    )
+    .await;
+    assert!(e.contains("0001 to 9999"), "{e}");
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn http_bodies_over_the_limit_or_too_slow_are_refused_in_the_json_shape() {
+    let mut config = Config::ephemeral();
+    config.limits.http_read_timeout_seconds = 1;
+    let running = start(config).await.unwrap();
+    // A claim of 1 GB: refused at once, without waiting for the body.
+    let (status, head, text) = http_raw(&running, &post(1_000_000_000), b"").await;
+    let (error, code) = json_error(&text);
+    assert_eq!((status, code.as_str()), (413, "RESOURCE_EXHAUSTED"), "{error}");
+    assert!(error.contains("2097152") && error.contains("MAX_HTTP_BODY_BYTES"), "{error}");
+    assert!(head.contains("connection: close"), "{head}");
+    // A chunked body that grows past the limit.
+    let chunk = vec![b' '; 1024 * 1024];
+    let mut body = Vec::new();
+    for _ in 0..3 {
+        body.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        body.extend_from_slice(&chunk);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"0\r\n\r\n");
+    let head = "POST /v1/generate HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked";
+    let (status, _, text) = http_raw(&running, head, &body).await;
+    let (error, code) = json_error(&text);
+    assert_eq!((status, code.as_str()), (413, "RESOURCE_EXHAUSTED"), "{error}");
+    // A body that never finishes: refused after HTTP_READ_TIMEOUT_SECONDS.
+    let (status, _, text) = http_raw(&running, &post(100), b"{\"count\":").await;
+    let (error, _) = json_error(&text);
+    assert_eq!(status, 408, "{error}");
+    assert!(error.contains("HTTP_READ_TIMEOUT_SECONDS"), "{error}");
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_errors_name_no_internal_types() {
+    let running = start(Config::ephemeral()).await.unwrap();
+    for body in [json!({"entity": "user", "count": 1, "seed": [1]}), json!(["not", "an", "object"])] {
+        let body = body.to_string();
+        let (status, _, text) = http_raw(&running, &post(body.len()), body.as_bytes()).await;
+        let (error, code) = json_error(&text);
+        assert_eq!((status, code.as_str()), (400, "INVALID_ARGUMENT"), "{error}");
+        for internal in ["SeedJson", "GenerateJson", "untagged enum", "struct "] {
+            assert!(!error.contains(internal), "{error}");
+        }
+    }
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_regex_constraint_replaces_a_fields_kind() {
+    use std::collections::HashMap;
+    use testdata::proto::{Constraints, FieldConstraint};
+    let running = start(Config::ephemeral()).await.unwrap();
+    let mut c = client(&running).await;
+    let regex = |field: &str| Constraints {
+        field_constraints: HashMap::from([(
+            field.to_owned(),
+            FieldConstraint { regex: Some("[a-z]{3}@x\\.io".into()), ..Default::default() },
+        )]),
+    };
+    let inline = json!({"name": "p", "fields": [
+        {"name": "email", "type": "string"},
+        {"name": "contact", "type": "string", "kind": "email"}
+    ]})
+    .to_string();
+    for field in ["email", "contact"] {
+        let request = GenerateRequest {
+            inline_schema: inline.clone(),
+            constraints: Some(regex(field)),
+            count: 5,
+            seed: Some(1),
+            ..Default::default()
+        };
+        let r = c.generate_data(request).await.unwrap().into_inner();
+        assert!(r.success, "{field}: {}", r.error);
+        let records: Vec<Value> = serde_json::from_str(&r.data).unwrap();
+        for record in records {
+            let v = record[field].as_str().unwrap();
+            assert!(v.len() == 8 && v.ends_with("@x.io"), "{field}: {v}");
+        }
+    }
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_protobuf_nested_too_deep_is_the_callers_error() {
+    use testdata::proto::{Field, Schema};
+    let running = start(Config::ephemeral()).await.unwrap();
+    let mut c = client(&running).await;
+    let mut field = Field { name: "leaf".into(), ..Default::default() };
+    for i in 0..120 {
+        field = Field { name: format!("f{i}"), nested_fields: vec![field], ..Default::default() };
+    }
+    let request = GenerateRequest {
+        schema: Some(Schema { fields: vec![field], ..Default::default() }),
+        count: 1,
+        ..Default::default()
+    };
+    let status = c.generate_data(request).await.expect_err("refused");
+    assert_eq!(status.code(), tonic::Code::InvalidArgument, "{status:?}");
+    assert!(status.message().contains("100 levels"), "{}", status.message());
+    // The server keeps serving.
+    let ok = c.generate_data(GenerateRequest { entity: "user".into(), count: 1, ..Default::default() }).await;
+    assert!(ok.unwrap().into_inner().success);
+    running.shutdown().await.unwrap();
+}
