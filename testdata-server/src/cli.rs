@@ -49,7 +49,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Generate records of an entity to stdout.
-    Generate(GenerateArgs),
+    Generate(Box<GenerateArgs>),
     /// List the registered schemas.
     Schemas(SchemasArgs),
     /// Run the gRPC + HTTP server (same as `testdata-server`).
@@ -186,7 +186,7 @@ pub type CliError = Box<dyn std::error::Error + Send + Sync>;
 /// Runs a parsed command.
 pub async fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
-        Command::Generate(args) => generate(args).await,
+        Command::Generate(args) => generate(*args).await,
         Command::Schemas(args) => schemas(args).await,
         Command::Serve(args) => serve(args.config).await,
         Command::Cache(args) => cache(args).await,
