@@ -14,8 +14,9 @@
 #   CONTAINERS_CONF=/tmp/containers.conf podman --runtime=runc --cgroup-manager=cgroupfs run ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
+export BUILDAH_FORMAT=docker # HEALTHCHECK exists only in the docker image format
 tag=${1:-testdata-server:0.1.0}
-base_dir=target/image/rootfs
+base_dir=$PWD/target/image/rootfs
 mirror=${DEBIAN_MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*debian\)\/* *$/\1/p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)}
 mirror=${mirror:-http://deb.debian.org/debian}
 
@@ -38,7 +39,7 @@ container=$(buildah from scratch)
 trap 'buildah rm "$container" >/dev/null 2>&1 || true' EXIT
 mount=$(buildah mount "$container")
 cp -a "$base_dir"/. "$mount"/
-install -m 0755 "target/$profile/testdata-server" "target/$profile/testdata" "$mount"/usr/local/bin/
+install -s -m 0755 "target/$profile/testdata-server" "target/$profile/testdata" "$mount"/usr/local/bin/
 # The non-root user, written directly (no `buildah run`: it needs a working OCI runtime).
 echo 'testdata:x:10001:10001::/nonexistent:/usr/sbin/nologin' >> "$mount"/etc/passwd
 echo 'testdata:x:10001:' >> "$mount"/etc/group
@@ -47,7 +48,7 @@ buildah config \
   --user 10001:10001 \
   --port 9091 --port 8091 \
   --env HOST=0.0.0.0 --env GRPC_PORT=9091 --env HTTP_PORT=8091 --env LOG_FORMAT=json \
-  --healthcheck 'CMD ["/usr/local/bin/testdata", "health", "--addr", "127.0.0.1:8091"]' \
+  --healthcheck 'CMD /usr/local/bin/testdata health --addr 127.0.0.1:8091' \
   --healthcheck-interval 10s --healthcheck-timeout 3s --healthcheck-start-period 5s --healthcheck-retries 3 \
   --entrypoint '["/usr/local/bin/testdata-server"]' --cmd '[]' \
   --label org.opencontainers.image.title=testdata-server \

@@ -48,3 +48,23 @@ fi
 bash scripts/validate-deploy.sh
 
 cargo test --workspace --all-features "$@"
+
+# The container image: built from this test build's binaries with buildah on a debootstrap
+# base and run under podman: health, the CLI over gRPC, the grpcio client, the HEALTHCHECK,
+# non-root (scripts/build-image.sh and scripts/test-image.sh; ~3 minutes the first time).
+if [ "$#" -gt 0 ]; then
+  echo "test-image: SKIPPED (a filtered test run)"
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  missing=()
+  for tool in podman runc buildah debootstrap; do command -v "$tool" >/dev/null 2>&1 || missing+=("$tool"); done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+  mkdir -p target/image
+  PROFILE=debug bash scripts/build-image.sh testdata-server:test >target/image/build.log 2>&1 ||
+    { tail -30 target/image/build.log; echo "test-image: building the image failed" >&2; exit 1; }
+  PROFILE=debug bash scripts/test-image.sh testdata-server:test
+else
+  echo "test-image: SKIPPED (needs root and apt-get for podman, buildah and debootstrap)"
+fi
