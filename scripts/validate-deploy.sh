@@ -3,7 +3,8 @@
 #   - yamllint (deploy/.yamllint.yaml) on every YAML file;
 #   - kubernetes-validate --strict: each manifest against the Kubernetes API schema;
 #   - scripts/check-configmap.py: every setting the server reads is in the ConfigMap or Secret;
-#   - promtool: alert rules (check + unit tests) and the Prometheus configuration;
+#   - promtool: alert rules (check + unit tests), the Prometheus configuration and every query
+#     of the Grafana dashboard (scripts/check-dashboard.py);
 #   - checkov (security/best-practice policies) when CHECKOV=1 or --checkov: its install
 #     (~300 MB of Python packages) takes minutes, so CI runs it only when asked.
 # Tools go into a venv under target/ (PyPI only); promtool comes from Debian's `prometheus`.
@@ -43,6 +44,7 @@ if command -v promtool >/dev/null 2>&1; then
   check "promtool check rules" promtool check rules deploy/prometheus/alerts.yaml
   check "promtool test rules" promtool test rules deploy/prometheus/alerts_test.yaml
   check "promtool check config" promtool check config deploy/prometheus/prometheus.yaml
+  check "grafana dashboard (structure, PromQL)" "$py" scripts/check-dashboard.py
 else
   failed=$((failed + 1)); echo "FAIL promtool is missing (apt-get install prometheus)"
 fi

@@ -403,4 +403,85 @@ mod tests {
         assert!(text.contains("# TYPE testdata_streams_active gauge"), "{text}");
         assert!(!text.contains("# EOF"), "{text}");
     }
+
+    /// One sample in every family, so that the encoding names every metric and label.
+    fn every_family() -> String {
+        let m = Metrics::new();
+        let request = RequestLabels { path: "llm".into(), domain: "d".into(), entity: "e".into(), status: "success".into() };
+        let path = PathLabels { path: "llm".into() };
+        let entity = EntityLabels { domain: "d".into(), entity: "e".into() };
+        m.requests.get_or_create(&request).inc();
+        m.streams.get_or_create(&request).inc();
+        m.duration.get_or_create(&path).observe(0.1);
+        m.records.get_or_create(&entity).inc();
+        m.validation_errors.get_or_create(&entity).inc();
+        for family in [&m.cache_hits, &m.cache_misses, &m.repaired_records, &m.repaired_fields] {
+            family.get_or_create(&path).inc();
+        }
+        m.llm_requests.get_or_create(&LlmLabels { provider: "p".into(), model: "m".into(), status: "ok".into() }).inc();
+        m.llm_tokens.get_or_create(&LlmTokenLabels { provider: "p".into(), model: "m".into(), kind: "input".into() }).inc();
+        m.llm_duration.get_or_create(&ProviderLabels { provider: "p".into() }).observe(0.1);
+        m.coherence.get_or_create(&DomainLabels { domain: "d".into() }).observe(0.9);
+        m.schema_cache_hits.inc();
+        m.stream_chunks.inc();
+        m.streams_active.inc();
+        m.error("generate", "invalid_argument");
+        m.redis_error("get");
+        m.redis_up.set(1);
+        m.encode()
+    }
+
+    /// The `testdata_*` metric names and the `by (...)` labels of a PromQL expression.
+    fn names_and_labels(expr: &str) -> (Vec<&str>, Vec<&str>) {
+        let word = |s: &str| s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(s.len());
+        let names = expr.match_indices("testdata_").map(|(i, _)| &expr[i..i + word(&expr[i..])]).collect();
+        let labels = expr
+            .split("by (")
+            .skip(1)
+            .filter_map(|rest| rest.split_once(')'))
+            .flat_map(|(list, _)| list.split(',').map(str::trim))
+            .filter(|l| !["le", "job", "instance"].contains(l)) // le: buckets; job, instance: the scrape's
+            .collect();
+        (names, labels)
+    }
+
+    /// Every query of the Grafana dashboard and of the alert rules names metrics and labels
+    /// this registry exports (a renamed metric breaks this test, not the dashboard in silence).
+    #[test]
+    fn the_dashboard_and_the_alerts_query_exported_metrics_and_labels() {
+        let text = every_family();
+        let dashboard: serde_json::Value =
+            serde_json::from_str(include_str!("../../deploy/grafana/dashboards/testdata-server.json")).unwrap();
+        let mut exprs: Vec<String> = dashboard["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|p| p["targets"].as_array().cloned().unwrap_or_default())
+            .map(|t| t["expr"].as_str().unwrap().to_owned())
+            .collect();
+        assert!(exprs.len() > 20, "{} dashboard queries", exprs.len());
+        // The rules' expression lines (not their comments, summaries and descriptions).
+        let alerts = include_str!("../../deploy/prometheus/alerts.yaml");
+        exprs.extend(
+            alerts
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.starts_with('#') && !l.starts_with("summary:") && !l.starts_with("description:"))
+                .map(str::to_owned),
+        );
+        let mut checked = 0;
+        for expr in &exprs {
+            let (names, labels) = names_and_labels(expr);
+            for name in &names {
+                let sample = |n: &str| text.lines().any(|l| l.starts_with(n) && l[n.len()..].starts_with(['{', ' ']));
+                assert!(sample(name), "{name} (in {expr}) is not exported:\n{text}");
+                checked += 1;
+            }
+            for label in labels {
+                let used = names.iter().any(|n| text.lines().any(|l| l.starts_with(n) && l.contains(&format!("{label}=\""))));
+                assert!(used, "label {label} (in {expr}) is on none of {names:?}");
+            }
+        }
+        assert!(checked > 30, "{checked} metric names checked");
+    }
 }
