@@ -407,7 +407,12 @@ mod tests {
     /// One sample in every family, so that the encoding names every metric and label.
     fn every_family() -> String {
         let m = Metrics::new();
-        let request = RequestLabels { path: "llm".into(), domain: "d".into(), entity: "e".into(), status: "success".into() };
+        let request = RequestLabels {
+            path: "llm".into(),
+            domain: "d".into(),
+            entity: "e".into(),
+            status: "success".into(),
+        };
         let path = PathLabels { path: "llm".into() };
         let entity = EntityLabels { domain: "d".into(), entity: "e".into() };
         m.requests.get_or_create(&request).inc();
@@ -418,8 +423,12 @@ mod tests {
         for family in [&m.cache_hits, &m.cache_misses, &m.repaired_records, &m.repaired_fields] {
             family.get_or_create(&path).inc();
         }
-        m.llm_requests.get_or_create(&LlmLabels { provider: "p".into(), model: "m".into(), status: "ok".into() }).inc();
-        m.llm_tokens.get_or_create(&LlmTokenLabels { provider: "p".into(), model: "m".into(), kind: "input".into() }).inc();
+        m.llm_requests
+            .get_or_create(&LlmLabels { provider: "p".into(), model: "m".into(), status: "ok".into() })
+            .inc();
+        m.llm_tokens
+            .get_or_create(&LlmTokenLabels { provider: "p".into(), model: "m".into(), kind: "input".into() })
+            .inc();
         m.llm_duration.get_or_create(&ProviderLabels { provider: "p".into() }).observe(0.1);
         m.coherence.get_or_create(&DomainLabels { domain: "d".into() }).observe(0.9);
         m.schema_cache_hits.inc();
@@ -451,7 +460,8 @@ mod tests {
     fn the_dashboard_and_the_alerts_query_exported_metrics_and_labels() {
         let text = every_family();
         let dashboard: serde_json::Value =
-            serde_json::from_str(include_str!("../../deploy/grafana/dashboards/testdata-server.json")).unwrap();
+            serde_json::from_str(include_str!("../../deploy/grafana/dashboards/testdata-server.json"))
+                .unwrap();
         let mut exprs: Vec<String> = dashboard["panels"]
             .as_array()
             .unwrap()
@@ -466,19 +476,24 @@ mod tests {
             alerts
                 .lines()
                 .map(str::trim)
-                .filter(|l| !l.starts_with('#') && !l.starts_with("summary:") && !l.starts_with("description:"))
+                .filter(|l| {
+                    !l.starts_with('#') && !l.starts_with("summary:") && !l.starts_with("description:")
+                })
                 .map(str::to_owned),
         );
         let mut checked = 0;
         for expr in &exprs {
             let (names, labels) = names_and_labels(expr);
             for name in &names {
-                let sample = |n: &str| text.lines().any(|l| l.starts_with(n) && l[n.len()..].starts_with(['{', ' ']));
+                let sample =
+                    |n: &str| text.lines().any(|l| l.starts_with(n) && l[n.len()..].starts_with(['{', ' ']));
                 assert!(sample(name), "{name} (in {expr}) is not exported:\n{text}");
                 checked += 1;
             }
             for label in labels {
-                let used = names.iter().any(|n| text.lines().any(|l| l.starts_with(n) && l.contains(&format!("{label}=\""))));
+                let used = names
+                    .iter()
+                    .any(|n| text.lines().any(|l| l.starts_with(n) && l.contains(&format!("{label}=\""))));
                 assert!(used, "label {label} (in {expr}) is on none of {names:?}");
             }
         }
