@@ -229,8 +229,7 @@ fn csv_header_every_puts_a_header_in_each_file() {
 
 #[test]
 fn parquet_reads_back_in_pyarrow_and_duckdb_with_the_values_of_jsonl() {
-    let venv_ok =
-        Command::new("python3").args(["-c", "import venv, ensurepip"]).status().is_ok_and(|s| s.success());
+    let venv_ok = python_venv_ok();
     let dir = fresh_dir("parquet");
     for entity in ["order", "user", "cart", "payment", "shipment"] {
         let parquet = dir.join(format!("{entity}.parquet"));
@@ -250,22 +249,71 @@ fn parquet_reads_back_in_pyarrow_and_duckdb_with_the_values_of_jsonl() {
             );
             continue;
         }
-        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/parquet_check.py");
-        let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("py-parquet-venv");
-        let out = Command::new("python3")
-            .arg(script)
-            .arg(&parquet)
-            .arg(&jsonl)
-            .arg("--venv")
-            .arg(&venv)
-            .output()
-            .unwrap();
+        parquet_check(entity, &parquet, &jsonl);
+    }
+}
+
+fn python_venv_ok() -> bool {
+    Command::new("python3").args(["-c", "import venv, ensurepip"]).status().is_ok_and(|s| s.success())
+}
+
+/// `tests/python/parquet_check.py`: pyarrow and DuckDB read the Parquet file back with the
+/// values of the JSONL file. One at a time: the first call creates the shared venv.
+fn parquet_check(what: &str, parquet: &Path, jsonl: &Path) {
+    static VENV: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one = VENV.lock().unwrap_or_else(|e| e.into_inner());
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/parquet_check.py");
+    let venv = Path::new(env!("CARGO_TARGET_TMPDIR")).join("py-parquet-venv");
+    let out = Command::new("python3")
+        .arg(script)
+        .arg(parquet)
+        .arg(jsonl)
+        .arg("--venv")
+        .arg(&venv)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("all checks passed"),
+        "{what}: {stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// One shard written as JSONL, CSV, SQL and Parquet holds the same records: CSV through
+/// Python's csv module, SQL executed by SQLite, Parquet read by pyarrow and DuckDB, each value
+/// against the JSONL record.
+#[test]
+fn one_shard_in_every_format_holds_the_same_records() {
+    let dir = fresh_dir("formats");
+    for entity in ["order", "user", "review"] {
+        let path = |ext: &str| dir.join(format!("{entity}.{ext}"));
+        for format in ["jsonl", "csv", "sql", "parquet"] {
+            let args = ["generate", "-e", entity, "-n", "4000", "-s", "9", "--shard", "2/4", "-f", format];
+            fs::write(path(format), ok(testdata(&args, &[]))).unwrap();
+        }
+        let jsonl = fs::read_to_string(path("jsonl")).unwrap();
+        assert_eq!(jsonl.lines().count(), 1000, "{entity}: shard 2 of 4 holds a quarter");
+        assert!(
+            jsonl.lines().next().unwrap().contains("\"_index\":2000"),
+            "{entity}: the shard starts at 2000"
+        );
+        let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/formats_check.py");
+        let out =
+            Command::new("python3").arg(script).arg(path("jsonl")).arg(path("csv")).arg(path("sql")).output();
+        let out = out.expect("python3 runs");
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(
-            out.status.success() && stdout.contains("all checks passed"),
-            "{entity}: {stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
+            out.status.success() && stdout.contains("all checks passed: 1000 records"),
+            "{entity}: {stdout}"
         );
+        if python_venv_ok() {
+            parquet_check(entity, &path("parquet"), &path("jsonl"));
+        } else {
+            eprintln!(
+                "SKIPPED Parquet: python3 with venv is not installed (scripts/test-all.sh installs it)"
+            );
+        }
     }
 }
 
