@@ -34,8 +34,11 @@ if [ ! -x "$BIN" ]; then
     "$work/venv/bin/pip" install --quiet cmake ninja >&2
     export PATH="$work/venv/bin:$PATH"
   fi
+  # LLAMA_USE_PREBUILT_UI=OFF: no download of the web UI from Hugging Face at build time (the
+  # tests use the HTTP API only; llama-server then has no embedded UI).
   cmake -S "$src" -B "$work/build" -DCMAKE_BUILD_TYPE=Release -DLLAMA_CURL=OFF -DGGML_NATIVE=OFF \
-    -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF >&2
+    -DBUILD_SHARED_LIBS=OFF -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF \
+    -DLLAMA_USE_PREBUILT_UI=OFF -DLLAMA_BUILD_UI=OFF >&2
   nice -n 10 cmake --build "$work/build" --target llama-server -j "$(nproc)" >&2
   mkdir -p "$BIN_DIR"
   cp "$(find "$work/build" -type f -name llama-server -perm -u+x | head -n 1)" "$BIN.tmp"
