@@ -69,7 +69,8 @@ impl Default for WeaviateArgs {
 impl WeaviateArgs {
     /// The adapter's settings, when `WEAVIATE_URL` is set (and not empty).
     pub fn settings(&self) -> Option<WeaviateSettings> {
-        let nonempty = |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+        let nonempty =
+            |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         let url = nonempty(&self.weaviate_url)?;
         Some(WeaviateSettings {
             grpc_url: nonempty(&self.weaviate_grpc_url),
@@ -92,7 +93,9 @@ impl WeaviateArgs {
 pub fn open(config: &Config) -> Result<(Arc<dyn PatternStore>, Option<Arc<WeaviateStore>>), ConfigError> {
     if let Some(store) = config.weaviate.store()? {
         if config.patterns_dir.is_some() {
-            tracing::warn!("PATTERNS_DIR is ignored while WEAVIATE_URL is set; import the files with `testdata patterns import`");
+            tracing::warn!(
+                "PATTERNS_DIR is ignored while WEAVIATE_URL is set; import the files with `testdata patterns import`"
+            );
         }
         let store = Arc::new(store);
         tracing::info!(url = %store.settings().url, "pattern store: Weaviate");

@@ -18,8 +18,8 @@ use testdata::rag::DocumentKind;
 use testdata::rag::weaviate::WeaviateStore;
 
 use crate::cli::CliError;
-use crate::pattern_store::WeaviateArgs;
 use crate::config::Config;
+use crate::pattern_store::WeaviateArgs;
 use crate::request::{GenerateSpec, Method};
 
 /// `testdata patterns`.

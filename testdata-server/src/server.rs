@@ -58,7 +58,9 @@ pub enum StartError {
     #[error("server reflection: {0}")]
     Reflection(String),
     /// `WEAVIATE_URL` is set but that Weaviate cannot serve patterns (docs/rag.md).
-    #[error("{0} (WEAVIATE_URL is set: the server does not start without its pattern store; unset it to use the embedded patterns)")]
+    #[error(
+        "{0} (WEAVIATE_URL is set: the server does not start without its pattern store; unset it to use the embedded patterns)"
+    )]
     Weaviate(#[from] testdata::rag::weaviate::WeaviateError),
     /// The TLS certificate or key cannot be used.
     #[error("TLS: {0}; give a PEM certificate chain (TLS_CERT) and its PEM private key (TLS_KEY)")]

@@ -168,7 +168,17 @@ impl Service {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8),
             n => n,
         };
-        Service { config, planner, router, metrics, readiness, hard_stop, stream_parallelism, redis: None, weaviate: None }
+        Service {
+            config,
+            planner,
+            router,
+            metrics,
+            readiness,
+            hard_stop,
+            stream_parallelism,
+            redis: None,
+            weaviate: None,
+        }
     }
 
     /// The service with a Redis layer (already added to the generators' caches), reported in
@@ -604,7 +614,8 @@ impl Service {
         components.insert("redis".into(), redis.map_or_else(|| "not_configured".into(), |s| s.to_string()));
         let weaviate = self.weaviate.as_ref().map(|w| w.state());
         let weaviate_failing = matches!(weaviate, Some(testdata::rag::weaviate::LinkState::Failing(_)));
-        components.insert("weaviate".into(), weaviate.map_or_else(|| "not_configured".into(), |s| s.to_string()));
+        components
+            .insert("weaviate".into(), weaviate.map_or_else(|| "not_configured".into(), |s| s.to_string()));
         let status = if self.readiness.not_ready_reason().is_none() && !redis_degraded && !weaviate_failing {
             "healthy"
         } else {

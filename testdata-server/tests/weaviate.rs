@@ -93,9 +93,16 @@ async fn a_collection_with_word_tokenized_entity_is_refused_because_cart_would_m
     let doc = cart_and_lookalikes().into_iter().find(|d| d.entity == "cart_item").unwrap();
     let object = serde_json::json!({"class": "Testdata_patterns", "id": testdata::rag::weaviate::object::object_id(&doc),
         "properties": testdata::rag::weaviate::object::properties(&doc).unwrap()});
-    assert_eq!(reqwest_post(&stub, "/v1/batch/objects", &serde_json::json!({"objects": [object]})).await, 200);
-    let raw = testdata::rag::weaviate::search::bm25_request("Testdata_patterns", &cart_query("trail running", 5));
-    let mut client = testdata::rag::weaviate::proto::weaviate_client::WeaviateClient::connect(stub.grpc_url()).await.unwrap();
+    assert_eq!(
+        reqwest_post(&stub, "/v1/batch/objects", &serde_json::json!({"objects": [object]})).await,
+        200
+    );
+    let raw =
+        testdata::rag::weaviate::search::bm25_request("Testdata_patterns", &cart_query("trail running", 5));
+    let mut client =
+        testdata::rag::weaviate::proto::weaviate_client::WeaviateClient::connect(stub.grpc_url())
+            .await
+            .unwrap();
     let reply = client.search(raw).await.unwrap().into_inner();
     assert_eq!(reply.results.len(), 1, "word tokenization lets `cart` match `cart_item`");
 }
@@ -128,7 +135,11 @@ async fn a_cart_query_returns_only_cart_patterns_ranked_by_bm25_with_an_exact_en
 
     let hits = store.search(&cart_query("trail running shoes", 5)).await.unwrap();
     let ids: Vec<&str> = hits.iter().map(|h| h.document.id.as_str()).collect();
-    assert_eq!(ids, ["w-cart-trail", "w-cart-gym"], "the best BM25 match first, then the other cart; nothing else");
+    assert_eq!(
+        ids,
+        ["w-cart-trail", "w-cart-gym"],
+        "the best BM25 match first, then the other cart; nothing else"
+    );
     assert!(hits[0].score > 0.0 && hits[1].score == 0.0);
 
     let searches = stub.searches();
@@ -151,7 +162,8 @@ async fn a_cart_query_returns_only_cart_patterns_ranked_by_bm25_with_an_exact_en
     assert_eq!(stub.searches().last().map(|s: &SearchRequest| s.limit), Some(1));
 
     // Defects come from the defects collection, still only carts.
-    let defects = store.search(&Query::new("ecommerce", "cart", DocumentKind::Defect, "zero price")).await.unwrap();
+    let defects =
+        store.search(&Query::new("ecommerce", "cart", DocumentKind::Defect, "zero price")).await.unwrap();
     assert_eq!(defects.iter().map(|h| h.document.id.as_str()).collect::<Vec<_>>(), ["w-bug-1"]);
     // No profile for carts in Weaviate: an empty answer (the RAG path then reports a fallback).
     let profiles = store.search(&Query::new("ecommerce", "cart", DocumentKind::Profile, "")).await.unwrap();
@@ -195,7 +207,9 @@ async fn an_unready_or_unreachable_weaviate_is_reported_and_the_server_refuses_t
 
     // Nothing listens: unreachable, naming the URL.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
-    let store = WeaviateStore::new(testdata::rag::weaviate::WeaviateSettings::new(&format!("http://{closed}"))).unwrap();
+    let store =
+        WeaviateStore::new(testdata::rag::weaviate::WeaviateSettings::new(&format!("http://{closed}")))
+            .unwrap();
     let e = store.prepare().await.unwrap_err();
     assert!(matches!(e, WeaviateError::Unreachable { .. }), "{e}");
     assert!(e.to_string().contains(&closed.to_string()), "{e}");
@@ -221,7 +235,11 @@ fn cli(stub: &WeaviateStub, dir: &std::path::Path, args: &[&str]) -> (bool, Stri
         .env_remove("PATTERNS_DIR")
         .output()
         .unwrap();
-    (out.status.success(), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -235,13 +253,17 @@ async fn the_cli_imports_into_weaviate_and_the_servers_rag_path_serves_carts_fro
     let stub = std::sync::Arc::new(stub);
     let (s, f, d) = (stub.clone(), file.clone(), dir.clone());
     let (ok, _, err) =
-        tokio::task::spawn_blocking(move || cli(&s, &d, &["patterns", "import", f.to_str().unwrap()])).await.unwrap();
+        tokio::task::spawn_blocking(move || cli(&s, &d, &["patterns", "import", f.to_str().unwrap()]))
+            .await
+            .unwrap();
     assert!(ok, "{err}");
     assert!(err.contains("imported 6 pattern(s) into Weaviate"), "{err}");
     assert!(!dir.join("patterns").exists(), "nothing copied into a patterns directory");
     let (s, d) = (stub.clone(), dir.clone());
     let (ok, listed, err) =
-        tokio::task::spawn_blocking(move || cli(&s, &d, &["patterns", "list", "--entity", "cart"])).await.unwrap();
+        tokio::task::spawn_blocking(move || cli(&s, &d, &["patterns", "list", "--entity", "cart"]))
+            .await
+            .unwrap();
     assert!(ok, "{err}");
     assert!(listed.contains("w-cart-trail") && listed.contains("w-bug-1"), "{listed}");
     assert!(!listed.contains("w-cart-item") && !listed.contains("cart-fitness_shopping"), "{listed}");
@@ -291,7 +313,11 @@ async fn the_cli_imports_into_weaviate_and_the_servers_rag_path_serves_carts_fro
 }
 
 fn tempdir() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("testdata-weaviate-{}-{:?}", std::process::id(), std::thread::current().id()));
+    let dir = std::env::temp_dir().join(format!(
+        "testdata-weaviate-{}-{:?}",
+        std::process::id(),
+        std::thread::current().id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir

@@ -69,7 +69,8 @@ pub struct WeaviateStub {
 impl WeaviateStub {
     /// Starts a ready stub on free loopback ports, with `key` required when given.
     pub async fn start(key: Option<&str>) -> WeaviateStub {
-        let db: Shared = Arc::new(Mutex::new(Db { key: key.map(str::to_owned), ready: true, ..Db::default() }));
+        let db: Shared =
+            Arc::new(Mutex::new(Db { key: key.map(str::to_owned), ready: true, ..Db::default() }));
         let app = axum::Router::new()
             .route("/v1/.well-known/ready", get(ready))
             .route("/v1/schema", post(create_class))
@@ -142,9 +143,10 @@ fn authorised(db: &mut Db, headers: &HeaderMap) -> Result<(), Response> {
     let got = headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
     db.rest_auth.push(got.clone());
     match &db.key {
-        Some(key) if got.as_deref() != Some(&format!("Bearer {key}")) => {
-            Err(error(StatusCode::UNAUTHORIZED, "anonymous access not enabled, please provide an auth scheme"))
-        }
+        Some(key) if got.as_deref() != Some(&format!("Bearer {key}")) => Err(error(
+            StatusCode::UNAUTHORIZED,
+            "anonymous access not enabled, please provide an auth scheme",
+        )),
         _ => Ok(()),
     }
 }
@@ -166,7 +168,11 @@ async fn get_class(State(db): State<Shared>, headers: HeaderMap, Path(class): Pa
 
 const TOKENIZATIONS: [&str; 6] = ["word", "lowercase", "whitespace", "field", "trigram", "gse"];
 
-async fn create_class(State(db): State<Shared>, headers: HeaderMap, Json(mut class): Json<Value>) -> Response {
+async fn create_class(
+    State(db): State<Shared>,
+    headers: HeaderMap,
+    Json(mut class): Json<Value>,
+) -> Response {
     let mut db = db.lock().unwrap();
     if let Err(r) = authorised(&mut db, &headers) {
         return r;
@@ -186,7 +192,9 @@ async fn create_class(State(db): State<Shared>, headers: HeaderMap, Json(mut cla
             Some(t) if !TOKENIZATIONS.contains(&t) => {
                 return error(StatusCode::UNPROCESSABLE_ENTITY, &format!("tokenization {t} is not allowed"));
             }
-            Some(_) if !text => return error(StatusCode::UNPROCESSABLE_ENTITY, "tokenization is for text only"),
+            Some(_) if !text => {
+                return error(StatusCode::UNPROCESSABLE_ENTITY, "tokenization is for text only");
+            }
             None if text => p["tokenization"] = json!("word"),
             _ => {}
         }
@@ -209,9 +217,11 @@ async fn batch(State(db): State<Shared>, headers: HeaderMap, Json(body): Json<Va
         let id = object["id"].as_str().unwrap_or_default().to_owned();
         let mut result = object.clone();
         if !db.classes.contains_key(&class) {
-            result["result"] = json!({"errors": {"error": [{"message": format!("class {class:?} not found in schema")}]}});
+            result["result"] =
+                json!({"errors": {"error": [{"message": format!("class {class:?} not found in schema")}]}});
         } else if id.len() != 36 {
-            result["result"] = json!({"errors": {"error": [{"message": format!("id {id:?} is not a UUID")}]}});
+            result["result"] =
+                json!({"errors": {"error": [{"message": format!("id {id:?} is not a UUID")}]}});
         } else {
             db.objects.entry(class).or_default().insert(id, object["properties"].clone());
             result["result"] = json!({});
@@ -227,7 +237,10 @@ struct GrpcStub {
 
 #[tonic::async_trait]
 impl Weaviate for GrpcStub {
-    async fn search(&self, request: tonic::Request<SearchRequest>) -> Result<tonic::Response<SearchReply>, tonic::Status> {
+    async fn search(
+        &self,
+        request: tonic::Request<SearchRequest>,
+    ) -> Result<tonic::Response<SearchReply>, tonic::Status> {
         let auth = request.metadata().get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let request = request.into_inner();
         let mut db = self.db.lock().unwrap();
@@ -236,13 +249,13 @@ impl Weaviate for GrpcStub {
         if let Some(key) = &db.key
             && auth.as_deref() != Some(&format!("Bearer {key}"))
         {
-            return Err(tonic::Status::unauthenticated("anonymous access not enabled, please provide an auth scheme"));
+            return Err(tonic::Status::unauthenticated(
+                "anonymous access not enabled, please provide an auth scheme",
+            ));
         }
-        let class = db
-            .classes
-            .get(&request.collection)
-            .cloned()
-            .ok_or_else(|| tonic::Status::not_found(format!("class {} does not exist", request.collection)))?;
+        let class = db.classes.get(&request.collection).cloned().ok_or_else(|| {
+            tonic::Status::not_found(format!("class {} does not exist", request.collection))
+        })?;
         let objects = db.objects.get(&request.collection).cloned().unwrap_or_default();
         search(&class, objects, &request).map(tonic::Response::new)
     }
@@ -297,7 +310,9 @@ fn matches(class: &Value, filter: &Filters, props: &Value) -> Result<bool, tonic
 fn bm25(objects: &[(String, Value)], query: &str, properties: &[String]) -> Vec<f32> {
     let docs: Vec<Vec<String>> = objects
         .iter()
-        .map(|(_, p)| properties.iter().flat_map(|name| words(p[name].as_str().unwrap_or_default())).collect())
+        .map(|(_, p)| {
+            properties.iter().flat_map(|name| words(p[name].as_str().unwrap_or_default())).collect()
+        })
         .collect();
     let n = docs.len() as f32;
     let avg = docs.iter().map(Vec::len).sum::<usize>() as f32 / n.max(1.0);
@@ -326,7 +341,11 @@ fn compare(a: &Value, b: &Value) -> std::cmp::Ordering {
     }
 }
 
-fn search(class: &Value, objects: BTreeMap<String, Value>, request: &SearchRequest) -> Result<SearchReply, tonic::Status> {
+fn search(
+    class: &Value,
+    objects: BTreeMap<String, Value>,
+    request: &SearchRequest,
+) -> Result<SearchReply, tonic::Status> {
     if request.after.is_some() && (request.filters.is_some() || request.bm25_search.is_some()) {
         return Err(tonic::Status::invalid_argument("`after` cannot be combined with a filter or a search"));
     }
@@ -358,7 +377,12 @@ fn search(class: &Value, objects: BTreeMap<String, Value>, request: &SearchReque
                 b.properties.clone()
             };
             let scores = bm25(&candidates, &b.query, &properties);
-            let mut s: Vec<_> = candidates.into_iter().zip(scores).filter(|(_, s)| *s > 0.0).map(|((i, p), s)| (i, p, s)).collect();
+            let mut s: Vec<_> = candidates
+                .into_iter()
+                .zip(scores)
+                .filter(|(_, s)| *s > 0.0)
+                .map(|((i, p), s)| (i, p, s))
+                .collect();
             s.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
             s
         }
@@ -399,7 +423,11 @@ fn search(class: &Value, objects: BTreeMap<String, Value>, request: &SearchReque
                     target_collection: request.collection.clone(),
                     non_ref_props: Some(Properties { fields }),
                 }),
-                metadata: Some(MetadataResult { id, score: if want_score { score } else { 0.0 }, score_present: want_score }),
+                metadata: Some(MetadataResult {
+                    id,
+                    score: if want_score { score } else { 0.0 },
+                    score_present: want_score,
+                }),
             }
         })
         .collect();

@@ -7,7 +7,9 @@ pub enum WeaviateError {
     #[error("Weaviate settings: {0}")]
     Settings(String),
     /// No connection (refused, DNS, TLS, timeout).
-    #[error("Weaviate at {url} is unreachable ({message}); check WEAVIATE_URL/WEAVIATE_GRPC_URL and that Weaviate runs")]
+    #[error(
+        "Weaviate at {url} is unreachable ({message}); check WEAVIATE_URL/WEAVIATE_GRPC_URL and that Weaviate runs"
+    )]
     Unreachable {
         /// The URL called.
         url: String,
@@ -15,7 +17,9 @@ pub enum WeaviateError {
         message: String,
     },
     /// `GET /v1/.well-known/ready` did not answer 200.
-    #[error("Weaviate at {url} is not ready (GET /v1/.well-known/ready answered {status}); wait for it to start")]
+    #[error(
+        "Weaviate at {url} is not ready (GET /v1/.well-known/ready answered {status}); wait for it to start"
+    )]
     NotReady {
         /// The REST base URL.
         url: String,
@@ -51,7 +55,9 @@ pub enum WeaviateError {
         message: String,
     },
     /// A collection exists with a schema the store cannot use safely.
-    #[error("Weaviate collection {collection}: {problem}; delete it (DELETE /v1/schema/{collection}) and import again, or choose another RAG_COLLECTION_* name")]
+    #[error(
+        "Weaviate collection {collection}: {problem}; delete it (DELETE /v1/schema/{collection}) and import again, or choose another RAG_COLLECTION_* name"
+    )]
     Schema {
         /// The collection.
         collection: String,

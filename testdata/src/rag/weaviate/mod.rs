@@ -180,7 +180,9 @@ impl WeaviateStore {
         }
         if found.len() < query.top_k {
             let limit = query.top_k + found.len();
-            let more = search::decode(self.grpc.search(search::by_quality_request(&collection, query, limit)).await?)?;
+            let more = search::decode(
+                self.grpc.search(search::by_quality_request(&collection, query, limit)).await?,
+            )?;
             for (id, doc, _) in more {
                 if found.len() >= query.top_k {
                     break;
@@ -190,19 +192,38 @@ impl WeaviateStore {
                 }
             }
         }
-        Ok(found
+        found.truncate(query.top_k);
+        found
             .into_iter()
-            // The filter already did this; a collection that was not created by this store
-            // (see `rest::check_collection`) must still never leak another entity.
-            .filter(|(_, doc, _)| {
-                doc.entity == query.entity
-                    && doc.kind() == query.kind
-                    && (query.domain.is_empty() || doc.domain == query.domain)
+            .map(|(_, doc, score)| {
+                check_hit(&collection, query, &doc)?;
+                Ok(Hit { document: std::sync::Arc::new(doc), score })
             })
-            .take(query.top_k)
-            .map(|(_, doc, score)| Hit { document: std::sync::Arc::new(doc), score })
-            .collect())
+            .collect()
     }
+}
+
+/// A hit outside the query's entity, domain or kind means the filter did not hold (a
+/// collection changed behind the store's back): an error, never another entity's records.
+fn check_hit(collection: &str, query: &Query, doc: &Document) -> Result<(), WeaviateError> {
+    let domain_ok = query.domain.is_empty() || doc.domain == query.domain;
+    if doc.entity == query.entity && domain_ok && doc.kind() == query.kind {
+        return Ok(());
+    }
+    Err(WeaviateError::Schema {
+        collection: collection.to_owned(),
+        problem: format!(
+            "a query for {} `{}` of domain `{}` returned document {} ({} `{}` of domain `{}`), so its \
+             `entity`/`domain` filter does not match exactly",
+            query.kind.name(),
+            query.entity,
+            query.domain,
+            doc.id,
+            doc.kind().name(),
+            doc.entity,
+            doc.domain
+        ),
+    })
 }
 
 impl PatternStore for WeaviateStore {

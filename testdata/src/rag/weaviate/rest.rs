@@ -40,7 +40,12 @@ impl Rest {
     }
 
     /// One call: the status and the body, or a transport error.
-    async fn call(&self, method: Method, path: &str, body: Option<&Value>) -> Result<(StatusCode, String), WeaviateError> {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<(StatusCode, String), WeaviateError> {
         let url = format!("{}{path}", self.base);
         let mut request = self.client.request(method, &url);
         if let Some(key) = &self.api_key {
@@ -49,7 +54,8 @@ impl Rest {
         if let Some(body) = body {
             request = request.json(body);
         }
-        let unreachable = |e: reqwest::Error| WeaviateError::Unreachable { url: url.clone(), message: e.to_string() };
+        let unreachable =
+            |e: reqwest::Error| WeaviateError::Unreachable { url: url.clone(), message: e.to_string() };
         let response = request.send().await.map_err(unreachable)?;
         let status = response.status();
         let text = response.text().await.map_err(unreachable)?;
@@ -57,7 +63,12 @@ impl Rest {
     }
 
     /// A call that must answer 2xx: its body parsed as JSON.
-    async fn expect_ok(&self, method: Method, path: &str, body: Option<&Value>) -> Result<Value, WeaviateError> {
+    async fn expect_ok(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> Result<Value, WeaviateError> {
         let call = format!("{method} {path}");
         let (status, text) = self.call(method, path, body).await?;
         if !status.is_success() {
@@ -82,12 +93,15 @@ impl Rest {
         let (status, text) = self.call(Method::GET, &path, None).await?;
         match status.as_u16() {
             200 => {
-                let existing: Value = serde_json::from_str(&text)
-                    .map_err(|e| WeaviateError::Decode { call: format!("GET {path}"), message: e.to_string() })?;
+                let existing: Value = serde_json::from_str(&text).map_err(|e| WeaviateError::Decode {
+                    call: format!("GET {path}"),
+                    message: e.to_string(),
+                })?;
                 check_collection(class, &existing)
             }
             404 => {
-                self.expect_ok(Method::POST, "/v1/schema", Some(&collection_schema(class, description))).await?;
+                self.expect_ok(Method::POST, "/v1/schema", Some(&collection_schema(class, description)))
+                    .await?;
                 Ok(())
             }
             _ => Err(status_error(&format!("GET {path}"), status, &text)),
@@ -100,13 +114,16 @@ impl Rest {
         let mut failed = 0;
         let mut first = None;
         for chunk in objects.chunks(BATCH_SIZE) {
-            let answer = self.expect_ok(Method::POST, "/v1/batch/objects", Some(&json!({"objects": chunk}))).await?;
+            let answer =
+                self.expect_ok(Method::POST, "/v1/batch/objects", Some(&json!({"objects": chunk}))).await?;
             let results = answer.as_array().ok_or_else(|| WeaviateError::Decode {
                 call: "POST /v1/batch/objects".into(),
                 message: "the answer is not an array of objects".into(),
             })?;
             for result in results {
-                if let Some(message) = result.pointer("/result/errors/error/0/message").and_then(Value::as_str) {
+                if let Some(message) =
+                    result.pointer("/result/errors/error/0/message").and_then(Value::as_str)
+                {
                     failed += 1;
                     first.get_or_insert_with(|| message.to_owned());
                 }

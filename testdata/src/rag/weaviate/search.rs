@@ -7,11 +7,12 @@ use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
 
 use super::error::WeaviateError;
 use super::object::prop;
-use super::proto::filters::{Operator, TestValue};
 use super::proto::filter_target::Target;
+use super::proto::filters::{Operator, TestValue};
 use super::proto::weaviate_client::WeaviateClient;
 use super::proto::{
-    Bm25, FilterTarget, Filters, MetadataRequest, PropertiesRequest, SearchReply, SearchRequest, SortBy, value,
+    Bm25, FilterTarget, Filters, MetadataRequest, PropertiesRequest, SearchReply, SearchRequest, SortBy,
+    value,
 };
 use super::settings::WeaviateSettings;
 use crate::rag::{Document, Query};
@@ -161,7 +162,9 @@ pub fn decode(reply: SearchReply) -> Result<Vec<(String, Document, f32)>, Weavia
                     Some(value::Kind::TextValue(s)) => Some(s),
                     _ => None,
                 })
-                .ok_or_else(|| bad(format!("object {} has no text property `{}`", metadata.id, prop::DOCUMENT)))?;
+                .ok_or_else(|| {
+                    bad(format!("object {} has no text property `{}`", metadata.id, prop::DOCUMENT))
+                })?;
             let document: Document =
                 serde_json::from_str(&json).map_err(|e| bad(format!("object {}: {e}", metadata.id)))?;
             let score = if metadata.score_present { metadata.score } else { 0.0 };

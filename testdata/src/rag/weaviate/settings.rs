@@ -77,7 +77,8 @@ impl WeaviateSettings {
         if let Some(url) = self.grpc_url.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
             return Ok(url.trim_end_matches('/').to_owned());
         }
-        let (scheme, rest) = self.rest_url().split_once("://").ok_or_else(|| self.bad_url("has no scheme"))?;
+        let (scheme, rest) =
+            self.rest_url().split_once("://").ok_or_else(|| self.bad_url("has no scheme"))?;
         let authority = rest.split('/').next().unwrap_or_default();
         let host = match authority.rsplit_once(':') {
             // `[::1]:8080` or `host:8080`; a bare `[::1]` has its last `:` inside brackets.
