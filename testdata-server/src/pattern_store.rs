@@ -89,8 +89,17 @@ impl WeaviateArgs {
     }
 }
 
-/// The pattern store of a configuration, and the Weaviate behind it if that is the store.
-pub fn open(config: &Config) -> Result<(Arc<dyn PatternStore>, Option<Arc<WeaviateStore>>), ConfigError> {
+/// The pattern store of a configuration.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    /// The store the RAG and Hybrid paths search.
+    pub store: Arc<dyn PatternStore>,
+    /// The same store when it is a Weaviate (checked at start, reported in health).
+    pub weaviate: Option<Arc<WeaviateStore>>,
+}
+
+/// The pattern store of a configuration: Weaviate when `WEAVIATE_URL` is set, else embedded.
+pub fn open(config: &Config) -> Result<Opened, ConfigError> {
     if let Some(store) = config.weaviate.store()? {
         if config.patterns_dir.is_some() {
             tracing::warn!(
@@ -99,7 +108,7 @@ pub fn open(config: &Config) -> Result<(Arc<dyn PatternStore>, Option<Arc<Weavia
         }
         let store = Arc::new(store);
         tracing::info!(url = %store.settings().url, "pattern store: Weaviate");
-        return Ok((store.clone(), Some(store)));
+        return Ok(Opened { store: store.clone(), weaviate: Some(store) });
     }
     let extra = match &config.patterns_dir {
         Some(dir) => testdata::rag::read_dir(dir).map_err(|e| ConfigError(format!("PATTERNS_DIR: {e}")))?,
@@ -107,7 +116,7 @@ pub fn open(config: &Config) -> Result<(Arc<dyn PatternStore>, Option<Arc<Weavia
     };
     let store = EmbeddedStore::bundled_with(extra);
     tracing::info!(patterns = store.len(), "pattern store indexed");
-    Ok((Arc::new(store), None))
+    Ok(Opened { store: Arc::new(store), weaviate: None })
 }
 
 /// Checks Weaviate at start: ready, and the collections created or usable.

@@ -161,14 +161,6 @@ impl Running {
     }
 }
 
-/// The RAG path over the configured pattern store (embedded, or Weaviate: `pattern_store`).
-fn rag_path(
-    config: &Config,
-) -> Result<(crate::paths::rag::RagPath, Option<Arc<testdata::rag::weaviate::WeaviateStore>>), StartError> {
-    let (store, weaviate) = crate::pattern_store::open(config)?;
-    Ok((crate::paths::rag::RagPath::new(store, config.rag_top_k, config.coherence_threshold), weaviate))
-}
-
 /// Loads the registry and builds the service (no sockets).
 pub fn build_service(config: Config) -> Result<Arc<Service>, StartError> {
     config.validate()?;
@@ -194,14 +186,16 @@ pub fn build_service(config: Config) -> Result<Arc<Service>, StartError> {
         None => None,
     };
     let llm = Arc::new(llm);
-    let (rag, weaviate) = rag_path(&config)?;
+    // The RAG path over the configured pattern store (embedded, or Weaviate: `pattern_store`).
+    let patterns = crate::pattern_store::open(&config)?;
+    let rag = crate::paths::rag::RagPath::new(patterns.store, config.rag_top_k, config.coherence_threshold);
     let mut router = Router::default().with_llm(llm.clone()).with_rag(Arc::new(rag.clone()));
     if llm.usable() {
         let hybrid = crate::paths::hybrid::HybridPath::new(llm, rag, config.coherence_threshold);
         router = router.with_hybrid(Arc::new(hybrid));
     }
     let mut service = Service::new(Arc::new(config), Arc::new(registry), router, metrics);
-    if let Some(store) = weaviate {
+    if let Some(store) = patterns.weaviate {
         service = service.with_weaviate(store);
     }
     Ok(Arc::new(match redis {

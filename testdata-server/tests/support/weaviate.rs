@@ -138,16 +138,16 @@ fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({"error": [{"message": message}]}))).into_response()
 }
 
-/// Checks `Authorization: Bearer <key>`; records what came.
-fn authorised(db: &mut Db, headers: &HeaderMap) -> Result<(), Response> {
+/// The 401 answer when `Authorization: Bearer <key>` is missing or wrong; records what came.
+fn unauthorised(db: &mut Db, headers: &HeaderMap) -> Option<Response> {
     let got = headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_owned);
     db.rest_auth.push(got.clone());
     match &db.key {
-        Some(key) if got.as_deref() != Some(&format!("Bearer {key}")) => Err(error(
+        Some(key) if got.as_deref() != Some(&format!("Bearer {key}")) => Some(error(
             StatusCode::UNAUTHORIZED,
             "anonymous access not enabled, please provide an auth scheme",
         )),
-        _ => Ok(()),
+        _ => None,
     }
 }
 
@@ -157,7 +157,7 @@ async fn ready(State(db): State<Shared>) -> StatusCode {
 
 async fn get_class(State(db): State<Shared>, headers: HeaderMap, Path(class): Path<String>) -> Response {
     let mut db = db.lock().unwrap();
-    if let Err(r) = authorised(&mut db, &headers) {
+    if let Some(r) = unauthorised(&mut db, &headers) {
         return r;
     }
     match db.classes.get(&class) {
@@ -174,7 +174,7 @@ async fn create_class(
     Json(mut class): Json<Value>,
 ) -> Response {
     let mut db = db.lock().unwrap();
-    if let Err(r) = authorised(&mut db, &headers) {
+    if let Some(r) = unauthorised(&mut db, &headers) {
         return r;
     }
     let Some(name) = class["class"].as_str().map(str::to_owned) else {
@@ -208,7 +208,7 @@ async fn create_class(
 
 async fn batch(State(db): State<Shared>, headers: HeaderMap, Json(body): Json<Value>) -> Response {
     let mut db = db.lock().unwrap();
-    if let Err(r) = authorised(&mut db, &headers) {
+    if let Some(r) = unauthorised(&mut db, &headers) {
         return r;
     }
     let mut results = Vec::new();
@@ -257,7 +257,7 @@ impl Weaviate for GrpcStub {
             tonic::Status::not_found(format!("class {} does not exist", request.collection))
         })?;
         let objects = db.objects.get(&request.collection).cloned().unwrap_or_default();
-        search(&class, objects, &request).map(tonic::Response::new)
+        search(&class, objects, &request).map(tonic::Response::new).map_err(tonic::Status::invalid_argument)
     }
 }
 
@@ -275,7 +275,11 @@ fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
 }
 
-fn matches(class: &Value, filter: &Filters, props: &Value) -> Result<bool, tonic::Status> {
+fn bad(message: impl Into<String>) -> String {
+    message.into()
+}
+
+fn matches(class: &Value, filter: &Filters, props: &Value) -> Result<bool, String> {
     let operator = Operator::try_from(filter.operator).unwrap_or(Operator::Unspecified);
     match operator {
         Operator::And => filter.filters.iter().try_fold(true, |all, f| Ok(all && matches(class, f, props)?)),
@@ -284,15 +288,15 @@ fn matches(class: &Value, filter: &Filters, props: &Value) -> Result<bool, tonic
             let property = match &filter.target {
                 Some(t) => match &t.target {
                     Some(Target::Property(p)) => p.clone(),
-                    None => return Err(tonic::Status::invalid_argument("filter target without a property")),
+                    None => return Err(bad("filter target without a property")),
                 },
                 None => filter.on.first().cloned().unwrap_or_default(),
             };
             let Some(TestValue::ValueText(operand)) = &filter.test_value else {
-                return Err(tonic::Status::invalid_argument("the stub compares text values only"));
+                return Err(bad("the stub compares text values only"));
             };
-            let tokenization = tokenization(class, &property)
-                .ok_or_else(|| tonic::Status::invalid_argument(format!("no text property {property}")))?;
+            let tokenization =
+                tokenization(class, &property).ok_or_else(|| bad(format!("no text property {property}")))?;
             let value = props[&property].as_str().unwrap_or_default();
             Ok(match tokenization {
                 "field" => value.trim() == operand.trim(),
@@ -302,7 +306,7 @@ fn matches(class: &Value, filter: &Filters, props: &Value) -> Result<bool, tonic
                 }
             })
         }
-        other => Err(tonic::Status::unimplemented(format!("the stub has no operator {other:?}"))),
+        other => Err(bad(format!("the stub has no operator {other:?}"))),
     }
 }
 
@@ -345,9 +349,9 @@ fn search(
     class: &Value,
     objects: BTreeMap<String, Value>,
     request: &SearchRequest,
-) -> Result<SearchReply, tonic::Status> {
+) -> Result<SearchReply, String> {
     if request.after.is_some() && (request.filters.is_some() || request.bm25_search.is_some()) {
-        return Err(tonic::Status::invalid_argument("`after` cannot be combined with a filter or a search"));
+        return Err(bad("`after` cannot be combined with a filter or a search"));
     }
     let mut candidates: Vec<(String, Value)> = Vec::new();
     for (id, props) in objects {
