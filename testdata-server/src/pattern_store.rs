@@ -24,8 +24,8 @@ pub mod weaviate_server_api {
     tonic::include_proto!("weaviate.v1");
 }
 
-/// The Weaviate settings (flags and environment).
-#[derive(Debug, Clone, PartialEq, Eq, clap::Args)]
+/// The Weaviate settings (flags and environment). `Debug` hides the API key.
+#[derive(Clone, PartialEq, Eq, clap::Args)]
 pub struct WeaviateArgs {
     /// Weaviate's REST URL (`http://weaviate:8080`). Set: the pattern store is this Weaviate
     /// (and the server refuses to start while it is not ready). Unset: the embedded patterns.
@@ -49,6 +49,15 @@ pub struct WeaviateArgs {
     /// Milliseconds one Weaviate call may take.
     #[arg(long, env = "WEAVIATE_TIMEOUT_MS", default_value_t = 5_000)]
     pub weaviate_timeout_ms: u64,
+}
+
+impl std::fmt::Debug for WeaviateArgs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.settings() {
+            Some(settings) => settings.fmt(f),
+            None => f.write_str("WeaviateArgs { weaviate_url: None }"),
+        }
+    }
 }
 
 impl Default for WeaviateArgs {
