@@ -268,6 +268,31 @@ async fn the_cli_imports_into_weaviate_and_the_servers_rag_path_serves_carts_fro
     assert!(listed.contains("w-cart-trail") && listed.contains("w-bug-1"), "{listed}");
     assert!(!listed.contains("w-cart-item") && !listed.contains("cart-fitness_shopping"), "{listed}");
 
+    // `testdata generate --method rag` reads the same environment.
+    let (s, d) = (stub.clone(), dir.clone());
+    let args = [
+        "generate",
+        "--entity",
+        "cart",
+        "-n",
+        "20",
+        "--format",
+        "json",
+        "--method",
+        "rag",
+        "--learn-from-history",
+    ];
+    let (ok, out, err) = tokio::task::spawn_blocking(move || cli(&s, &d, &args)).await.unwrap();
+    assert!(ok, "{err}");
+    assert!(err.contains("path: rag;"), "{err}");
+    let generated: Vec<Value> = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
+    let names = weaviate_names(&docs, "cart");
+    for cart in &generated {
+        for item in cart["items"].as_array().unwrap() {
+            assert!(names.contains(item["name"].as_str().unwrap()), "generate --method rag: {item}");
+        }
+    }
+
     let config = Config { weaviate: args_for(&stub, Some("k1")), ..Config::ephemeral() };
     let running = start(config).await.expect("starts against a ready Weaviate");
     let mut client = TestDataServiceClient::connect(format!("http://{}", running.grpc_addr)).await.unwrap();
