@@ -2,7 +2,7 @@
 """Fails unless every setting the server reads from its environment is wired in deploy/k8s.
 
 The settings are read from the source: every `env = "NAME"` of testdata-server/src/config.rs
-and of testdata-server/src/limits.rs (flattened into it)
+and of testdata-server/src/limits.rs and pattern_store.rs (flattened into it)
 (the server's flags) and every `get("NAME")` (and `positive`, `number`) of testdata/src/llm/config.rs (the LLM path).
 Each must be a key of the ConfigMap (deploy/k8s/configmap.yaml) or of the Secret template
 (deploy/k8s/secret.yaml), and the Deployment must load both with envFrom.
@@ -17,6 +17,7 @@ root = Path(__file__).resolve().parent.parent
 sources = {
     "testdata-server/src/config.rs": r'env\s*=\s*"([A-Z][A-Z0-9_]*)"',
     "testdata-server/src/limits.rs": r'env\s*=\s*"([A-Z][A-Z0-9_]*)"',
+    "testdata-server/src/pattern_store.rs": r'env\s*=\s*"([A-Z][A-Z0-9_]*)"',
     "testdata/src/llm/config.rs": r'\b(?:get|positive|number)\("([A-Z][A-Z0-9_]*)"',
 }
 settings = {}

@@ -22,6 +22,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .extern_path(".testdata.v1", "::testdata::proto")
         .compile_fds(fds)?;
 
+    // The server side of the `weaviate.v1` subset, for the tests' local Weaviate (messages
+    // and client are the library's).
+    let fds = protox::compile(["weaviate/v1/weaviate.proto"], ["../proto"])?;
+    tonic_prost_build::configure()
+        .build_client(false)
+        .build_server(true)
+        .extern_path(".weaviate.v1", "::testdata::rag::weaviate::proto")
+        .compile_fds(fds)?;
+
     println!("cargo:rerun-if-changed=schemas");
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
     let root = manifest.join("schemas");

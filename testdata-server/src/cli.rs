@@ -192,7 +192,7 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
         Command::Cache(args) => cache(args).await,
         Command::Verify(args) => verify(&args.manifests),
         Command::Health(args) => health::check(args.addr, &args.path),
-        Command::Patterns(args) => crate::patterns_cli::run(args),
+        Command::Patterns(args) => crate::patterns_cli::run(args).await,
     }
 }
 

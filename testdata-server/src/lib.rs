@@ -29,6 +29,7 @@ pub mod http;
 pub mod limits;
 pub mod metrics;
 pub mod paths;
+pub mod pattern_store;
 pub mod patterns_cli;
 pub mod plan;
 pub mod registry;

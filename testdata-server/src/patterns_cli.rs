@@ -4,6 +4,8 @@
 //! ```text
 //! testdata patterns list [--entity cart] [--kind defect] [--json]     # bundled + PATTERNS_DIR
 //! testdata patterns import FILE [--patterns-dir DIR]                  # check, then copy into DIR
+//! WEAVIATE_URL=http://weaviate:8080 testdata patterns import FILE     # check, then into Weaviate
+//! WEAVIATE_URL=http://weaviate:8080 testdata patterns list            # what Weaviate holds
 //! testdata generate --entity cart -n 20 --method rag --learn-from-history --context "running gear"
 //! ```
 
@@ -12,8 +14,12 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use testdata::rag::DocumentKind;
+use testdata::rag::weaviate::WeaviateStore;
+
 use crate::cli::CliError;
 use crate::config::Config;
+use crate::pattern_store::WeaviateArgs;
 use crate::request::{GenerateSpec, Method};
 
 /// `testdata patterns`.
@@ -27,7 +33,8 @@ pub struct PatternsArgs {
 /// A pattern subcommand.
 #[derive(Debug, Subcommand)]
 pub enum PatternsCommand {
-    /// List the patterns the server would index (bundled, plus `--patterns-dir`).
+    /// List the patterns the server would use: those of Weaviate when WEAVIATE_URL is set,
+    /// else the bundled ones plus `--patterns-dir`.
     List {
         /// Only this entity.
         #[arg(long, short)]
@@ -41,28 +48,40 @@ pub enum PatternsCommand {
         /// One JSON document per line instead of a table.
         #[arg(long)]
         json: bool,
+        /// The Weaviate to list (WEAVIATE_URL, …).
+        #[command(flatten)]
+        weaviate: WeaviateArgs,
     },
-    /// Check a JSONL pattern file and copy it into the patterns directory.
+    /// Check a JSONL pattern file, then import it into Weaviate when WEAVIATE_URL is set, else
+    /// copy it into the patterns directory.
     Import {
         /// The file (one document per line: docs/rag.md).
         file: PathBuf,
         /// Where the server reads patterns from at start.
         #[arg(long, env = "PATTERNS_DIR", default_value = "patterns")]
         patterns_dir: PathBuf,
+        /// The Weaviate to import into (WEAVIATE_URL, …).
+        #[command(flatten)]
+        weaviate: WeaviateArgs,
     },
 }
 
 /// Runs a pattern subcommand.
-pub fn run(args: PatternsArgs) -> Result<(), CliError> {
+pub async fn run(args: PatternsArgs) -> Result<(), CliError> {
     match args.command {
-        PatternsCommand::List { entity, kind, patterns_dir, json } => {
-            let extra = match patterns_dir {
-                Some(dir) => testdata::rag::read_dir(&dir)?,
-                None => Vec::new(),
+        PatternsCommand::List { entity, kind, patterns_dir, json, weaviate } => {
+            let documents = match weaviate.store()? {
+                Some(store) => weaviate_documents(&store).await?,
+                None => {
+                    let extra = match patterns_dir {
+                        Some(dir) => testdata::rag::read_dir(&dir)?,
+                        None => Vec::new(),
+                    };
+                    testdata::rag::EmbeddedStore::bundled_with(extra).documents().cloned().collect()
+                }
             };
-            let store = testdata::rag::EmbeddedStore::bundled_with(extra);
             let mut out = std::io::stdout().lock();
-            for doc in store.documents() {
+            for doc in &documents {
                 if entity.as_ref().is_some_and(|e| *e != doc.entity)
                     || kind.as_ref().is_some_and(|k| k != doc.kind().name())
                 {
@@ -81,8 +100,19 @@ pub fn run(args: PatternsArgs) -> Result<(), CliError> {
             }
             Ok(())
         }
-        PatternsCommand::Import { file, patterns_dir } => {
+        PatternsCommand::Import { file, patterns_dir, weaviate } => {
             let docs = testdata::rag::read_file(&file)?;
+            if let Some(store) = weaviate.store()? {
+                let imported = store.import(&docs).await?;
+                eprintln!(
+                    "imported {imported} pattern(s) into Weaviate at {} (collections {}, {}, {})",
+                    store.settings().url,
+                    store.settings().collection(DocumentKind::TestData),
+                    store.settings().collection(DocumentKind::Defect),
+                    store.settings().collection(DocumentKind::Profile),
+                );
+                return Ok(());
+            }
             let name = file.file_name().ok_or("the file has no name")?;
             std::fs::create_dir_all(&patterns_dir)
                 .map_err(|e| format!("cannot create {}: {e}", patterns_dir.display()))?;
@@ -97,6 +127,16 @@ pub fn run(args: PatternsArgs) -> Result<(), CliError> {
             Ok(())
         }
     }
+}
+
+/// Every document of a Weaviate store (checked ready first), kind by kind.
+async fn weaviate_documents(store: &WeaviateStore) -> Result<Vec<testdata::rag::Document>, CliError> {
+    store.ready().await?;
+    let mut documents = Vec::new();
+    for kind in [DocumentKind::TestData, DocumentKind::Defect, DocumentKind::Profile] {
+        documents.extend(store.list(kind).await?);
+    }
+    Ok(documents)
 }
 
 /// The `--method` of `testdata generate`.
@@ -135,6 +175,9 @@ pub struct PathArgs {
     /// Extra pattern files (`*.jsonl`).
     #[arg(long, env = "PATTERNS_DIR")]
     pub patterns_dir: Option<PathBuf>,
+    /// The Weaviate pattern store (WEAVIATE_URL, …; unset: the embedded patterns).
+    #[command(flatten)]
+    pub weaviate: WeaviateArgs,
 }
 
 impl PathArgs {
@@ -172,9 +215,13 @@ pub async fn generate_with_service(
         max_sync_records: count,
         schemas_dir,
         patterns_dir: paths.patterns_dir.clone(),
+        weaviate: paths.weaviate.clone(),
         ..Config::default()
     };
     let service = crate::server::build_service(config)?;
+    if let Some(weaviate) = service.weaviate() {
+        crate::pattern_store::prepare(weaviate).await?;
+    }
     let generated = service.generate(&spec).await?;
     eprintln!(
         "seed: {} (replay with --seed {}); path: {}{}; {}",

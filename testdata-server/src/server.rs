@@ -57,6 +57,11 @@ pub enum StartError {
     /// Reflection could not be built from the embedded descriptor set.
     #[error("server reflection: {0}")]
     Reflection(String),
+    /// `WEAVIATE_URL` is set but that Weaviate cannot serve patterns (docs/rag.md).
+    #[error(
+        "{0} (WEAVIATE_URL is set: the server does not start without its pattern store; unset it to use the embedded patterns)"
+    )]
+    Weaviate(#[from] testdata::rag::weaviate::WeaviateError),
     /// The TLS certificate or key cannot be used.
     #[error("TLS: {0}; give a PEM certificate chain (TLS_CERT) and its PEM private key (TLS_KEY)")]
     Tls(String),
@@ -156,17 +161,6 @@ impl Running {
     }
 }
 
-/// The RAG path over the embedded pattern store: the bundled patterns plus `PATTERNS_DIR`.
-fn rag_path(config: &Config) -> Result<crate::paths::rag::RagPath, StartError> {
-    let extra = match &config.patterns_dir {
-        Some(dir) => testdata::rag::read_dir(dir).map_err(|e| ConfigError(format!("PATTERNS_DIR: {e}")))?,
-        None => Vec::new(),
-    };
-    let store = testdata::rag::EmbeddedStore::bundled_with(extra);
-    tracing::info!(patterns = store.len(), "pattern store indexed");
-    Ok(crate::paths::rag::RagPath::new(Arc::new(store), config.rag_top_k, config.coherence_threshold))
-}
-
 /// Loads the registry and builds the service (no sockets).
 pub fn build_service(config: Config) -> Result<Arc<Service>, StartError> {
     config.validate()?;
@@ -192,13 +186,18 @@ pub fn build_service(config: Config) -> Result<Arc<Service>, StartError> {
         None => None,
     };
     let llm = Arc::new(llm);
-    let rag = rag_path(&config)?;
+    // The RAG path over the configured pattern store (embedded, or Weaviate: `pattern_store`).
+    let patterns = crate::pattern_store::open(&config)?;
+    let rag = crate::paths::rag::RagPath::new(patterns.store, config.rag_top_k, config.coherence_threshold);
     let mut router = Router::default().with_llm(llm.clone()).with_rag(Arc::new(rag.clone()));
     if llm.usable() {
         let hybrid = crate::paths::hybrid::HybridPath::new(llm, rag, config.coherence_threshold);
         router = router.with_hybrid(Arc::new(hybrid));
     }
-    let service = Service::new(Arc::new(config), Arc::new(registry), router, metrics);
+    let mut service = Service::new(Arc::new(config), Arc::new(registry), router, metrics);
+    if let Some(store) = patterns.weaviate {
+        service = service.with_weaviate(store);
+    }
     Ok(Arc::new(match redis {
         Some(store) => service.with_redis(store),
         None => service,
@@ -215,6 +214,9 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
 pub async fn start_service(service: Arc<Service>) -> Result<Running, StartError> {
     if let Some(redis) = service.redis() {
         redis.start().await;
+    }
+    if let Some(weaviate) = service.weaviate() {
+        crate::pattern_store::prepare(weaviate).await?;
     }
     let config = service.config().clone();
     let grpc_addr = SocketAddr::new(config.host, config.grpc_port);

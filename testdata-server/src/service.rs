@@ -146,6 +146,7 @@ pub struct Service {
     hard_stop: watch::Sender<bool>,
     stream_parallelism: usize,
     redis: Option<Arc<RedisStore>>,
+    weaviate: Option<Arc<testdata::rag::weaviate::WeaviateStore>>,
 }
 
 impl Service {
@@ -167,7 +168,17 @@ impl Service {
             0 => std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(2, 8),
             n => n,
         };
-        Service { config, planner, router, metrics, readiness, hard_stop, stream_parallelism, redis: None }
+        Service {
+            config,
+            planner,
+            router,
+            metrics,
+            readiness,
+            hard_stop,
+            stream_parallelism,
+            redis: None,
+            weaviate: None,
+        }
     }
 
     /// The service with a Redis layer (already added to the generators' caches), reported in
@@ -175,6 +186,17 @@ impl Service {
     pub fn with_redis(mut self, redis: Arc<RedisStore>) -> Service {
         self.redis = Some(redis);
         self
+    }
+
+    /// The service with the Weaviate pattern store (checked at start, reported in health).
+    pub fn with_weaviate(mut self, weaviate: Arc<testdata::rag::weaviate::WeaviateStore>) -> Service {
+        self.weaviate = Some(weaviate);
+        self
+    }
+
+    /// The Weaviate pattern store, when `WEAVIATE_URL` is set.
+    pub fn weaviate(&self) -> Option<&Arc<testdata::rag::weaviate::WeaviateStore>> {
+        self.weaviate.as_ref()
     }
 
     /// The Redis layer, when `REDIS_URL` is set.
@@ -590,7 +612,11 @@ impl Service {
         let redis = self.redis.as_ref().map(|r| r.state());
         let redis_degraded = matches!(redis, Some(LinkState::Degraded(_)));
         components.insert("redis".into(), redis.map_or_else(|| "not_configured".into(), |s| s.to_string()));
-        let status = if self.readiness.not_ready_reason().is_none() && !redis_degraded {
+        let weaviate = self.weaviate.as_ref().map(|w| w.state());
+        let weaviate_failing = matches!(weaviate, Some(testdata::rag::weaviate::LinkState::Failing(_)));
+        components
+            .insert("weaviate".into(), weaviate.map_or_else(|| "not_configured".into(), |s| s.to_string()));
+        let status = if self.readiness.not_ready_reason().is_none() && !redis_degraded && !weaviate_failing {
             "healthy"
         } else {
             "degraded"

@@ -25,7 +25,8 @@
 //! * [`PatternStore`]: one trait; retrieval always filters by domain and entity, ranks by
 //!   relevance to the request's text and returns the top `k` ([`top_k_from_env`], `RAG_TOP_K`).
 //!   [`EmbeddedStore`] is the in-process BM25 index over the bundled patterns
-//!   (`testdata/patterns/*.jsonl`) and any imported JSONL.
+//!   (`testdata/patterns/*.jsonl`) and any imported JSONL; with the `weaviate` feature,
+//!   [`weaviate::WeaviateStore`] keeps them in a Weaviate (REST + gRPC `weaviate.v1`).
 //! * [`Variations`] (`learn_from_history`), [`apply_profile`] (`production_like`) and
 //!   [`Defects`] (`defect_triggering`): records that keep a pattern's semantics while the
 //!   engine owns identity, time and every constraint.
@@ -38,6 +39,8 @@ pub mod embedded;
 pub mod pool;
 pub mod profile;
 pub mod vary;
+#[cfg(feature = "weaviate")]
+pub mod weaviate;
 
 use std::future::Future;
 use std::path::Path;
