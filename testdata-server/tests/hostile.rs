@@ -259,3 +259,31 @@ async fn a_protobuf_nested_too_deep_is_the_callers_error() {
     assert!(ok.unwrap().into_inner().success);
     running.shutdown().await.unwrap();
 }
+
+/// Reads until the server closes the connection; how long that took, or `None` after `limit`.
+async fn closed_within(s: &mut tokio::net::TcpStream, limit: Duration) -> Option<(Duration, String)> {
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    match tokio::time::timeout(limit, s.read_to_end(&mut buf)).await {
+        Ok(_) => Some((started.elapsed(), String::from_utf8_lossy(&buf).into_owned())),
+        Err(_) => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headers_that_never_finish_time_out() {
+    let mut config = Config::ephemeral();
+    config.limits.http_read_timeout_seconds = 1;
+    let running = start(config).await.unwrap();
+    // Half a request head, then nothing (a slow-loris client).
+    let mut partial = tokio::net::TcpStream::connect(running.http_addr).await.unwrap();
+    partial.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
+    let closed = closed_within(&mut partial, Duration::from_secs(10)).await;
+    let (after, answer) = closed.expect("a connection with unfinished headers is still open after 10 s");
+    assert!(after < Duration::from_secs(5), "closed only after {after:?}");
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
+    // A well-behaved request on another connection is served meanwhile and after.
+    let (status, _, _) = http_raw(&running, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close", b"").await;
+    assert_eq!(status, 200);
+    running.shutdown().await.unwrap();
+}
