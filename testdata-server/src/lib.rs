@@ -37,5 +37,6 @@ pub mod request;
 pub mod router;
 pub mod server;
 pub mod service;
+pub mod soak;
 pub mod stream_slots;
 pub mod telemetry;
