@@ -21,7 +21,9 @@ pub fn schema(data: &[u8]) {
         // A generation error (e.g. a unique field out of values) is an answer, not a bug.
         let Ok(record) = schema.nth(7u64, i) else { return };
         if let Err(v) = schema.validate(&record) {
-            panic!("record {i} of a schema it was generated from does not validate: {v}\nschema: {text}\nrecord: {record}");
+            panic!(
+                "record {i} of a schema it was generated from does not validate: {v}\nschema: {text}\nrecord: {record}"
+            );
         }
     }
 }
@@ -90,7 +92,8 @@ pub fn export(data: &[u8]) {
     if records.is_empty() {
         return;
     }
-    let csv_out = write_all(Format::Csv, Vec::new(), &ExportOptions::default(), records.clone()).expect("csv");
+    let csv_out =
+        write_all(Format::Csv, Vec::new(), &ExportOptions::default(), records.clone()).expect("csv");
     let mut reader = csv::Reader::from_reader(csv_out.as_slice());
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("valid CSV")).collect();
     assert_eq!(rows.len(), cells.len());

@@ -42,7 +42,8 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let Ok(service) = make_service.call(peer).await;
-        let service = service.map_request(|req: http::Request<hyper::body::Incoming>| req.map(axum::body::Body::new));
+        let service =
+            service.map_request(|req: http::Request<hyper::body::Incoming>| req.map(axum::body::Body::new));
         let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let connection = graceful.watch(connection.into_owned());
         tokio::spawn(async move {

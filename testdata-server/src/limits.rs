@@ -64,16 +64,28 @@ impl Default for Limits {
 /// what a pattern may generate; this bounds what it must parse).
 pub fn check_request(spec: &crate::request::GenerateSpec, limits: &Limits) -> Result<(), ServiceError> {
     let over = |what: String, limit: usize, setting: &str| {
-        ServiceError::invalid(format!("{what}, above the limit of {limit} ({setting}); shorten it or raise the limit"))
+        ServiceError::invalid(format!(
+            "{what}, above the limit of {limit} ({setting}); shorten it or raise the limit"
+        ))
     };
     let context = spec.context.chars().count();
     if context > limits.max_context_chars {
-        return Err(over(format!("context has {context} characters"), limits.max_context_chars, "MAX_CONTEXT_CHARS"));
+        return Err(over(
+            format!("context has {context} characters"),
+            limits.max_context_chars,
+            "MAX_CONTEXT_CHARS",
+        ));
     }
     if spec.hints.len() > limits.max_hints {
-        return Err(over(format!("the request has {} hints", spec.hints.len()), limits.max_hints, "MAX_HINTS"));
+        return Err(over(
+            format!("the request has {} hints", spec.hints.len()),
+            limits.max_hints,
+            "MAX_HINTS",
+        ));
     }
-    if let Some((i, n)) = spec.hints.iter().map(|h| h.chars().count()).enumerate().find(|(_, n)| *n > limits.max_hint_chars) {
+    if let Some((i, n)) =
+        spec.hints.iter().map(|h| h.chars().count()).enumerate().find(|(_, n)| *n > limits.max_hint_chars)
+    {
         return Err(over(format!("hints[{i}] has {n} characters"), limits.max_hint_chars, "MAX_HINT_CHARS"));
     }
     for (path, c) in &spec.constraints {

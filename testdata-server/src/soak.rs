@@ -111,14 +111,18 @@ pub fn rss_and_fds(pid: u32) -> Option<(u64, u64)> {
 }
 
 /// Runs the soak against `target` (a loopback gRPC URL) and reports.
-pub async fn run(target: &str, options: &SoakOptions) -> Result<SoakReport, Box<dyn std::error::Error + Send + Sync>> {
+pub async fn run(
+    target: &str,
+    options: &SoakOptions,
+) -> Result<SoakReport, Box<dyn std::error::Error + Send + Sync>> {
     let counters = Arc::new(Counters::default());
     let started = Instant::now();
     let until = started + options.duration;
     let per_client = Duration::from_secs_f64(options.clients as f64 / options.rate.max(0.001));
     let mut tasks = Vec::new();
     for n in 0..options.clients {
-        let channel = tonic::transport::Endpoint::from_shared(target.to_owned())?.tcp_nodelay(true).connect().await?;
+        let channel =
+            tonic::transport::Endpoint::from_shared(target.to_owned())?.tcp_nodelay(true).connect().await?;
         let client = TestDataServiceClient::new(channel).max_decoding_message_size(64 * 1024 * 1024);
         let counters = Arc::clone(&counters);
         let mut mix = Mix(options.seed ^ (n as u64).wrapping_mul(0x100_0000_01B3));
@@ -180,7 +184,9 @@ async fn one_operation(mut client: TestDataServiceClient<Channel>, mix: &mut Mix
     match roll {
         0..45 => unary(&mut client, request(1 + mix.below(20), 0), c).await,
         45..70 => {
-            if let Err(why) = read_stream(&mut client, request(50 + mix.below(250), 10 + mix.below(40)), None).await {
+            if let Err(why) =
+                read_stream(&mut client, request(50 + mix.below(250), 10 + mix.below(40)), None).await
+            {
                 c.fail(format!("stream {entity} seed {seed}: {why}"));
             } else {
                 c.good_ok.fetch_add(1, Ordering::Relaxed);
@@ -232,7 +238,11 @@ async fn read_stream(
     let count = request.count as u64;
     let batch = request.batch_size.max(1) as u64;
     let first = request.offset / batch;
-    let mut stream = client.generate_data_stream(request).await.map_err(|s| format!("{} {}", s.code(), s.message()))?.into_inner();
+    let mut stream = client
+        .generate_data_stream(request)
+        .await
+        .map_err(|s| format!("{} {}", s.code(), s.message()))?
+        .into_inner();
     let mut chunks = Vec::new();
     let mut records = 0u64;
     loop {
@@ -253,7 +263,12 @@ async fn read_stream(
         let parsed: Vec<serde_json::Value> =
             serde_json::from_str(&chunk.data).map_err(|e| format!("chunk {}: {e}", chunk.chunk_index))?;
         if parsed.len() != chunk.record_count as usize {
-            return Err(format!("chunk {}: {} records, says {}", chunk.chunk_index, parsed.len(), chunk.record_count));
+            return Err(format!(
+                "chunk {}: {} records, says {}",
+                chunk.chunk_index,
+                parsed.len(),
+                chunk.record_count
+            ));
         }
         records += parsed.len() as u64;
         chunks.push(chunk.data);
@@ -265,7 +280,12 @@ async fn read_stream(
     Ok(chunks)
 }
 
-async fn resume(client: &mut TestDataServiceClient<Channel>, request: GenerateRequest, skip: u64, c: &Counters) {
+async fn resume(
+    client: &mut TestDataServiceClient<Channel>,
+    request: GenerateRequest,
+    skip: u64,
+    c: &Counters,
+) {
     let whole = match read_stream(client, request.clone(), None).await {
         Ok(chunks) => chunks,
         Err(why) => return c.fail(format!("uninterrupted stream {}: {why}", request.entity)),
@@ -279,13 +299,23 @@ async fn resume(client: &mut TestDataServiceClient<Channel>, request: GenerateRe
     let differing: u64 = expected
         .iter()
         .zip(&resumed)
-        .map(|(a, b)| a.bytes().zip(b.bytes()).filter(|(x, y)| x != y).count() as u64 + a.len().abs_diff(b.len()) as u64)
+        .map(|(a, b)| {
+            a.bytes().zip(b.bytes()).filter(|(x, y)| x != y).count() as u64 + a.len().abs_diff(b.len()) as u64
+        })
         .sum::<u64>()
-        + expected.iter().skip(resumed.len()).chain(resumed.iter().skip(expected.len())).map(|s| s.len() as u64).sum::<u64>();
+        + expected
+            .iter()
+            .skip(resumed.len())
+            .chain(resumed.iter().skip(expected.len()))
+            .map(|s| s.len() as u64)
+            .sum::<u64>();
     c.resumed.fetch_add(1, Ordering::Relaxed);
     if differing > 0 {
         c.wrong_bytes.fetch_add(differing, Ordering::Relaxed);
-        c.fail(format!("stream {} seed {:?} resumed at {offset}: {differing} bytes differ", request.entity, request.seed));
+        c.fail(format!(
+            "stream {} seed {:?} resumed at {offset}: {differing} bytes differ",
+            request.entity, request.seed
+        ));
     } else {
         c.good_ok.fetch_add(1, Ordering::Relaxed);
     }
@@ -296,9 +326,14 @@ async fn bad(client: &mut TestDataServiceClient<Channel>, which: u64, c: &Counte
         0 => GenerateRequest { entity: "no_such_entity".into(), count: 5, ..Default::default() },
         1 => GenerateRequest { entity: "user".into(), count: -1, ..Default::default() },
         2 => GenerateRequest { entity: "user".into(), count: 5, batch_size: -5, ..Default::default() },
-        _ => GenerateRequest { inline_schema: "{\"name\": \"x\", \"fields\": [".into(), count: 5, ..Default::default() },
+        _ => GenerateRequest {
+            inline_schema: "{\"name\": \"x\", \"fields\": [".into(),
+            count: 5,
+            ..Default::default()
+        },
     };
-    let caller_error = |code: tonic::Code| matches!(code, tonic::Code::InvalidArgument | tonic::Code::NotFound);
+    let caller_error =
+        |code: tonic::Code| matches!(code, tonic::Code::InvalidArgument | tonic::Code::NotFound);
     let ok = if which == 2 {
         client.generate_data_stream(request).await.map(|_| ()).is_err_and(|s| caller_error(s.code()))
     } else {

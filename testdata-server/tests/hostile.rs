@@ -283,7 +283,8 @@ async fn headers_that_never_finish_time_out() {
     assert!(after < Duration::from_secs(5), "closed only after {after:?}");
     assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
     // A well-behaved request on another connection is served meanwhile and after.
-    let (status, _, _) = http_raw(&running, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close", b"").await;
+    let (status, _, _) =
+        http_raw(&running, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close", b"").await;
     assert_eq!(status, 200);
     running.shutdown().await.unwrap();
 }
@@ -305,7 +306,10 @@ async fn context_hints_and_patterns_over_their_limits_are_refused() {
         (GenerateRequest { context: "x".repeat(20_001), ..base.clone() }, "MAX_CONTEXT_CHARS"),
         (GenerateRequest { hints: vec!["h".into(); 33], ..base.clone() }, "MAX_HINTS"),
         (GenerateRequest { hints: vec!["h".repeat(501)], ..base.clone() }, "MAX_HINT_CHARS"),
-        (GenerateRequest { constraints: Some(regex("a".repeat(1_001))), ..base.clone() }, "MAX_PATTERN_CHARS"),
+        (
+            GenerateRequest { constraints: Some(regex("a".repeat(1_001))), ..base.clone() },
+            "MAX_PATTERN_CHARS",
+        ),
         // Repetition counts past what a pattern generates: the engine's bound, said as such.
         (GenerateRequest { constraints: Some(regex("a{100000}".into())), ..base.clone() }, "4096"),
     ];
@@ -330,7 +334,13 @@ async fn one_client_cannot_hold_more_streams_than_its_share() {
     config.limits.max_streams_per_client = 2;
     let running = start(config).await.unwrap();
     let mut c = client(&running).await;
-    let slow = GenerateRequest { entity: "user".into(), count: 100_000, batch_size: 10, seed: Some(1), ..Default::default() };
+    let slow = GenerateRequest {
+        entity: "user".into(),
+        count: 100_000,
+        batch_size: 10,
+        seed: Some(1),
+        ..Default::default()
+    };
     let first = c.generate_data_stream(slow.clone()).await.unwrap().into_inner();
     let _second = c.generate_data_stream(slow.clone()).await.unwrap().into_inner();
     let refused = c.generate_data_stream(slow.clone()).await.map(|_| ()).unwrap_err();

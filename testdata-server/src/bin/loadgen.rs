@@ -354,9 +354,13 @@ async fn soak(args: &Args) -> Result<(), Error> {
         None => {
             // Closed loop (every client back to back) to find the peak rate of this mix.
             let peak = run(&args.target, &options).await?;
-            let ops = peak.good_ok + peak.good_failed + peak.cancelled + peak.bad_refused + peak.bad_mishandled;
+            let ops =
+                peak.good_ok + peak.good_failed + peak.cancelled + peak.bad_refused + peak.bad_mishandled;
             let rate = ops as f64 / args.calibrate_seconds.max(1) as f64;
-            println!("peak: {ops} operations in {} s = {rate:.0}/s (clients={})", args.calibrate_seconds, args.clients);
+            println!(
+                "peak: {ops} operations in {} s = {rate:.0}/s (clients={})",
+                args.calibrate_seconds, args.clients
+            );
             rate * args.fraction
         }
     };
@@ -372,7 +376,14 @@ async fn soak(args: &Args) -> Result<(), Error> {
     }
     println!(
         "good ok={} failed={} | cancelled streams={} | resumed streams={} wrong bytes={} | bad refused={} mishandled={} | late starts={}",
-        r.good_ok, r.good_failed, r.cancelled, r.resumed, r.wrong_bytes, r.bad_refused, r.bad_mishandled, r.behind
+        r.good_ok,
+        r.good_failed,
+        r.cancelled,
+        r.resumed,
+        r.wrong_bytes,
+        r.bad_refused,
+        r.bad_mishandled,
+        r.behind
     );
     for f in &r.failures {
         println!("failure: {f}");

@@ -455,7 +455,9 @@ mod tests {
     #[test]
     fn adjacent_digit_slots_match_their_renderings() {
         let ctx = Context::default();
-        for source in ["''{index:29}{index:29}", "{index}{index}", "A{index:2}{digits:3}{index}7", "{index}{year}"] {
+        for source in
+            ["''{index:29}{index:29}", "{index}{index}", "A{index:2}{digits:3}{index}7", "{index}{year}"]
+        {
             let t = Template::parse(source).unwrap();
             for i in [0, 7, 123_456] {
                 let v = t.render(&mut Key::from_raw(i).stream(), &ctx, i, None, &|_| None);
