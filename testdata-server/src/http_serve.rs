@@ -1,7 +1,8 @@
 //! The HTTP listener's accept loop: the axum app served by hyper with a timer, so a client that
 //! never finishes its request headers is cut off after `HTTP_READ_TIMEOUT_SECONDS`
 //! (`axum::serve` gives hyper no timer, and without one hyper's header timeout never fires: such a
-//! connection stayed open for good). Bodies are timed by `limits::http_body_middleware`.
+//! connection stayed open for good), and one that sends nothing at all is closed after the same
+//! time. Bodies are timed by `limits::http_body_middleware`.
 
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -44,10 +45,17 @@ pub async fn serve(
         let Ok(service) = make_service.call(peer).await;
         let service =
             service.map_request(|req: http::Request<hyper::body::Incoming>| req.map(axum::body::Body::new));
-        let connection = builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
-        let connection = graceful.watch(connection.into_owned());
+        let builder = builder.clone();
+        let watcher = graceful.watcher();
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
+            // hyper's header timer starts with a request's first byte: a connection that never
+            // sends one is closed here.
+            if !sends_within(&stream, header_timeout).await {
+                return;
+            }
+            let connection =
+                builder.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+            if let Err(e) = watcher.watch(connection.into_owned()).await {
                 tracing::debug!(error = %e, %peer, "HTTP connection ended");
             }
         });
@@ -59,4 +67,10 @@ pub async fn serve(
 
 async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|stop| *stop).await;
+}
+
+/// Whether the client sends its first byte within `wait` (what it sent stays unread).
+async fn sends_within(stream: &tokio::net::TcpStream, wait: Duration) -> bool {
+    let mut first = [0u8; 1];
+    matches!(tokio::time::timeout(wait, stream.peek(&mut first)).await, Ok(Ok(n)) if n > 0)
 }

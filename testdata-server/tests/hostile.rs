@@ -282,6 +282,11 @@ async fn headers_that_never_finish_time_out() {
     let (after, answer) = closed.expect("a connection with unfinished headers is still open after 10 s");
     assert!(after < Duration::from_secs(5), "closed only after {after:?}");
     assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
+    // A connection that sends nothing at all (one of a client's 1,000 idle connections).
+    let mut silent = tokio::net::TcpStream::connect(running.http_addr).await.unwrap();
+    let closed = closed_within(&mut silent, Duration::from_secs(10)).await;
+    let (after, _) = closed.expect("a connection that sends nothing is still open after 10 s");
+    assert!(after < Duration::from_secs(5), "closed only after {after:?}");
     // A well-behaved request on another connection is served meanwhile and after.
     let (status, _, _) =
         http_raw(&running, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close", b"").await;
