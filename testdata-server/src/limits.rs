@@ -27,6 +27,21 @@ pub struct Limits {
     /// Seconds an HTTP client may take to send a request's headers and body.
     #[arg(long, env = "HTTP_READ_TIMEOUT_SECONDS", default_value_t = 10)]
     pub http_read_timeout_seconds: u64,
+    /// Most characters of a request's `context` (the LLM/RAG prompt text).
+    #[arg(long, env = "MAX_CONTEXT_CHARS", default_value_t = 20_000)]
+    pub max_context_chars: usize,
+    /// Most `hints` of a request.
+    #[arg(long, env = "MAX_HINTS", default_value_t = 32)]
+    pub max_hints: usize,
+    /// Most characters of one hint.
+    #[arg(long, env = "MAX_HINT_CHARS", default_value_t = 500)]
+    pub max_hint_chars: usize,
+    /// Most characters of a request constraint's `regex` or `format` template.
+    #[arg(long, env = "MAX_PATTERN_CHARS", default_value_t = 1_000)]
+    pub max_pattern_chars: usize,
+    /// Most `GenerateDataStream` calls open at once from one client address.
+    #[arg(long, env = "MAX_STREAMS_PER_CLIENT", default_value_t = 256)]
+    pub max_streams_per_client: usize,
 }
 
 impl Default for Limits {
@@ -35,8 +50,57 @@ impl Default for Limits {
             max_schema_fields: 10_000,
             max_http_body_bytes: 2 * 1024 * 1024,
             http_read_timeout_seconds: 10,
+            max_context_chars: 20_000,
+            max_hints: 32,
+            max_hint_chars: 500,
+            max_pattern_chars: 1_000,
+            max_streams_per_client: 256,
         }
     }
+}
+
+/// Refuses a request whose free text is over its limits: `context`, the number and length of
+/// `hints`, and the length of constraint `regex`es and `format` templates (the engine bounds
+/// what a pattern may generate; this bounds what it must parse).
+pub fn check_request(spec: &crate::request::GenerateSpec, limits: &Limits) -> Result<(), ServiceError> {
+    let over = |what: String, limit: usize, setting: &str| {
+        ServiceError::invalid(format!(
+            "{what}, above the limit of {limit} ({setting}); shorten it or raise the limit"
+        ))
+    };
+    let context = spec.context.chars().count();
+    if context > limits.max_context_chars {
+        return Err(over(
+            format!("context has {context} characters"),
+            limits.max_context_chars,
+            "MAX_CONTEXT_CHARS",
+        ));
+    }
+    if spec.hints.len() > limits.max_hints {
+        return Err(over(
+            format!("the request has {} hints", spec.hints.len()),
+            limits.max_hints,
+            "MAX_HINTS",
+        ));
+    }
+    if let Some((i, n)) =
+        spec.hints.iter().map(|h| h.chars().count()).enumerate().find(|(_, n)| *n > limits.max_hint_chars)
+    {
+        return Err(over(format!("hints[{i}] has {n} characters"), limits.max_hint_chars, "MAX_HINT_CHARS"));
+    }
+    for (path, c) in &spec.constraints {
+        for (key, text) in [("regex", &c.regex), ("format", &c.format)] {
+            let n = text.as_deref().map_or(0, |t| t.chars().count());
+            if n > limits.max_pattern_chars {
+                return Err(over(
+                    format!("constraint `{path}`: its {key} has {n} characters"),
+                    limits.max_pattern_chars,
+                    "MAX_PATTERN_CHARS",
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a per-request schema with more than `max_fields` fields (nested ones included) or

@@ -262,14 +262,8 @@ pub async fn start_service(service: Arc<Service>) -> Result<Running, StartError>
 
     let grpc_port = Arc::new(AtomicU16::new(grpc_addr.port()));
     let app = http_app(HttpState::new(service.clone(), grpc_port), guard);
-    let mut rx = shutdown_rx;
-    let http = tokio::spawn(async move {
-        axum::serve(http_listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(async move {
-                let _ = rx.wait_for(|stop| *stop).await;
-            })
-            .await
-    });
+    let header_timeout = Duration::from_secs(config.limits.http_read_timeout_seconds.max(1));
+    let http = tokio::spawn(crate::http_serve::serve(http_listener, app, header_timeout, shutdown_rx));
 
     service.readiness().grpc_serving.store(true, Ordering::Release);
     reporter.set_service_status("", ServingStatus::Serving).await;

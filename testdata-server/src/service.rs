@@ -332,6 +332,7 @@ impl Service {
     /// on the blocking pool: compiling a large schema and sampling records must not hold up
     /// the connection's thread (every other call on it would wait).
     async fn plan_unary(&self, spec: &GenerateSpec) -> Result<Plan, ServiceError> {
+        crate::limits::check_request(spec, &self.config.limits)?;
         let (planner, spec) = (Arc::clone(&self.planner), spec.clone());
         let (max_records, max_bytes) = (self.config.max_sync_records, self.config.max_message_bytes);
         tokio::task::spawn_blocking(move || {
@@ -396,6 +397,7 @@ impl Service {
             }
             b => b as u64,
         };
+        crate::limits::check_request(spec, &self.config.limits)?;
         let plan = self.planner.plan(spec, Mode::Stream(self.config.max_stream_records))?;
         // Chunks sized by bytes as well as by records: each fits in one message.
         let batch = crate::limits::chunk_records(&plan, batch, self.config.max_message_bytes)?;

@@ -259,3 +259,110 @@ async fn a_protobuf_nested_too_deep_is_the_callers_error() {
     assert!(ok.unwrap().into_inner().success);
     running.shutdown().await.unwrap();
 }
+
+/// Reads until the server closes the connection; how long that took, or `None` after `limit`.
+async fn closed_within(s: &mut tokio::net::TcpStream, limit: Duration) -> Option<(Duration, String)> {
+    let started = std::time::Instant::now();
+    let mut buf = Vec::new();
+    match tokio::time::timeout(limit, s.read_to_end(&mut buf)).await {
+        Ok(_) => Some((started.elapsed(), String::from_utf8_lossy(&buf).into_owned())),
+        Err(_) => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn headers_that_never_finish_time_out() {
+    let mut config = Config::ephemeral();
+    config.limits.http_read_timeout_seconds = 1;
+    let running = start(config).await.unwrap();
+    // Half a request head, then nothing (a slow-loris client).
+    let mut partial = tokio::net::TcpStream::connect(running.http_addr).await.unwrap();
+    partial.write_all(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ").await.unwrap();
+    let closed = closed_within(&mut partial, Duration::from_secs(10)).await;
+    let (after, answer) = closed.expect("a connection with unfinished headers is still open after 10 s");
+    assert!(after < Duration::from_secs(5), "closed only after {after:?}");
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer}");
+    // A connection that sends nothing at all (one of a client's 1,000 idle connections).
+    let mut silent = tokio::net::TcpStream::connect(running.http_addr).await.unwrap();
+    let closed = closed_within(&mut silent, Duration::from_secs(10)).await;
+    let (after, _) = closed.expect("a connection that sends nothing is still open after 10 s");
+    assert!(after < Duration::from_secs(5), "closed only after {after:?}");
+    // A well-behaved request on another connection is served meanwhile and after.
+    let (status, _, _) =
+        http_raw(&running, "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close", b"").await;
+    assert_eq!(status, 200);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn context_hints_and_patterns_over_their_limits_are_refused() {
+    use std::collections::HashMap;
+    use testdata::proto::{Constraints, FieldConstraint};
+    let running = start(Config::ephemeral()).await.unwrap();
+    let mut c = client(&running).await;
+    let regex = |source: String| Constraints {
+        field_constraints: HashMap::from([(
+            "email".to_owned(),
+            FieldConstraint { regex: Some(source), ..Default::default() },
+        )]),
+    };
+    let base = GenerateRequest { entity: "user".into(), count: 2, seed: Some(1), ..Default::default() };
+    let cases = [
+        (GenerateRequest { context: "x".repeat(20_001), ..base.clone() }, "MAX_CONTEXT_CHARS"),
+        (GenerateRequest { hints: vec!["h".into(); 33], ..base.clone() }, "MAX_HINTS"),
+        (GenerateRequest { hints: vec!["h".repeat(501)], ..base.clone() }, "MAX_HINT_CHARS"),
+        (
+            GenerateRequest { constraints: Some(regex("a".repeat(1_001))), ..base.clone() },
+            "MAX_PATTERN_CHARS",
+        ),
+        // Repetition counts past what a pattern generates: the engine's bound, said as such.
+        (GenerateRequest { constraints: Some(regex("a{100000}".into())), ..base.clone() }, "4096"),
+    ];
+    for (request, limit) in cases {
+        let r = c.generate_data(request.clone()).await.unwrap().into_inner();
+        assert!(!r.success, "{limit}: accepted");
+        assert_eq!(r.error_code(), ErrorCode::InvalidArgument, "{limit}: {}", r.error);
+        assert!(r.error.contains(limit), "{limit}: {}", r.error);
+        let status = c.generate_data_stream(request).await.map(|_| ()).unwrap_err();
+        assert_eq!(status.code(), tonic::Code::InvalidArgument, "{limit}: {}", status.message());
+    }
+    // At the limits, accepted.
+    let at = GenerateRequest { context: "x".repeat(20_000), hints: vec!["h".repeat(500); 32], ..base };
+    let r = c.generate_data(at).await.unwrap().into_inner();
+    assert!(r.success, "{}", r.error);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_client_cannot_hold_more_streams_than_its_share() {
+    let mut config = Config::ephemeral();
+    config.limits.max_streams_per_client = 2;
+    let running = start(config).await.unwrap();
+    let mut c = client(&running).await;
+    let slow = GenerateRequest {
+        entity: "user".into(),
+        count: 100_000,
+        batch_size: 10,
+        seed: Some(1),
+        ..Default::default()
+    };
+    let first = c.generate_data_stream(slow.clone()).await.unwrap().into_inner();
+    let _second = c.generate_data_stream(slow.clone()).await.unwrap().into_inner();
+    let refused = c.generate_data_stream(slow.clone()).await.map(|_| ()).unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::ResourceExhausted, "{}", refused.message());
+    assert!(refused.message().contains("MAX_STREAMS_PER_CLIENT"), "{}", refused.message());
+    // Cancelling a stream gives its slot back.
+    drop(first);
+    let mut reopened = None;
+    for _ in 0..50 {
+        match c.generate_data_stream(slow.clone()).await {
+            Ok(s) => {
+                reopened = Some(s);
+                break;
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    }
+    assert!(reopened.is_some(), "the cancelled stream's slot was not given back within 5 s");
+    running.shutdown().await.unwrap();
+}

@@ -5,6 +5,7 @@
 //! loadgen stream --clients 1 --requests 20 --entity cart --count 500
 //! loadgen stream --clients 2 --requests 1 --entity user --count 2000000 --batch-size 1000
 //! loadgen slow   --entity user --count 10000000 --delay-us 200 --server-pid PID
+//! loadgen soak   --clients 8 --max-seconds 60 --fraction 0.8 --server-pid PID
 //! ```
 //!
 //! Every client has its own connection and runs its requests one after another. Reports
@@ -36,6 +37,9 @@ enum Mode {
     Stream,
     /// One stream read slowly (`--delay-us` per chunk), sampling the server's RSS.
     Slow,
+    /// The mixed, checked workload of `testdata_server::soak` for `--max-seconds` at
+    /// `--fraction` of the peak rate (measured first for `--calibrate-seconds`) or at `--rate`.
+    Soak,
 }
 
 /// Command line.
@@ -80,6 +84,15 @@ struct Args {
     /// Warm-up calls per client before measuring (the measured call: unary, or a whole stream).
     #[arg(long, default_value_t = 1)]
     warmup: usize,
+    /// Soak: operations per second (default: `--fraction` of the measured peak).
+    #[arg(long)]
+    rate: Option<f64>,
+    /// Soak: the fraction of the peak rate to run at.
+    #[arg(long, default_value_t = 0.8)]
+    fraction: f64,
+    /// Soak: seconds of the closed-loop run that measures the peak rate.
+    #[arg(long, default_value_t = 5)]
+    calibrate_seconds: u64,
 }
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -144,6 +157,9 @@ async fn run(args: Arc<Args>) -> Result<(), Error> {
     });
     if args.mode == Mode::Slow {
         return slow(&args, Instant::now() + Duration::from_secs(args.max_seconds)).await;
+    }
+    if args.mode == Mode::Soak {
+        return soak(&args).await;
     }
     let mut clients = Vec::with_capacity(args.clients);
     for _ in 0..args.clients {
@@ -216,7 +232,7 @@ async fn run(args: Arc<Args>) -> Result<(), Error> {
                             totals.errors.fetch_add(1, Ordering::Relaxed);
                         }
                     },
-                    Mode::Stream | Mode::Slow => {
+                    Mode::Stream | Mode::Slow | Mode::Soak => {
                         match client.generate_data_stream(request(&args, seed)).await {
                             Ok(s) => {
                                 let mut s = s.into_inner();
@@ -321,6 +337,60 @@ async fn slow(args: &Args, stop_at: Instant) -> Result<(), Error> {
             "n/a (give --server-pid)".into()
         }
     );
+    Ok(())
+}
+
+async fn soak(args: &Args) -> Result<(), Error> {
+    use testdata_server::soak::{SoakOptions, run};
+    let mut options = SoakOptions {
+        duration: Duration::from_secs(args.calibrate_seconds),
+        rate: 1e9,
+        clients: args.clients,
+        server_pid: None,
+        seed: 1,
+    };
+    let rate = match args.rate {
+        Some(rate) => rate,
+        None => {
+            // Closed loop (every client back to back) to find the peak rate of this mix.
+            let peak = run(&args.target, &options).await?;
+            let ops =
+                peak.good_ok + peak.good_failed + peak.cancelled + peak.bad_refused + peak.bad_mishandled;
+            let rate = ops as f64 / args.calibrate_seconds.max(1) as f64;
+            println!(
+                "peak: {ops} operations in {} s = {rate:.0}/s (clients={})",
+                args.calibrate_seconds, args.clients
+            );
+            rate * args.fraction
+        }
+    };
+    options.duration = Duration::from_secs(args.max_seconds);
+    options.rate = rate;
+    options.server_pid = args.server_pid;
+    options.seed = 2;
+    println!("soak: {} s at {rate:.0} operations/s, {} clients", args.max_seconds, args.clients);
+    let r = run(&args.target, &options).await?;
+    println!("t_s rss_mb fds");
+    for (t, rss, fds) in &r.samples {
+        println!("{t:.0} {:.1} {fds}", *rss as f64 / 1024.0);
+    }
+    println!(
+        "good ok={} failed={} | cancelled streams={} | resumed streams={} wrong bytes={} | bad refused={} mishandled={} | late starts={}",
+        r.good_ok,
+        r.good_failed,
+        r.cancelled,
+        r.resumed,
+        r.wrong_bytes,
+        r.bad_refused,
+        r.bad_mishandled,
+        r.behind
+    );
+    for f in &r.failures {
+        println!("failure: {f}");
+    }
+    if r.good_failed > 0 || r.wrong_bytes > 0 || r.bad_mishandled > 0 {
+        return Err("the soak found failures".into());
+    }
     Ok(())
 }
 

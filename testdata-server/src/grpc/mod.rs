@@ -20,6 +20,7 @@ use tracing::Instrument;
 
 use crate::guard::Deadline;
 use crate::service::Service;
+use crate::stream_slots::{Slot, StreamSlots};
 use crate::telemetry;
 
 /// Server stubs generated from the proto (messages come from `testdata::proto`).
@@ -37,12 +38,26 @@ pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "
 #[derive(Debug, Clone)]
 pub struct Grpc {
     service: Arc<Service>,
+    stream_slots: Arc<StreamSlots>,
 }
 
 impl Grpc {
     /// The gRPC service over `service`.
     pub fn new(service: Arc<Service>) -> Grpc {
-        Grpc { service }
+        let stream_slots = StreamSlots::new(service.config().limits.max_streams_per_client);
+        Grpc { service, stream_slots }
+    }
+
+    /// A stream slot for the caller (`MAX_STREAMS_PER_CLIENT`); callers without an address
+    /// (in-process transports) are not counted.
+    fn stream_slot(&self, peer: Option<std::net::SocketAddr>) -> Result<Option<Slot>, Status> {
+        match peer {
+            Some(addr) => self.stream_slots.acquire(addr.ip()).map(Some).map_err(|why| {
+                self.service.metrics().error("stream", "resource_exhausted");
+                Status::resource_exhausted(why)
+            }),
+            None => Ok(None),
+        }
     }
 }
 
@@ -106,6 +121,7 @@ impl TestDataService for Grpc {
         &self,
         request: Request<GenerateRequest>,
     ) -> Result<Response<Self::GenerateDataStreamStream>, Status> {
+        let slot = self.stream_slot(request.remote_addr())?;
         let (metadata, extensions, mut request) = request.into_parts();
         let deadline = extensions.get::<Deadline>().map(|d| d.0);
         let request_id = telemetry::request_id_or_new(&request.request_id);
@@ -126,6 +142,11 @@ impl TestDataService for Grpc {
         })?;
         let stop = convert::stop_signal(deadline, self.service.hard_stop());
         let stream = convert::chunk_stream(request_id.clone(), handle, stop, span);
+        // The slot is given back when the stream is dropped: ended, failed or cancelled.
+        let stream: ChunkStream = Box::pin(tokio_stream::StreamExt::map(stream, move |chunk| {
+            let _held = &slot;
+            chunk
+        }));
         Ok(with_request_id(Response::new(stream), &request_id))
     }
 

@@ -258,54 +258,35 @@ impl Template {
 
     /// Whether `value` is a rendering of this template (`{field}` references compared with
     /// `lookup`, `{year}` with the context's year).
+    ///
+    /// An `{index}` takes any number of digits (at least its width), so where it is followed by
+    /// something that can also start with a digit (`{index}{index}`, `{index}{digits:3}`) every
+    /// split is tried: the search visits each (segment, position) pair at most once.
     pub fn matches(
         &self,
         value: &str,
         ctx: &crate::Context,
         lookup: &dyn Fn(&str) -> Option<String>,
     ) -> bool {
-        let mut rest = value;
-        for s in &self.segments {
-            match s {
-                Segment::Literal(l) => match rest.strip_prefix(l.as_str()) {
-                    Some(r) => rest = r,
-                    None => return false,
-                },
-                Segment::Random { alphabet, count } => {
-                    let mut it = rest.char_indices();
-                    for _ in 0..*count {
-                        match it.next() {
-                            Some((_, c)) if alphabet.contains(c) => {}
-                            _ => return false,
-                        }
-                    }
-                    rest = &rest[it.next().map(|(i, _)| i).unwrap_or(rest.len())..];
+        let year = ctx.anchor_year().to_string();
+        let mut pending = vec![(0usize, 0usize)];
+        let mut visited = std::collections::HashSet::new();
+        while let Some((segment, at)) = pending.pop() {
+            if !visited.insert((segment, at)) {
+                continue;
+            }
+            let rest = &value[at..];
+            let Some(s) = self.segments.get(segment) else {
+                if rest.is_empty() {
+                    return true;
                 }
-                Segment::Year => {
-                    let mut y = String::new();
-                    let _ = write!(y, "{}", ctx.anchor_year());
-                    match rest.strip_prefix(y.as_str()) {
-                        Some(r) => rest = r,
-                        None => return false,
-                    }
-                }
-                Segment::Index(width) => {
-                    let n = rest.bytes().take_while(|b| b.is_ascii_digit()).count();
-                    if n == 0 || n < *width {
-                        return false;
-                    }
-                    rest = &rest[n..];
-                }
-                Segment::Field(f) => match lookup(f) {
-                    Some(v) => match rest.strip_prefix(v.as_str()) {
-                        Some(r) => rest = r,
-                        None => return false,
-                    },
-                    None => return false,
-                },
+                continue;
+            };
+            for taken in consumed(s, rest, &year, lookup) {
+                pending.push((segment + 1, at + taken));
             }
         }
-        rest.is_empty()
+        false
     }
 
     /// The fewest and most characters a rendering can have, ignoring `{field}` references
@@ -329,6 +310,39 @@ impl Template {
         (lo, hi)
     }
 }
+
+/// The byte lengths of the prefixes of `rest` that segment `s` can render as (empty when
+/// none): one length for every segment but `{index}`, which takes any run of at least its width
+/// of digits.
+fn consumed(
+    s: &Segment,
+    rest: &str,
+    year: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> std::ops::RangeInclusive<usize> {
+    let exactly = |prefix: Option<&str>| match prefix {
+        Some(p) if rest.starts_with(p) => p.len()..=p.len(),
+        _ => NONE,
+    };
+    match s {
+        Segment::Literal(l) => exactly(Some(l)),
+        Segment::Year => exactly(Some(year)),
+        Segment::Field(f) => exactly(lookup(f).as_deref()),
+        Segment::Random { alphabet, count } => {
+            // Every alphabet is ASCII: `count` characters are `count` bytes.
+            let drawn = rest.chars().take(*count).take_while(|c| alphabet.contains(*c)).count();
+            if drawn == *count { drawn..=drawn } else { NONE }
+        }
+        Segment::Index(width) => {
+            let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+            (*width).max(1)..=digits
+        }
+    }
+}
+
+/// No prefix matches.
+#[allow(clippy::reversed_empty_ranges)]
+const NONE: std::ops::RangeInclusive<usize> = 1..=0;
 
 fn write_fixed(
     out: &mut String,
@@ -434,6 +448,25 @@ mod tests {
         assert!(v.starts_with("Home-") && v.ends_with(" {x}"), "{v}");
         assert!(t.matches(&v, &ctx, &look));
         assert_eq!(t.field_refs().collect::<Vec<_>>(), ["category"]);
+    }
+
+    /// Fuzz finding `fuzz/crashes/template-index-width-29`: adjacent `{index}` slots used to be
+    /// matched greedily, so the first took every digit and the rendering was rejected.
+    #[test]
+    fn adjacent_digit_slots_match_their_renderings() {
+        let ctx = Context::default();
+        for source in
+            ["''{index:29}{index:29}", "{index}{index}", "A{index:2}{digits:3}{index}7", "{index}{year}"]
+        {
+            let t = Template::parse(source).unwrap();
+            for i in [0, 7, 123_456] {
+                let v = t.render(&mut Key::from_raw(i).stream(), &ctx, i, None, &|_| None);
+                assert!(t.matches(&v, &ctx, &|_| None), "{v:?} is a rendering of {source:?}");
+            }
+        }
+        let t = Template::parse("{index:2}{index:2}").unwrap();
+        assert!(!t.matches("123", &ctx, &|_| None), "each slot needs two digits");
+        assert!(!t.matches("12a34", &ctx, &|_| None));
     }
 
     #[test]
