@@ -7,8 +7,8 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::{DeriveInput, Error, Result};
 
 use crate::ast::{Body, Field, Input, Style, Variant};
-use crate::infer;
-use crate::kinds;
+use testdata_core::defaults::TimeDefault;
+use testdata_core::{kinds, locale};
 use crate::valid::{self, How, Plan, Scalar, Shape, Tb};
 
 thread_local! {
@@ -46,8 +46,8 @@ pub fn derive(input: &DeriveInput) -> Result<TokenStream> {
         }
     }
     let type_locale = match &inp.attrs.locale {
-        Some(l) => Some(infer::locale(&l.v).ok_or_else(|| {
-            Error::new(l.span, format!("unknown locale `{}`; use en, fr_FR, de_DE, pt_BR or ja_JP", l.v))
+        Some(l) => Some(locale_variant(&l.v).ok_or_else(|| {
+            Error::new(l.span, format!("unknown locale `{}`; use {}", l.v, locale::known_tags()))
         })?),
         None => None,
     };
@@ -280,8 +280,14 @@ fn gen_shape_inner_field(
     gen_shape(inner, &quote!(__node), parent, true, fk, fo)
 }
 
+/// The `Locale` variant a tag names.
+pub(crate) fn locale_variant(tag: &str) -> Option<&'static str> {
+    locale::index_of_tag(tag).map(|i| locale::LOCALES[i].0)
+}
+
 fn kind_path(name: &str) -> TokenStream {
-    let v = format_ident!("{}", kinds::variant(name));
+    let variant = kinds::kind(name).map(|k| k.variant).unwrap_or(name);
+    let v = format_ident!("{}", variant);
     quote!(::testdata::kinds::Kind::#v)
 }
 
@@ -293,8 +299,8 @@ fn tb(b: &Option<Tb>) -> TokenStream {
     }
 }
 
-fn time_range(lo: &Option<Tb>, hi: &Option<Tb>, default: &str, ctx: TokenStream) -> TokenStream {
-    let d = format_ident!("{}", default);
+fn time_range(lo: &Option<Tb>, hi: &Option<Tb>, default: &TimeDefault, ctx: TokenStream) -> TokenStream {
+    let d = format_ident!("{}", default.variant());
     let (lo, hi) = (tb(lo), tb(hi));
     quote! {
         let __anchor = #ctx.anchor();

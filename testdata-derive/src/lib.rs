@@ -11,8 +11,6 @@
 mod ast;
 mod attr;
 mod expand;
-mod infer;
-mod kinds;
 mod valid;
 
 use proc_macro::TokenStream;

@@ -7,7 +7,9 @@ use syn::{Error, Expr, Lit, Result, Type};
 
 use crate::ast::Field;
 use crate::attr::{Attrs, Sp};
-use crate::{infer, kinds};
+use testdata_core::decimal::{Round, rescale_dir};
+use testdata_core::defaults::{self, TimeDefault};
+use testdata_core::{kinds, time};
 
 pub const DAY: i64 = 86_400;
 
@@ -62,7 +64,7 @@ pub enum How {
     Format { src: String },
     OneOfStr { values: Vec<String>, cum: Vec<u64> },
     OneOfInt { values: Vec<i64>, cum: Vec<u64> },
-    Instant { lo: Option<Tb>, hi: Option<Tb>, default: &'static str, date: bool },
+    Instant { lo: Option<Tb>, hi: Option<Tb>, default: TimeDefault, date: bool },
 }
 
 /// The syntactic class of a type.
@@ -248,16 +250,6 @@ fn decimal(text: &str) -> Option<(i128, u32)> {
     Some((if neg { -m } else { m }, frac.len() as u32))
 }
 
-fn rescale_dir(m: i128, from: u32, to: u32, up: bool) -> i128 {
-    if to >= from {
-        m * 10i128.pow(to - from)
-    } else {
-        let p = 10i128.pow(from - to);
-        let q = m.div_euclid(p);
-        if up && m.rem_euclid(p) != 0 { q + 1 } else { q }
-    }
-}
-
 fn cum(weights: &Option<Sp<Vec<u64>>>, n: usize, one_of: &Sp<Vec<Lit>>) -> Result<Vec<u64>> {
     let w = match weights {
         Some(w) if w.v.len() != n => {
@@ -291,10 +283,10 @@ fn time_bound(e: &Expr, date: bool) -> Result<Tb> {
             "date bounds are strings: \"2024-01-01\", \"2024-01-01T12:00:00Z\", \"now\", \"-30d\"",
         );
     };
-    if let Some(d) = infer::parse_relative(&s) {
+    if let Some(d) = time::offset_from_now(&s) {
         return Ok(Tb::Now(d));
     }
-    match infer::parse_instant(&s) {
+    match time::parse_datetime(s.trim()) {
         Some(t) => Ok(Tb::At(t)),
         None => err(
             e.span(),
@@ -373,8 +365,8 @@ pub fn field(f: &Field<'_>, type_locale: Option<&'static str>) -> Result<Plan> {
         return Ok(Plan::References(p, field));
     }
     let locale = match &a.locale {
-        Some(l) => Some(infer::locale(&l.v).ok_or_else(|| {
-            Error::new(l.span, format!("unknown locale `{}`; use en, fr_FR, de_DE, pt_BR or ja_JP", l.v))
+        Some(l) => Some(crate::expand::locale_variant(&l.v).ok_or_else(|| {
+            Error::new(l.span, format!("unknown locale `{}`; use {}", l.v, testdata_core::locale::known_tags()))
         })?),
         None => type_locale,
     };
@@ -536,10 +528,10 @@ fn scalar(
     let mut kind_name: Option<&'static str> = None;
     let mut preset: Option<(f64, f64)> = None;
     if let Some(k) = &a.kind {
-        if numeric && let Some(b) = infer::numeric_kind(&k.v) {
+        if numeric && let Some(b) = defaults::numeric_preset(&k.v) {
             preset = Some(b);
         } else {
-            match kinds::from_name(&k.v) {
+            match kinds::from_name(&k.v).map(|k| k.name) {
                 Some(n) => {
                     if !(texty || (matches!(class, Class::Uuid) && n == "uuid")) {
                         return err(
@@ -592,7 +584,7 @@ fn scalar(
                 }
                 How::OneOfInt { cum: cum(&a.weights, values.len(), o)?, values }
             } else {
-                let (dlo, dhi) = preset.unwrap_or_else(|| infer::number_bounds(name));
+                let (dlo, dhi) = preset.unwrap_or_else(|| defaults::number_bounds(name));
                 let (dlo, dhi) = (dlo as i128, dhi as i128);
                 let (lo, hi) = match &a.range {
                     Some(r) => {
@@ -602,12 +594,7 @@ fn scalar(
                             Some(h) if !rg.inclusive => Some(h - 1),
                             h => h,
                         };
-                        let (lo, hi) = match (lo, hi) {
-                            (None, None) => (dlo, dhi),
-                            (Some(l), None) => (l, l + (dhi - dlo).max(1000)),
-                            (None, Some(h)) => ((h - (dhi - dlo)).min(dlo), h),
-                            (Some(l), Some(h)) => (l, h),
-                        };
+                        let (lo, hi) = defaults::complete_int(lo, hi, (dlo, dhi));
                         if lo > hi {
                             return err(
                                 r.span,
@@ -633,7 +620,7 @@ fn scalar(
             }
         }
         Class::Float => {
-            let (dlo, dhi) = preset.unwrap_or_else(|| infer::number_bounds(name));
+            let (dlo, dhi) = preset.unwrap_or_else(|| defaults::number_bounds(name));
             let (lo, hi) = match &a.range {
                 Some(r) => {
                     let rg = range_of(r, "range")?;
@@ -647,12 +634,7 @@ fn scalar(
                         Some(h) if !rg.inclusive => Some(h.next_down()),
                         h => h,
                     };
-                    let (lo, hi) = match (lo, hi) {
-                        (None, None) => (dlo, dhi),
-                        (Some(l), None) => (l, l.max(dlo) + (dhi - dlo)),
-                        (None, Some(h)) => (dlo.min(h), h),
-                        (Some(l), Some(h)) => (l, h),
-                    };
+                    let (lo, hi) = defaults::complete_float(lo, hi, (dlo, dhi));
                     if lo > hi {
                         return err(
                             r.span,
@@ -669,30 +651,24 @@ fn scalar(
         }
         Class::Decimal => {
             let scale = 2u32;
-            let (dlo, dhi) = preset.unwrap_or_else(|| infer::number_bounds(name));
-            let f = 10f64.powi(scale as i32);
-            let (dl, dh) = ((dlo * f).round() as i128, (dhi * f).round() as i128);
+            let (dlo, dhi) = preset.unwrap_or_else(|| defaults::number_bounds(name));
+            let (dl, dh) = defaults::units_of((dlo, dhi), scale);
             let (lo, hi) = match &a.range {
                 Some(r) => {
                     let rg = range_of(r, "range")?;
-                    let units = |e: &Expr, up: bool| -> Result<i128> {
+                    let units = |e: &Expr, dir: Round| -> Result<i128> {
                         let (m, s) = num(e)
                             .and_then(|(t, _)| decimal(&t))
                             .ok_or_else(|| Error::new(e.span(), "expected a number"))?;
-                        Ok(rescale_dir(m, s, scale, up))
+                        Ok(rescale_dir(m, s, scale, dir))
                     };
-                    let lo = rg.lo.map(|e| units(e, true)).transpose()?;
+                    let lo = rg.lo.map(|e| units(e, Round::Ceil)).transpose()?;
                     let hi = match rg.hi {
-                        Some(e) if !rg.inclusive => Some(units(e, true)? - 1),
-                        Some(e) => Some(units(e, false)?),
+                        Some(e) if !rg.inclusive => Some(units(e, Round::Ceil)? - 1),
+                        Some(e) => Some(units(e, Round::Floor)?),
                         None => None,
                     };
-                    let (lo, hi) = match (lo, hi) {
-                        (None, None) => (dl, dh),
-                        (Some(l), None) => (l, l.max(dl) + (dh - dl)),
-                        (None, Some(h)) => (dl.min(h), h),
-                        (Some(l), Some(h)) => (l, h),
-                    };
+                    let (lo, hi) = defaults::complete_units(lo, hi, (dl, dh));
                     if lo > hi {
                         return err(
                             r.span,
@@ -735,7 +711,7 @@ fn scalar(
                 }
                 None => (None, None),
             };
-            How::Instant { lo, hi, default: infer::time_default(name), date }
+            How::Instant { lo, hi, default: defaults::time_default(name), date }
         }
         Class::Char => How::Text { min: 1, max: 1, sentence: false },
         Class::Ip(k) => How::Kind { name: kind_name.unwrap_or(k), min: None, max: None, span: f.span },
@@ -782,8 +758,9 @@ fn scalar(
                     return err(o.span, "`one_of` is empty; give at least one value");
                 }
                 How::OneOfStr { cum: cum(&a.weights, values.len(), o)?, values }
-            } else if let Some(k) = kind_name.or_else(|| kinds::infer(name)) {
-                let (klo, khi) = kinds::len_bounds(k);
+            } else if let Some(k) = kind_name.or_else(|| kinds::infer(name).map(|k| k.name)) {
+                let info = kinds::kind(k);
+                let (klo, khi) = info.map(|i| (i.min_len, i.max_len)).unwrap_or((0, None));
                 let (lo, hi) = (min.unwrap_or(0), max.unwrap_or(usize::MAX));
                 let inside = klo >= lo
                     && match (khi, max) {
@@ -791,7 +768,7 @@ fn scalar(
                         (Some(x), Some(m)) => x <= m,
                         (None, Some(_)) => false,
                     };
-                if !inside && !FREE_TEXT.contains(&k) {
+                if !inside && !info.is_some_and(|i| i.free_text) {
                     return err(
                         len_span,
                         format!(
@@ -804,14 +781,8 @@ fn scalar(
                 let _ = hi;
                 How::Kind { name: k, min, max, span: a.kind.as_ref().map(|k| k.span).unwrap_or(f.span) }
             } else {
-                let lo =
-                    min.unwrap_or(if max == Some(0) { 0 } else { 3usize.min(max.unwrap_or(usize::MAX)) });
-                let sentence = infer::sentence(name);
-                let hi = match max {
-                    Some(m) => m,
-                    None if sentence => lo.max(120),
-                    None => lo.max(40),
-                };
+                let sentence = defaults::is_sentence(name);
+                let (lo, hi) = defaults::text_len(min, max, sentence);
                 How::Text { min: lo, max: hi, sentence }
             }
         }
@@ -847,27 +818,6 @@ fn unreachable_class<T>(span: Span) -> Result<T> {
     err(span, "unsupported field type")
 }
 
-/// Free-text kinds, which are cut or extended to meet `len` (as `testdata::sample::free_text`).
-pub const FREE_TEXT: &[&str] = &[
-    "first_name",
-    "last_name",
-    "full_name",
-    "city",
-    "street",
-    "state",
-    "country",
-    "company",
-    "job_title",
-    "industry",
-    "product_name",
-    "category",
-    "word",
-    "words",
-    "sentence",
-    "paragraph",
-    "color_name",
-    "currency_name",
-];
 
 fn check_pattern(p: &Sp<String>, min: Option<usize>, max: Option<usize>) -> Result<()> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(&p.v).map_err(|e| {
@@ -975,14 +925,4 @@ fn check_format(f: &Sp<String>) -> Result<(usize, Option<usize>)> {
         }
     }
     Ok((lo, hi))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn free_text_equals_the_engine() {
-        for k in testdata::kinds::Kind::ALL {
-            assert_eq!(super::FREE_TEXT.contains(&k.name()), testdata::sample::free_text(*k), "{k}");
-        }
-    }
 }

@@ -449,11 +449,17 @@ fn limit_of<'a>(node: &Node, siblings: &'a [Value]) -> Option<(&'a Value, bool)>
     (!v.is_null()).then_some((v, at_most))
 }
 
+/// How a limit from a sibling rounds so that it still holds: down for a maximum, up for a
+/// minimum.
+fn inward(at_most: bool) -> decimal::Round {
+    if at_most { decimal::Round::Floor } else { decimal::Round::Ceil }
+}
+
 fn limited_int(node: &Node, siblings: &[Value], lo: i64, hi: i64) -> (i64, i64) {
     let Some((v, at_most)) = limit_of(node, siblings) else { return (lo, hi) };
     let Some((m, s)) = decimal::from_value(v) else { return (lo, hi) };
     // A decimal limit rounds inward: at most 7.5 means at most 7.
-    let x = decimal::rescale_dir(m, s, 0, !at_most).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+    let x = decimal::rescale_dir(m, s, 0, inward(at_most)).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
     if at_most { (lo, hi.min(x).max(lo)) } else { (lo.max(x).min(hi), hi) }
 }
 
@@ -469,7 +475,7 @@ fn limited_units(node: &Node, siblings: &[Value], lo: i64, hi: i64, scale: u32) 
     let Some((v, at_most)) = limit_of(node, siblings) else { return (lo, hi) };
     let Some((m, s)) = decimal::from_value(v) else { return (lo, hi) };
     // Round inward so the limit holds exactly.
-    let x = decimal::rescale_dir(m, s, scale, !at_most).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+    let x = decimal::rescale_dir(m, s, scale, inward(at_most)).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
     if at_most { (lo, hi.min(x).max(lo)) } else { (lo.max(x).min(hi), hi) }
 }
 

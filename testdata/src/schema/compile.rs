@@ -15,6 +15,8 @@ use crate::error::SchemaError;
 use crate::kinds::Kind;
 use crate::seed::name_key;
 use crate::time::{self, DAY};
+use testdata_core::decimal::Round;
+use testdata_core::defaults;
 use crate::{Context, Locale};
 
 /// A compiled field.
@@ -957,7 +959,7 @@ fn compile_string(
         (None, _) => Kind::infer(&d.name),
     };
     if let Some(kind) = kind {
-        if numeric_kind(kind.name()).is_some() {
+        if defaults::numeric_preset(kind.name()).is_some() {
             return Err(cx.err(
                 path,
                 "kind",
@@ -983,25 +985,8 @@ fn compile_string(
             ),
         ));
     }
-    let lo = min.unwrap_or(if max == Some(0) { 0 } else { 3 }.min(max.unwrap_or(usize::MAX)));
-    let hi = max.unwrap_or(lo.max(40));
-    let name = d.name.to_ascii_lowercase();
-    let sentence = [
-        "description",
-        "notes",
-        "note",
-        "comment",
-        "body",
-        "content",
-        "text",
-        "message",
-        "subject",
-        "title",
-        "reason",
-    ]
-    .iter()
-    .any(|w| name.contains(w));
-    let hi = if max.is_none() && sentence { lo.max(120) } else { hi };
+    let sentence = defaults::is_sentence(&d.name);
+    let (lo, hi) = defaults::text_len(min, max, sentence);
     Ok(NodeGen::Text { min: lo, max: hi, sentence })
 }
 
@@ -1012,47 +997,10 @@ fn resolve_kind(cx: &Cx<'_>, path: &str, k: &str) -> Result<Kind, SchemaError> {
     })
 }
 
-/// Numeric "kinds" are presets of bounds for number fields.
-fn numeric_kind(name: &str) -> Option<(f64, f64)> {
-    Some(match name {
-        "price" | "amount" => (1.0, 999.99),
-        "age" => (18.0, 90.0),
-        "quantity" => (1.0, 10.0),
-        "rating" => (1.0, 5.0),
-        "percentage" => (0.0, 100.0),
-        _ => return None,
-    })
-}
-
-/// Default bounds for a number field from its name (when the schema gives none).
+/// Default bounds for a number field from its preset kind or its name (when the schema gives
+/// none).
 fn default_number_bounds(name: &str, kind: Option<&str>) -> (f64, f64) {
-    if let Some(b) = kind.and_then(numeric_kind) {
-        return b;
-    }
-    let n = name.to_ascii_lowercase();
-    let has = |w: &str| n == w || n.ends_with(&format!("_{w}")) || n.starts_with(&format!("{w}_"));
-    if has("age") {
-        (18.0, 90.0)
-    } else if has("quantity") || has("qty") {
-        (1.0, 10.0)
-    } else if has("rating") || has("stars") {
-        (1.0, 5.0)
-    } else if n.contains("percent") || has("rate") || has("score") {
-        (0.0, 100.0)
-    } else if has("latitude") || has("lat") {
-        (-90.0, 90.0)
-    } else if has("longitude") || has("lng") || has("lon") {
-        (-180.0, 180.0)
-    } else if ["price", "amount", "cost", "total", "subtotal", "balance", "value", "fee"]
-        .iter()
-        .any(|w| has(w))
-    {
-        (1.0, 999.99)
-    } else if has("year") {
-        (1950.0, 2025.0)
-    } else {
-        (0.0, 1000.0)
-    }
+    defaults::bounds_of(name, kind)
 }
 
 fn int_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), SchemaError> {
@@ -1071,7 +1019,7 @@ fn int_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), Schem
         }
     };
     let (dlo, dhi) = default_number_bounds(&d.name, d.kind.as_deref());
-    let mut lo = match (&d.min, &d.exclusive_min) {
+    let lo = match (&d.min, &d.exclusive_min) {
         (Some(_), Some(_)) => return Err(cx.err(path, "min", "give `min` or `exclusive_min`, not both")),
         (Some(v), None) => Some(num(v, "min")?),
         (None, Some(v)) => Some(
@@ -1081,7 +1029,7 @@ fn int_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), Schem
         ),
         (None, None) => None,
     };
-    let mut hi = match (&d.max, &d.exclusive_max) {
+    let hi = match (&d.max, &d.exclusive_max) {
         (Some(_), Some(_)) => return Err(cx.err(path, "max", "give `max` or `exclusive_max`, not both")),
         (Some(v), None) => Some(num(v, "max")?),
         (None, Some(v)) => Some(
@@ -1091,14 +1039,9 @@ fn int_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), Schem
         ),
         (None, None) => None,
     };
-    if lo.is_none() && hi.is_none() {
-        lo = Some(dlo as i64);
-        hi = Some(dhi as i64);
-    }
-    let lo = lo.unwrap_or_else(|| {
-        hi.map(|h| h.saturating_sub(dhi as i64 - dlo as i64).min(dlo as i64)).unwrap_or(dlo as i64)
-    });
-    let hi = hi.unwrap_or_else(|| lo.saturating_add((dhi - dlo).max(1000.0) as i64));
+    let (lo, hi) = defaults::complete_int(lo.map(i128::from), hi.map(i128::from), (dlo as i128, dhi as i128));
+    let clamp = |x: i128| x.clamp(i64::MIN.into(), i64::MAX.into()) as i64;
+    let (lo, hi) = (clamp(lo), clamp(hi));
     if lo > hi {
         return Err(cx.err(path, "range", format!("the minimum {lo} is greater than the maximum {hi}")));
     }
@@ -1122,12 +1065,7 @@ fn float_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(f64, f64), Sch
         (None, Some(v)) => Some(num(v, "exclusive_max")?.next_down()),
         (None, None) => None,
     };
-    let (lo, hi) = match (lo, hi) {
-        (None, None) => (dlo, dhi),
-        (Some(l), None) => (l, l.max(dlo) + (dhi - dlo)),
-        (None, Some(h)) => (dlo.min(h), h),
-        (Some(l), Some(h)) => (l, h),
-    };
+    let (lo, hi) = defaults::complete_float(lo, hi, (dlo, dhi));
     if lo > hi {
         return Err(cx.err(path, "range", format!("the minimum {lo} is greater than the maximum {hi}")));
     }
@@ -1150,44 +1088,39 @@ fn decimal_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, Sche
         ));
     }
     let s = scale as u32;
-    let units = |v: &Value, rule, up: bool| -> Result<i64, SchemaError> {
+    let units = |v: &Value, rule, dir: Round| -> Result<i64, SchemaError> {
         let (m, vs) =
             decimal::from_value(v).ok_or_else(|| cx.err(path, rule, format!("{v} is not a number")))?;
         // Round inward so the bound is met: up for a lower bound, down for an upper bound.
-        let u = decimal::rescale_dir(m, vs, s, up);
+        let u = decimal::rescale_dir(m, vs, s, dir);
         i64::try_from(u).map_err(|_| cx.err(path, rule, "is too large"))
     };
     let (dlo, dhi) = default_number_bounds(&d.name, d.kind.as_deref());
-    let f = 10f64.powi(scale as i32);
     let lo = match (&d.min, &d.exclusive_min) {
         (Some(_), Some(_)) => return Err(cx.err(path, "min", "give `min` or `exclusive_min`, not both")),
-        (Some(v), None) => Some(units(v, "min", true)?),
+        (Some(v), None) => Some(units(v, "min", Round::Ceil)?),
         (None, Some(v)) => {
             let (m, vs) =
                 decimal::from_value(v).ok_or_else(|| cx.err(path, "exclusive_min", "not a number"))?;
-            let u = decimal::rescale_dir(m, vs, s, false);
+            let u = decimal::rescale_dir(m, vs, s, Round::Floor);
             Some(i64::try_from(u + 1).map_err(|_| cx.err(path, "exclusive_min", "is too large"))?)
         }
         (None, None) => None,
     };
     let hi = match (&d.max, &d.exclusive_max) {
         (Some(_), Some(_)) => return Err(cx.err(path, "max", "give `max` or `exclusive_max`, not both")),
-        (Some(v), None) => Some(units(v, "max", false)?),
+        (Some(v), None) => Some(units(v, "max", Round::Floor)?),
         (None, Some(v)) => {
             let (m, vs) =
                 decimal::from_value(v).ok_or_else(|| cx.err(path, "exclusive_max", "not a number"))?;
-            let u = decimal::rescale_dir(m, vs, s, true);
+            let u = decimal::rescale_dir(m, vs, s, Round::Ceil);
             Some(i64::try_from(u - 1).map_err(|_| cx.err(path, "exclusive_max", "is too large"))?)
         }
         (None, None) => None,
     };
-    let (dl, dh) = ((dlo * f).round() as i64, (dhi * f).round() as i64);
-    let (mut lo, mut hi) = match (lo, hi) {
-        (None, None) => (dl, dh),
-        (Some(l), None) => (l, l.max(dl).saturating_add(dh - dl)),
-        (None, Some(h)) => (dl.min(h), h),
-        (Some(l), Some(h)) => (l, h),
-    };
+    let (lo, hi) = defaults::complete_units(lo.map(i128::from), hi.map(i128::from), defaults::units_of((dlo, dhi), s));
+    let clamp = |x: i128| x.clamp(i64::MIN.into(), i64::MAX.into()) as i64;
+    let (mut lo, mut hi) = (clamp(lo), clamp(hi));
     if let Some(p) = d.precision {
         let cap = 10i64.pow(p as u32) - 1;
         if d.min.is_none() && d.exclusive_min.is_none() {
@@ -1227,22 +1160,10 @@ fn decimal_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, Sche
 
 /// Parses `30d`, `12h`, `90m`, `45s`, `2w`, `1y` (365 days) or a number of seconds.
 pub(crate) fn parse_duration(v: &Value) -> Option<i64> {
-    if let Some(n) = v.as_i64() {
-        return Some(n);
+    match v.as_i64() {
+        Some(n) => Some(n),
+        None => time::parse_duration(v.as_str()?),
     }
-    let s = v.as_str()?.trim();
-    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit() && c != '-' && c != '+')?);
-    let n: i64 = num.parse().ok()?;
-    let mult = match unit.trim() {
-        "s" => 1,
-        "m" | "min" => 60,
-        "h" => 3600,
-        "d" => DAY,
-        "w" => 7 * DAY,
-        "y" => 365 * DAY,
-        _ => return None,
-    };
-    n.checked_mul(mult)
 }
 
 /// Parses a time bound: an ISO date or timestamp, `now`, or `now`-relative (`-30d`, `+2h`).
@@ -1251,16 +1172,10 @@ fn parse_instant(v: &Value, anchor: i64) -> Option<i64> {
         return Some(n);
     }
     let s = v.as_str()?.trim();
-    if s == "now" {
-        return Some(anchor);
+    match time::offset_from_now(s) {
+        Some(offset) => anchor.checked_add(offset),
+        None => time::parse_datetime(s),
     }
-    if let Some(rest) = s.strip_prefix("now") {
-        return parse_duration(&Value::String(rest.trim().to_string())).and_then(|d| anchor.checked_add(d));
-    }
-    if s.starts_with('-') || s.starts_with('+') {
-        return parse_duration(&Value::String(s.to_string())).and_then(|d| anchor.checked_add(d));
-    }
-    time::parse_datetime(s)
 }
 
 fn time_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str, date: bool) -> Result<(i64, i64), SchemaError> {
@@ -1285,7 +1200,7 @@ fn time_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str, date: bool) -> Result<(i64
         (None, Some(v)) => Some(parse(v, "exclusive_max")?.saturating_sub(unit)),
         _ => None,
     };
-    let (lo, hi) = crate::sample::time_range(anchor, crate::sample::TimeDefault::for_name(&d.name), lo, hi);
+    let (lo, hi) = crate::sample::time_range(anchor, testdata_core::defaults::time_default(&d.name), lo, hi);
     let (first, last) = (time::days_from_civil(1, 1, 1) * DAY, time::days_from_civil(10_000, 1, 1) * DAY - 1);
     if lo < first || hi > last {
         let (rule, at) = if lo < first { ("min", lo) } else { ("max", hi) };
