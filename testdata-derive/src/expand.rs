@@ -157,14 +157,14 @@ fn gen_field(f: &Field<'_>, fo: &FieldOut, parent: &TokenStream) -> TokenStream 
             let fname = format_ident!("__testdata_field_{}", field);
             quote!({
                 let mut __g = #node.stream();
-                let (__rk, __j) = ::testdata::api::reference::<#t>(&mut __g, __env);
-                let __renv = ::testdata::api::Env {
+                let (__rk, __j) = ::testdata::__private::reference::<#t>(&mut __g, __env);
+                let __renv = ::testdata::__private::Env {
                     index: __j,
                     type_key: <#t as ::testdata::TestData>::KEY,
                     top: true,
                     ..*__env
                 };
-                <#t>::#fname(__rk, &__renv, &::testdata::kinds::Scope::new(__rk, __renv.ctx))
+                <#t>::#fname(__rk, &__renv, &::testdata::__private::Scope::new(__rk, __renv.ctx))
             })
         }
         Plan::Shape(s) => gen_shape(s, &node, parent, true, &fk, fo),
@@ -186,7 +186,7 @@ fn gen_shape(
             let inner = if field_level { gen_shape_inner_field(s, node, parent, fk, fo) } else { inner };
             quote!({
                 let __node = #node;
-                if ::testdata::sample::is_none(__node, #p) { ::core::option::Option::None } else { ::core::option::Option::Some(#inner) }
+                if ::testdata::__private::sample::is_none(__node, #p) { ::core::option::Option::None } else { ::core::option::Option::Some(#inner) }
             })
         }
         Shape::Vec(min, max, inner) => {
@@ -241,8 +241,8 @@ fn gen_shape(
             if field_level {
                 quote!({
                     let __node = #node;
-                    let __edge = if ::testdata::sample::is_edge(__node, __env.ctx) {
-                        <#t as ::testdata::TestData>::edge(&mut ::testdata::sample::edge_stream(__node))
+                    let __edge = if ::testdata::__private::sample::is_edge(__node, __env.ctx) {
+                        <#t as ::testdata::TestData>::edge(&mut ::testdata::__private::sample::edge_stream(__node))
                     } else {
                         ::core::option::Option::None
                     };
@@ -260,8 +260,8 @@ fn gen_shape(
             quote!({
                 let __node = #node;
                 ::std::time::Duration::new(
-                    ::testdata::sample::int_field(__node.child(#secs), __env.ctx, 0, 86_400) as u64,
-                    ::testdata::sample::int_field(__node.child(#nanos), __env.ctx, 0, 999_999_999) as u32,
+                    ::testdata::__private::sample::int_field(__node.child(#secs), __env.ctx, 0, 86_400) as u64,
+                    ::testdata::__private::sample::int_field(__node.child(#nanos), __env.ctx, 0, 999_999_999) as u32,
                 )
             })
         }
@@ -288,7 +288,7 @@ pub(crate) fn locale_variant(tag: &str) -> Option<&'static str> {
 fn kind_path(name: &str) -> TokenStream {
     let variant = kinds::kind(name).map(|k| k.variant).unwrap_or(name);
     let v = format_ident!("{}", variant);
-    quote!(::testdata::kinds::Kind::#v)
+    quote!(::testdata::__private::Kind::#v)
 }
 
 fn tb(b: &Option<Tb>) -> TokenStream {
@@ -304,7 +304,7 @@ fn time_range(lo: &Option<Tb>, hi: &Option<Tb>, default: &TimeDefault, ctx: Toke
     let (lo, hi) = (tb(lo), tb(hi));
     quote! {
         let __anchor = #ctx.anchor();
-        let (__lo, __hi) = ::testdata::sample::time_range(__anchor, ::testdata::sample::TimeDefault::#d, #lo, #hi);
+        let (__lo, __hi) = ::testdata::__private::sample::time_range(__anchor, ::testdata::__private::sample::TimeDefault::#d, #lo, #hi);
     }
 }
 
@@ -321,37 +321,37 @@ fn gen_scalar(
     let mut pre = TokenStream::new();
     let mut space = quote!(u64::MAX);
     let mut edge: Option<TokenStream> = None;
-    let s = quote!(::testdata::sample);
+    let s = quote!(::testdata::__private::sample);
     let value = match &sc.how {
         How::Int { lo, hi } => {
             space = quote!((#hi as i128 - #lo as i128 + 1) as u64);
             edge = Some(
-                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInt>::from_i64(#s::edge_int(&mut __ge, #lo, #hi)))),
+                quote!(::core::option::Option::Some(<#ty as ::testdata::__private::values::FromInt>::from_i64(#s::edge_int(&mut __ge, #lo, #hi)))),
             );
             let v = if unique {
                 quote!(match __u { ::core::option::Option::Some(u) => (#lo as i64).wrapping_add(u as i64), ::core::option::Option::None => __g.i64_in(#lo, #hi) })
             } else {
                 quote!(__g.i64_in(#lo, #hi))
             };
-            quote!(<#ty as ::testdata::api::values::FromInt>::from_i64(#v))
+            quote!(<#ty as ::testdata::__private::values::FromInt>::from_i64(#v))
         }
         How::Units { lo, hi, scale } => {
             space = quote!((#hi as i128 - #lo as i128 + 1) as u64);
             edge = Some(
-                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromUnits>::from_units(#s::edge_decimal(&mut __ge, #lo, #hi), #scale))),
+                quote!(::core::option::Option::Some(<#ty as ::testdata::__private::values::FromUnits>::from_units(#s::edge_decimal(&mut __ge, #lo, #hi), #scale))),
             );
             let v = if unique {
                 quote!(match __u { ::core::option::Option::Some(u) => (#lo as i64).wrapping_add(u as i64), ::core::option::Option::None => __g.i64_in(#lo, #hi) })
             } else {
                 quote!(__g.i64_in(#lo, #hi))
             };
-            quote!(<#ty as ::testdata::api::values::FromUnits>::from_units(#v, #scale))
+            quote!(<#ty as ::testdata::__private::values::FromUnits>::from_units(#v, #scale))
         }
         How::Float { lo, hi } => {
             edge = Some(
-                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromFloat>::from_f64(#s::edge_float(&mut __ge, #lo, #hi)))),
+                quote!(::core::option::Option::Some(<#ty as ::testdata::__private::values::FromFloat>::from_f64(#s::edge_float(&mut __ge, #lo, #hi)))),
             );
-            quote!(<#ty as ::testdata::api::values::FromFloat>::from_f64(__g.f64_in(#lo, #hi)))
+            quote!(<#ty as ::testdata::__private::values::FromFloat>::from_f64(__g.f64_in(#lo, #hi)))
         }
         How::Bool => quote!(__g.chance(0.5)),
         How::Uuid => {
@@ -360,7 +360,7 @@ fn gen_scalar(
             } else {
                 quote!(#s::uuid_bits(&mut __g))
             };
-            quote!({ let (__h, __l) = #bits; <#ty as ::testdata::api::values::FromUuid>::from_bits(__h, __l) })
+            quote!({ let (__h, __l) = #bits; <#ty as ::testdata::__private::values::FromUuid>::from_bits(__h, __l) })
         }
         How::Kind { name, min, max, span } => {
             let kp = kind_path(name);
@@ -375,47 +375,47 @@ fn gen_scalar(
             };
             pre.extend(fit);
             edge = Some(
-                quote!(#s::edge_kind(&mut __ge, #kp, __FIT).map(<#ty as ::testdata::api::values::FromText>::from_text)),
+                quote!(#s::edge_kind(&mut __ge, #kp, __FIT).map(<#ty as ::testdata::__private::values::FromText>::from_text)),
             );
             let scope = match sc.locale {
                 Some(l) => {
                     let l = format_ident!("{}", l);
-                    quote!(let __lctx = __env.ctx.clone().with_locale(::testdata::Locale::#l); let __scope = &::testdata::kinds::Scope::new(#parent, &__lctx);)
+                    quote!(let __lctx = __env.ctx.clone().with_locale(::testdata::Locale::#l); let __scope = &::testdata::__private::Scope::new(#parent, &__lctx);)
                 }
                 // A field of the record: the record's scope, shared by its fields (`__scope`).
                 None if field_level => TokenStream::new(),
-                None => quote!(let __scope = &::testdata::kinds::Scope::new(#parent, __env.ctx);),
+                None => quote!(let __scope = &::testdata::__private::Scope::new(#parent, __env.ctx);),
             };
             let make = if unique && *name == "uuid" {
                 quote!(match __u {
                     ::core::option::Option::Some(u) => { let (__h, __l) = #s::unique_uuid_bits(&mut __g, u); #s::uuid_string(__h, __l) }
-                    ::core::option::Option::None => ::testdata::kinds::#f(&mut __g, __scope),
+                    ::core::option::Option::None => ::testdata::__private::kinds::#f(&mut __g, __scope),
                 })
             } else if unique {
                 quote!({
-                    let mut __s = ::testdata::kinds::#f(&mut __g, __scope);
+                    let mut __s = ::testdata::__private::kinds::#f(&mut __g, __scope);
                     if let ::core::option::Option::Some(u) = __u { #s::tag_unique(&mut __s, u, #s::unique_sep(#kp)); }
                     __s
                 })
             } else {
-                quote!(::testdata::kinds::#f(&mut __g, __scope))
+                quote!(::testdata::__private::kinds::#f(&mut __g, __scope))
             };
             quote!({
                 #scope
                 let mut __s = #make;
                 if let ::core::option::Option::Some((__a, __b)) = __FIT { #s::fit_len(&mut __s, __a, __b, &mut __g); }
-                <#ty as ::testdata::api::values::FromText>::from_text(__s)
+                <#ty as ::testdata::__private::values::FromText>::from_text(__s)
             })
         }
         How::Text { min, max, sentence } => {
             edge = Some(
-                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromText>::from_text(#s::edge_text(&mut __ge, #min, #max)))),
+                quote!(::core::option::Option::Some(<#ty as ::testdata::__private::values::FromText>::from_text(#s::edge_text(&mut __ge, #min, #max)))),
             );
-            quote!(<#ty as ::testdata::api::values::FromText>::from_text(#s::text(&mut __g, #min, #max, #sentence)))
+            quote!(<#ty as ::testdata::__private::values::FromText>::from_text(#s::text(&mut __g, #min, #max, #sentence)))
         }
         How::Pattern { .. } => {
             let pf = fo.pattern_fn.as_ref();
-            quote!(<#ty as ::testdata::api::values::FromText>::from_text(match #pf() {
+            quote!(<#ty as ::testdata::__private::values::FromText>::from_text(match #pf() {
                 ::core::option::Option::Some(p) => p.generate(&mut __g),
                 ::core::option::Option::None => ::std::string::String::new(),
             }))
@@ -424,7 +424,7 @@ fn gen_scalar(
             let tf = fo.template_fn.as_ref();
             space = quote!(#tf().and_then(|t| t.space()).unwrap_or(u64::MAX));
             let u = if unique { quote!(__u) } else { quote!(::core::option::Option::None) };
-            quote!(<#ty as ::testdata::api::values::FromText>::from_text(match #tf() {
+            quote!(<#ty as ::testdata::__private::values::FromText>::from_text(match #tf() {
                 ::core::option::Option::Some(t) => t.render(&mut __g, __env.ctx, __env.index, #u, &|_| ::core::option::Option::None),
                 ::core::option::Option::None => ::std::string::String::new(),
             }))
@@ -434,7 +434,7 @@ fn gen_scalar(
             space = quote!(#n);
             pre.extend(quote!(const __V: &[&str] = &[#(#values),*]; const __C: &[u64] = &[#(#cum),*];));
             edge = Some(
-                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromText>::from_text(::std::string::String::from(__V[#s::edge_choice(&mut __ge, __C)])))),
+                quote!(::core::option::Option::Some(<#ty as ::testdata::__private::values::FromText>::from_text(::std::string::String::from(__V[#s::edge_choice(&mut __ge, __C)])))),
             );
             let i = if unique {
                 quote!(match __u {
@@ -444,14 +444,14 @@ fn gen_scalar(
             } else {
                 quote!(__g.weighted(__C))
             };
-            quote!(<#ty as ::testdata::api::values::FromText>::from_text(::std::string::String::from(__V[#i])))
+            quote!(<#ty as ::testdata::__private::values::FromText>::from_text(::std::string::String::from(__V[#i])))
         }
         How::OneOfInt { values, cum } => {
             let n = values.len() as u64;
             space = quote!(#n);
             pre.extend(quote!(const __V: &[i64] = &[#(#values),*]; const __C: &[u64] = &[#(#cum),*];));
             edge = Some(
-                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInt>::from_i64(__V[#s::edge_choice(&mut __ge, __C)]))),
+                quote!(::core::option::Option::Some(<#ty as ::testdata::__private::values::FromInt>::from_i64(__V[#s::edge_choice(&mut __ge, __C)]))),
             );
             let i = if unique {
                 quote!(match __u {
@@ -461,7 +461,7 @@ fn gen_scalar(
             } else {
                 quote!(__g.weighted(__C))
             };
-            quote!(<#ty as ::testdata::api::values::FromInt>::from_i64(__V[#i]))
+            quote!(<#ty as ::testdata::__private::values::FromInt>::from_i64(__V[#i]))
         }
         How::Instant { lo, hi, default, date } => {
             pre.extend(time_range(lo, hi, default, quote!(__env.ctx)));
@@ -469,7 +469,7 @@ fn gen_scalar(
                 pre.extend(quote!(let (__dl, __dh) = #s::day_range(__lo, __hi);));
                 space = quote!((__dh - __dl + 1).max(1) as u64);
                 edge = Some(
-                    quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromDay>::from_day(
+                    quote!(::core::option::Option::Some(<#ty as ::testdata::__private::values::FromDay>::from_day(
                     #s::edge_date(&mut __ge, __dl * ::testdata::time::DAY, __dh * ::testdata::time::DAY)))),
                 );
                 let v = if unique {
@@ -477,11 +477,11 @@ fn gen_scalar(
                 } else {
                     quote!(#s::date_in(&mut __g, __dl, __dh))
                 };
-                quote!(<#ty as ::testdata::api::values::FromDay>::from_day(#v))
+                quote!(<#ty as ::testdata::__private::values::FromDay>::from_day(#v))
             } else {
                 space = quote!((__hi - __lo + 1).max(1) as u64);
                 edge = Some(
-                    quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInstant>::from_unix(#s::edge_datetime(&mut __ge, __lo, __hi)))),
+                    quote!(::core::option::Option::Some(<#ty as ::testdata::__private::values::FromInstant>::from_unix(#s::edge_datetime(&mut __ge, __lo, __hi)))),
                 );
                 let v = if unique {
                     quote!(match __u {
@@ -491,7 +491,7 @@ fn gen_scalar(
                 } else {
                     quote!(__g.i64_in(__lo, __hi.max(__lo)))
                 };
-                quote!(<#ty as ::testdata::api::values::FromInstant>::from_unix(#v))
+                quote!(<#ty as ::testdata::__private::values::FromInstant>::from_unix(#v))
             }
         }
     };
@@ -539,13 +539,13 @@ fn check_field(f: &Field<'_>, fo: &FieldOut, value: TokenStream) -> TokenStream 
     let inner = check_shape(s, quote!(__v), quote!(&__p), fo);
     quote!({
         let __v = #value;
-        let __p = ::testdata::api::Path::Field(__path, #name);
+        let __p = ::testdata::__private::Path::Field(__path, #name);
         #inner
     })
 }
 
 fn check_shape(s: &Shape, v: TokenStream, path: TokenStream, fo: &FieldOut) -> TokenStream {
-    let c = quote!(::testdata::api::values::check);
+    let c = quote!(::testdata::__private::values::check);
     match s {
         Shape::Scalar(sc) => check_scalar(sc, v, path, fo),
         Shape::Option(_, inner) => {
@@ -557,7 +557,7 @@ fn check_shape(s: &Shape, v: TokenStream, path: TokenStream, fo: &FieldOut) -> T
             quote!({
                 #c::len(__out, #path, #v.len(), #min, #max);
                 for (__j, __x) in #v.iter().enumerate() {
-                    let __q = ::testdata::api::Path::Index(#path, __j);
+                    let __q = ::testdata::__private::Path::Index(#path, __j);
                     #i
                 }
             })
@@ -565,7 +565,7 @@ fn check_shape(s: &Shape, v: TokenStream, path: TokenStream, fo: &FieldOut) -> T
         Shape::Array(_, inner) => {
             let i = check_shape(inner, quote!(__x), quote!(&__q), fo);
             quote!(for (__j, __x) in #v.iter().enumerate() {
-                let __q = ::testdata::api::Path::Index(#path, __j);
+                let __q = ::testdata::__private::Path::Index(#path, __j);
                 #i
             })
         }
@@ -578,7 +578,7 @@ fn check_shape(s: &Shape, v: TokenStream, path: TokenStream, fo: &FieldOut) -> T
             quote!({
                 #c::len(__out, #path, #v.len(), #min, #max);
                 for (__j, __x) in #v.values().enumerate() {
-                    let __q = ::testdata::api::Path::Index(#path, __j);
+                    let __q = ::testdata::__private::Path::Index(#path, __j);
                     #i
                 }
             })
@@ -597,18 +597,18 @@ fn check_shape(s: &Shape, v: TokenStream, path: TokenStream, fo: &FieldOut) -> T
 
 fn check_scalar(sc: &Scalar, v: TokenStream, path: TokenStream, fo: &FieldOut) -> TokenStream {
     let ty = &sc.ty;
-    let c = quote!(::testdata::api::values::check);
-    let s = quote!(::testdata::sample);
-    let text = quote!(&<#ty as ::testdata::api::values::FromText>::as_text(#v));
+    let c = quote!(::testdata::__private::values::check);
+    let s = quote!(::testdata::__private::sample);
+    let text = quote!(&<#ty as ::testdata::__private::values::FromText>::as_text(#v));
     match &sc.how {
         How::Int { lo, hi } => {
-            quote!(#c::int(__out, #path, ::testdata::api::values::FromInt::to_i128(*#v), #lo, #hi);)
+            quote!(#c::int(__out, #path, ::testdata::__private::values::FromInt::to_i128(*#v), #lo, #hi);)
         }
         How::Float { lo, hi } => {
-            quote!(#c::float(__out, #path, ::testdata::api::values::FromFloat::to_f64(*#v), #lo, #hi);)
+            quote!(#c::float(__out, #path, ::testdata::__private::values::FromFloat::to_f64(*#v), #lo, #hi);)
         }
         How::Units { lo, hi, scale } => {
-            quote!(#c::units(__out, #path, ::testdata::api::values::FromUnits::to_parts(#v), #lo, #hi, #scale);)
+            quote!(#c::units(__out, #path, ::testdata::__private::values::FromUnits::to_parts(#v), #lo, #hi, #scale);)
         }
         How::Bool | How::Uuid => TokenStream::new(),
         How::Kind { name, min, max, .. } => {
@@ -635,7 +635,7 @@ fn check_scalar(sc: &Scalar, v: TokenStream, path: TokenStream, fo: &FieldOut) -
         }),
         How::OneOfInt { values, .. } => quote!({
             const __V: &[i64] = &[#(#values),*];
-            let __i = ::testdata::api::values::FromInt::to_i128(*#v);
+            let __i = ::testdata::__private::values::FromInt::to_i128(*#v);
             #c::one_of(__out, #path, __V.iter().any(|x| *x as i128 == __i), &__i);
         }),
         How::Instant { lo, hi, default, date } => {
@@ -644,12 +644,12 @@ fn check_scalar(sc: &Scalar, v: TokenStream, path: TokenStream, fo: &FieldOut) -
                 quote!({
                     #tr
                     let (__dl, __dh) = #s::day_range(__lo, __hi);
-                    #c::time(__out, #path, ::testdata::api::values::FromDay::to_day(#v), __dl, __dh.max(__dl), true);
+                    #c::time(__out, #path, ::testdata::__private::values::FromDay::to_day(#v), __dl, __dh.max(__dl), true);
                 })
             } else {
                 quote!({
                     #tr
-                    #c::time(__out, #path, ::testdata::api::values::FromInstant::to_unix(#v), __lo, __hi.max(__lo), false);
+                    #c::time(__out, #path, ::testdata::__private::values::FromInstant::to_unix(#v), __lo, __hi.max(__lo), false);
                 })
             }
         }
@@ -908,8 +908,8 @@ fn expand_struct(
             #[inline]
             pub fn #fname(
                 __key: ::testdata::Key,
-                __env: &::testdata::api::Env<'_>,
-                __scope: &::testdata::kinds::Scope<'_>,
+                __env: &::testdata::__private::Env<'_>,
+                __scope: &::testdata::__private::Scope<'_>,
             ) -> #ty {
                 #gen_e
             }
@@ -935,8 +935,8 @@ fn expand_struct(
             #(#field_fns)*
             #[doc(hidden)]
             #[inline]
-            pub fn __testdata_fields(__key: ::testdata::Key, __env: &::testdata::api::Env<'_>) -> Self {
-                let __scope = &::testdata::kinds::Scope::new(__key, __env.ctx);
+            pub fn __testdata_fields(__key: ::testdata::Key, __env: &::testdata::__private::Env<'_>) -> Self {
+                let __scope = &::testdata::__private::Scope::new(__key, __env.ctx);
                 #construct
             }
         }
@@ -944,7 +944,7 @@ fn expand_struct(
             const NAME: &'static str = #name;
             const KEY: u64 = ::testdata::seed::name_key(#name);
             #[inline]
-            fn generate(__key: ::testdata::Key, __env: &::testdata::api::Env<'_>) -> Self {
+            fn generate(__key: ::testdata::Key, __env: &::testdata::__private::Env<'_>) -> Self {
                 let mut __v = Self::__testdata_fields(__key, __env);
                 #finish
                 __v
@@ -954,7 +954,7 @@ fn expand_struct(
             }
             fn check(
                 &self,
-                __path: &::testdata::api::Path<'_>,
+                __path: &::testdata::__private::Path<'_>,
                 __ctx: &::testdata::Context,
                 __out: &mut ::std::vec::Vec<::testdata::constraint::Violation>,
             ) {
@@ -986,7 +986,7 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
         let name = &f.name;
         let with = format_ident!("with_{}", name);
         let fname = format_ident!("__testdata_field_{}", name);
-        slots.push(quote!(#m: ::core::option::Option<::testdata::api::Override<#ty>>));
+        slots.push(quote!(#m: ::core::option::Option<::testdata::__private::Override<#ty>>));
         nones.push(quote!(#m: ::core::option::Option::None));
         let d1 = format!("Every record gets this `{name}`.");
         let d2 = format!("`{name}` comes from `f`, called with the field's own stream.");
@@ -994,7 +994,7 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
             quote! {
                 #[doc = #d1]
                 pub fn #m(mut self, v: impl ::core::convert::Into<::std::string::String>) -> Self {
-                    self.#m = ::core::option::Option::Some(::testdata::api::Override::value(v.into()));
+                    self.#m = ::core::option::Option::Some(::testdata::__private::Override::value(v.into()));
                     self
                 }
             }
@@ -1006,12 +1006,12 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
                 #[doc = #d1]
                 pub fn #m<__V>(mut self, v: #ty) -> Self
                 where
-                    #ty: ::testdata::api::Same<__V>,
-                    __V: ::testdata::api::Same<#ty> + ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    #ty: ::testdata::__private::Same<__V>,
+                    __V: ::testdata::__private::Same<#ty> + ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
                 {
-                    let v: __V = ::testdata::api::Same::same(v);
-                    self.#m = ::core::option::Option::Some(::testdata::api::Override::with(move |_| {
-                        ::testdata::api::Same::same(::core::clone::Clone::clone(&v))
+                    let v: __V = ::testdata::__private::Same::same(v);
+                    self.#m = ::core::option::Option::Some(::testdata::__private::Override::with(move |_| {
+                        ::testdata::__private::Same::same(::core::clone::Clone::clone(&v))
                     }));
                     self
                 }
@@ -1021,7 +1021,7 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
             #fixed
             #[doc = #d2]
             pub fn #with(mut self, f: impl Fn(&mut ::testdata::Gen) -> #ty + Send + Sync + 'static) -> Self {
-                self.#m = ::core::option::Option::Some(::testdata::api::Override::with(f));
+                self.#m = ::core::option::Option::Some(::testdata::__private::Override::with(f));
                 self
             }
         });
@@ -1054,9 +1054,9 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
             pub fn build_nth(&self, seed: impl ::core::convert::Into<::testdata::Seed>, index: u64) -> #ident {
                 let seed = seed.into();
                 let __k = <#ident as ::testdata::TestData>::KEY;
-                let __env = ::testdata::api::Env::root(&::testdata::api::DEFAULT_CONTEXT, seed, __k, index);
+                let __env = ::testdata::__private::Env::root(&::testdata::__private::DEFAULT_CONTEXT, seed, __k, index);
                 let __key = ::testdata::Key::root(seed, __k, index);
-                let __scope = &::testdata::kinds::Scope::new(__key, __env.ctx);
+                let __scope = &::testdata::__private::Scope::new(__key, __env.ctx);
                 let mut __v = #ident { #(#inits,)* };
                 #finish
                 __v
@@ -1124,7 +1124,7 @@ fn expand_enum(
         let vk = const_name_key(&vname);
         arms.push(quote!(#idx => {
             let __vkey = __key.child(#vk);
-            let __scope = &::testdata::kinds::Scope::new(__vkey, __env.ctx);
+            let __scope = &::testdata::__private::Scope::new(__vkey, __env.ctx);
             #ctor
         }));
         edge_arms.push(quote!(#idx => #ident::#vid,));
@@ -1145,7 +1145,7 @@ fn expand_enum(
             }
         };
         check_arms.push(quote!(#pat => {
-            let __vp = ::testdata::api::Path::Field(__path, #vname);
+            let __vp = ::testdata::__private::Path::Field(__path, #vname);
             let __path = &__vp;
             #(#cks)*
         }));
@@ -1170,7 +1170,7 @@ fn expand_enum(
     let edge = if unit_only {
         quote!(fn edge(__g: &mut ::testdata::Gen) -> ::core::option::Option<Self> {
             const __C: &[u64] = &[#(#cum),*];
-            ::core::option::Option::Some(match ::testdata::sample::edge_choice(__g, __C) { #(#edge_arms)* _ => return ::core::option::Option::None })
+            ::core::option::Option::Some(match ::testdata::__private::sample::edge_choice(__g, __C) { #(#edge_arms)* _ => return ::core::option::Option::None })
         })
     } else {
         TokenStream::new()
@@ -1189,7 +1189,7 @@ fn expand_enum(
         impl #impl_g ::testdata::TestData for #ident #ty_g #where_c {
             const NAME: &'static str = #name;
             const KEY: u64 = ::testdata::seed::name_key(#name);
-            fn generate(__key: ::testdata::Key, __env: &::testdata::api::Env<'_>) -> Self {
+            fn generate(__key: ::testdata::Key, __env: &::testdata::__private::Env<'_>) -> Self {
                 const __C: &[u64] = &[#(#cum),*];
                 let mut __v = match __key.stream().weighted(__C) {
                     #(#arms)*
@@ -1205,7 +1205,7 @@ fn expand_enum(
             }
             fn check(
                 &self,
-                __path: &::testdata::api::Path<'_>,
+                __path: &::testdata::__private::Path<'_>,
                 __ctx: &::testdata::Context,
                 __out: &mut ::std::vec::Vec<::testdata::constraint::Violation>,
             ) {

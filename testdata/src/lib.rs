@@ -86,7 +86,7 @@ pub mod error;
 pub mod export;
 pub mod kinds;
 pub mod rng;
-pub mod sample;
+mod sample;
 pub mod schema;
 pub mod seed;
 pub mod time;
@@ -116,8 +116,28 @@ pub use seed::{Key, Seed};
 #[cfg(feature = "derive")]
 pub use testdata_derive::TestData;
 
+/// What the code `#[derive(TestData)]` emits calls: not part of the API, may change in any
+/// release (as `serde`'s and `thiserror`'s `__private`).
 #[doc(hidden)]
 pub mod __private {
-    //! Re-exports used by the code `#[derive(TestData)]` emits.
     pub use serde_json::Value;
+
+    pub use crate::api::{DEFAULT_CONTEXT, Env, Override, Path, Same, reference};
+    pub use crate::kinds::{Kind, Scope};
+
+    /// Sampling shared by derived types and runtime schemas.
+    pub mod sample {
+        pub use crate::sample::*;
+    }
+
+    /// Conversions between field types and the engine's value classes, and the checks of
+    /// `validate`.
+    pub mod values {
+        pub use crate::api::values::*;
+    }
+
+    /// The kind generators, by name.
+    pub mod kinds {
+        pub use crate::kinds::*;
+    }
 }
