@@ -150,9 +150,21 @@ pub fn time_default(name: &str) -> TimeDefault {
 /// rather than words: `description`, `notes`, `comment`, `body`, `message`, `title`, ….
 pub fn is_sentence(name: &str) -> bool {
     let name = name.to_ascii_lowercase();
-    ["description", "notes", "note", "comment", "body", "content", "text", "message", "subject", "title", "reason"]
-        .iter()
-        .any(|w| name.contains(w))
+    [
+        "description",
+        "notes",
+        "note",
+        "comment",
+        "body",
+        "content",
+        "text",
+        "message",
+        "subject",
+        "title",
+        "reason",
+    ]
+    .iter()
+    .any(|w| name.contains(w))
 }
 
 #[cfg(test)]

@@ -335,10 +335,7 @@ pub fn from_name(name: &str) -> Option<&'static KindInfo> {
 }
 
 fn lookup(compact: &str, how: NameMatch) -> Option<&'static str> {
-    NAMES
-        .iter()
-        .find(|(n, _, m)| *n == compact && (*m == AlsoSuffix || how == Whole))
-        .map(|&(_, k, _)| k)
+    NAMES.iter().find(|(n, _, m)| *n == compact && (*m == AlsoSuffix || how == Whole)).map(|&(_, k, _)| k)
 }
 
 /// Splits a field name into lowercase ASCII tokens at `_`, `-`, `.`, spaces and camelCase
