@@ -475,7 +475,8 @@ fn limited_units(node: &Node, siblings: &[Value], lo: i64, hi: i64, scale: u32) 
     let Some((v, at_most)) = limit_of(node, siblings) else { return (lo, hi) };
     let Some((m, s)) = decimal::from_value(v) else { return (lo, hi) };
     // Round inward so the limit holds exactly.
-    let x = decimal::rescale_dir(m, s, scale, inward(at_most)).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+    let x =
+        decimal::rescale_dir(m, s, scale, inward(at_most)).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
     if at_most { (lo, hi.min(x).max(lo)) } else { (lo.max(x).min(hi), hi) }
 }
 

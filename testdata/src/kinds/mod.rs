@@ -267,7 +267,9 @@ impl FromStr for Kind {
             .chars()
             .map(|c| if c == '-' || c == ' ' { '_' } else { c.to_ascii_lowercase() })
             .collect();
-        Kind::from_name(&norm)
-            .ok_or_else(|| UnknownKind { name: s.to_owned(), suggestion: testdata_core::kinds::closest(&norm) })
+        Kind::from_name(&norm).ok_or_else(|| UnknownKind {
+            name: s.to_owned(),
+            suggestion: testdata_core::kinds::closest(&norm),
+        })
     }
 }

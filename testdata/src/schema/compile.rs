@@ -15,9 +15,9 @@ use crate::error::SchemaError;
 use crate::kinds::Kind;
 use crate::seed::name_key;
 use crate::time::{self, DAY};
+use crate::{Context, Locale};
 use testdata_core::decimal::Round;
 use testdata_core::defaults;
-use crate::{Context, Locale};
 
 /// A compiled field.
 #[derive(Clone, Debug)]
@@ -1118,7 +1118,8 @@ fn decimal_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, Sche
         }
         (None, None) => None,
     };
-    let (lo, hi) = defaults::complete_units(lo.map(i128::from), hi.map(i128::from), defaults::units_of((dlo, dhi), s));
+    let (lo, hi) =
+        defaults::complete_units(lo.map(i128::from), hi.map(i128::from), defaults::units_of((dlo, dhi), s));
     let clamp = |x: i128| x.clamp(i64::MIN.into(), i64::MAX.into()) as i64;
     let (mut lo, mut hi) = (clamp(lo), clamp(hi));
     if let Some(p) = d.precision {
