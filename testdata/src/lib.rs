@@ -72,6 +72,13 @@
 //! `references` or a non-literal `value`, and fields a `finish` hook rewrites; also
 //! `f32` (serialised widened), `rust_decimal::Decimal` (serialised as a string by default) and
 //! `NaiveDateTime` (no `Z`).
+//!
+//! # Guides
+//!
+//! The repository's `docs/` directory explains the parts in depth: `docs/derive.md` (the
+//! derive and its performance), `docs/schema-format.md` (runtime schemas), `docs/proptest.md`,
+//! `docs/catalogue.md` (the built-in ecommerce entities), `docs/llm.md`, `docs/rag.md` and
+//! `docs/cache.md` (the paths that need outside help) and `docs/decisions.md`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
