@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::Schema;
-use super::def::{Compute, FieldDef, FieldType, SchemaDef};
+use super::def::{Compute, FieldDef, FieldType, Reference, SchemaDef};
 use crate::constraint::pattern::Pattern;
 use crate::constraint::template::Template;
 use crate::error::SchemaError;
@@ -627,185 +627,30 @@ fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Nod
     if let Some(m) = super::keys::misplaced_key(d, ty) {
         return Err(cx.err(path, m.key, m.message));
     }
-    let optional = match (d.optional, d.required) {
-        (Some(p), _) if !(0.0..=1.0).contains(&p) => {
-            return Err(cx.err(path, "optional", format!("probability {p} is outside 0..=1")));
-        }
-        (Some(p), _) => p,
-        (None, Some(false)) => 0.1,
-        _ => 0.0,
-    };
+    let optional = optional_probability(cx, d, path)?;
     if d.weights.is_some() && d.values.is_none() {
         return Err(cx.err(path, "weights", "`weights` needs `values` (one_of) of the same length"));
     }
     let locale = match &d.locale {
         Some(tag) => Some(Locale::from_tag(tag).ok_or_else(|| {
-            cx.err(path, "locale", format!("unknown locale `{tag}`; use en, fr_FR, de_DE, pt_BR or ja_JP"))
+            cx.err(
+                path,
+                "locale",
+                format!("unknown locale `{tag}`; use {}", testdata_core::locale::known_tags()),
+            )
         })?),
         None => cx.locale,
     };
     let how = if let Some(v) = &d.value {
         NodeGen::Const(v.clone())
     } else if let Some(r) = &d.reference {
-        let Some(schema) = (cx.resolve)(&r.entity) else {
-            return Err(cx.err(
-                path,
-                "ref",
-                format!(
-                    "refers to entity `{}`, which is not loaded; load both schemas in one Catalogue",
-                    r.entity
-                ),
-            ));
-        };
-        if !schema.def().fields.iter().any(|f| f.name == r.field) {
-            return Err(cx.err(
-                path,
-                "ref",
-                format!("entity `{}` has no top-level field `{}`", r.entity, r.field),
-            ));
-        }
-        if r.count == 0 {
-            return Err(cx.err(path, "ref", "`count` (the referenced dataset's size) must be at least 1"));
-        }
-        if let Some(max) = schema.max_records()
-            && r.count > max
-        {
-            return Err(cx.err(
-                path,
-                "ref",
-                format!(
-                    "`{}` can have at most {max} records (a unique field), fewer than `count` {}",
-                    r.entity, r.count
-                ),
-            ));
-        }
-        NodeGen::Ref { schema, field: r.field.clone(), count: r.count }
-    } else if d.compute.is_some() {
-        if let Some(allowed) = &d.values {
-            match &d.compute {
-                Some(Compute::Bucket { values, .. }) => {
-                    if let Some(x) = values.iter().find(|v| !allowed.contains(v)) {
-                        return Err(cx.err(
-                            path,
-                            "compute",
-                            format!("the bucket label {x} is not one of the field's `values`"),
-                        ));
-                    }
-                }
-                _ => {
-                    return Err(cx.err(
-                        path,
-                        "compute",
-                        "`values` cannot restrict a computed number; remove one of them",
-                    ));
-                }
-            }
-        }
-        let integer = ty == FieldType::Integer;
-        if !matches!(ty, FieldType::Integer | FieldType::Float | FieldType::Decimal)
-            && !matches!(d.compute, Some(Compute::Copy(_) | Compute::Bucket { .. }))
-        {
-            return Err(cx.err(
-                path,
-                "compute",
-                "computed fields are integer, float or decimal (or use `copy`)",
-            ));
-        }
-        let scale = if integer { 0 } else { d.scale.unwrap_or(2) };
-        let bound = |v: &Option<Value>, rule| -> Result<Option<i128>, SchemaError> {
-            match v {
-                None => Ok(None),
-                Some(v) => crate::schema::decimal::from_value(v)
-                    .map(|(m, s)| Some(crate::schema::decimal::rescale(m, s, scale as u32)))
-                    .ok_or_else(|| cx.err(path, rule, "must be a number")),
-            }
-        };
-        NodeGen::Compute {
-            rule: CompiledCompute::Sum(Vec::new()),
-            scale,
-            integer,
-            lo: bound(&d.min, "min")?,
-            hi: bound(&d.max, "max")?,
-        }
+        compile_ref(cx, r, path)?
+    } else if let Some(compute) = &d.compute {
+        compile_compute(cx, d, compute, path, ty)?
     } else if let Some(values) = &d.values {
         compile_choice(cx, d, path, values)?
     } else {
-        match ty {
-            FieldType::String | FieldType::Uuid | FieldType::Email | FieldType::Phone => {
-                compile_string(cx, d, path, ty, locale)?
-            }
-            FieldType::Integer => {
-                let (lo, hi) = int_bounds(cx, d, path)?;
-                NodeGen::Int { lo, hi }
-            }
-            FieldType::Float if d.scale.is_none() => {
-                let (lo, hi) = float_bounds(cx, d, path)?;
-                NodeGen::Float { lo, hi }
-            }
-            FieldType::Float | FieldType::Decimal => decimal_bounds(cx, d, path)?,
-            FieldType::Boolean => {
-                let p = d.probability.unwrap_or(0.5);
-                if !(0.0..=1.0).contains(&p) {
-                    return Err(cx.err(path, "probability", format!("{p} is outside 0..=1")));
-                }
-                NodeGen::Bool { p }
-            }
-            FieldType::Date => {
-                let (lo, hi) = time_bounds(cx, d, path, true)?;
-                NodeGen::Date { lo, hi }
-            }
-            FieldType::Datetime => {
-                let (lo, hi) = time_bounds(cx, d, path, false)?;
-                NodeGen::Datetime { lo, hi }
-            }
-            FieldType::Enum => return Err(cx.err(path, "one_of", "an enum needs a non-empty `values` list")),
-            FieldType::Object | FieldType::Address => {
-                let members = match (&d.fields, ty) {
-                    (Some(f), _) => f.clone(),
-                    (None, FieldType::Address) => address_members(),
-                    (None, _) => return Err(cx.err(path, "fields", "an object needs `fields`")),
-                };
-                if members.is_empty() {
-                    return Err(cx.err(path, "fields", "an object needs at least one field"));
-                }
-                NodeGen::Object(compile_object(cx, &members, path, false)?)
-            }
-            FieldType::Array => {
-                let Some(item) = &d.items else {
-                    return Err(cx.err(path, "items", "an array needs `items` describing its elements"));
-                };
-                let min = d.min_items.unwrap_or(1).max(usize::from(d.non_empty));
-                let max = d.max_items.unwrap_or(min.max(5));
-                if d.non_empty && d.max_items == Some(0) {
-                    return Err(cx.err(path, "non_empty", "non_empty contradicts max_items = 0"));
-                }
-                if min > max {
-                    return Err(cx.err(
-                        path,
-                        "length",
-                        format!("min_items {min} is greater than max_items {max}"),
-                    ));
-                }
-                if max > 10_000 {
-                    return Err(cx.err(
-                        path,
-                        "length",
-                        format!("max_items {max} is above the limit of 10000"),
-                    ));
-                }
-                let mut item_def = (**item).clone();
-                if item_def.name.is_empty() {
-                    item_def.name = "item".into();
-                }
-                let mut node = compile_field(cx, &item_def, &format!("{path}[]"), false)?;
-                node.name = String::new();
-                if node.unique.is_some() {
-                    return Err(cx.err(path, "unique", "`unique` is supported on top-level fields only"));
-                }
-                NodeGen::Array { item: Box::new(node), min, max }
-            }
-            FieldType::Json => NodeGen::Json,
-        }
+        compile_typed(cx, d, path, ty, locale)?
     };
     let unique = if d.unique {
         if !top {
@@ -829,6 +674,185 @@ fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Nod
         present_if: None,
         limit: None,
     })
+}
+
+/// The probability of `null`: `optional`, or 0.1 for `required: false`, else 0.
+fn optional_probability(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<f64, SchemaError> {
+    match (d.optional, d.required) {
+        (Some(p), _) if !(0.0..=1.0).contains(&p) => {
+            Err(cx.err(path, "optional", format!("probability {p} is outside 0..=1")))
+        }
+        (Some(p), _) => Ok(p),
+        (None, Some(false)) => Ok(0.1),
+        _ => Ok(0.0),
+    }
+}
+
+/// A reference to a top-level field of another loaded entity, within its dataset size.
+fn compile_ref(cx: &Cx<'_>, r: &Reference, path: &str) -> Result<NodeGen, SchemaError> {
+    let Some(schema) = (cx.resolve)(&r.entity) else {
+        return Err(cx.err(
+            path,
+            "ref",
+            format!(
+                "refers to entity `{}`, which is not loaded; load both schemas in one Catalogue",
+                r.entity
+            ),
+        ));
+    };
+    if !schema.def().fields.iter().any(|f| f.name == r.field) {
+        return Err(cx.err(
+            path,
+            "ref",
+            format!("entity `{}` has no top-level field `{}`", r.entity, r.field),
+        ));
+    }
+    if r.count == 0 {
+        return Err(cx.err(path, "ref", "`count` (the referenced dataset's size) must be at least 1"));
+    }
+    if let Some(max) = schema.max_records()
+        && r.count > max
+    {
+        return Err(cx.err(
+            path,
+            "ref",
+            format!(
+                "`{}` can have at most {max} records (a unique field), fewer than `count` {}",
+                r.entity, r.count
+            ),
+        ));
+    }
+    Ok(NodeGen::Ref { schema, field: r.field.clone(), count: r.count })
+}
+
+/// A computed field: its number class and bounds (the rule itself is resolved with the
+/// other fields, in `resolve_refs`).
+fn compile_compute(
+    cx: &Cx<'_>,
+    d: &FieldDef,
+    compute: &Compute,
+    path: &str,
+    ty: FieldType,
+) -> Result<NodeGen, SchemaError> {
+    if let Some(allowed) = &d.values {
+        let Compute::Bucket { values, .. } = compute else {
+            return Err(cx.err(
+                path,
+                "compute",
+                "`values` cannot restrict a computed number; remove one of them",
+            ));
+        };
+        if let Some(x) = values.iter().find(|v| !allowed.contains(v)) {
+            return Err(cx.err(
+                path,
+                "compute",
+                format!("the bucket label {x} is not one of the field's `values`"),
+            ));
+        }
+    }
+    let integer = ty == FieldType::Integer;
+    if !matches!(ty, FieldType::Integer | FieldType::Float | FieldType::Decimal)
+        && !matches!(compute, Compute::Copy(_) | Compute::Bucket { .. })
+    {
+        return Err(cx.err(path, "compute", "computed fields are integer, float or decimal (or use `copy`)"));
+    }
+    let scale = if integer { 0 } else { d.scale.unwrap_or(2) };
+    let bound = |v: &Option<Value>, rule| -> Result<Option<i128>, SchemaError> {
+        match v {
+            None => Ok(None),
+            Some(v) => crate::schema::decimal::from_value(v)
+                .map(|(m, s)| Some(crate::schema::decimal::rescale(m, s, scale as u32)))
+                .ok_or_else(|| cx.err(path, rule, "must be a number")),
+        }
+    };
+    Ok(NodeGen::Compute {
+        rule: CompiledCompute::Sum(Vec::new()),
+        scale,
+        integer,
+        lo: bound(&d.min, "min")?,
+        hi: bound(&d.max, "max")?,
+    })
+}
+
+/// A field generated by its type: one rule per type.
+fn compile_typed(
+    cx: &Cx<'_>,
+    d: &FieldDef,
+    path: &str,
+    ty: FieldType,
+    locale: Option<Locale>,
+) -> Result<NodeGen, SchemaError> {
+    Ok(match ty {
+        FieldType::String | FieldType::Uuid | FieldType::Email | FieldType::Phone => {
+            compile_string(cx, d, path, ty, locale)?
+        }
+        FieldType::Integer => {
+            let (lo, hi) = int_bounds(cx, d, path)?;
+            NodeGen::Int { lo, hi }
+        }
+        FieldType::Float if d.scale.is_none() => {
+            let (lo, hi) = float_bounds(cx, d, path)?;
+            NodeGen::Float { lo, hi }
+        }
+        FieldType::Float | FieldType::Decimal => decimal_bounds(cx, d, path)?,
+        FieldType::Boolean => {
+            let p = d.probability.unwrap_or(0.5);
+            if !(0.0..=1.0).contains(&p) {
+                return Err(cx.err(path, "probability", format!("{p} is outside 0..=1")));
+            }
+            NodeGen::Bool { p }
+        }
+        FieldType::Date => {
+            let (lo, hi) = time_bounds(cx, d, path, true)?;
+            NodeGen::Date { lo, hi }
+        }
+        FieldType::Datetime => {
+            let (lo, hi) = time_bounds(cx, d, path, false)?;
+            NodeGen::Datetime { lo, hi }
+        }
+        FieldType::Enum => return Err(cx.err(path, "one_of", "an enum needs a non-empty `values` list")),
+        FieldType::Object | FieldType::Address => {
+            let members = match (&d.fields, ty) {
+                (Some(f), _) => f.clone(),
+                (None, FieldType::Address) => address_members(),
+                (None, _) => return Err(cx.err(path, "fields", "an object needs `fields`")),
+            };
+            if members.is_empty() {
+                return Err(cx.err(path, "fields", "an object needs at least one field"));
+            }
+            NodeGen::Object(compile_object(cx, &members, path, false)?)
+        }
+        FieldType::Array => compile_array(cx, d, path)?,
+        FieldType::Json => NodeGen::Json,
+    })
+}
+
+/// An array: its length bounds and its item (never `unique`).
+fn compile_array(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, SchemaError> {
+    let Some(item) = &d.items else {
+        return Err(cx.err(path, "items", "an array needs `items` describing its elements"));
+    };
+    let min = d.min_items.unwrap_or(1).max(usize::from(d.non_empty));
+    let max = d.max_items.unwrap_or(min.max(5));
+    if d.non_empty && d.max_items == Some(0) {
+        return Err(cx.err(path, "non_empty", "non_empty contradicts max_items = 0"));
+    }
+    if min > max {
+        return Err(cx.err(path, "length", format!("min_items {min} is greater than max_items {max}")));
+    }
+    if max > 10_000 {
+        return Err(cx.err(path, "length", format!("max_items {max} is above the limit of 10000")));
+    }
+    let mut item_def = (**item).clone();
+    if item_def.name.is_empty() {
+        item_def.name = "item".into();
+    }
+    let mut node = compile_field(cx, &item_def, &format!("{path}[]"), false)?;
+    node.name = String::new();
+    if node.unique.is_some() {
+        return Err(cx.err(path, "unique", "`unique` is supported on top-level fields only"));
+    }
+    Ok(NodeGen::Array { item: Box::new(node), min, max })
 }
 
 fn unique_space(cx: &Cx<'_>, path: &str, how: &NodeGen) -> Result<u64, SchemaError> {
