@@ -271,6 +271,8 @@ fn sibling(
     })
 }
 
+/// Resolves the rules of field `me` that name its siblings: date order, `present_if`,
+/// `at_most`/`at_least`, computed values and template references.
 fn resolve_refs(
     cx: &Cx<'_>,
     d: &FieldDef,
@@ -280,194 +282,20 @@ fn resolve_refs(
     defs: &Siblings<'_>,
 ) -> Result<(), SchemaError> {
     for (name, after) in [(&d.after, true), (&d.before, false)] {
-        let Some(other) = name else { continue };
-        let o = sibling(cx, defs, path, if after { "after" } else { "before" }, other)?;
-        if o == me {
-            return Err(cx.err(path, "after", "a field cannot be ordered relative to itself"));
+        if let Some(other) = name {
+            resolve_time_order(cx, d, path, (me, fields), defs, other, after)?;
         }
-        let (lo, hi) = match &fields[me].how {
-            NodeGen::Date { lo, hi } => (lo * DAY, hi * DAY),
-            NodeGen::Datetime { lo, hi } => (*lo, *hi),
-            _ => return Err(cx.err(path, "after", "`after`/`before` apply to date and datetime fields")),
-        };
-        let (olo, ohi) = match &fields[o].how {
-            NodeGen::Date { lo, hi } => (lo * DAY, hi * DAY),
-            NodeGen::Datetime { lo, hi } => (*lo, *hi),
-            _ => return Err(cx.err(path, "after", format!("`{other}` is not a date or datetime field"))),
-        };
-        let gap = match &d.max_gap {
-            Some(v) => parse_duration(v).ok_or_else(|| {
-                cx.err(path, "max_gap", "use seconds or a duration such as `30d`, `12h`, `90m`, `2w`")
-            })?,
-            None => 30 * DAY,
-        };
-        if gap < 0 {
-            return Err(cx.err(path, "max_gap", "the gap must not be negative"));
-        }
-        let explicit =
-            d.min.is_some() || d.max.is_some() || d.exclusive_min.is_some() || d.exclusive_max.is_some();
-        if explicit {
-            // The value lies in [max(other, lo), min(other + gap, hi)] (after), which is never
-            // empty when the other field's range sits inside ours (give or take the gap).
-            let ok = if after { ohi <= hi && lo <= olo + gap } else { olo >= lo && hi >= ohi - gap };
-            if !ok {
-                return Err(cx.err(
-                    path,
-                    if after { "after" } else { "before" },
-                    format!(
-                        "its range {}..{} cannot be {} every value of `{other}` ({}..{}) within {}s; widen the range or the gap",
-                        time::format_datetime(lo),
-                        time::format_datetime(hi),
-                        if after { "after" } else { "before" },
-                        time::format_datetime(olo),
-                        time::format_datetime(ohi),
-                        gap
-                    ),
-                ));
-            }
-        } else {
-            // Without explicit bounds the range follows the other field.
-            // Never later than "now" unless the other field already is.
-            let now = cx.ctx.anchor().max(ohi);
-            let (nlo, nhi) =
-                if after { (olo, ohi.saturating_add(gap).min(now)) } else { (olo.saturating_sub(gap), ohi) };
-            match &mut fields[me].how {
-                NodeGen::Date { lo, hi } => {
-                    *lo = nlo.div_euclid(DAY);
-                    *hi = nhi.div_euclid(DAY);
-                }
-                NodeGen::Datetime { lo, hi } => {
-                    *lo = nlo;
-                    *hi = nhi;
-                }
-                _ => {}
-            }
-        }
-        fields[me].rel = Some(Rel { other: o, other_name: other.clone(), after, gap });
     }
     if let Some(cond) = &d.present_if {
-        let o = sibling(cx, defs, path, "present_if", &cond.field)?;
-        if o == me {
-            return Err(cx.err(path, "present_if", "a field cannot depend on itself"));
-        }
-        if cond.values.is_empty() {
-            return Err(cx.err(path, "present_if", "list at least one value in `in`"));
-        }
-        fields[me].present_if = Some((o, cond.values.clone()));
+        resolve_present_if(cx, path, (me, fields), defs, cond)?;
     }
     for (name, at_most) in [(&d.at_most, true), (&d.at_least, false)] {
-        let Some(other) = name else { continue };
-        let rule = if at_most { "at_most" } else { "at_least" };
-        let o = sibling(cx, defs, path, rule, other)?;
-        let ranged =
-            matches!(fields[me].how, NodeGen::Int { .. } | NodeGen::Float { .. } | NodeGen::Decimal { .. });
-        if o == me || !ranged || !is_numeric(&fields[o].how) {
-            return Err(cx.err(
-                path,
-                rule,
-                format!("`{rule}` relates two different number fields; `{other}` is not one"),
-            ));
+        if let Some(other) = name {
+            resolve_limit(cx, path, (me, fields), defs, other, at_most)?;
         }
-        if let (Some((lo, hi)), Some((olo, ohi))) = (num_range(&fields[me].how), num_range(&fields[o].how)) {
-            let ok = if at_most { olo >= lo } else { ohi <= hi };
-            if !ok {
-                return Err(cx.err(
-                    path,
-                    rule,
-                    format!(
-                        "its range {lo}..={hi} leaves no room {} every value of `{other}` ({olo}..={ohi}); \
-                         adjust one of the ranges",
-                        if at_most { "below" } else { "above" }
-                    ),
-                ));
-            }
-        }
-        fields[me].limit = Some((o, at_most));
     }
     if let Some(c) = &d.compute {
-        let rule = match c {
-            Compute::SumProduct { array, fields: members } => {
-                let a = sibling(cx, defs, path, "compute", array)?;
-                let NodeGen::Array { item, .. } = &fields[a].how else {
-                    return Err(cx.err(
-                        path,
-                        "compute",
-                        format!("sum_product needs `{array}` to be an array of objects"),
-                    ));
-                };
-                let NodeGen::Object(plan) = &item.how else {
-                    return Err(cx.err(
-                        path,
-                        "compute",
-                        format!("sum_product needs `{array}` to be an array of objects"),
-                    ));
-                };
-                let mut positions = Vec::with_capacity(members.len());
-                for m in members {
-                    let Some(at) = plan.fields.iter().position(|n| &n.name == m) else {
-                        return Err(cx.err(
-                            path,
-                            "compute",
-                            format!("`{array}` elements have no member `{m}`"),
-                        ));
-                    };
-                    if !is_numeric(&plan.fields[at].how) {
-                        return Err(cx.err(path, "compute", format!("`{array}[].{m}` is not a number")));
-                    }
-                    positions.push(at);
-                }
-                if members.is_empty() {
-                    return Err(cx.err(path, "compute", "sum_product needs at least one member in `fields`"));
-                }
-                CompiledCompute::SumProduct { array: a, members: members.clone(), positions }
-            }
-            Compute::Percent { of, rate } => {
-                let o = numeric_sibling(cx, defs, fields, path, of)?;
-                let (m, s) = crate::schema::decimal::from_f64(*rate).ok_or_else(|| {
-                    cx.err(path, "compute", "the percentage `rate` must be a finite number")
-                })?;
-                CompiledCompute::Percent { of: o, rate_mantissa: m, rate_scale: s }
-            }
-            Compute::Sum(names) | Compute::Difference(names) | Compute::Product(names) => {
-                if names.is_empty() {
-                    return Err(cx.err(path, "compute", "name at least one field"));
-                }
-                let idx = names.iter().map(|n| numeric_sibling(cx, defs, fields, path, n)).collect::<Result<
-                    Vec<_>,
-                    _,
-                >>(
-                )?;
-                match c {
-                    Compute::Sum(_) => CompiledCompute::Sum(idx),
-                    Compute::Difference(_) => CompiledCompute::Difference(idx),
-                    _ => CompiledCompute::Product(idx),
-                }
-            }
-            Compute::Copy(name) => CompiledCompute::Copy(sibling(cx, defs, path, "compute", name)?),
-            Compute::Bucket { of, thresholds, values } => {
-                let o = numeric_sibling(cx, defs, fields, path, of)?;
-                if values.len() != thresholds.len() + 1 {
-                    return Err(cx.err(
-                        path,
-                        "compute",
-                        format!(
-                            "bucket needs one more value than thresholds ({} thresholds, {} values)",
-                            thresholds.len(),
-                            values.len()
-                        ),
-                    ));
-                }
-                let t = thresholds
-                    .iter()
-                    .map(|&x| crate::schema::decimal::from_f64(x))
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| cx.err(path, "compute", "bucket thresholds must be finite numbers"))?;
-                if thresholds.windows(2).any(|w| w[0] >= w[1]) {
-                    return Err(cx.err(path, "compute", "bucket thresholds must be strictly ascending"));
-                }
-                CompiledCompute::Bucket { of: o, thresholds: t, values: values.clone() }
-            }
-        };
+        let rule = resolve_compute(cx, path, fields, defs, c)?;
         if let NodeGen::Compute { rule: r, .. } = &mut fields[me].how {
             *r = rule;
         }
@@ -481,6 +309,227 @@ fn resolve_refs(
         }
     }
     Ok(())
+}
+
+/// `after`/`before` a sibling date: checks explicit bounds against it, or makes the range
+/// follow it.
+fn resolve_time_order(
+    cx: &Cx<'_>,
+    d: &FieldDef,
+    path: &str,
+    (me, fields): (usize, &mut [Node]),
+    defs: &Siblings<'_>,
+    other: &String,
+    after: bool,
+) -> Result<(), SchemaError> {
+    let o = sibling(cx, defs, path, if after { "after" } else { "before" }, other)?;
+    if o == me {
+        return Err(cx.err(path, "after", "a field cannot be ordered relative to itself"));
+    }
+    let (lo, hi) = match &fields[me].how {
+        NodeGen::Date { lo, hi } => (lo * DAY, hi * DAY),
+        NodeGen::Datetime { lo, hi } => (*lo, *hi),
+        _ => return Err(cx.err(path, "after", "`after`/`before` apply to date and datetime fields")),
+    };
+    let (olo, ohi) = match &fields[o].how {
+        NodeGen::Date { lo, hi } => (lo * DAY, hi * DAY),
+        NodeGen::Datetime { lo, hi } => (*lo, *hi),
+        _ => return Err(cx.err(path, "after", format!("`{other}` is not a date or datetime field"))),
+    };
+    let gap = match &d.max_gap {
+        Some(v) => parse_duration(v).ok_or_else(|| {
+            cx.err(path, "max_gap", "use seconds or a duration such as `30d`, `12h`, `90m`, `2w`")
+        })?,
+        None => 30 * DAY,
+    };
+    if gap < 0 {
+        return Err(cx.err(path, "max_gap", "the gap must not be negative"));
+    }
+    let explicit =
+        d.min.is_some() || d.max.is_some() || d.exclusive_min.is_some() || d.exclusive_max.is_some();
+    if explicit {
+        // The value lies in [max(other, lo), min(other + gap, hi)] (after), which is never
+        // empty when the other field's range sits inside ours (give or take the gap).
+        let ok = if after { ohi <= hi && lo <= olo + gap } else { olo >= lo && hi >= ohi - gap };
+        if !ok {
+            return Err(cx.err(
+                path,
+                if after { "after" } else { "before" },
+                format!(
+                    "its range {}..{} cannot be {} every value of `{other}` ({}..{}) within {}s; widen the range or the gap",
+                    time::format_datetime(lo),
+                    time::format_datetime(hi),
+                    if after { "after" } else { "before" },
+                    time::format_datetime(olo),
+                    time::format_datetime(ohi),
+                    gap
+                ),
+            ));
+        }
+    } else {
+        // Without explicit bounds the range follows the other field.
+        // Never later than "now" unless the other field already is.
+        let now = cx.ctx.anchor().max(ohi);
+        let (nlo, nhi) =
+            if after { (olo, ohi.saturating_add(gap).min(now)) } else { (olo.saturating_sub(gap), ohi) };
+        match &mut fields[me].how {
+            NodeGen::Date { lo, hi } => {
+                *lo = nlo.div_euclid(DAY);
+                *hi = nhi.div_euclid(DAY);
+            }
+            NodeGen::Datetime { lo, hi } => {
+                *lo = nlo;
+                *hi = nhi;
+            }
+            _ => {}
+        }
+    }
+    fields[me].rel = Some(Rel { other: o, other_name: other.clone(), after, gap });
+    Ok(())
+}
+
+/// `present_if`: the field is set only when a sibling holds one of the values.
+fn resolve_present_if(
+    cx: &Cx<'_>,
+    path: &str,
+    (me, fields): (usize, &mut [Node]),
+    defs: &Siblings<'_>,
+    cond: &super::def::Condition,
+) -> Result<(), SchemaError> {
+    let o = sibling(cx, defs, path, "present_if", &cond.field)?;
+    if o == me {
+        return Err(cx.err(path, "present_if", "a field cannot depend on itself"));
+    }
+    if cond.values.is_empty() {
+        return Err(cx.err(path, "present_if", "list at least one value in `in`"));
+    }
+    fields[me].present_if = Some((o, cond.values.clone()));
+    Ok(())
+}
+
+/// `at_most`/`at_least` a sibling number, whose ranges must leave room.
+fn resolve_limit(
+    cx: &Cx<'_>,
+    path: &str,
+    (me, fields): (usize, &mut [Node]),
+    defs: &Siblings<'_>,
+    other: &String,
+    at_most: bool,
+) -> Result<(), SchemaError> {
+    let rule = if at_most { "at_most" } else { "at_least" };
+    let o = sibling(cx, defs, path, rule, other)?;
+    let ranged =
+        matches!(fields[me].how, NodeGen::Int { .. } | NodeGen::Float { .. } | NodeGen::Decimal { .. });
+    if o == me || !ranged || !is_numeric(&fields[o].how) {
+        return Err(cx.err(
+            path,
+            rule,
+            format!("`{rule}` relates two different number fields; `{other}` is not one"),
+        ));
+    }
+    if let (Some((lo, hi)), Some((olo, ohi))) = (num_range(&fields[me].how), num_range(&fields[o].how)) {
+        let ok = if at_most { olo >= lo } else { ohi <= hi };
+        if !ok {
+            return Err(cx.err(
+                path,
+                rule,
+                format!(
+                    "its range {lo}..={hi} leaves no room {} every value of `{other}` ({olo}..={ohi}); \
+                     adjust one of the ranges",
+                    if at_most { "below" } else { "above" }
+                ),
+            ));
+        }
+    }
+    fields[me].limit = Some((o, at_most));
+    Ok(())
+}
+
+/// The compiled rule of a computed field, its operands resolved to sibling positions.
+fn resolve_compute(
+    cx: &Cx<'_>,
+    path: &str,
+    fields: &[Node],
+    defs: &Siblings<'_>,
+    c: &Compute,
+) -> Result<CompiledCompute, SchemaError> {
+    Ok(match c {
+        Compute::SumProduct { array, fields: members } => {
+            let a = sibling(cx, defs, path, "compute", array)?;
+            let NodeGen::Array { item, .. } = &fields[a].how else {
+                return Err(cx.err(
+                    path,
+                    "compute",
+                    format!("sum_product needs `{array}` to be an array of objects"),
+                ));
+            };
+            let NodeGen::Object(plan) = &item.how else {
+                return Err(cx.err(
+                    path,
+                    "compute",
+                    format!("sum_product needs `{array}` to be an array of objects"),
+                ));
+            };
+            let mut positions = Vec::with_capacity(members.len());
+            for m in members {
+                let Some(at) = plan.fields.iter().position(|n| &n.name == m) else {
+                    return Err(cx.err(path, "compute", format!("`{array}` elements have no member `{m}`")));
+                };
+                if !is_numeric(&plan.fields[at].how) {
+                    return Err(cx.err(path, "compute", format!("`{array}[].{m}` is not a number")));
+                }
+                positions.push(at);
+            }
+            if members.is_empty() {
+                return Err(cx.err(path, "compute", "sum_product needs at least one member in `fields`"));
+            }
+            CompiledCompute::SumProduct { array: a, members: members.clone(), positions }
+        }
+        Compute::Percent { of, rate } => {
+            let o = numeric_sibling(cx, defs, fields, path, of)?;
+            let (m, s) = crate::schema::decimal::from_f64(*rate)
+                .ok_or_else(|| cx.err(path, "compute", "the percentage `rate` must be a finite number"))?;
+            CompiledCompute::Percent { of: o, rate_mantissa: m, rate_scale: s }
+        }
+        Compute::Sum(names) | Compute::Difference(names) | Compute::Product(names) => {
+            if names.is_empty() {
+                return Err(cx.err(path, "compute", "name at least one field"));
+            }
+            let idx = names
+                .iter()
+                .map(|n| numeric_sibling(cx, defs, fields, path, n))
+                .collect::<Result<Vec<_>, _>>()?;
+            match c {
+                Compute::Sum(_) => CompiledCompute::Sum(idx),
+                Compute::Difference(_) => CompiledCompute::Difference(idx),
+                _ => CompiledCompute::Product(idx),
+            }
+        }
+        Compute::Copy(name) => CompiledCompute::Copy(sibling(cx, defs, path, "compute", name)?),
+        Compute::Bucket { of, thresholds, values } => {
+            let o = numeric_sibling(cx, defs, fields, path, of)?;
+            if values.len() != thresholds.len() + 1 {
+                return Err(cx.err(
+                    path,
+                    "compute",
+                    format!(
+                        "bucket needs one more value than thresholds ({} thresholds, {} values)",
+                        thresholds.len(),
+                        values.len()
+                    ),
+                ));
+            }
+            let t = thresholds
+                .iter()
+                .map(|&x| crate::schema::decimal::from_f64(x))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| cx.err(path, "compute", "bucket thresholds must be finite numbers"))?;
+            if thresholds.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(cx.err(path, "compute", "bucket thresholds must be strictly ascending"));
+            }
+            CompiledCompute::Bucket { of: o, thresholds: t, values: values.clone() }
+        }
+    })
 }
 
 /// The numeric range of a generated number field (for load-time checks only).
