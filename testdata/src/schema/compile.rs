@@ -34,8 +34,17 @@ pub(crate) struct Node {
     pub rel: Option<Rel>,
     /// Present exactly when sibling `.0` has one of the values `.1`.
     pub present_if: Option<(usize, Vec<Value>)>,
-    /// For numbers: at most (`true`) or at least (`false`) sibling `.0`.
-    pub limit: Option<(usize, bool)>,
+    /// For numbers: the sibling this one is at most or at least.
+    pub limit: Option<Limit>,
+}
+
+/// A number bounded by a sibling number (`at_most` / `at_least`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limit {
+    /// The sibling's position.
+    pub other: usize,
+    /// At most the sibling (`true`), or at least it (`false`).
+    pub at_most: bool,
 }
 
 /// `after` / `before` a sibling.
@@ -92,7 +101,7 @@ pub(crate) enum NodeGen {
         values: Vec<Value>,
         cum: Vec<u64>,
     },
-    Object(Plan),
+    Object(ObjectPlan),
     Array {
         item: Box<Node>,
         min: usize,
@@ -116,7 +125,7 @@ pub(crate) enum NodeGen {
 
 /// The members of an object and the order in which to produce them (dependencies first).
 #[derive(Clone, Debug)]
-pub(crate) struct Plan {
+pub(crate) struct ObjectPlan {
     pub fields: Vec<Node>,
     pub order: Vec<usize>,
 }
@@ -149,14 +158,14 @@ pub(crate) enum CompiledCompute {
 /// Finds an already loaded schema by name (for `ref`).
 pub(crate) type Resolver<'a> = &'a dyn Fn(&str) -> Option<Arc<Schema>>;
 
-struct Cx<'a> {
+struct CompileContext<'a> {
     schema: &'a str,
     ctx: &'a Context,
     locale: Option<Locale>,
     resolve: Resolver<'a>,
 }
 
-impl Cx<'_> {
+impl CompileContext<'_> {
     fn err(&self, path: &str, rule: &'static str, message: impl Into<String>) -> SchemaError {
         SchemaError::Field {
             schema: self.schema.to_string(),
@@ -168,7 +177,11 @@ impl Cx<'_> {
 }
 
 /// Compiles a whole schema.
-pub(crate) fn compile(def: &SchemaDef, ctx: &Context, resolve: Resolver<'_>) -> Result<Plan, SchemaError> {
+pub(crate) fn compile(
+    def: &SchemaDef,
+    ctx: &Context,
+    resolve: Resolver<'_>,
+) -> Result<ObjectPlan, SchemaError> {
     if def.name.trim().is_empty() {
         return Err(SchemaError::Schema {
             schema: def.name.clone(),
@@ -182,7 +195,7 @@ pub(crate) fn compile(def: &SchemaDef, ctx: &Context, resolve: Resolver<'_>) -> 
         })?),
         None => None,
     };
-    let cx = Cx { schema: &def.name, ctx, locale, resolve };
+    let cx = CompileContext { schema: &def.name, ctx, locale, resolve };
     if def.fields.is_empty() {
         return Err(SchemaError::Schema {
             schema: def.name.clone(),
@@ -217,7 +230,12 @@ fn join(prefix: &str, name: &str) -> String {
     if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") }
 }
 
-fn compile_object(cx: &Cx<'_>, defs: &[FieldDef], prefix: &str, top: bool) -> Result<Plan, SchemaError> {
+fn compile_object(
+    cx: &CompileContext<'_>,
+    defs: &[FieldDef],
+    prefix: &str,
+    top: bool,
+) -> Result<ObjectPlan, SchemaError> {
     let mut fields = Vec::with_capacity(defs.len());
     // Name → position, built once: lookups by name stay O(1) so compiling is linear in the
     // number of fields (a scan per field made 100,000 fields take minutes).
@@ -248,11 +266,11 @@ fn compile_object(cx: &Cx<'_>, defs: &[FieldDef], prefix: &str, top: bool) -> Re
     }
     let order = topo_order(cx, prefix, &fields, defs)?;
     collapse_copies(&mut fields, &order);
-    Ok(Plan { fields, order })
+    Ok(ObjectPlan { fields, order })
 }
 
 fn sibling(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     defs: &Siblings<'_>,
     path: &str,
     rule: &'static str,
@@ -274,7 +292,7 @@ fn sibling(
 /// Resolves the rules of field `me` that name its siblings: date order, `present_if`,
 /// `at_most`/`at_least`, computed values and template references.
 fn resolve_refs(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     d: &FieldDef,
     path: &str,
     me: usize,
@@ -314,7 +332,7 @@ fn resolve_refs(
 /// `after`/`before` a sibling date: checks explicit bounds against it, or makes the range
 /// follow it.
 fn resolve_time_order(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     d: &FieldDef,
     path: &str,
     (me, fields): (usize, &mut [Node]),
@@ -390,7 +408,7 @@ fn resolve_time_order(
 
 /// `present_if`: the field is set only when a sibling holds one of the values.
 fn resolve_present_if(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     path: &str,
     (me, fields): (usize, &mut [Node]),
     defs: &Siblings<'_>,
@@ -409,7 +427,7 @@ fn resolve_present_if(
 
 /// `at_most`/`at_least` a sibling number, whose ranges must leave room.
 fn resolve_limit(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     path: &str,
     (me, fields): (usize, &mut [Node]),
     defs: &Siblings<'_>,
@@ -441,13 +459,13 @@ fn resolve_limit(
             ));
         }
     }
-    fields[me].limit = Some((o, at_most));
+    fields[me].limit = Some(Limit { other: o, at_most });
     Ok(())
 }
 
 /// The compiled rule of a computed field, its operands resolved to sibling positions.
 fn resolve_compute(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     path: &str,
     fields: &[Node],
     defs: &Siblings<'_>,
@@ -553,7 +571,7 @@ fn is_numeric(g: &NodeGen) -> bool {
 }
 
 fn numeric_sibling(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     defs: &Siblings<'_>,
     fields: &[Node],
     path: &str,
@@ -575,7 +593,7 @@ fn deps(n: &Node, defs: &Siblings<'_>) -> Vec<usize> {
     if let Some((o, _)) = &n.present_if {
         out.push(*o);
     }
-    if let Some((o, _)) = &n.limit {
+    if let Some(Limit { other: o, .. }) = &n.limit {
         out.push(*o);
     }
     match &n.how {
@@ -616,7 +634,7 @@ fn collapse_copies(fields: &mut [Node], order: &[usize]) {
 
 /// The load error of fields that depend on each other in a cycle (`names`: the cycle, its
 /// first field repeated at the end).
-fn cycle_error(cx: &Cx<'_>, prefix: &str, names: &[&str]) -> SchemaError {
+fn cycle_error(cx: &CompileContext<'_>, prefix: &str, names: &[&str]) -> SchemaError {
     SchemaError::Schema {
         schema: cx.schema.to_string(),
         message: format!(
@@ -628,7 +646,7 @@ fn cycle_error(cx: &Cx<'_>, prefix: &str, names: &[&str]) -> SchemaError {
 }
 
 fn topo_order(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     prefix: &str,
     fields: &[Node],
     defs: &Siblings<'_>,
@@ -671,7 +689,7 @@ fn topo_order(
     Ok(order)
 }
 
-fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Node, SchemaError> {
+fn compile_field(cx: &CompileContext<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Node, SchemaError> {
     let ty = d.effective_type();
     if let Some(m) = super::keys::misplaced_key(d, ty) {
         return Err(cx.err(path, m.key, m.message));
@@ -726,7 +744,7 @@ fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Nod
 }
 
 /// The probability of `null`: `optional`, or 0.1 for `required: false`, else 0.
-fn optional_probability(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<f64, SchemaError> {
+fn optional_probability(cx: &CompileContext<'_>, d: &FieldDef, path: &str) -> Result<f64, SchemaError> {
     match (d.optional, d.required) {
         (Some(p), _) if !(0.0..=1.0).contains(&p) => {
             Err(cx.err(path, "optional", format!("probability {p} is outside 0..=1")))
@@ -738,7 +756,7 @@ fn optional_probability(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<f64, Sc
 }
 
 /// A reference to a top-level field of another loaded entity, within its dataset size.
-fn compile_ref(cx: &Cx<'_>, r: &Reference, path: &str) -> Result<NodeGen, SchemaError> {
+fn compile_ref(cx: &CompileContext<'_>, r: &Reference, path: &str) -> Result<NodeGen, SchemaError> {
     let Some(schema) = (cx.resolve)(&r.entity) else {
         return Err(cx.err(
             path,
@@ -777,7 +795,7 @@ fn compile_ref(cx: &Cx<'_>, r: &Reference, path: &str) -> Result<NodeGen, Schema
 /// A computed field: its number class and bounds (the rule itself is resolved with the
 /// other fields, in `resolve_refs`).
 fn compile_compute(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     d: &FieldDef,
     compute: &Compute,
     path: &str,
@@ -825,7 +843,7 @@ fn compile_compute(
 
 /// A field generated by its type: one rule per type.
 fn compile_typed(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     d: &FieldDef,
     path: &str,
     ty: FieldType,
@@ -877,7 +895,7 @@ fn compile_typed(
 }
 
 /// An array: its length bounds and its item (never `unique`).
-fn compile_array(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, SchemaError> {
+fn compile_array(cx: &CompileContext<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, SchemaError> {
     let Some(item) = &d.items else {
         return Err(cx.err(path, "items", "an array needs `items` describing its elements"));
     };
@@ -904,7 +922,7 @@ fn compile_array(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, Schem
     Ok(NodeGen::Array { item: Box::new(node), min, max })
 }
 
-fn unique_space(cx: &Cx<'_>, path: &str, how: &NodeGen) -> Result<u64, SchemaError> {
+fn unique_space(cx: &CompileContext<'_>, path: &str, how: &NodeGen) -> Result<u64, SchemaError> {
     let space = match how {
         NodeGen::Int { lo, hi } => (*hi as i128 - *lo as i128 + 1).min(u64::MAX as i128) as u64,
         NodeGen::Decimal { lo, hi, .. } => (*hi as i128 - *lo as i128 + 1).min(u64::MAX as i128) as u64,
@@ -935,7 +953,12 @@ fn unique_space(cx: &Cx<'_>, path: &str, how: &NodeGen) -> Result<u64, SchemaErr
     Ok(space)
 }
 
-fn compile_choice(cx: &Cx<'_>, d: &FieldDef, path: &str, values: &[Value]) -> Result<NodeGen, SchemaError> {
+fn compile_choice(
+    cx: &CompileContext<'_>,
+    d: &FieldDef,
+    path: &str,
+    values: &[Value],
+) -> Result<NodeGen, SchemaError> {
     if values.is_empty() {
         return Err(cx.err(path, "one_of", "the list of values is empty; give at least one value"));
     }
@@ -974,7 +997,7 @@ fn compile_choice(cx: &Cx<'_>, d: &FieldDef, path: &str, values: &[Value]) -> Re
 }
 
 fn compile_string(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     d: &FieldDef,
     path: &str,
     ty: FieldType,
@@ -1063,7 +1086,7 @@ fn compile_string(
     Ok(NodeGen::Text { min: lo, max: hi, sentence })
 }
 
-fn resolve_kind(cx: &Cx<'_>, path: &str, k: &str) -> Result<Kind, SchemaError> {
+fn resolve_kind(cx: &CompileContext<'_>, path: &str, k: &str) -> Result<Kind, SchemaError> {
     Kind::from_name(k).ok_or_else(|| {
         let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
         cx.err(path, "kind", format!("unknown kind `{k}`; known kinds: {}", known.join(", ")))
@@ -1076,7 +1099,7 @@ fn default_number_bounds(name: &str, kind: Option<&str>) -> (f64, f64) {
     defaults::bounds_of(name, kind)
 }
 
-fn int_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), SchemaError> {
+fn int_bounds(cx: &CompileContext<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), SchemaError> {
     let num = |v: &Value, rule| -> Result<i64, SchemaError> {
         match v
             .as_i64()
@@ -1121,7 +1144,7 @@ fn int_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), Schem
     Ok((lo, hi))
 }
 
-fn float_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(f64, f64), SchemaError> {
+fn float_bounds(cx: &CompileContext<'_>, d: &FieldDef, path: &str) -> Result<(f64, f64), SchemaError> {
     let num = |v: &Value, rule| -> Result<f64, SchemaError> {
         v.as_f64().filter(|f| f.is_finite()).ok_or_else(|| cx.err(path, rule, format!("{v} is not a number")))
     };
@@ -1145,7 +1168,7 @@ fn float_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(f64, f64), Sch
     Ok((lo, hi))
 }
 
-fn decimal_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, SchemaError> {
+fn decimal_bounds(cx: &CompileContext<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, SchemaError> {
     use crate::schema::decimal;
     let scale = d.scale.unwrap_or(2);
     if scale > 9 {
@@ -1252,7 +1275,12 @@ fn parse_instant(v: &Value, anchor: i64) -> Option<i64> {
     }
 }
 
-fn time_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str, date: bool) -> Result<(i64, i64), SchemaError> {
+fn time_bounds(
+    cx: &CompileContext<'_>,
+    d: &FieldDef,
+    path: &str,
+    date: bool,
+) -> Result<(i64, i64), SchemaError> {
     let anchor = cx.ctx.anchor();
     let parse = |v: &Value, rule| {
         parse_instant(v, anchor).ok_or_else(|| {

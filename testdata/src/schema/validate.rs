@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::compile::{CompiledCompute, Node, NodeGen, Plan};
+use super::compile::{CompiledCompute, Limit, Node, NodeGen, ObjectPlan};
 use super::decimal;
 use crate::Context;
 use crate::constraint::Violation;
@@ -48,7 +48,13 @@ pub(crate) struct Checker<'a> {
 }
 
 /// Validates the members of an object at `path`.
-pub(crate) fn object(plan: &Plan, v: &Value, path: &Path<'_>, cx: &Checker<'_>, out: &mut Vec<Violation>) {
+pub(crate) fn object(
+    plan: &ObjectPlan,
+    v: &Value,
+    path: &Path<'_>,
+    cx: &Checker<'_>,
+    out: &mut Vec<Violation>,
+) {
     let members: Vec<Option<&Value>> = match (v, cx.positional) {
         (Value::Array(slots), true) if slots.len() == plan.fields.len() => slots.iter().map(Some).collect(),
         (Value::Object(map), false) => {
@@ -86,7 +92,7 @@ pub(crate) fn object(plan: &Plan, v: &Value, path: &Path<'_>, cx: &Checker<'_>, 
 
 /// Validates an object's members, `members[i]` being field `i`'s value (`None`: missing).
 pub(crate) fn members_of(
-    plan: &Plan,
+    plan: &ObjectPlan,
     members: &[Option<&Value>],
     path: &Path<'_>,
     cx: &Checker<'_>,
@@ -125,7 +131,7 @@ fn field(
     node: &Node,
     v: &Value,
     path: &Path<'_>,
-    plan: &Plan,
+    plan: &ObjectPlan,
     siblings: &[&Value],
     cx: &Checker<'_>,
     out: &mut Vec<Violation>,
@@ -265,7 +271,7 @@ fn check_array(
     item: &Node,
     (min, max): (usize, usize),
     path: &Path<'_>,
-    plan: &Plan,
+    plan: &ObjectPlan,
     cx: &Checker<'_>,
     out: &mut Vec<Violation>,
 ) {
@@ -337,7 +343,7 @@ fn check_computed(
     rule: &CompiledCompute,
     target: u32,
     (lo, hi): (Option<i128>, Option<i128>),
-    plan: &Plan,
+    plan: &ObjectPlan,
     siblings: &[&Value],
     bad: &mut impl FnMut(&'static str, String),
 ) {
@@ -391,12 +397,12 @@ fn check_computed(
 fn limit(
     node: &Node,
     v: &Value,
-    plan: &Plan,
+    plan: &ObjectPlan,
     siblings: &[&Value],
     out: &mut Vec<Violation>,
     path: &Path<'_>,
 ) {
-    let Some((o, at_most)) = node.limit else { return };
+    let Some(Limit { other: o, at_most }) = node.limit else { return };
     if !v.is_number() || !siblings[o].is_number() {
         return;
     }
@@ -435,7 +441,7 @@ fn relation(node: &Node, t: i64, siblings: &[&Value], bad: &mut impl FnMut(&'sta
     }
 }
 
-fn describe_rule(rule: &CompiledCompute, plan: &Plan) -> String {
+fn describe_rule(rule: &CompiledCompute, plan: &ObjectPlan) -> String {
     let name = |i: &usize| plan.fields[*i].name.as_str();
     let list = |v: &[usize], op: &str| v.iter().map(name).collect::<Vec<_>>().join(op);
     match rule {
@@ -454,7 +460,7 @@ fn describe_rule(rule: &CompiledCompute, plan: &Plan) -> String {
 }
 
 /// Validates one value of a top-level field on its own (no sibling rules).
-pub(crate) fn single(plan: &Plan, name: &str, v: &Value, ctx: &Context) -> Option<String> {
+pub(crate) fn single(plan: &ObjectPlan, name: &str, v: &Value, ctx: &Context) -> Option<String> {
     let node = plan.fields.iter().find(|n| n.name == name)?;
     let mut out = Vec::new();
     let empty = vec![&Value::Null; plan.fields.len()];
@@ -477,7 +483,7 @@ mod tests {
 
     use super::*;
     use crate::Schema;
-    use crate::dynamic::{Env, record_slots};
+    use crate::dynamic::{RecordEnv, record_slots};
 
     /// A cart-like schema with nested objects, arrays of objects and computed fields.
     fn schema() -> Schema {
@@ -513,7 +519,7 @@ mod tests {
     fn positional_records_are_checked_like_their_maps() {
         let s = schema();
         for i in 0..200 {
-            let env = Env { ctx: &s.ctx, seed: 5.into(), type_key: s.key, index: i };
+            let env = RecordEnv { ctx: &s.ctx, seed: 5.into(), type_key: s.key, index: i };
             let mut slots = record_slots(&s.plan, &env).unwrap();
             let mut public = s.nth(5, i).unwrap();
             assert_eq!(both(&s, &slots, &public), (vec![], vec![]), "record {i}");
