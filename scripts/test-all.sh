@@ -47,6 +47,10 @@ fi
 # (~30 s with the PyPI installs; checkov only with CHECKOV=1, see the script).
 bash scripts/validate-deploy.sh
 
+# The engine alone, as a user who only derives (default features) or wants none builds it.
+cargo build -p testdata
+cargo build -p testdata --no-default-features
+
 cargo test --workspace --all-features "$@"
 
 # The container image: built from this test build's binaries with buildah on a debootstrap

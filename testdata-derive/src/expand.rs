@@ -4,12 +4,12 @@ use std::cell::Cell;
 
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
-use syn::{DeriveInput, Error, Result};
+use syn::{DeriveInput, Error, Result, Type};
 
 use crate::ast::{Body, Field, Input, Style, Variant};
-use crate::infer;
-use crate::kinds;
-use crate::valid::{self, How, Plan, Scalar, Shape, Tb};
+use crate::valid::{self, FieldPlan, Scalar, ScalarRule, Shape, TimeBound};
+use testdata_core::defaults::TimeDefault;
+use testdata_core::{kinds, locale};
 
 thread_local! {
     static COUNTER: Cell<usize> = const { Cell::new(0) };
@@ -25,12 +25,12 @@ fn fresh(prefix: &str) -> syn::Ident {
 
 /// Items emitted once per derive (pattern and template statics).
 #[derive(Default)]
-struct Cx {
+struct SharedItems {
     items: Vec<TokenStream>,
 }
 
 struct FieldOut {
-    plan: Plan,
+    plan: FieldPlan,
     pattern_fn: Option<syn::Ident>,
     template_fn: Option<syn::Ident>,
 }
@@ -46,12 +46,12 @@ pub fn derive(input: &DeriveInput) -> Result<TokenStream> {
         }
     }
     let type_locale = match &inp.attrs.locale {
-        Some(l) => Some(infer::locale(&l.v).ok_or_else(|| {
-            Error::new(l.span, format!("unknown locale `{}`; use en, fr_FR, de_DE, pt_BR or ja_JP", l.v))
+        Some(l) => Some(locale_variant(&l.v).ok_or_else(|| {
+            Error::new(l.span, format!("unknown locale `{}`; use {}", l.v, locale::known_tags()))
         })?),
         None => None,
     };
-    let mut cx = Cx::default();
+    let mut cx = SharedItems::default();
     let body = match &inp.body {
         Body::Struct(style, fields) => expand_struct(&inp, *style, fields, type_locale, &mut cx)?,
         Body::Enum(variants) => expand_enum(&inp, variants, type_locale, &mut cx)?,
@@ -66,14 +66,14 @@ pub fn derive(input: &DeriveInput) -> Result<TokenStream> {
     })
 }
 
-fn resolve(f: &Field<'_>, locale: Option<&'static str>, cx: &mut Cx) -> Result<FieldOut> {
+fn resolve(f: &Field<'_>, locale: Option<&'static str>, cx: &mut SharedItems) -> Result<FieldOut> {
     let plan = valid::field(f, locale)?;
     let mut out = FieldOut { plan, pattern_fn: None, template_fn: None };
-    if let Plan::Shape(s) = &out.plan
+    if let FieldPlan::Shape(s) = &out.plan
         && let Some(sc) = leaf(s)
     {
         match &sc.how {
-            How::Pattern { src, min, max } => {
+            ScalarRule::Pattern { src, min, max } => {
                 let id = fresh("pattern");
                 let (min, max) = (opt_usize(*min), opt_usize(*max));
                 cx.items.push(quote! {
@@ -85,7 +85,7 @@ fn resolve(f: &Field<'_>, locale: Option<&'static str>, cx: &mut Cx) -> Result<F
                 });
                 out.pattern_fn = Some(id);
             }
-            How::Format { src } => {
+            ScalarRule::Format { src } => {
                 let id = fresh("template");
                 cx.items.push(quote! {
                     fn #id() -> ::core::option::Option<&'static ::testdata::constraint::template::Template> {
@@ -147,27 +147,27 @@ fn gen_field(f: &Field<'_>, fo: &FieldOut, parent: &TokenStream) -> TokenStream 
     let fk = const_name_key(name);
     let node = quote!(#parent.child(#fk));
     match &fo.plan {
-        Plan::Skip => quote!(::core::default::Default::default()),
-        Plan::Value(e) => quote_spanned!(f.span=> ::core::convert::Into::<#ty>::into(#e)),
-        Plan::With(p) => {
+        FieldPlan::Skip => quote!(::core::default::Default::default()),
+        FieldPlan::Value(e) => quote_spanned!(f.span=> ::core::convert::Into::<#ty>::into(#e)),
+        FieldPlan::With(p) => {
             let check = quote_spanned!(syn::spanned::Spanned::span(p)=> let __with: fn(&mut ::testdata::Gen) -> #ty = #p;);
             quote!({ #check __with(&mut #node.stream()) })
         }
-        Plan::References(t, field) => {
+        FieldPlan::References(t, field) => {
             let fname = format_ident!("__testdata_field_{}", field);
             quote!({
                 let mut __g = #node.stream();
-                let (__rk, __j) = ::testdata::api::reference::<#t>(&mut __g, __env);
-                let __renv = ::testdata::api::Env {
+                let (__rk, __j) = ::testdata::__private::reference::<#t>(&mut __g, __env);
+                let __renv = ::testdata::__private::Env {
                     index: __j,
                     type_key: <#t as ::testdata::TestData>::KEY,
                     top: true,
                     ..*__env
                 };
-                <#t>::#fname(__rk, &__renv, &::testdata::kinds::Scope::new(__rk, __renv.ctx))
+                <#t>::#fname(__rk, &__renv, &::testdata::__private::Scope::new(__rk, __renv.ctx))
             })
         }
-        Plan::Shape(s) => gen_shape(s, &node, parent, true, &fk, fo),
+        FieldPlan::Shape(s) => gen_shape(s, &node, parent, true, &fk, fo),
     }
 }
 
@@ -186,7 +186,7 @@ fn gen_shape(
             let inner = if field_level { gen_shape_inner_field(s, node, parent, fk, fo) } else { inner };
             quote!({
                 let __node = #node;
-                if ::testdata::sample::is_none(__node, #p) { ::core::option::Option::None } else { ::core::option::Option::Some(#inner) }
+                if ::testdata::__private::sample::is_none(__node, #p) { ::core::option::Option::None } else { ::core::option::Option::Some(#inner) }
             })
         }
         Shape::Vec(min, max, inner) => {
@@ -241,8 +241,8 @@ fn gen_shape(
             if field_level {
                 quote!({
                     let __node = #node;
-                    let __edge = if ::testdata::sample::is_edge(__node, __env.ctx) {
-                        <#t as ::testdata::TestData>::edge(&mut ::testdata::sample::edge_stream(__node))
+                    let __edge = if ::testdata::__private::sample::is_edge(__node, __env.ctx) {
+                        <#t as ::testdata::TestData>::edge(&mut ::testdata::__private::sample::edge_stream(__node))
                     } else {
                         ::core::option::Option::None
                     };
@@ -260,8 +260,8 @@ fn gen_shape(
             quote!({
                 let __node = #node;
                 ::std::time::Duration::new(
-                    ::testdata::sample::int_field(__node.child(#secs), __env.ctx, 0, 86_400) as u64,
-                    ::testdata::sample::int_field(__node.child(#nanos), __env.ctx, 0, 999_999_999) as u32,
+                    ::testdata::__private::sample::int_field(__node.child(#secs), __env.ctx, 0, 86_400) as u64,
+                    ::testdata::__private::sample::int_field(__node.child(#nanos), __env.ctx, 0, 999_999_999) as u32,
                 )
             })
         }
@@ -280,25 +280,72 @@ fn gen_shape_inner_field(
     gen_shape(inner, &quote!(__node), parent, true, fk, fo)
 }
 
-fn kind_path(name: &str) -> TokenStream {
-    let v = format_ident!("{}", kinds::variant(name));
-    quote!(::testdata::kinds::Kind::#v)
+/// The `Locale` variant a tag names.
+pub(crate) fn locale_variant(tag: &str) -> Option<&'static str> {
+    locale::index_of_tag(tag).map(|i| locale::LOCALES[i].0)
 }
 
-fn tb(b: &Option<Tb>) -> TokenStream {
+fn kind_path(name: &str) -> TokenStream {
+    let variant = kinds::kind(name).map(|k| k.variant).unwrap_or(name);
+    let v = format_ident!("{}", variant);
+    quote!(::testdata::__private::Kind::#v)
+}
+
+fn tb(b: &Option<TimeBound>) -> TokenStream {
     match b {
-        Some(Tb::At(t)) => quote!(::core::option::Option::Some(#t)),
-        Some(Tb::Now(d)) => quote!(::core::option::Option::Some(__anchor.saturating_add(#d))),
+        Some(TimeBound::At(t)) => quote!(::core::option::Option::Some(#t)),
+        Some(TimeBound::Now(d)) => quote!(::core::option::Option::Some(__anchor.saturating_add(#d))),
         None => quote!(::core::option::Option::None),
     }
 }
 
-fn time_range(lo: &Option<Tb>, hi: &Option<Tb>, default: &str, ctx: TokenStream) -> TokenStream {
-    let d = format_ident!("{}", default);
+fn time_range(
+    lo: &Option<TimeBound>,
+    hi: &Option<TimeBound>,
+    default: &TimeDefault,
+    ctx: TokenStream,
+) -> TokenStream {
+    let d = format_ident!("{}", default.variant());
     let (lo, hi) = (tb(lo), tb(hi));
     quote! {
         let __anchor = #ctx.anchor();
-        let (__lo, __hi) = ::testdata::sample::time_range(__anchor, ::testdata::sample::TimeDefault::#d, #lo, #hi);
+        let (__lo, __hi) = ::testdata::__private::sample::time_range(__anchor, ::testdata::__private::sample::TimeDefault::#d, #lo, #hi);
+    }
+}
+
+/// The code of one scalar: statements before the draw (`pre`), the size of its value space
+/// (for `unique`), its edge-case value if it has one, and the value.
+struct ScalarCode {
+    pre: TokenStream,
+    space: TokenStream,
+    edge: Option<TokenStream>,
+    value: TokenStream,
+}
+
+impl ScalarCode {
+    /// A value with an unbounded space, no edge case and nothing before it.
+    fn plain(value: TokenStream) -> ScalarCode {
+        ScalarCode { pre: TokenStream::new(), space: quote!(u64::MAX), edge: None, value }
+    }
+}
+
+/// Whether a scalar draws a `unique` slot (`__u`) for its value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Uniqueness {
+    /// Every value is drawn from the stream.
+    Free,
+    /// Top-level records take their slot of the permutation.
+    Unique,
+}
+
+/// `match __u { Some(u) => unique, None => drawn }`, or `drawn` alone.
+fn unique_or(uniqueness: Uniqueness, unique: TokenStream, drawn: TokenStream) -> TokenStream {
+    match uniqueness {
+        Uniqueness::Unique => quote!(match __u {
+            ::core::option::Option::Some(u) => #unique,
+            ::core::option::Option::None => #drawn,
+        }),
+        Uniqueness::Free => drawn,
     }
 }
 
@@ -311,196 +358,70 @@ fn gen_scalar(
     fo: &FieldOut,
 ) -> TokenStream {
     let ty = &sc.ty;
-    let unique = field_level && sc.unique;
-    let mut pre = TokenStream::new();
-    let mut space = quote!(u64::MAX);
-    let mut edge: Option<TokenStream> = None;
-    let s = quote!(::testdata::sample);
-    let value = match &sc.how {
-        How::Int { lo, hi } => {
-            space = quote!((#hi as i128 - #lo as i128 + 1) as u64);
-            edge = Some(
-                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInt>::from_i64(#s::edge_int(&mut __ge, #lo, #hi)))),
-            );
-            let v = if unique {
-                quote!(match __u { ::core::option::Option::Some(u) => (#lo as i64).wrapping_add(u as i64), ::core::option::Option::None => __g.i64_in(#lo, #hi) })
-            } else {
-                quote!(__g.i64_in(#lo, #hi))
-            };
-            quote!(<#ty as ::testdata::api::values::FromInt>::from_i64(#v))
+    let uniqueness = if field_level && sc.unique { Uniqueness::Unique } else { Uniqueness::Free };
+    let code = match &sc.how {
+        ScalarRule::Int { lo, hi } => int_code(ty, *lo, *hi, uniqueness),
+        ScalarRule::Units { lo, hi, scale } => units_code(ty, *lo, *hi, *scale, uniqueness),
+        ScalarRule::Float { lo, hi } => float_code(ty, *lo, *hi),
+        ScalarRule::Bool => ScalarCode::plain(quote!(__g.chance(0.5))),
+        ScalarRule::Uuid => uuid_code(ty, uniqueness),
+        ScalarRule::Kind { name, min, max, span } => {
+            kind_code(sc, name, (*min, *max), *span, parent, field_level, uniqueness)
         }
-        How::Units { lo, hi, scale } => {
-            space = quote!((#hi as i128 - #lo as i128 + 1) as u64);
-            edge = Some(
-                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromUnits>::from_units(#s::edge_decimal(&mut __ge, #lo, #hi), #scale))),
-            );
-            let v = if unique {
-                quote!(match __u { ::core::option::Option::Some(u) => (#lo as i64).wrapping_add(u as i64), ::core::option::Option::None => __g.i64_in(#lo, #hi) })
-            } else {
-                quote!(__g.i64_in(#lo, #hi))
-            };
-            quote!(<#ty as ::testdata::api::values::FromUnits>::from_units(#v, #scale))
+        ScalarRule::Text { min, max, sentence } => text_code(ty, *min, *max, *sentence),
+        ScalarRule::Pattern { .. } => pattern_code(ty, fo),
+        ScalarRule::Format { .. } => format_code(ty, fo, uniqueness),
+        ScalarRule::OneOfStr { values, cumulative } => {
+            let from = quote!(<#ty as ::testdata::__private::values::FromText>::from_text);
+            one_of_code(
+                quote!(&[&str] = &[#(#values),*]),
+                cumulative,
+                values.len(),
+                |v| quote!(#from(::std::string::String::from(#v))),
+                uniqueness,
+            )
         }
-        How::Float { lo, hi } => {
-            edge = Some(
-                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromFloat>::from_f64(#s::edge_float(&mut __ge, #lo, #hi)))),
-            );
-            quote!(<#ty as ::testdata::api::values::FromFloat>::from_f64(__g.f64_in(#lo, #hi)))
+        ScalarRule::OneOfInt { values, cumulative } => {
+            let from = quote!(<#ty as ::testdata::__private::values::FromInt>::from_i64);
+            one_of_code(
+                quote!(&[i64] = &[#(#values),*]),
+                cumulative,
+                values.len(),
+                |v| quote!(#from(#v)),
+                uniqueness,
+            )
         }
-        How::Bool => quote!(__g.chance(0.5)),
-        How::Uuid => {
-            let bits = if unique {
-                quote!(match __u { ::core::option::Option::Some(u) => #s::unique_uuid_bits(&mut __g, u), ::core::option::Option::None => #s::uuid_bits(&mut __g) })
-            } else {
-                quote!(#s::uuid_bits(&mut __g))
-            };
-            quote!({ let (__h, __l) = #bits; <#ty as ::testdata::api::values::FromUuid>::from_bits(__h, __l) })
-        }
-        How::Kind { name, min, max, span } => {
-            let kp = kind_path(name);
-            let f = format_ident!("{}", name);
-            let (mn, mx) = (opt_usize(*min), opt_usize(*max));
-            let msg = format!("kind `{name}` cannot meet the length bounds");
-            let fit = quote_spanned! {*span=>
-                const __FIT: ::core::option::Option<(usize, usize)> = match #s::kind_fit(#kp, #mn, #mx) {
-                    ::core::result::Result::Ok(f) => f,
-                    ::core::result::Result::Err(_) => panic!(#msg),
-                };
-            };
-            pre.extend(fit);
-            edge = Some(
-                quote!(#s::edge_kind(&mut __ge, #kp, __FIT).map(<#ty as ::testdata::api::values::FromText>::from_text)),
-            );
-            let scope = match sc.locale {
-                Some(l) => {
-                    let l = format_ident!("{}", l);
-                    quote!(let __lctx = __env.ctx.clone().with_locale(::testdata::Locale::#l); let __scope = &::testdata::kinds::Scope::new(#parent, &__lctx);)
-                }
-                // A field of the record: the record's scope, shared by its fields (`__scope`).
-                None if field_level => TokenStream::new(),
-                None => quote!(let __scope = &::testdata::kinds::Scope::new(#parent, __env.ctx);),
-            };
-            let make = if unique && *name == "uuid" {
-                quote!(match __u {
-                    ::core::option::Option::Some(u) => { let (__h, __l) = #s::unique_uuid_bits(&mut __g, u); #s::uuid_string(__h, __l) }
-                    ::core::option::Option::None => ::testdata::kinds::#f(&mut __g, __scope),
-                })
-            } else if unique {
-                quote!({
-                    let mut __s = ::testdata::kinds::#f(&mut __g, __scope);
-                    if let ::core::option::Option::Some(u) = __u { #s::tag_unique(&mut __s, u, #s::unique_sep(#kp)); }
-                    __s
-                })
-            } else {
-                quote!(::testdata::kinds::#f(&mut __g, __scope))
-            };
-            quote!({
-                #scope
-                let mut __s = #make;
-                if let ::core::option::Option::Some((__a, __b)) = __FIT { #s::fit_len(&mut __s, __a, __b, &mut __g); }
-                <#ty as ::testdata::api::values::FromText>::from_text(__s)
-            })
-        }
-        How::Text { min, max, sentence } => {
-            edge = Some(
-                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromText>::from_text(#s::edge_text(&mut __ge, #min, #max)))),
-            );
-            quote!(<#ty as ::testdata::api::values::FromText>::from_text(#s::text(&mut __g, #min, #max, #sentence)))
-        }
-        How::Pattern { .. } => {
-            let pf = fo.pattern_fn.as_ref();
-            quote!(<#ty as ::testdata::api::values::FromText>::from_text(match #pf() {
-                ::core::option::Option::Some(p) => p.generate(&mut __g),
-                ::core::option::Option::None => ::std::string::String::new(),
-            }))
-        }
-        How::Format { .. } => {
-            let tf = fo.template_fn.as_ref();
-            space = quote!(#tf().and_then(|t| t.space()).unwrap_or(u64::MAX));
-            let u = if unique { quote!(__u) } else { quote!(::core::option::Option::None) };
-            quote!(<#ty as ::testdata::api::values::FromText>::from_text(match #tf() {
-                ::core::option::Option::Some(t) => t.render(&mut __g, __env.ctx, __env.index, #u, &|_| ::core::option::Option::None),
-                ::core::option::Option::None => ::std::string::String::new(),
-            }))
-        }
-        How::OneOfStr { values, cum } => {
-            let n = values.len() as u64;
-            space = quote!(#n);
-            pre.extend(quote!(const __V: &[&str] = &[#(#values),*]; const __C: &[u64] = &[#(#cum),*];));
-            edge = Some(
-                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromText>::from_text(::std::string::String::from(__V[#s::edge_choice(&mut __ge, __C)])))),
-            );
-            let i = if unique {
-                quote!(match __u {
-                    ::core::option::Option::Some(u) => u as usize,
-                    ::core::option::Option::None => __g.weighted(__C),
-                })
-            } else {
-                quote!(__g.weighted(__C))
-            };
-            quote!(<#ty as ::testdata::api::values::FromText>::from_text(::std::string::String::from(__V[#i])))
-        }
-        How::OneOfInt { values, cum } => {
-            let n = values.len() as u64;
-            space = quote!(#n);
-            pre.extend(quote!(const __V: &[i64] = &[#(#values),*]; const __C: &[u64] = &[#(#cum),*];));
-            edge = Some(
-                quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInt>::from_i64(__V[#s::edge_choice(&mut __ge, __C)]))),
-            );
-            let i = if unique {
-                quote!(match __u {
-                    ::core::option::Option::Some(u) => u as usize,
-                    ::core::option::Option::None => __g.weighted(__C),
-                })
-            } else {
-                quote!(__g.weighted(__C))
-            };
-            quote!(<#ty as ::testdata::api::values::FromInt>::from_i64(__V[#i]))
-        }
-        How::Instant { lo, hi, default, date } => {
-            pre.extend(time_range(lo, hi, default, quote!(__env.ctx)));
-            if *date {
-                pre.extend(quote!(let (__dl, __dh) = #s::day_range(__lo, __hi);));
-                space = quote!((__dh - __dl + 1).max(1) as u64);
-                edge = Some(
-                    quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromDay>::from_day(
-                    #s::edge_date(&mut __ge, __dl * ::testdata::time::DAY, __dh * ::testdata::time::DAY)))),
-                );
-                let v = if unique {
-                    quote!(match __u { ::core::option::Option::Some(u) => __dl + u as i64, ::core::option::Option::None => #s::date_in(&mut __g, __dl, __dh) })
-                } else {
-                    quote!(#s::date_in(&mut __g, __dl, __dh))
-                };
-                quote!(<#ty as ::testdata::api::values::FromDay>::from_day(#v))
-            } else {
-                space = quote!((__hi - __lo + 1).max(1) as u64);
-                edge = Some(
-                    quote!(::core::option::Option::Some(<#ty as ::testdata::api::values::FromInstant>::from_unix(#s::edge_datetime(&mut __ge, __lo, __hi)))),
-                );
-                let v = if unique {
-                    quote!(match __u {
-                        ::core::option::Option::Some(u) => __lo + u as i64,
-                        ::core::option::Option::None => __g.i64_in(__lo, __hi.max(__lo)),
-                    })
-                } else {
-                    quote!(__g.i64_in(__lo, __hi.max(__lo)))
-                };
-                quote!(<#ty as ::testdata::api::values::FromInstant>::from_unix(#v))
-            }
-        }
+        ScalarRule::Instant { lo, hi, default, date: true } => date_code(ty, lo, hi, default, uniqueness),
+        ScalarRule::Instant { lo, hi, default, date: false } => instant_code(ty, lo, hi, default, uniqueness),
     };
-    let uniq = if unique {
-        quote!(let __u: ::core::option::Option<u64> = if __env.top {
+    assemble_scalar(ty, node, fk, field_level, uniqueness, code)
+}
+
+/// Wraps a scalar's code: its unique slot, its edge case (at field level), then the value.
+fn assemble_scalar(
+    ty: &Type,
+    node: &TokenStream,
+    fk: &TokenStream,
+    field_level: bool,
+    uniqueness: Uniqueness,
+    code: ScalarCode,
+) -> TokenStream {
+    let s = quote!(::testdata::__private::sample);
+    let ScalarCode { pre, space, edge, value } = code;
+    let uniq = match uniqueness {
+        Uniqueness::Unique => quote!(let __u: ::core::option::Option<u64> = if __env.top {
             ::core::option::Option::Some(#s::unique_slot(__env.seed, __env.type_key, #fk, #space, __env.index))
         } else {
             ::core::option::Option::None
-        };)
-    } else {
-        TokenStream::new()
+        };),
+        Uniqueness::Free => TokenStream::new(),
     };
     let edge_part = match (&edge, field_level) {
         (Some(e), true) => {
-            let guard = if unique { quote!(__u.is_none() &&) } else { TokenStream::new() };
+            let guard = match uniqueness {
+                Uniqueness::Unique => quote!(__u.is_none() &&),
+                Uniqueness::Free => TokenStream::new(),
+            };
             quote! {
                 let __edge: ::core::option::Option<#ty> = if #guard #s::is_edge(__node, __env.ctx) {
                     let mut __ge = #s::edge_stream(__node);
@@ -524,22 +445,218 @@ fn gen_scalar(
     })())
 }
 
+fn int_code(ty: &Type, lo: i64, hi: i64, uniqueness: Uniqueness) -> ScalarCode {
+    let s = quote!(::testdata::__private::sample);
+    let from = quote!(<#ty as ::testdata::__private::values::FromInt>::from_i64);
+    let v = unique_or(uniqueness, quote!((#lo as i64).wrapping_add(u as i64)), quote!(__g.i64_in(#lo, #hi)));
+    ScalarCode {
+        pre: TokenStream::new(),
+        space: quote!((#hi as i128 - #lo as i128 + 1) as u64),
+        edge: Some(quote!(::core::option::Option::Some(#from(#s::edge_int(&mut __ge, #lo, #hi))))),
+        value: quote!(#from(#v)),
+    }
+}
+
+fn units_code(ty: &Type, lo: i64, hi: i64, scale: u32, uniqueness: Uniqueness) -> ScalarCode {
+    let s = quote!(::testdata::__private::sample);
+    let from = quote!(<#ty as ::testdata::__private::values::FromUnits>::from_units);
+    let v = unique_or(uniqueness, quote!((#lo as i64).wrapping_add(u as i64)), quote!(__g.i64_in(#lo, #hi)));
+    ScalarCode {
+        pre: TokenStream::new(),
+        space: quote!((#hi as i128 - #lo as i128 + 1) as u64),
+        edge: Some(
+            quote!(::core::option::Option::Some(#from(#s::edge_decimal(&mut __ge, #lo, #hi), #scale))),
+        ),
+        value: quote!(#from(#v, #scale)),
+    }
+}
+
+fn float_code(ty: &Type, lo: f64, hi: f64) -> ScalarCode {
+    let s = quote!(::testdata::__private::sample);
+    let from = quote!(<#ty as ::testdata::__private::values::FromFloat>::from_f64);
+    ScalarCode {
+        edge: Some(quote!(::core::option::Option::Some(#from(#s::edge_float(&mut __ge, #lo, #hi))))),
+        ..ScalarCode::plain(quote!(#from(__g.f64_in(#lo, #hi))))
+    }
+}
+
+fn uuid_code(ty: &Type, uniqueness: Uniqueness) -> ScalarCode {
+    let s = quote!(::testdata::__private::sample);
+    let bits =
+        unique_or(uniqueness, quote!(#s::unique_uuid_bits(&mut __g, u)), quote!(#s::uuid_bits(&mut __g)));
+    ScalarCode::plain(
+        quote!({ let (__h, __l) = #bits; <#ty as ::testdata::__private::values::FromUuid>::from_bits(__h, __l) }),
+    )
+}
+
+/// A kind: its length fit checked at compile time, drawn in the record's scope (or the
+/// field's locale), made unique by a tag when asked.
+fn kind_code(
+    sc: &Scalar,
+    name: &str,
+    (min, max): (Option<usize>, Option<usize>),
+    span: Span,
+    parent: &TokenStream,
+    field_level: bool,
+    uniqueness: Uniqueness,
+) -> ScalarCode {
+    let ty = &sc.ty;
+    let s = quote!(::testdata::__private::sample);
+    let kp = kind_path(name);
+    let f = format_ident!("{}", name);
+    let (mn, mx) = (opt_usize(min), opt_usize(max));
+    let msg = format!("kind `{name}` cannot meet the length bounds");
+    let pre = quote_spanned! {span=>
+        const __FIT: ::core::option::Option<(usize, usize)> = match #s::kind_fit(#kp, #mn, #mx) {
+            ::core::result::Result::Ok(f) => f,
+            ::core::result::Result::Err(_) => panic!(#msg),
+        };
+    };
+    let from = quote!(<#ty as ::testdata::__private::values::FromText>::from_text);
+    let scope = match sc.locale {
+        Some(l) => {
+            let l = format_ident!("{}", l);
+            quote!(let __lctx = __env.ctx.clone().with_locale(::testdata::Locale::#l); let __scope = &::testdata::__private::Scope::new(#parent, &__lctx);)
+        }
+        // A field of the record: the record's scope, shared by its fields (`__scope`).
+        None if field_level => TokenStream::new(),
+        None => quote!(let __scope = &::testdata::__private::Scope::new(#parent, __env.ctx);),
+    };
+    let drawn = quote!(::testdata::__private::kinds::#f(&mut __g, __scope));
+    let make = match uniqueness {
+        Uniqueness::Unique if name == "uuid" => unique_or(
+            uniqueness,
+            quote!({ let (__h, __l) = #s::unique_uuid_bits(&mut __g, u); #s::uuid_string(__h, __l) }),
+            drawn,
+        ),
+        Uniqueness::Unique => quote!({
+            let mut __s = #drawn;
+            if let ::core::option::Option::Some(u) = __u { #s::tag_unique(&mut __s, u, #s::unique_sep(#kp)); }
+            __s
+        }),
+        Uniqueness::Free => drawn,
+    };
+    ScalarCode {
+        pre,
+        space: quote!(u64::MAX),
+        edge: Some(quote!(#s::edge_kind(&mut __ge, #kp, __FIT).map(#from))),
+        value: quote!({
+            #scope
+            let mut __s = #make;
+            if let ::core::option::Option::Some((__a, __b)) = __FIT { #s::fit_len(&mut __s, __a, __b, &mut __g); }
+            #from(__s)
+        }),
+    }
+}
+
+fn text_code(ty: &Type, min: usize, max: usize, sentence: bool) -> ScalarCode {
+    let s = quote!(::testdata::__private::sample);
+    let from = quote!(<#ty as ::testdata::__private::values::FromText>::from_text);
+    ScalarCode {
+        edge: Some(quote!(::core::option::Option::Some(#from(#s::edge_text(&mut __ge, #min, #max))))),
+        ..ScalarCode::plain(quote!(#from(#s::text(&mut __g, #min, #max, #sentence))))
+    }
+}
+
+fn pattern_code(ty: &Type, fo: &FieldOut) -> ScalarCode {
+    let pf = fo.pattern_fn.as_ref();
+    ScalarCode::plain(quote!(<#ty as ::testdata::__private::values::FromText>::from_text(match #pf() {
+        ::core::option::Option::Some(p) => p.generate(&mut __g),
+        ::core::option::Option::None => ::std::string::String::new(),
+    })))
+}
+
+fn format_code(ty: &Type, fo: &FieldOut, uniqueness: Uniqueness) -> ScalarCode {
+    let tf = fo.template_fn.as_ref();
+    let u = match uniqueness {
+        Uniqueness::Unique => quote!(__u),
+        Uniqueness::Free => quote!(::core::option::Option::None),
+    };
+    ScalarCode {
+        space: quote!(#tf().and_then(|t| t.space()).unwrap_or(u64::MAX)),
+        ..ScalarCode::plain(quote!(<#ty as ::testdata::__private::values::FromText>::from_text(match #tf() {
+            ::core::option::Option::Some(t) => t.render(&mut __g, __env.ctx, __env.index, #u, &|_| ::core::option::Option::None),
+            ::core::option::Option::None => ::std::string::String::new(),
+        })))
+    }
+}
+
+/// `one_of`: the values as a const table `__V` (declared by `table`), chosen by the
+/// cumulative weights `__C`; `wrap` turns `__V[i]` into the field's value.
+fn one_of_code(
+    table: TokenStream,
+    cumulative: &[u64],
+    n: usize,
+    wrap: impl Fn(TokenStream) -> TokenStream,
+    uniqueness: Uniqueness,
+) -> ScalarCode {
+    let s = quote!(::testdata::__private::sample);
+    let n = n as u64;
+    let i = unique_or(uniqueness, quote!(u as usize), quote!(__g.weighted(__C)));
+    let edge = wrap(quote!(__V[#s::edge_choice(&mut __ge, __C)]));
+    ScalarCode {
+        pre: quote!(const __V: #table; const __C: &[u64] = &[#(#cumulative),*];),
+        space: quote!(#n),
+        edge: Some(quote!(::core::option::Option::Some(#edge))),
+        value: wrap(quote!(__V[#i])),
+    }
+}
+
+fn date_code(
+    ty: &Type,
+    lo: &Option<TimeBound>,
+    hi: &Option<TimeBound>,
+    default: &TimeDefault,
+    uniqueness: Uniqueness,
+) -> ScalarCode {
+    let s = quote!(::testdata::__private::sample);
+    let from = quote!(<#ty as ::testdata::__private::values::FromDay>::from_day);
+    let mut pre = time_range(lo, hi, default, quote!(__env.ctx));
+    pre.extend(quote!(let (__dl, __dh) = #s::day_range(__lo, __hi);));
+    let v = unique_or(uniqueness, quote!(__dl + u as i64), quote!(#s::date_in(&mut __g, __dl, __dh)));
+    ScalarCode {
+        pre,
+        space: quote!((__dh - __dl + 1).max(1) as u64),
+        edge: Some(quote!(::core::option::Option::Some(#from(
+            #s::edge_date(&mut __ge, __dl * ::testdata::time::DAY, __dh * ::testdata::time::DAY))))),
+        value: quote!(#from(#v)),
+    }
+}
+
+fn instant_code(
+    ty: &Type,
+    lo: &Option<TimeBound>,
+    hi: &Option<TimeBound>,
+    default: &TimeDefault,
+    uniqueness: Uniqueness,
+) -> ScalarCode {
+    let s = quote!(::testdata::__private::sample);
+    let from = quote!(<#ty as ::testdata::__private::values::FromInstant>::from_unix);
+    let v = unique_or(uniqueness, quote!(__lo + u as i64), quote!(__g.i64_in(__lo, __hi.max(__lo))));
+    ScalarCode {
+        pre: time_range(lo, hi, default, quote!(__env.ctx)),
+        space: quote!((__hi - __lo + 1).max(1) as u64),
+        edge: Some(quote!(::core::option::Option::Some(#from(#s::edge_datetime(&mut __ge, __lo, __hi))))),
+        value: quote!(#from(#v)),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // checks
 
 fn check_field(f: &Field<'_>, fo: &FieldOut, value: TokenStream) -> TokenStream {
     let name = &f.name;
-    let Plan::Shape(s) = &fo.plan else { return TokenStream::new() };
+    let FieldPlan::Shape(s) = &fo.plan else { return TokenStream::new() };
     let inner = check_shape(s, quote!(__v), quote!(&__p), fo);
     quote!({
         let __v = #value;
-        let __p = ::testdata::api::Path::Field(__path, #name);
+        let __p = ::testdata::__private::Path::Field(__path, #name);
         #inner
     })
 }
 
 fn check_shape(s: &Shape, v: TokenStream, path: TokenStream, fo: &FieldOut) -> TokenStream {
-    let c = quote!(::testdata::api::values::check);
+    let c = quote!(::testdata::__private::values::check);
     match s {
         Shape::Scalar(sc) => check_scalar(sc, v, path, fo),
         Shape::Option(_, inner) => {
@@ -551,7 +668,7 @@ fn check_shape(s: &Shape, v: TokenStream, path: TokenStream, fo: &FieldOut) -> T
             quote!({
                 #c::len(__out, #path, #v.len(), #min, #max);
                 for (__j, __x) in #v.iter().enumerate() {
-                    let __q = ::testdata::api::Path::Index(#path, __j);
+                    let __q = ::testdata::__private::Path::Index(#path, __j);
                     #i
                 }
             })
@@ -559,7 +676,7 @@ fn check_shape(s: &Shape, v: TokenStream, path: TokenStream, fo: &FieldOut) -> T
         Shape::Array(_, inner) => {
             let i = check_shape(inner, quote!(__x), quote!(&__q), fo);
             quote!(for (__j, __x) in #v.iter().enumerate() {
-                let __q = ::testdata::api::Path::Index(#path, __j);
+                let __q = ::testdata::__private::Path::Index(#path, __j);
                 #i
             })
         }
@@ -572,7 +689,7 @@ fn check_shape(s: &Shape, v: TokenStream, path: TokenStream, fo: &FieldOut) -> T
             quote!({
                 #c::len(__out, #path, #v.len(), #min, #max);
                 for (__j, __x) in #v.values().enumerate() {
-                    let __q = ::testdata::api::Path::Index(#path, __j);
+                    let __q = ::testdata::__private::Path::Index(#path, __j);
                     #i
                 }
             })
@@ -591,21 +708,21 @@ fn check_shape(s: &Shape, v: TokenStream, path: TokenStream, fo: &FieldOut) -> T
 
 fn check_scalar(sc: &Scalar, v: TokenStream, path: TokenStream, fo: &FieldOut) -> TokenStream {
     let ty = &sc.ty;
-    let c = quote!(::testdata::api::values::check);
-    let s = quote!(::testdata::sample);
-    let text = quote!(&<#ty as ::testdata::api::values::FromText>::as_text(#v));
+    let c = quote!(::testdata::__private::values::check);
+    let s = quote!(::testdata::__private::sample);
+    let text = quote!(&<#ty as ::testdata::__private::values::FromText>::as_text(#v));
     match &sc.how {
-        How::Int { lo, hi } => {
-            quote!(#c::int(__out, #path, ::testdata::api::values::FromInt::to_i128(*#v), #lo, #hi);)
+        ScalarRule::Int { lo, hi } => {
+            quote!(#c::int(__out, #path, ::testdata::__private::values::FromInt::to_i128(*#v), #lo, #hi);)
         }
-        How::Float { lo, hi } => {
-            quote!(#c::float(__out, #path, ::testdata::api::values::FromFloat::to_f64(*#v), #lo, #hi);)
+        ScalarRule::Float { lo, hi } => {
+            quote!(#c::float(__out, #path, ::testdata::__private::values::FromFloat::to_f64(*#v), #lo, #hi);)
         }
-        How::Units { lo, hi, scale } => {
-            quote!(#c::units(__out, #path, ::testdata::api::values::FromUnits::to_parts(#v), #lo, #hi, #scale);)
+        ScalarRule::Units { lo, hi, scale } => {
+            quote!(#c::units(__out, #path, ::testdata::__private::values::FromUnits::to_parts(#v), #lo, #hi, #scale);)
         }
-        How::Bool | How::Uuid => TokenStream::new(),
-        How::Kind { name, min, max, .. } => {
+        ScalarRule::Bool | ScalarRule::Uuid => TokenStream::new(),
+        ScalarRule::Kind { name, min, max, .. } => {
             let kp = kind_path(name);
             let (mn, mx) = (opt_usize(*min), opt_usize(*max));
             quote!({
@@ -613,37 +730,37 @@ fn check_scalar(sc: &Scalar, v: TokenStream, path: TokenStream, fo: &FieldOut) -
                 #c::kind(__out, #path, #text, #kp, __fit);
             })
         }
-        How::Text { min, max, .. } => quote!(#c::text(__out, #path, #text, #min, #max);),
-        How::Pattern { .. } => {
+        ScalarRule::Text { min, max, .. } => quote!(#c::text(__out, #path, #text, #min, #max);),
+        ScalarRule::Pattern { .. } => {
             let pf = fo.pattern_fn.as_ref();
             quote!(#c::pattern(__out, #path, #text, #pf());)
         }
-        How::Format { .. } => {
+        ScalarRule::Format { .. } => {
             let tf = fo.template_fn.as_ref();
             quote!(#c::template(__out, #path, #text, #tf(), __ctx);)
         }
-        How::OneOfStr { values, .. } => quote!({
+        ScalarRule::OneOfStr { values, .. } => quote!({
             const __V: &[&str] = &[#(#values),*];
             let __t = #text;
             #c::one_of(__out, #path, __V.contains(&&**__t), __t);
         }),
-        How::OneOfInt { values, .. } => quote!({
+        ScalarRule::OneOfInt { values, .. } => quote!({
             const __V: &[i64] = &[#(#values),*];
-            let __i = ::testdata::api::values::FromInt::to_i128(*#v);
+            let __i = ::testdata::__private::values::FromInt::to_i128(*#v);
             #c::one_of(__out, #path, __V.iter().any(|x| *x as i128 == __i), &__i);
         }),
-        How::Instant { lo, hi, default, date } => {
+        ScalarRule::Instant { lo, hi, default, date } => {
             let tr = time_range(lo, hi, default, quote!(__ctx));
             if *date {
                 quote!({
                     #tr
                     let (__dl, __dh) = #s::day_range(__lo, __hi);
-                    #c::time(__out, #path, ::testdata::api::values::FromDay::to_day(#v), __dl, __dh.max(__dl), true);
+                    #c::time(__out, #path, ::testdata::__private::values::FromDay::to_day(#v), __dl, __dh.max(__dl), true);
                 })
             } else {
                 quote!({
                     #tr
-                    #c::time(__out, #path, ::testdata::api::values::FromInstant::to_unix(#v), __lo, __hi.max(__lo), false);
+                    #c::time(__out, #path, ::testdata::__private::values::FromInstant::to_unix(#v), __lo, __hi.max(__lo), false);
                 })
             }
         }
@@ -661,10 +778,10 @@ fn json(v: TokenStream) -> TokenStream {
     quote!(::core::option::Option::Some(::testdata::__private::Value::from(#v)))
 }
 
-fn tb_json(b: &Option<Tb>) -> TokenStream {
+fn tb_json(b: &Option<TimeBound>) -> TokenStream {
     match b {
-        Some(Tb::At(t)) => json(quote!(#t)),
-        Some(Tb::Now(d)) => {
+        Some(TimeBound::At(t)) => json(quote!(#t)),
+        Some(TimeBound::Now(d)) => {
             let s = format!("{d:+}s");
             json(quote!(#s))
         }
@@ -683,8 +800,8 @@ fn units_text(u: i64, scale: u32) -> String {
 fn def_field(f: &Field<'_>, fo: &FieldOut) -> TokenStream {
     let name = &f.name;
     let body = match &fo.plan {
-        Plan::Shape(s) => def_shape(s),
-        Plan::Value(syn::Expr::Lit(l)) if !matches!(l.lit, syn::Lit::ByteStr(_) | syn::Lit::Byte(_)) => {
+        FieldPlan::Shape(s) => def_shape(s),
+        FieldPlan::Value(syn::Expr::Lit(l)) if !matches!(l.lit, syn::Lit::ByteStr(_) | syn::Lit::Byte(_)) => {
             let lit = &l.lit;
             let v = json(quote!(#lit));
             quote!(::testdata::schema::FieldDef { value: #v, ..::core::default::Default::default() })
@@ -760,46 +877,48 @@ fn def_scalar(sc: &Scalar) -> TokenStream {
         None => none.clone(),
     };
     match &sc.how {
-        How::Int { lo, hi } => {
+        ScalarRule::Int { lo, hi } => {
             let (l, h) = (json(quote!(#lo)), json(quote!(#hi)));
             quote!(#fd { ty: ::core::option::Option::Some(#ft::Integer), min: #l, max: #h, unique: #unique, #dflt })
         }
-        How::Float { lo, hi } => {
+        ScalarRule::Float { lo, hi } => {
             let (l, h) = (json(quote!(#lo)), json(quote!(#hi)));
             quote!(#fd { ty: ::core::option::Option::Some(#ft::Float), min: #l, max: #h, #dflt })
         }
-        How::Units { lo, hi, scale } => {
+        ScalarRule::Units { lo, hi, scale } => {
             let (l, h) = (units_text(*lo, *scale), units_text(*hi, *scale));
             let (l, h) = (json(quote!(#l)), json(quote!(#h)));
             let sc = *scale as u8;
             quote!(#fd { ty: ::core::option::Option::Some(#ft::Decimal), min: #l, max: #h, scale: ::core::option::Option::Some(#sc), unique: #unique, #dflt })
         }
-        How::Bool => quote!(#fd { ty: ::core::option::Option::Some(#ft::Boolean), #dflt }),
-        How::Uuid => quote!(#fd { ty: ::core::option::Option::Some(#ft::Uuid), unique: #unique, #dflt }),
-        How::Kind { name, min, max, .. } => {
+        ScalarRule::Bool => quote!(#fd { ty: ::core::option::Option::Some(#ft::Boolean), #dflt }),
+        ScalarRule::Uuid => {
+            quote!(#fd { ty: ::core::option::Option::Some(#ft::Uuid), unique: #unique, #dflt })
+        }
+        ScalarRule::Kind { name, min, max, .. } => {
             let (mn, mx) = (opt_usize(*min), opt_usize(*max));
             quote!(#fd { ty: ::core::option::Option::Some(#ft::String), kind: ::core::option::Option::Some(::std::string::String::from(#name)),
                 min_length: #mn, max_length: #mx, unique: #unique, locale: #locale, #dflt })
         }
-        How::Text { min, max, .. } => {
+        ScalarRule::Text { min, max, .. } => {
             quote!(#fd { ty: ::core::option::Option::Some(#ft::String), min_length: ::core::option::Option::Some(#min), max_length: ::core::option::Option::Some(#max), #dflt })
         }
-        How::Pattern { src, min, max } => {
+        ScalarRule::Pattern { src, min, max } => {
             let (mn, mx) = (opt_usize(*min), opt_usize(*max));
             quote!(#fd { ty: ::core::option::Option::Some(#ft::String), pattern: ::core::option::Option::Some(::std::string::String::from(#src)), min_length: #mn, max_length: #mx, #dflt })
         }
-        How::Format { src } => {
+        ScalarRule::Format { src } => {
             quote!(#fd { ty: ::core::option::Option::Some(#ft::String), format: ::core::option::Option::Some(::std::string::String::from(#src)), unique: #unique, #dflt })
         }
-        How::OneOfStr { values, cum } => {
-            let w = weights(cum);
+        ScalarRule::OneOfStr { values, cumulative } => {
+            let w = weights(cumulative);
             quote!(#fd { ty: ::core::option::Option::Some(#ft::String), values: ::core::option::Option::Some(::std::vec![#(::testdata::__private::Value::from(#values)),*]), weights: #w, unique: #unique, #dflt })
         }
-        How::OneOfInt { values, cum } => {
-            let w = weights(cum);
+        ScalarRule::OneOfInt { values, cumulative } => {
+            let w = weights(cumulative);
             quote!(#fd { ty: ::core::option::Option::Some(#ft::Integer), values: ::core::option::Option::Some(::std::vec![#(::testdata::__private::Value::from(#values)),*]), weights: #w, unique: #unique, #dflt })
         }
-        How::Instant { lo, hi, date, .. } => {
+        ScalarRule::Instant { lo, hi, date, .. } => {
             let t = if *date { quote!(#ft::Date) } else { quote!(#ft::Datetime) };
             let (l, h) = (tb_json(lo), tb_json(hi));
             quote!(#fd { ty: ::core::option::Option::Some(#t), min: #l, max: #h, unique: #unique, #dflt })
@@ -807,9 +926,9 @@ fn def_scalar(sc: &Scalar) -> TokenStream {
     }
 }
 
-fn weights(cum: &[u64]) -> TokenStream {
+fn weights(cumulative: &[u64]) -> TokenStream {
     let mut prev = 0;
-    let ws: Vec<u32> = cum
+    let ws: Vec<u32> = cumulative
         .iter()
         .map(|c| {
             let w = c - prev;
@@ -881,7 +1000,7 @@ fn expand_struct(
     style: Style,
     fields: &[Field<'_>],
     locale: Option<&'static str>,
-    cx: &mut Cx,
+    cx: &mut SharedItems,
 ) -> Result<TokenStream> {
     let ident = inp.ident;
     let name = type_name(inp);
@@ -902,8 +1021,8 @@ fn expand_struct(
             #[inline]
             pub fn #fname(
                 __key: ::testdata::Key,
-                __env: &::testdata::api::Env<'_>,
-                __scope: &::testdata::kinds::Scope<'_>,
+                __env: &::testdata::__private::Env<'_>,
+                __scope: &::testdata::__private::Scope<'_>,
             ) -> #ty {
                 #gen_e
             }
@@ -929,8 +1048,8 @@ fn expand_struct(
             #(#field_fns)*
             #[doc(hidden)]
             #[inline]
-            pub fn __testdata_fields(__key: ::testdata::Key, __env: &::testdata::api::Env<'_>) -> Self {
-                let __scope = &::testdata::kinds::Scope::new(__key, __env.ctx);
+            pub fn __testdata_fields(__key: ::testdata::Key, __env: &::testdata::__private::Env<'_>) -> Self {
+                let __scope = &::testdata::__private::Scope::new(__key, __env.ctx);
                 #construct
             }
         }
@@ -938,7 +1057,7 @@ fn expand_struct(
             const NAME: &'static str = #name;
             const KEY: u64 = ::testdata::seed::name_key(#name);
             #[inline]
-            fn generate(__key: ::testdata::Key, __env: &::testdata::api::Env<'_>) -> Self {
+            fn generate(__key: ::testdata::Key, __env: &::testdata::__private::Env<'_>) -> Self {
                 let mut __v = Self::__testdata_fields(__key, __env);
                 #finish
                 __v
@@ -948,7 +1067,7 @@ fn expand_struct(
             }
             fn check(
                 &self,
-                __path: &::testdata::api::Path<'_>,
+                __path: &::testdata::__private::Path<'_>,
                 __ctx: &::testdata::Context,
                 __out: &mut ::std::vec::Vec<::testdata::constraint::Violation>,
             ) {
@@ -980,7 +1099,7 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
         let name = &f.name;
         let with = format_ident!("with_{}", name);
         let fname = format_ident!("__testdata_field_{}", name);
-        slots.push(quote!(#m: ::core::option::Option<::testdata::api::Override<#ty>>));
+        slots.push(quote!(#m: ::core::option::Option<::testdata::__private::Override<#ty>>));
         nones.push(quote!(#m: ::core::option::Option::None));
         let d1 = format!("Every record gets this `{name}`.");
         let d2 = format!("`{name}` comes from `f`, called with the field's own stream.");
@@ -988,7 +1107,7 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
             quote! {
                 #[doc = #d1]
                 pub fn #m(mut self, v: impl ::core::convert::Into<::std::string::String>) -> Self {
-                    self.#m = ::core::option::Option::Some(::testdata::api::Override::value(v.into()));
+                    self.#m = ::core::option::Option::Some(::testdata::__private::Override::value(v.into()));
                     self
                 }
             }
@@ -1000,12 +1119,12 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
                 #[doc = #d1]
                 pub fn #m<__V>(mut self, v: #ty) -> Self
                 where
-                    #ty: ::testdata::api::Same<__V>,
-                    __V: ::testdata::api::Same<#ty> + ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
+                    #ty: ::testdata::__private::Same<__V>,
+                    __V: ::testdata::__private::Same<#ty> + ::core::clone::Clone + ::core::marker::Send + ::core::marker::Sync + 'static,
                 {
-                    let v: __V = ::testdata::api::Same::same(v);
-                    self.#m = ::core::option::Option::Some(::testdata::api::Override::with(move |_| {
-                        ::testdata::api::Same::same(::core::clone::Clone::clone(&v))
+                    let v: __V = ::testdata::__private::Same::same(v);
+                    self.#m = ::core::option::Option::Some(::testdata::__private::Override::with(move |_| {
+                        ::testdata::__private::Same::same(::core::clone::Clone::clone(&v))
                     }));
                     self
                 }
@@ -1015,7 +1134,7 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
             #fixed
             #[doc = #d2]
             pub fn #with(mut self, f: impl Fn(&mut ::testdata::Gen) -> #ty + Send + Sync + 'static) -> Self {
-                self.#m = ::core::option::Option::Some(::testdata::api::Override::with(f));
+                self.#m = ::core::option::Option::Some(::testdata::__private::Override::with(f));
                 self
             }
         });
@@ -1048,9 +1167,9 @@ fn builder(inp: &Input<'_>, fields: &[Field<'_>]) -> TokenStream {
             pub fn build_nth(&self, seed: impl ::core::convert::Into<::testdata::Seed>, index: u64) -> #ident {
                 let seed = seed.into();
                 let __k = <#ident as ::testdata::TestData>::KEY;
-                let __env = ::testdata::api::Env::root(&::testdata::api::DEFAULT_CONTEXT, seed, __k, index);
+                let __env = ::testdata::__private::Env::root(&::testdata::__private::DEFAULT_CONTEXT, seed, __k, index);
                 let __key = ::testdata::Key::root(seed, __k, index);
-                let __scope = &::testdata::kinds::Scope::new(__key, __env.ctx);
+                let __scope = &::testdata::__private::Scope::new(__key, __env.ctx);
                 let mut __v = #ident { #(#inits,)* };
                 #finish
                 __v
@@ -1068,13 +1187,13 @@ fn expand_enum(
     inp: &Input<'_>,
     variants: &[Variant<'_>],
     locale: Option<&'static str>,
-    cx: &mut Cx,
+    cx: &mut SharedItems,
 ) -> Result<TokenStream> {
     let ident = inp.ident;
     let name = type_name(inp);
     let g = with_bounds(inp);
     let (impl_g, ty_g, where_c) = g.split_for_impl();
-    let mut cum = Vec::new();
+    let mut cumulative = Vec::new();
     let mut acc = 0u64;
     for v in variants {
         for (k, sp) in &v.attrs.given {
@@ -1086,7 +1205,7 @@ fn expand_enum(
             }
         }
         acc += v.attrs.weight.as_ref().map(|w| w.v).unwrap_or(1);
-        cum.push(acc);
+        cumulative.push(acc);
     }
     if acc == 0 {
         return Err(Error::new(
@@ -1118,7 +1237,7 @@ fn expand_enum(
         let vk = const_name_key(&vname);
         arms.push(quote!(#idx => {
             let __vkey = __key.child(#vk);
-            let __scope = &::testdata::kinds::Scope::new(__vkey, __env.ctx);
+            let __scope = &::testdata::__private::Scope::new(__vkey, __env.ctx);
             #ctor
         }));
         edge_arms.push(quote!(#idx => #ident::#vid,));
@@ -1139,7 +1258,7 @@ fn expand_enum(
             }
         };
         check_arms.push(quote!(#pat => {
-            let __vp = ::testdata::api::Path::Field(__path, #vname);
+            let __vp = ::testdata::__private::Path::Field(__path, #vname);
             let __path = &__vp;
             #(#cks)*
         }));
@@ -1148,7 +1267,7 @@ fn expand_enum(
     let last = n - 1;
     arms.push(quote!(_ => { let _ = #last; unreachable!() }));
     let field_def = if unit_only {
-        let w = weights(&cum);
+        let w = weights(&cumulative);
         quote!(::testdata::schema::FieldDef {
             ty: ::core::option::Option::Some(::testdata::schema::FieldType::Enum),
             values: ::core::option::Option::Some(::std::vec![#(::testdata::__private::Value::from(#names)),*]),
@@ -1163,8 +1282,8 @@ fn expand_enum(
     };
     let edge = if unit_only {
         quote!(fn edge(__g: &mut ::testdata::Gen) -> ::core::option::Option<Self> {
-            const __C: &[u64] = &[#(#cum),*];
-            ::core::option::Option::Some(match ::testdata::sample::edge_choice(__g, __C) { #(#edge_arms)* _ => return ::core::option::Option::None })
+            const __C: &[u64] = &[#(#cumulative),*];
+            ::core::option::Option::Some(match ::testdata::__private::sample::edge_choice(__g, __C) { #(#edge_arms)* _ => return ::core::option::Option::None })
         })
     } else {
         TokenStream::new()
@@ -1183,8 +1302,8 @@ fn expand_enum(
         impl #impl_g ::testdata::TestData for #ident #ty_g #where_c {
             const NAME: &'static str = #name;
             const KEY: u64 = ::testdata::seed::name_key(#name);
-            fn generate(__key: ::testdata::Key, __env: &::testdata::api::Env<'_>) -> Self {
-                const __C: &[u64] = &[#(#cum),*];
+            fn generate(__key: ::testdata::Key, __env: &::testdata::__private::Env<'_>) -> Self {
+                const __C: &[u64] = &[#(#cumulative),*];
                 let mut __v = match __key.stream().weighted(__C) {
                     #(#arms)*
                 };
@@ -1199,7 +1318,7 @@ fn expand_enum(
             }
             fn check(
                 &self,
-                __path: &::testdata::api::Path<'_>,
+                __path: &::testdata::__private::Path<'_>,
                 __ctx: &::testdata::Context,
                 __out: &mut ::std::vec::Vec<::testdata::constraint::Violation>,
             ) {

@@ -4,15 +4,17 @@
 //! * `attr.rs` — `#[testdata(...)]` parsing;
 //! * `valid.rs` — resolves each field into an explicit plan and rejects bad combinations
 //!   with errors spanned on the offending attribute;
-//! * `expand.rs` — emits the `TestData` impl, the schema and the builder;
-//! * `infer.rs`, `kinds.rs` — the compile-time copies of the engine's inference tables (a test
-//!   in the `testdata` crate keeps them equal to the runtime ones).
+//! * `expand.rs` — emits the `TestData` impl, the schema and the builder; the emitted code
+//!   calls the engine through `testdata::__private`, never through its documented API's
+//!   internals.
+//!
+//! The rules shared with the engine (kind names and bounds, inference from field names, the
+//! defaults of open ranges, decimal rounding, date bounds, locale tags) come from the
+//! `testdata-core` crate, which the engine uses too. Design notes: `docs/derive.md`.
 
 mod ast;
 mod attr;
 mod expand;
-mod infer;
-mod kinds;
 mod valid;
 
 use proc_macro::TokenStream;

@@ -2,17 +2,18 @@
 //! contradictions with errors spanned on the offending attribute.
 
 use proc_macro2::Span;
-use syn::spanned::Spanned;
+use syn::spanned::Spanned as _;
 use syn::{Error, Expr, Lit, Result, Type};
 
 use crate::ast::Field;
-use crate::attr::{Attrs, Sp};
-use crate::{infer, kinds};
+use crate::attr::{Attrs, Spanned};
+use testdata_core::decimal::{Round, rescale_dir};
+use testdata_core::defaults::{self, TimeDefault};
+use testdata_core::kinds;
+use testdata_core::time::{self, DAY};
 
-pub const DAY: i64 = 86_400;
-
-/// How a field is produced.
-pub enum Plan {
+/// ScalarRule a field is produced.
+pub enum FieldPlan {
     /// `with = path`: the path's `fn(&mut Gen) -> T` on the field's stream.
     With(syn::Path),
     /// `value = expr`.
@@ -39,30 +40,72 @@ pub enum Shape {
 
 pub struct Scalar {
     pub ty: Type,
-    pub how: How,
+    pub how: ScalarRule,
     pub unique: bool,
     pub locale: Option<&'static str>,
 }
 
+/// A bound of a date or timestamp range.
 #[derive(Clone, Copy)]
-pub enum Tb {
+pub enum TimeBound {
+    /// An absolute instant (seconds since the epoch).
     At(i64),
+    /// Seconds from the reference instant ("now") of the run's context.
     Now(i64),
 }
 
-pub enum How {
-    Int { lo: i64, hi: i64 },
-    Float { lo: f64, hi: f64 },
-    Units { lo: i64, hi: i64, scale: u32 },
+/// How a scalar value is produced: the rule of its type class and attributes.
+pub enum ScalarRule {
+    Int {
+        lo: i64,
+        hi: i64,
+    },
+    Float {
+        lo: f64,
+        hi: f64,
+    },
+    Units {
+        lo: i64,
+        hi: i64,
+        scale: u32,
+    },
     Bool,
-    Kind { name: &'static str, min: Option<usize>, max: Option<usize>, span: Span },
+    Kind {
+        name: &'static str,
+        min: Option<usize>,
+        max: Option<usize>,
+        span: Span,
+    },
     Uuid,
-    Text { min: usize, max: usize, sentence: bool },
-    Pattern { src: String, min: Option<usize>, max: Option<usize> },
-    Format { src: String },
-    OneOfStr { values: Vec<String>, cum: Vec<u64> },
-    OneOfInt { values: Vec<i64>, cum: Vec<u64> },
-    Instant { lo: Option<Tb>, hi: Option<Tb>, default: &'static str, date: bool },
+    Text {
+        min: usize,
+        max: usize,
+        sentence: bool,
+    },
+    Pattern {
+        src: String,
+        min: Option<usize>,
+        max: Option<usize>,
+    },
+    Format {
+        src: String,
+    },
+    /// `one_of` strings, with cumulative weights.
+    OneOfStr {
+        values: Vec<String>,
+        cumulative: Vec<u64>,
+    },
+    /// `one_of` integers, with cumulative weights.
+    OneOfInt {
+        values: Vec<i64>,
+        cumulative: Vec<u64>,
+    },
+    Instant {
+        lo: Option<TimeBound>,
+        hi: Option<TimeBound>,
+        default: TimeDefault,
+        date: bool,
+    },
 }
 
 /// The syntactic class of a type.
@@ -185,7 +228,7 @@ struct Range<'a> {
     inclusive: bool,
 }
 
-fn range_of<'a>(e: &'a Sp<Expr>, what: &str) -> Result<Range<'a>> {
+fn range_of<'a>(e: &'a Spanned<Expr>, what: &str) -> Result<Range<'a>> {
     match &e.v {
         Expr::Range(r) => Ok(Range {
             lo: r.start.as_deref(),
@@ -203,7 +246,7 @@ fn int_of(e: &Expr) -> Result<i128> {
     }
 }
 
-fn usize_range(e: &Sp<Expr>, what: &str) -> Result<(Option<usize>, Option<usize>)> {
+fn usize_range(e: &Spanned<Expr>, what: &str) -> Result<(Option<usize>, Option<usize>)> {
     let r = range_of(e, what)?;
     let lo = r.lo.map(int_of).transpose()?;
     let mut hi = r.hi.map(int_of).transpose()?;
@@ -248,17 +291,11 @@ fn decimal(text: &str) -> Option<(i128, u32)> {
     Some((if neg { -m } else { m }, frac.len() as u32))
 }
 
-fn rescale_dir(m: i128, from: u32, to: u32, up: bool) -> i128 {
-    if to >= from {
-        m * 10i128.pow(to - from)
-    } else {
-        let p = 10i128.pow(from - to);
-        let q = m.div_euclid(p);
-        if up && m.rem_euclid(p) != 0 { q + 1 } else { q }
-    }
-}
-
-fn cum(weights: &Option<Sp<Vec<u64>>>, n: usize, one_of: &Sp<Vec<Lit>>) -> Result<Vec<u64>> {
+fn cumulative_weights(
+    weights: &Option<Spanned<Vec<u64>>>,
+    n: usize,
+    one_of: &Spanned<Vec<Lit>>,
+) -> Result<Vec<u64>> {
     let w = match weights {
         Some(w) if w.v.len() != n => {
             return err(
@@ -284,18 +321,18 @@ fn cum(weights: &Option<Sp<Vec<u64>>>, n: usize, one_of: &Sp<Vec<Lit>>) -> Resul
         .collect())
 }
 
-fn time_bound(e: &Expr, date: bool) -> Result<Tb> {
+fn time_bound(e: &Expr, date: bool) -> Result<TimeBound> {
     let Some(s) = str_lit(e) else {
         return err(
             e.span(),
             "date bounds are strings: \"2024-01-01\", \"2024-01-01T12:00:00Z\", \"now\", \"-30d\"",
         );
     };
-    if let Some(d) = infer::parse_relative(&s) {
-        return Ok(Tb::Now(d));
+    if let Some(d) = time::offset_from_now(&s) {
+        return Ok(TimeBound::Now(d));
     }
-    match infer::parse_instant(&s) {
-        Some(t) => Ok(Tb::At(t)),
+    match time::parse_datetime(s.trim()) {
+        Some(t) => Ok(TimeBound::At(t)),
         None => err(
             e.span(),
             format!(
@@ -350,17 +387,17 @@ fn conflicts(a: &Attrs) -> Result<()> {
 }
 
 /// Resolves a field.
-pub fn field(f: &Field<'_>, type_locale: Option<&'static str>) -> Result<Plan> {
+pub fn field(f: &Field<'_>, type_locale: Option<&'static str>) -> Result<FieldPlan> {
     let a = &f.attrs;
     conflicts(a)?;
     if a.skip.is_some() {
-        return Ok(Plan::Skip);
+        return Ok(FieldPlan::Skip);
     }
     if let Some(w) = &a.with {
-        return Ok(Plan::With(w.v.clone()));
+        return Ok(FieldPlan::With(w.v.clone()));
     }
     if let Some(v) = &a.value {
-        return Ok(Plan::Value(v.v.clone()));
+        return Ok(FieldPlan::Value(v.v.clone()));
     }
     if let Some(r) = &a.references {
         let mut p = r.v.clone();
@@ -370,11 +407,14 @@ pub fn field(f: &Field<'_>, type_locale: Option<&'static str>) -> Result<Plan> {
         }
         let field = last.value().ident.clone();
         p.segments.pop_punct();
-        return Ok(Plan::References(p, field));
+        return Ok(FieldPlan::References(p, field));
     }
     let locale = match &a.locale {
-        Some(l) => Some(infer::locale(&l.v).ok_or_else(|| {
-            Error::new(l.span, format!("unknown locale `{}`; use en, fr_FR, de_DE, pt_BR or ja_JP", l.v))
+        Some(l) => Some(crate::expand::locale_variant(&l.v).ok_or_else(|| {
+            Error::new(
+                l.span,
+                format!("unknown locale `{}`; use {}", l.v, testdata_core::locale::known_tags()),
+            )
         })?),
         None => type_locale,
     };
@@ -384,7 +424,7 @@ pub fn field(f: &Field<'_>, type_locale: Option<&'static str>) -> Result<Plan> {
     if let (Some(o), false) = (&a.optional, used_opt) {
         return err(o.span, "`optional` applies to `Option<T>` fields; make the field an `Option`");
     }
-    Ok(Plan::Shape(shape))
+    Ok(FieldPlan::Shape(shape))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -405,7 +445,7 @@ fn shape(
             } else {
                 *used_opt = true;
                 match &a.optional {
-                    Some(Sp { v: Some(p), span }) => {
+                    Some(Spanned { v: Some(p), span }) => {
                         if !(0.0..=1.0).contains(p) {
                             return err(
                                 *span,
@@ -482,6 +522,8 @@ fn shape(
     })
 }
 
+/// Lowers a scalar field: checks which attributes apply to its type class, then lowers it
+/// with the rule of its class.
 fn scalar(
     f: &Field<'_>,
     ty: &Type,
@@ -491,15 +533,47 @@ fn scalar(
     used_len: &mut bool,
 ) -> Result<Scalar> {
     let name = f.name.as_str();
-    let texty = matches!(class, Class::Str | Class::Char | Class::Ip(_));
+    let len = applicable_attrs(ty, &class, a, used_len)?;
+    let kind = kind_attr(ty, &class, a)?;
+    let how = match class {
+        Class::Bool => ScalarRule::Bool,
+        Class::Uuid => ScalarRule::Uuid,
+        Class::Int(tlo, thi) => match &a.one_of {
+            Some(o) => one_of_int(ty, (tlo, thi), o, &a.weights)?,
+            None => lower_int(ty, (tlo, thi), &a.range, kind.bounds(name))?,
+        },
+        Class::Float => lower_float(&a.range, kind.bounds(name))?,
+        Class::Decimal => lower_decimal(&a.range, kind.bounds(name))?,
+        Class::Instant => lower_time(&a.range, name, TimeClass::Instant)?,
+        Class::Day => lower_time(&a.range, name, TimeClass::Date)?,
+        Class::Char => ScalarRule::Text { min: 1, max: 1, sentence: false },
+        Class::Ip(k) => ScalarRule::Kind { name: kind.name.unwrap_or(k), min: None, max: None, span: f.span },
+        Class::Str => lower_str(f, a, len.unwrap_or((None, None)), kind.name)?,
+        _ => unreachable_class(f.span)?,
+    };
+    if let Some(u) = &a.unique {
+        check_unique(u.span, &how)?;
+    }
+    Ok(Scalar { ty: ty.clone(), how, unique: a.unique.is_some(), locale })
+}
+
+/// Rejects attributes that do not apply to the field's type class; returns the `len` bounds
+/// of a string (once: `used_len` says a collection already took them).
+fn applicable_attrs(
+    ty: &Type,
+    class: &Class<'_>,
+    a: &Attrs,
+    used_len: &mut bool,
+) -> Result<Option<(Option<usize>, Option<usize>)>> {
+    let makes_text = matches!(class, Class::Str | Class::Char | Class::Ip(_));
     let numeric = matches!(class, Class::Int(..) | Class::Float | Class::Decimal);
-    let timey = matches!(class, Class::Instant | Class::Day);
+    let is_time = matches!(class, Class::Instant | Class::Day);
     if let Some(r) = &a.range
-        && !(numeric || timey)
+        && !(numeric || is_time)
     {
         return err(
             r.span,
-            if texty {
+            if makes_text {
                 "`range` applies to numbers and dates; for the length of a string use `len = 1..=20`"
                     .to_string()
             } else {
@@ -507,7 +581,17 @@ fn scalar(
             },
         );
     }
-    let len = match &a.len {
+    for (k, sp) in &a.given {
+        let ok = match *k {
+            "pattern" | "format" | "locale" => matches!(class, Class::Str),
+            "one_of" | "weights" => matches!(class, Class::Str | Class::Int(..)),
+            _ => true,
+        };
+        if !ok {
+            return err(*sp, format!("`{k}` applies to `String` fields, not to `{}`", quote::quote!(#ty)));
+        }
+    }
+    match &a.len {
         Some(l) if !*used_len => {
             if !matches!(class, Class::Str) {
                 return err(
@@ -519,357 +603,330 @@ fn scalar(
                 );
             }
             *used_len = true;
-            Some(usize_range(l, "len")?)
+            Ok(Some(usize_range(l, "len")?))
         }
-        _ => None,
-    };
-    for (k, sp) in &a.given {
-        let ok = match *k {
-            "pattern" | "format" | "locale" => matches!(class, Class::Str),
-            "one_of" | "weights" => matches!(class, Class::Str | Class::Int(..)),
-            _ => true,
+        _ => Ok(None),
+    }
+}
+
+/// What a kind attribute names: a text kind, or the bounds of a number preset.
+#[derive(Default)]
+struct KindAttr {
+    /// The canonical name of a text kind (`#[testdata(email)]`).
+    name: Option<&'static str>,
+    /// The bounds of a number preset (`#[testdata(price)]`).
+    preset: Option<(f64, f64)>,
+}
+
+impl KindAttr {
+    /// The default bounds of a number field: its preset's, else its name's.
+    fn bounds(&self, field_name: &str) -> (f64, f64) {
+        self.preset.unwrap_or_else(|| defaults::number_bounds(field_name))
+    }
+}
+
+/// Reads the kind attribute: a number preset on a number, a text kind on text (or `uuid` on
+/// a `Uuid`); an unknown name suggests the closest known one.
+fn kind_attr(ty: &Type, class: &Class<'_>, a: &Attrs) -> Result<KindAttr> {
+    let Some(k) = &a.kind else { return Ok(KindAttr::default()) };
+    let numeric = matches!(class, Class::Int(..) | Class::Float | Class::Decimal);
+    if numeric && let Some(b) = defaults::numeric_preset(&k.v) {
+        return Ok(KindAttr { name: None, preset: Some(b) });
+    }
+    let Some(n) = kinds::from_name(&k.v).map(|k| k.name) else {
+        let hint = match kinds::closest(&k.v) {
+            Some(c) => format!("; did you mean `{c}`?"),
+            None => String::new(),
         };
-        if !ok {
-            return err(*sp, format!("`{k}` applies to `String` fields, not to `{}`", quote::quote!(#ty)));
-        }
-    }
-    let mut kind_name: Option<&'static str> = None;
-    let mut preset: Option<(f64, f64)> = None;
-    if let Some(k) = &a.kind {
-        if numeric && let Some(b) = infer::numeric_kind(&k.v) {
-            preset = Some(b);
-        } else {
-            match kinds::from_name(&k.v) {
-                Some(n) => {
-                    if !(texty || (matches!(class, Class::Uuid) && n == "uuid")) {
-                        return err(
-                            k.span,
-                            format!("kind `{n}` makes text; it does not apply to `{}`", quote::quote!(#ty)),
-                        );
-                    }
-                    kind_name = Some(n);
-                }
-                None => {
-                    let hint = match kinds::closest(&k.v) {
-                        Some(c) => format!("; did you mean `{c}`?"),
-                        None => String::new(),
-                    };
-                    return err(
-                        k.span,
-                        format!(
-                            "unknown kind `{}`{hint} (kinds are listed in `testdata::kinds::Kind::ALL`; number presets: price, amount, age, quantity, rating, percentage)",
-                            k.v
-                        ),
-                    );
-                }
-            }
-        }
-    }
-    let unique = a.unique.is_some();
-    let how = match class {
-        Class::Bool => How::Bool,
-        Class::Uuid => How::Uuid,
-        Class::Int(tlo, thi) => {
-            if let Some(o) = &a.one_of {
-                let mut values = Vec::new();
-                for l in &o.v {
-                    match l {
-                        Lit::Int(i) => {
-                            let v: i128 = i.base10_parse()?;
-                            if v < tlo || v > thi {
-                                return err(
-                                    l.span(),
-                                    format!("{v} does not fit in `{}`", quote::quote!(#ty)),
-                                );
-                            }
-                            values.push(v as i64);
-                        }
-                        _ => return err(l.span(), "the field is an integer: `one_of` takes integers"),
-                    }
-                }
-                if values.is_empty() {
-                    return err(o.span, "`one_of` is empty; give at least one value");
-                }
-                How::OneOfInt { cum: cum(&a.weights, values.len(), o)?, values }
-            } else {
-                let (dlo, dhi) = preset.unwrap_or_else(|| infer::number_bounds(name));
-                let (dlo, dhi) = (dlo as i128, dhi as i128);
-                let (lo, hi) = match &a.range {
-                    Some(r) => {
-                        let rg = range_of(r, "range")?;
-                        let lo = rg.lo.map(int_of).transpose()?;
-                        let hi = match rg.hi.map(int_of).transpose()? {
-                            Some(h) if !rg.inclusive => Some(h - 1),
-                            h => h,
-                        };
-                        let (lo, hi) = match (lo, hi) {
-                            (None, None) => (dlo, dhi),
-                            (Some(l), None) => (l, l + (dhi - dlo).max(1000)),
-                            (None, Some(h)) => ((h - (dhi - dlo)).min(dlo), h),
-                            (Some(l), Some(h)) => (l, h),
-                        };
-                        if lo > hi {
-                            return err(
-                                r.span,
-                                format!(
-                                    "empty or inverted range: the minimum {lo} is greater than the maximum {hi}"
-                                ),
-                            );
-                        }
-                        if lo < tlo || (hi > thi && rg.lo.is_some() && rg.hi.is_some()) {
-                            return err(
-                                r.span,
-                                format!(
-                                    "the range {lo}..={hi} does not fit in `{}` ({tlo}..={thi})",
-                                    quote::quote!(#ty)
-                                ),
-                            );
-                        }
-                        (lo, hi.min(thi))
-                    }
-                    None => (dlo.max(tlo), dhi.min(thi)),
-                };
-                How::Int { lo: lo as i64, hi: hi as i64 }
-            }
-        }
-        Class::Float => {
-            let (dlo, dhi) = preset.unwrap_or_else(|| infer::number_bounds(name));
-            let (lo, hi) = match &a.range {
-                Some(r) => {
-                    let rg = range_of(r, "range")?;
-                    let fl = |e: &Expr| -> Result<f64> {
-                        num(e)
-                            .and_then(|(s, _)| s.parse::<f64>().ok())
-                            .ok_or_else(|| Error::new(e.span(), "expected a number"))
-                    };
-                    let lo = rg.lo.map(fl).transpose()?;
-                    let hi = match rg.hi.map(fl).transpose()? {
-                        Some(h) if !rg.inclusive => Some(h.next_down()),
-                        h => h,
-                    };
-                    let (lo, hi) = match (lo, hi) {
-                        (None, None) => (dlo, dhi),
-                        (Some(l), None) => (l, l.max(dlo) + (dhi - dlo)),
-                        (None, Some(h)) => (dlo.min(h), h),
-                        (Some(l), Some(h)) => (l, h),
-                    };
-                    if lo > hi {
-                        return err(
-                            r.span,
-                            format!(
-                                "empty or inverted range: the minimum {lo} is greater than the maximum {hi}"
-                            ),
-                        );
-                    }
-                    (lo, hi)
-                }
-                None => (dlo, dhi),
-            };
-            How::Float { lo, hi }
-        }
-        Class::Decimal => {
-            let scale = 2u32;
-            let (dlo, dhi) = preset.unwrap_or_else(|| infer::number_bounds(name));
-            let f = 10f64.powi(scale as i32);
-            let (dl, dh) = ((dlo * f).round() as i128, (dhi * f).round() as i128);
-            let (lo, hi) = match &a.range {
-                Some(r) => {
-                    let rg = range_of(r, "range")?;
-                    let units = |e: &Expr, up: bool| -> Result<i128> {
-                        let (m, s) = num(e)
-                            .and_then(|(t, _)| decimal(&t))
-                            .ok_or_else(|| Error::new(e.span(), "expected a number"))?;
-                        Ok(rescale_dir(m, s, scale, up))
-                    };
-                    let lo = rg.lo.map(|e| units(e, true)).transpose()?;
-                    let hi = match rg.hi {
-                        Some(e) if !rg.inclusive => Some(units(e, true)? - 1),
-                        Some(e) => Some(units(e, false)?),
-                        None => None,
-                    };
-                    let (lo, hi) = match (lo, hi) {
-                        (None, None) => (dl, dh),
-                        (Some(l), None) => (l, l.max(dl) + (dh - dl)),
-                        (None, Some(h)) => (dl.min(h), h),
-                        (Some(l), Some(h)) => (l, h),
-                    };
-                    if lo > hi {
-                        return err(
-                            r.span,
-                            "empty or inverted range: the minimum is greater than the maximum",
-                        );
-                    }
-                    if hi.abs() > (1 << 53) || lo.abs() > (1 << 53) {
-                        return err(r.span, "the bounds exceed ±2^53 units of the scale");
-                    }
-                    (lo, hi)
-                }
-                None => (dl, dh),
-            };
-            How::Units { lo: lo as i64, hi: hi as i64, scale }
-        }
-        Class::Instant | Class::Day => {
-            let date = matches!(class, Class::Day);
-            let (lo, hi) = match &a.range {
-                Some(r) => {
-                    let rg = range_of(r, "range")?;
-                    let lo = rg.lo.map(|e| time_bound(e, date)).transpose()?;
-                    let unit = if date { DAY } else { 1 };
-                    let hi = match rg.hi.map(|e| time_bound(e, date)).transpose()? {
-                        Some(Tb::At(t)) if !rg.inclusive => Some(Tb::At(t - unit)),
-                        Some(Tb::Now(t)) if !rg.inclusive => Some(Tb::Now(t - unit)),
-                        h => h,
-                    };
-                    match (lo, hi) {
-                        (Some(Tb::At(a)), Some(Tb::At(b))) | (Some(Tb::Now(a)), Some(Tb::Now(b)))
-                            if a > b =>
-                        {
-                            return err(
-                                r.span,
-                                "empty or inverted range: the earliest instant is after the latest",
-                            );
-                        }
-                        _ => {}
-                    }
-                    (lo, hi)
-                }
-                None => (None, None),
-            };
-            How::Instant { lo, hi, default: infer::time_default(name), date }
-        }
-        Class::Char => How::Text { min: 1, max: 1, sentence: false },
-        Class::Ip(k) => How::Kind { name: kind_name.unwrap_or(k), min: None, max: None, span: f.span },
-        Class::Str => {
-            let (min, max) = len.unwrap_or((None, None));
-            let len_span = a.len.as_ref().map(|l| l.span).unwrap_or(f.span);
-            if let Some(p) = &a.pattern {
-                check_pattern(p, min, max)?;
-                How::Pattern { src: p.v.clone(), min, max }
-            } else if let Some(fm) = &a.format {
-                let (tlo, thi) = check_format(fm)?;
-                if let Some(m) = max
-                    && tlo > m
-                {
-                    return err(
-                        len_span,
-                        format!(
-                            "format `{}` renders at least {tlo} characters, above the maximum length {m}",
-                            fm.v
-                        ),
-                    );
-                }
-                if let (Some(m), Some(t)) = (min, thi)
-                    && t < m
-                {
-                    return err(
-                        len_span,
-                        format!(
-                            "format `{}` renders at most {t} characters, below the minimum length {m}",
-                            fm.v
-                        ),
-                    );
-                }
-                How::Format { src: fm.v.clone() }
-            } else if let Some(o) = &a.one_of {
-                let mut values = Vec::new();
-                for l in &o.v {
-                    match l {
-                        Lit::Str(s) => values.push(s.value()),
-                        _ => return err(l.span(), "the field is a string: `one_of` takes strings"),
-                    }
-                }
-                if values.is_empty() {
-                    return err(o.span, "`one_of` is empty; give at least one value");
-                }
-                How::OneOfStr { cum: cum(&a.weights, values.len(), o)?, values }
-            } else if let Some(k) = kind_name.or_else(|| kinds::infer(name)) {
-                let (klo, khi) = kinds::len_bounds(k);
-                let (lo, hi) = (min.unwrap_or(0), max.unwrap_or(usize::MAX));
-                let inside = klo >= lo
-                    && match (khi, max) {
-                        (_, None) => true,
-                        (Some(x), Some(m)) => x <= m,
-                        (None, Some(_)) => false,
-                    };
-                if !inside && !FREE_TEXT.contains(&k) {
-                    return err(
-                        len_span,
-                        format!(
-                            "kind `{k}` produces {klo}..={} characters, which cannot meet `len` {lo}..={}; widen `len` or use a `pattern`",
-                            khi.map(|x| x.to_string()).unwrap_or_else(|| "∞".into()),
-                            max.map(|x| x.to_string()).unwrap_or_else(|| "∞".into())
-                        ),
-                    );
-                }
-                let _ = hi;
-                How::Kind { name: k, min, max, span: a.kind.as_ref().map(|k| k.span).unwrap_or(f.span) }
-            } else {
-                let lo =
-                    min.unwrap_or(if max == Some(0) { 0 } else { 3usize.min(max.unwrap_or(usize::MAX)) });
-                let sentence = infer::sentence(name);
-                let hi = match max {
-                    Some(m) => m,
-                    None if sentence => lo.max(120),
-                    None => lo.max(40),
-                };
-                How::Text { min: lo, max: hi, sentence }
-            }
-        }
-        _ => unreachable_class(f.span)?,
+        return err(
+            k.span,
+            format!(
+                "unknown kind `{}`{hint} (kinds are listed in `testdata::kinds::Kind::ALL`; number presets: price, amount, age, quantity, rating, percentage)",
+                k.v
+            ),
+        );
     };
-    if let Some(u) = &a.unique {
-        let ok = match &how {
-            How::Int { .. }
-            | How::Units { .. }
-            | How::OneOfStr { .. }
-            | How::OneOfInt { .. }
-            | How::Format { .. }
-            | How::Instant { .. }
-            | How::Uuid => true,
-            How::Kind { name, min, max, .. } => {
-                matches!(*name, "uuid" | "email" | "safe_email" | "username")
-                    && min.is_none()
-                    && max.is_none()
-            }
-            _ => false,
+    let makes_text = matches!(class, Class::Str | Class::Char | Class::Ip(_));
+    if !(makes_text || (matches!(class, Class::Uuid) && n == "uuid")) {
+        return err(k.span, format!("kind `{n}` makes text; it does not apply to `{}`", quote::quote!(#ty)));
+    }
+    Ok(KindAttr { name: Some(n), preset: None })
+}
+
+/// `one_of = [1, 5, 10]` on an integer: every value fits the type.
+fn one_of_int(
+    ty: &Type,
+    (tlo, thi): (i128, i128),
+    o: &Spanned<Vec<Lit>>,
+    weights: &Option<Spanned<Vec<u64>>>,
+) -> Result<ScalarRule> {
+    let mut values = Vec::new();
+    for l in &o.v {
+        let Lit::Int(i) = l else {
+            return err(l.span(), "the field is an integer: `one_of` takes integers");
         };
-        if !ok {
-            return err(
-                u.span,
-                "`unique` is supported for integer and decimal ranges, `one_of`, `format` templates, dates, `Uuid`, and the uuid, email, safe_email and username kinds",
-            );
+        let v: i128 = i.base10_parse()?;
+        if v < tlo || v > thi {
+            return err(l.span(), format!("{v} does not fit in `{}`", quote::quote!(#ty)));
+        }
+        values.push(v as i64);
+    }
+    if values.is_empty() {
+        return err(o.span, "`one_of` is empty; give at least one value");
+    }
+    Ok(ScalarRule::OneOfInt { cumulative: cumulative_weights(weights, values.len(), o)?, values })
+}
+
+/// An integer range: explicit bounds completed from the defaults, inside the type.
+fn lower_int(
+    ty: &Type,
+    (tlo, thi): (i128, i128),
+    range: &Option<Spanned<Expr>>,
+    (dlo, dhi): (f64, f64),
+) -> Result<ScalarRule> {
+    let (dlo, dhi) = (dlo as i128, dhi as i128);
+    let Some(r) = range else {
+        return Ok(ScalarRule::Int { lo: dlo.max(tlo) as i64, hi: dhi.min(thi) as i64 });
+    };
+    let rg = range_of(r, "range")?;
+    let lo = rg.lo.map(int_of).transpose()?;
+    let hi = match rg.hi.map(int_of).transpose()? {
+        Some(h) if !rg.inclusive => Some(h - 1),
+        h => h,
+    };
+    let (lo, hi) = defaults::complete_int(lo, hi, (dlo, dhi));
+    if lo > hi {
+        return err(
+            r.span,
+            format!("empty or inverted range: the minimum {lo} is greater than the maximum {hi}"),
+        );
+    }
+    if lo < tlo || (hi > thi && rg.lo.is_some() && rg.hi.is_some()) {
+        return err(
+            r.span,
+            format!("the range {lo}..={hi} does not fit in `{}` ({tlo}..={thi})", quote::quote!(#ty)),
+        );
+    }
+    Ok(ScalarRule::Int { lo: lo as i64, hi: hi.min(thi) as i64 })
+}
+
+/// A float range: explicit bounds (an exclusive maximum is the float below it) completed
+/// from the defaults.
+fn lower_float(range: &Option<Spanned<Expr>>, (dlo, dhi): (f64, f64)) -> Result<ScalarRule> {
+    let Some(r) = range else { return Ok(ScalarRule::Float { lo: dlo, hi: dhi }) };
+    let rg = range_of(r, "range")?;
+    let fl = |e: &Expr| -> Result<f64> {
+        num(e)
+            .and_then(|(s, _)| s.parse::<f64>().ok())
+            .ok_or_else(|| Error::new(e.span(), "expected a number"))
+    };
+    let lo = rg.lo.map(fl).transpose()?;
+    let hi = match rg.hi.map(fl).transpose()? {
+        Some(h) if !rg.inclusive => Some(h.next_down()),
+        h => h,
+    };
+    let (lo, hi) = defaults::complete_float(lo, hi, (dlo, dhi));
+    if lo > hi {
+        return err(
+            r.span,
+            format!("empty or inverted range: the minimum {lo} is greater than the maximum {hi}"),
+        );
+    }
+    Ok(ScalarRule::Float { lo, hi })
+}
+
+/// A decimal range in cents (scale 2): bounds rounded inward, completed from the defaults,
+/// within ±2^53 units.
+fn lower_decimal(range: &Option<Spanned<Expr>>, bounds: (f64, f64)) -> Result<ScalarRule> {
+    let scale = 2u32;
+    let (dl, dh) = defaults::units_of(bounds, scale);
+    let Some(r) = range else { return Ok(ScalarRule::Units { lo: dl as i64, hi: dh as i64, scale }) };
+    let rg = range_of(r, "range")?;
+    let units = |e: &Expr, dir: Round| -> Result<i128> {
+        let (m, s) =
+            num(e).and_then(|(t, _)| decimal(&t)).ok_or_else(|| Error::new(e.span(), "expected a number"))?;
+        Ok(rescale_dir(m, s, scale, dir))
+    };
+    let lo = rg.lo.map(|e| units(e, Round::Ceil)).transpose()?;
+    let hi = match rg.hi {
+        Some(e) if !rg.inclusive => Some(units(e, Round::Ceil)? - 1),
+        Some(e) => Some(units(e, Round::Floor)?),
+        None => None,
+    };
+    let (lo, hi) = defaults::complete_units(lo, hi, (dl, dh));
+    if lo > hi {
+        return err(r.span, "empty or inverted range: the minimum is greater than the maximum");
+    }
+    if hi.abs() > (1 << 53) || lo.abs() > (1 << 53) {
+        return err(r.span, "the bounds exceed ±2^53 units of the scale");
+    }
+    Ok(ScalarRule::Units { lo: lo as i64, hi: hi as i64, scale })
+}
+
+/// Whether a time field counts seconds or whole days.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TimeClass {
+    /// A timestamp, in seconds.
+    Instant,
+    /// A calendar date, in days.
+    Date,
+}
+
+/// A date or timestamp range: absolute or `now`-relative bounds, the rest from the name.
+fn lower_time(range: &Option<Spanned<Expr>>, name: &str, class: TimeClass) -> Result<ScalarRule> {
+    let date = class == TimeClass::Date;
+    let (lo, hi) = match range {
+        Some(r) => {
+            let rg = range_of(r, "range")?;
+            let lo = rg.lo.map(|e| time_bound(e, date)).transpose()?;
+            let unit = if date { DAY } else { 1 };
+            let hi = match rg.hi.map(|e| time_bound(e, date)).transpose()? {
+                Some(TimeBound::At(t)) if !rg.inclusive => Some(TimeBound::At(t - unit)),
+                Some(TimeBound::Now(t)) if !rg.inclusive => Some(TimeBound::Now(t - unit)),
+                h => h,
+            };
+            if let (Some(TimeBound::At(a)), Some(TimeBound::At(b)))
+            | (Some(TimeBound::Now(a)), Some(TimeBound::Now(b))) = (lo, hi)
+                && a > b
+            {
+                return err(r.span, "empty or inverted range: the earliest instant is after the latest");
+            }
+            (lo, hi)
+        }
+        None => (None, None),
+    };
+    Ok(ScalarRule::Instant { lo, hi, default: defaults::time_default(name), date })
+}
+
+/// A string: a `pattern`, a `format` template, `one_of`, a kind (given or inferred from the
+/// name) or lorem text, in that order.
+fn lower_str(
+    f: &Field<'_>,
+    a: &Attrs,
+    (min, max): (Option<usize>, Option<usize>),
+    kind_name: Option<&'static str>,
+) -> Result<ScalarRule> {
+    let len_span = a.len.as_ref().map(|l| l.span).unwrap_or(f.span);
+    if let Some(p) = &a.pattern {
+        check_pattern(p, min, max)?;
+        return Ok(ScalarRule::Pattern { src: p.v.clone(), min, max });
+    }
+    if let Some(fm) = &a.format {
+        check_format_len(fm, (min, max), len_span)?;
+        return Ok(ScalarRule::Format { src: fm.v.clone() });
+    }
+    if let Some(o) = &a.one_of {
+        return one_of_str(o, &a.weights);
+    }
+    let name = f.name.as_str();
+    if let Some(k) = kind_name.or_else(|| kinds::infer(name).map(|k| k.name)) {
+        check_kind_len(k, (min, max), len_span)?;
+        return Ok(ScalarRule::Kind {
+            name: k,
+            min,
+            max,
+            span: a.kind.as_ref().map(|k| k.span).unwrap_or(f.span),
+        });
+    }
+    let sentence = defaults::is_sentence(name);
+    let (lo, hi) = defaults::text_len(min, max, sentence);
+    Ok(ScalarRule::Text { min: lo, max: hi, sentence })
+}
+
+/// A `format` template renders lengths that meet `len`.
+fn check_format_len(
+    fm: &Spanned<String>,
+    (min, max): (Option<usize>, Option<usize>),
+    len_span: Span,
+) -> Result<()> {
+    let (tlo, thi) = check_format(fm)?;
+    if let Some(m) = max
+        && tlo > m
+    {
+        return err(
+            len_span,
+            format!("format `{}` renders at least {tlo} characters, above the maximum length {m}", fm.v),
+        );
+    }
+    if let (Some(m), Some(t)) = (min, thi)
+        && t < m
+    {
+        return err(
+            len_span,
+            format!("format `{}` renders at most {t} characters, below the minimum length {m}", fm.v),
+        );
+    }
+    Ok(())
+}
+
+/// `one_of = ["a", "b"]` on a string.
+fn one_of_str(o: &Spanned<Vec<Lit>>, weights: &Option<Spanned<Vec<u64>>>) -> Result<ScalarRule> {
+    let mut values = Vec::new();
+    for l in &o.v {
+        match l {
+            Lit::Str(s) => values.push(s.value()),
+            _ => return err(l.span(), "the field is a string: `one_of` takes strings"),
         }
     }
-    Ok(Scalar { ty: ty.clone(), how, unique, locale })
+    if values.is_empty() {
+        return err(o.span, "`one_of` is empty; give at least one value");
+    }
+    Ok(ScalarRule::OneOfStr { cumulative: cumulative_weights(weights, values.len(), o)?, values })
+}
+
+/// A kind's lengths meet `len`, or the kind is free text (cut or extended to fit).
+fn check_kind_len(k: &str, (min, max): (Option<usize>, Option<usize>), len_span: Span) -> Result<()> {
+    let info = kinds::kind(k);
+    let (klo, khi) = info.map(|i| (i.min_len, i.max_len)).unwrap_or((0, None));
+    let lo = min.unwrap_or(0);
+    let inside = klo >= lo
+        && match (khi, max) {
+            (_, None) => true,
+            (Some(x), Some(m)) => x <= m,
+            (None, Some(_)) => false,
+        };
+    if inside || info.is_some_and(|i| i.free_text) {
+        return Ok(());
+    }
+    err(
+        len_span,
+        format!(
+            "kind `{k}` produces {klo}..={} characters, which cannot meet `len` {lo}..={}; widen `len` or use a `pattern`",
+            khi.map(|x| x.to_string()).unwrap_or_else(|| "∞".into()),
+            max.map(|x| x.to_string()).unwrap_or_else(|| "∞".into())
+        ),
+    )
+}
+
+/// `unique` applies where a value space can be enumerated.
+fn check_unique(span: Span, how: &ScalarRule) -> Result<()> {
+    let ok = match how {
+        ScalarRule::Int { .. }
+        | ScalarRule::Units { .. }
+        | ScalarRule::OneOfStr { .. }
+        | ScalarRule::OneOfInt { .. }
+        | ScalarRule::Format { .. }
+        | ScalarRule::Instant { .. }
+        | ScalarRule::Uuid => true,
+        ScalarRule::Kind { name, min, max, .. } => {
+            matches!(*name, "uuid" | "email" | "safe_email" | "username") && min.is_none() && max.is_none()
+        }
+        _ => false,
+    };
+    if ok {
+        return Ok(());
+    }
+    err(
+        span,
+        "`unique` is supported for integer and decimal ranges, `one_of`, `format` templates, dates, `Uuid`, and the uuid, email, safe_email and username kinds",
+    )
 }
 
 fn unreachable_class<T>(span: Span) -> Result<T> {
     err(span, "unsupported field type")
 }
 
-/// Free-text kinds, which are cut or extended to meet `len` (as `testdata::sample::free_text`).
-pub const FREE_TEXT: &[&str] = &[
-    "first_name",
-    "last_name",
-    "full_name",
-    "city",
-    "street",
-    "state",
-    "country",
-    "company",
-    "job_title",
-    "industry",
-    "product_name",
-    "category",
-    "word",
-    "words",
-    "sentence",
-    "paragraph",
-    "color_name",
-    "currency_name",
-];
-
-fn check_pattern(p: &Sp<String>, min: Option<usize>, max: Option<usize>) -> Result<()> {
+fn check_pattern(p: &Spanned<String>, min: Option<usize>, max: Option<usize>) -> Result<()> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(&p.v).map_err(|e| {
         let msg = e.to_string();
         let last = msg.lines().rfind(|l| l.starts_with("error:")).unwrap_or("invalid syntax").to_string();
@@ -902,7 +959,7 @@ fn check_pattern(p: &Sp<String>, min: Option<usize>, max: Option<usize>) -> Resu
 }
 
 /// Checks a `format` template; returns its length range.
-fn check_format(f: &Sp<String>) -> Result<(usize, Option<usize>)> {
+fn check_format(f: &Spanned<String>) -> Result<(usize, Option<usize>)> {
     let s = &f.v;
     let mut lo = 0usize;
     let mut hi = Some(0usize);
@@ -975,14 +1032,4 @@ fn check_format(f: &Sp<String>) -> Result<(usize, Option<usize>)> {
         }
     }
     Ok((lo, hi))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn free_text_equals_the_engine() {
-        for k in testdata::kinds::Kind::ALL {
-            assert_eq!(super::FREE_TEXT.contains(&k.name()), testdata::sample::free_text(*k), "{k}");
-        }
-    }
 }

@@ -225,6 +225,32 @@ mod tests {
         }
     }
 
+    /// A schema whose checks are counted by hand: `qty.valid`, `price.valid`, `total.valid`
+    /// and `total.computed` — four.
+    fn line() -> Schema {
+        Schema::from_json(
+            r#"{"name": "line", "fields": [
+                {"name": "qty", "type": "integer", "min": 1, "max": 5},
+                {"name": "price", "type": "decimal", "scale": 2, "min": 1, "max": 10},
+                {"name": "total", "type": "decimal", "scale": 2, "compute": {"sum": ["qty", "price"]}}
+            ]}"#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn hand_counted_checks_give_the_documented_scores() {
+        let s = line();
+        let good = json!({"qty": 2, "price": 3.5, "total": 5.5});
+        assert_eq!(score(&s, &good), 1.0);
+        assert_eq!(score(&s, &json!({})), 0.0, "4 of 4 checks fail");
+        assert_eq!(score(&s, &json!({"qty": 2, "price": 3.5})), 0.5, "total.valid and total.computed");
+        assert_eq!(score(&s, &json!({"qty": 2, "price": 3.5, "total": 6.5})), 0.75, "total.computed");
+        assert_eq!(score(&s, &json!({"qty": 2, "price": 3.5, "total": 5.5, "x": 1})), 0.8, "1 of 5");
+        assert_eq!(score(&s, &json!({"qty": 2, "price": 3.5, "total": 5.5, "_index": 7})), 1.0);
+        assert_eq!(score_batch([(&s, &good), (&s, &json!({}))]), Some(0.5), "the mean of 1 and 0");
+    }
+
     #[test]
     fn a_repeated_unique_value_fails_its_unique_check() {
         let registry = Registry::builtin().unwrap();

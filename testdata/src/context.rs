@@ -31,26 +31,12 @@ impl Locale {
     /// The locale for a tag such as `en`, `en_US`, `fr_FR`, `fr-FR`, `de`, `pt_BR`, `ja_JP`
     /// (case-insensitive, `-` or `_`).
     pub fn from_tag(tag: &str) -> Option<Locale> {
-        let t = tag.trim().to_ascii_lowercase().replace('-', "_");
-        Some(match t.as_str() {
-            "en" | "en_us" | "en_gb" => Locale::En,
-            "fr" | "fr_fr" => Locale::FrFr,
-            "de" | "de_de" => Locale::DeDe,
-            "pt" | "pt_br" => Locale::PtBr,
-            "ja" | "ja_jp" => Locale::JaJp,
-            _ => return None,
-        })
+        testdata_core::locale::index_of_tag(tag).map(|i| Locale::ALL[i])
     }
 
     /// The canonical tag (`en`, `fr_FR`, `de_DE`, `pt_BR`, `ja_JP`).
     pub const fn tag(self) -> &'static str {
-        match self {
-            Locale::En => "en",
-            Locale::FrFr => "fr_FR",
-            Locale::DeDe => "de_DE",
-            Locale::PtBr => "pt_BR",
-            Locale::JaJp => "ja_JP",
-        }
+        testdata_core::locale::LOCALES[self as usize].1
     }
 }
 

@@ -15,7 +15,7 @@ use serde_json::{Map, Number, Value};
 
 use crate::error::GenerateError;
 use crate::kinds::{Kind, Scope};
-use crate::schema::compile::{CompiledCompute, Node, NodeGen, Plan};
+use crate::schema::compile::{CompiledCompute, Limit, Node, NodeGen, ObjectPlan};
 use crate::schema::decimal;
 use crate::seed::{Key, Seed};
 use crate::time::{self, DAY};
@@ -26,7 +26,7 @@ use crate::sample::{ceil_day, uuid_string};
 pub(crate) const REF: u64 = crate::seed::name_key("$ref");
 
 /// What a record's generation needs besides the plan.
-pub(crate) struct Env<'a> {
+pub(crate) struct RecordEnv<'a> {
     pub ctx: &'a Context,
     pub seed: Seed,
     pub type_key: u64,
@@ -34,7 +34,7 @@ pub(crate) struct Env<'a> {
 }
 
 /// Generates record `env.index`.
-pub(crate) fn record(plan: &Plan, env: &Env<'_>) -> Result<Value, GenerateError> {
+pub(crate) fn record(plan: &ObjectPlan, env: &RecordEnv<'_>) -> Result<Value, GenerateError> {
     Ok(Value::Object(public(plan, record_slots(plan, env)?)))
 }
 
@@ -42,12 +42,12 @@ pub(crate) fn record(plan: &Plan, env: &Env<'_>) -> Result<Value, GenerateError>
 /// works on this form (no map insertions, no key copies, no hashing); a nested object is a
 /// `Value::Array` of its members' values in its own plan's order. [`public`] turns it into
 /// the record `nth` returns, [`write_object`] writes it as the same JSON directly.
-pub(crate) fn record_slots(plan: &Plan, env: &Env<'_>) -> Result<Vec<Value>, GenerateError> {
+pub(crate) fn record_slots(plan: &ObjectPlan, env: &RecordEnv<'_>) -> Result<Vec<Value>, GenerateError> {
     object(plan, Key::root(env.seed, env.type_key, env.index), env, true)
 }
 
 /// The map form of an object in positional form.
-fn public(plan: &Plan, slots: Vec<Value>) -> Map<String, Value> {
+fn public(plan: &ObjectPlan, slots: Vec<Value>) -> Map<String, Value> {
     let mut map = Map::with_capacity(slots.len());
     for (node, v) in plan.fields.iter().zip(slots) {
         map.insert(node.name.clone(), public_value(node, plan, v));
@@ -56,7 +56,7 @@ fn public(plan: &Plan, slots: Vec<Value>) -> Map<String, Value> {
 }
 
 /// The public form of field `node`'s value (of an object planned by `plan`).
-fn public_value(node: &Node, plan: &Plan, v: Value) -> Value {
+fn public_value(node: &Node, plan: &ObjectPlan, v: Value) -> Value {
     match (&node.how, v) {
         (NodeGen::Object(p), Value::Array(slots)) => Value::Object(public(p, slots)),
         (NodeGen::Array { item, .. }, Value::Array(items)) if matches!(item.how, NodeGen::Object(_)) => {
@@ -71,7 +71,11 @@ fn public_value(node: &Node, plan: &Plan, v: Value) -> Value {
 
 /// Appends an object in positional form as the JSON serde_json writes for its map form
 /// (`{"name":value,...}`, compact), without going through serde.
-pub(crate) fn write_object(plan: &Plan, slots: &[Value], out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+pub(crate) fn write_object(
+    plan: &ObjectPlan,
+    slots: &[Value],
+    out: &mut Vec<u8>,
+) -> Result<(), serde_json::Error> {
     out.push(b'{');
     for (i, (node, v)) in plan.fields.iter().zip(slots).enumerate() {
         if i > 0 {
@@ -85,7 +89,12 @@ pub(crate) fn write_object(plan: &Plan, slots: &[Value], out: &mut Vec<u8>) -> R
 }
 
 /// Appends field `node`'s value (of an object planned by `plan`) in its public form.
-fn write_value(node: &Node, plan: &Plan, v: &Value, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+fn write_value(
+    node: &Node,
+    plan: &ObjectPlan,
+    v: &Value,
+    out: &mut Vec<u8>,
+) -> Result<(), serde_json::Error> {
     match (&node.how, v) {
         (NodeGen::Object(p), Value::Array(slots)) => write_object(p, slots, out),
         (NodeGen::Array { item, .. }, Value::Array(items)) if matches!(item.how, NodeGen::Object(_)) => {
@@ -158,7 +167,11 @@ fn needs_escape(b: &[u8]) -> bool {
 }
 
 /// Field `name` of record `env.index`: alone when it has no dependencies, else from the record.
-pub(crate) fn field_of_record(plan: &Plan, env: &Env<'_>, name: &str) -> Result<Value, GenerateError> {
+pub(crate) fn field_of_record(
+    plan: &ObjectPlan,
+    env: &RecordEnv<'_>,
+    name: &str,
+) -> Result<Value, GenerateError> {
     let Some(i) = plan.fields.iter().position(|n| n.name == name) else { return Ok(Value::Null) };
     let node = &plan.fields[i];
     let key = Key::root(env.seed, env.type_key, env.index);
@@ -177,7 +190,7 @@ pub(crate) fn field_of_record(plan: &Plan, env: &Env<'_>, name: &str) -> Result<
 }
 
 /// The members of an object in positional form (see [`record_slots`]).
-fn object(plan: &Plan, key: Key, env: &Env<'_>, top: bool) -> Result<Vec<Value>, GenerateError> {
+fn object(plan: &ObjectPlan, key: Key, env: &RecordEnv<'_>, top: bool) -> Result<Vec<Value>, GenerateError> {
     let mut slots: Vec<Value> = vec![Value::Null; plan.fields.len()];
     let scope = Scope::new(key, env.ctx);
     for &i in &plan.order {
@@ -190,9 +203,9 @@ fn object(plan: &Plan, key: Key, env: &Env<'_>, top: bool) -> Result<Vec<Value>,
 fn field(
     node: &Node,
     scope: &Scope<'_>,
-    plan: &Plan,
+    plan: &ObjectPlan,
     siblings: &[Value],
-    env: &Env<'_>,
+    env: &RecordEnv<'_>,
     top: bool,
 ) -> Result<Value, GenerateError> {
     let nkey = scope.key.child(node.key);
@@ -231,9 +244,9 @@ fn value(
     node: &Node,
     nkey: Key,
     scope: &Scope<'_>,
-    plan: &Plan,
+    plan: &ObjectPlan,
     siblings: &[Value],
-    env: &Env<'_>,
+    env: &RecordEnv<'_>,
     unique: Option<u64>,
 ) -> Result<Value, GenerateError> {
     let mut g = nkey.stream();
@@ -348,7 +361,7 @@ pub(crate) fn computed<S: Borrow<Value>>(
     scale: u8,
     integer: bool,
     siblings: &[S],
-    plan: &Plan,
+    plan: &ObjectPlan,
 ) -> Value {
     match compute(rule, siblings, plan) {
         Some((m, s)) => {
@@ -383,7 +396,7 @@ pub(crate) fn related(node: &Node, siblings: &[Value], lo: i64, hi: i64) -> (i64
 pub(crate) fn compute<S: Borrow<Value>>(
     rule: &CompiledCompute,
     siblings: &[S],
-    _plan: &Plan,
+    _plan: &ObjectPlan,
 ) -> Option<(i128, u32)> {
     let num = |i: usize| decimal::from_value(siblings[i].borrow()).unwrap_or((0, 0));
     let add = |(a, sa): (i128, u32), (b, sb): (i128, u32)| {
@@ -444,16 +457,22 @@ pub(crate) fn bucket(of: &Value, thresholds: &[(i128, u32)], values: &[Value]) -
 
 /// The sibling a number is limited by (`at_most` / `at_least`), if it has a value.
 fn limit_of<'a>(node: &Node, siblings: &'a [Value]) -> Option<(&'a Value, bool)> {
-    let (other, at_most) = node.limit?;
+    let Limit { other, at_most } = node.limit?;
     let v = siblings.get(other)?;
     (!v.is_null()).then_some((v, at_most))
+}
+
+/// How a limit from a sibling rounds so that it still holds: down for a maximum, up for a
+/// minimum.
+fn inward(at_most: bool) -> decimal::Round {
+    if at_most { decimal::Round::Floor } else { decimal::Round::Ceil }
 }
 
 fn limited_int(node: &Node, siblings: &[Value], lo: i64, hi: i64) -> (i64, i64) {
     let Some((v, at_most)) = limit_of(node, siblings) else { return (lo, hi) };
     let Some((m, s)) = decimal::from_value(v) else { return (lo, hi) };
     // A decimal limit rounds inward: at most 7.5 means at most 7.
-    let x = decimal::rescale_dir(m, s, 0, !at_most).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+    let x = decimal::rescale_dir(m, s, 0, inward(at_most)).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
     if at_most { (lo, hi.min(x).max(lo)) } else { (lo.max(x).min(hi), hi) }
 }
 
@@ -469,12 +488,17 @@ fn limited_units(node: &Node, siblings: &[Value], lo: i64, hi: i64, scale: u32) 
     let Some((v, at_most)) = limit_of(node, siblings) else { return (lo, hi) };
     let Some((m, s)) = decimal::from_value(v) else { return (lo, hi) };
     // Round inward so the limit holds exactly.
-    let x = decimal::rescale_dir(m, s, scale, !at_most).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+    let x =
+        decimal::rescale_dir(m, s, scale, inward(at_most)).clamp(i64::MIN as i128, i64::MAX as i128) as i64;
     if at_most { (lo, hi.min(x).max(lo)) } else { (lo.max(x).min(hi), hi) }
 }
 
 /// A sibling's value as text, for `{field}` references in templates.
-pub(crate) fn sibling_text<S: Borrow<Value>>(plan: &Plan, siblings: &[S], name: &str) -> Option<String> {
+pub(crate) fn sibling_text<S: Borrow<Value>>(
+    plan: &ObjectPlan,
+    siblings: &[S],
+    name: &str,
+) -> Option<String> {
     let i = plan.fields.iter().position(|n| n.name == name)?;
     match siblings.get(i)?.borrow() {
         Value::String(s) => Some(s.clone()),

@@ -3,10 +3,10 @@
 
 use serde_json::{Number, Value};
 
-use crate::dynamic::{Env, related};
+use crate::dynamic::{RecordEnv, related};
 use crate::rng::Gen;
 use crate::sample;
-use crate::schema::compile::{Node, NodeGen, Plan};
+use crate::schema::compile::{Node, NodeGen, ObjectPlan};
 use crate::schema::decimal;
 use crate::time::{self, DAY};
 
@@ -40,9 +40,9 @@ pub const HOSTILE_STRINGS: &[&str] = &[
 pub(crate) fn value(
     node: &Node,
     g: &mut Gen,
-    _plan: &Plan,
+    _plan: &ObjectPlan,
     siblings: &[Value],
-    _env: &Env<'_>,
+    _env: &RecordEnv<'_>,
 ) -> Option<Value> {
     if node.limit.is_some() {
         return None;

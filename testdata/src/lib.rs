@@ -72,6 +72,13 @@
 //! `references` or a non-literal `value`, and fields a `finish` hook rewrites; also
 //! `f32` (serialised widened), `rust_decimal::Decimal` (serialised as a string by default) and
 //! `NaiveDateTime` (no `Z`).
+//!
+//! # Guides
+//!
+//! The repository's `docs/` directory explains the parts in depth: `docs/derive.md` (the
+//! derive and its performance), `docs/schema-format.md` (runtime schemas), `docs/proptest.md`,
+//! `docs/catalogue.md` (the built-in ecommerce entities), `docs/llm.md`, `docs/rag.md` and
+//! `docs/cache.md` (the paths that need outside help) and `docs/decisions.md`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -86,7 +93,7 @@ pub mod error;
 pub mod export;
 pub mod kinds;
 pub mod rng;
-pub mod sample;
+mod sample;
 pub mod schema;
 pub mod seed;
 pub mod time;
@@ -116,8 +123,28 @@ pub use seed::{Key, Seed};
 #[cfg(feature = "derive")]
 pub use testdata_derive::TestData;
 
+/// What the code `#[derive(TestData)]` emits calls: not part of the API, may change in any
+/// release (as `serde`'s and `thiserror`'s `__private`).
 #[doc(hidden)]
 pub mod __private {
-    //! Re-exports used by the code `#[derive(TestData)]` emits.
     pub use serde_json::Value;
+
+    pub use crate::api::{DEFAULT_CONTEXT, Env, Override, Path, Same, reference};
+    pub use crate::kinds::{Kind, Scope};
+
+    /// Sampling shared by derived types and runtime schemas.
+    pub mod sample {
+        pub use crate::sample::*;
+    }
+
+    /// Conversions between field types and the engine's value classes, and the checks of
+    /// `validate`.
+    pub mod values {
+        pub use crate::api::values::*;
+    }
+
+    /// The kind generators, by name.
+    pub mod kinds {
+        pub use crate::kinds::*;
+    }
 }

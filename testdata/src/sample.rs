@@ -145,27 +145,7 @@ pub fn text(g: &mut Gen, min: usize, max: usize, sentence: bool) -> String {
 
 /// Kinds whose text may be cut or extended to meet length bounds and stay realistic.
 pub const fn free_text(k: Kind) -> bool {
-    matches!(
-        k,
-        Kind::FirstName
-            | Kind::LastName
-            | Kind::FullName
-            | Kind::City
-            | Kind::Street
-            | Kind::State
-            | Kind::Country
-            | Kind::Company
-            | Kind::JobTitle
-            | Kind::Industry
-            | Kind::ProductName
-            | Kind::Category
-            | Kind::Word
-            | Kind::Words
-            | Kind::Sentence
-            | Kind::Paragraph
-            | Kind::ColorName
-            | Kind::CurrencyName
-    )
+    k.free_text()
 }
 
 /// A kind whose values cannot meet the requested length bounds.
@@ -346,33 +326,7 @@ impl TimeBound {
     }
 }
 
-/// The default range of a date or timestamp field, chosen from its name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TimeDefault {
-    /// The two years before the reference instant (`created_at`, `updated_at`, …).
-    Past,
-    /// 18 to 90 years before it (names with `birth`, `dob`).
-    Birth,
-    /// The year after it (`expires_at`, `next_*`, `due`, `valid_until`, …).
-    Future,
-}
-
-impl TimeDefault {
-    /// The default for a field name (what runtime schemas infer).
-    pub fn for_name(name: &str) -> TimeDefault {
-        let n = name.to_ascii_lowercase();
-        if n.contains("birth") || n == "dob" {
-            TimeDefault::Birth
-        } else if ["expir", "expires", "next_", "due", "valid_until", "end_date", "estimated"]
-            .iter()
-            .any(|w| n.contains(w))
-        {
-            TimeDefault::Future
-        } else {
-            TimeDefault::Past
-        }
-    }
-}
+pub use testdata_core::defaults::TimeDefault;
 
 /// The instants `(lo, hi)` a date or timestamp field spans, from its optional explicit bounds
 /// (inclusive, already resolved) and its name's default, relative to `anchor`.

@@ -3,7 +3,7 @@
 use testdata::Schema;
 
 /// The reference entity schemas used by the engine tests and benches
-/// (written like the catalogue in `shared/reference/entities.md`).
+/// (written like the entities of the built-in catalogue, `testdata-server/schemas/ecommerce`).
 pub const SCHEMAS: &[(&str, &str)] = &[
     ("cart", include_str!("../../testdata/schemas/ecommerce/cart.json")),
     ("order", include_str!("../../testdata/schemas/ecommerce/order.json")),

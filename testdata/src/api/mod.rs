@@ -9,8 +9,8 @@
 //!   a nested `TestData` value in field `f` has the node key `key.child(name_key("f"))`;
 //! * element `j` of a collection field `f` has the key `key.child(name_key("f")).child(j)`; the
 //!   length is the first draw of the field's stream;
-//! * `Option` fields decide `None` from `node.child(OPTIONAL)` and edge cases from
-//!   `node.child(EDGE)` ([`crate::sample`]);
+//! * `Option` fields decide `None` from `node.child(name_key("$optional"))` and edge cases
+//!   from `node.child(name_key("$edge"))`;
 //! * an enum draws its variant from its node's stream (weights from `#[testdata(weight = N)]`)
 //!   and the fields of variant `V` from the node `node.child(name_key("V"))`.
 //!
@@ -20,7 +20,7 @@
 mod builder;
 mod dataset;
 mod fixture;
-pub mod values;
+pub(crate) mod values;
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -38,6 +38,7 @@ pub static DEFAULT_CONTEXT: Context = Context::new();
 
 /// What a record's generation needs besides its key: the settings, the seed and index of the
 /// top-level record (for `unique` fields and `{index}` templates) and the dataset, if any.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub struct Env<'a> {
     /// The run's settings.
@@ -70,6 +71,7 @@ impl<'a> Env<'a> {
 
 /// The path of a value inside a record, built without allocation and rendered only when a
 /// violation is reported: `items[2].price`.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
 pub enum Path<'a> {
     /// The record itself.
@@ -117,6 +119,7 @@ pub trait TestData: Sized {
 
     /// Generates the value whose node key is `key`. Use [`TestData::nth`]; this is what nested
     /// values and the other methods call.
+    #[doc(hidden)]
     fn generate(key: Key, env: &Env<'_>) -> Self;
 
     /// The runtime schema description of the type (fields, kinds, bounds).
@@ -132,10 +135,12 @@ pub trait TestData: Sized {
     }
 
     /// Appends every violation of the type's constraints in `self` (paths under `path`).
+    #[doc(hidden)]
     fn check(&self, path: &Path<'_>, ctx: &Context, out: &mut Vec<Violation>);
 
     /// An edge-case value drawn from `g`, for types that have one (unit enums: the first or
     /// last variant); `None` keeps the normal value.
+    #[doc(hidden)]
     fn edge(_g: &mut Gen) -> Option<Self> {
         None
     }

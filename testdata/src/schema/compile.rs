@@ -8,7 +8,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use super::Schema;
-use super::def::{Compute, FieldDef, FieldType, SchemaDef};
+use super::def::{Compute, FieldDef, FieldType, Reference, SchemaDef};
 use crate::constraint::pattern::Pattern;
 use crate::constraint::template::Template;
 use crate::error::SchemaError;
@@ -16,6 +16,8 @@ use crate::kinds::Kind;
 use crate::seed::name_key;
 use crate::time::{self, DAY};
 use crate::{Context, Locale};
+use testdata_core::decimal::Round;
+use testdata_core::defaults;
 
 /// A compiled field.
 #[derive(Clone, Debug)]
@@ -32,8 +34,17 @@ pub(crate) struct Node {
     pub rel: Option<Rel>,
     /// Present exactly when sibling `.0` has one of the values `.1`.
     pub present_if: Option<(usize, Vec<Value>)>,
-    /// For numbers: at most (`true`) or at least (`false`) sibling `.0`.
-    pub limit: Option<(usize, bool)>,
+    /// For numbers: the sibling this one is at most or at least.
+    pub limit: Option<Limit>,
+}
+
+/// A number bounded by a sibling number (`at_most` / `at_least`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limit {
+    /// The sibling's position.
+    pub other: usize,
+    /// At most the sibling (`true`), or at least it (`false`).
+    pub at_most: bool,
 }
 
 /// `after` / `before` a sibling.
@@ -90,7 +101,7 @@ pub(crate) enum NodeGen {
         values: Vec<Value>,
         cum: Vec<u64>,
     },
-    Object(Plan),
+    Object(ObjectPlan),
     Array {
         item: Box<Node>,
         min: usize,
@@ -114,7 +125,7 @@ pub(crate) enum NodeGen {
 
 /// The members of an object and the order in which to produce them (dependencies first).
 #[derive(Clone, Debug)]
-pub(crate) struct Plan {
+pub(crate) struct ObjectPlan {
     pub fields: Vec<Node>,
     pub order: Vec<usize>,
 }
@@ -147,14 +158,14 @@ pub(crate) enum CompiledCompute {
 /// Finds an already loaded schema by name (for `ref`).
 pub(crate) type Resolver<'a> = &'a dyn Fn(&str) -> Option<Arc<Schema>>;
 
-struct Cx<'a> {
+struct CompileContext<'a> {
     schema: &'a str,
     ctx: &'a Context,
     locale: Option<Locale>,
     resolve: Resolver<'a>,
 }
 
-impl Cx<'_> {
+impl CompileContext<'_> {
     fn err(&self, path: &str, rule: &'static str, message: impl Into<String>) -> SchemaError {
         SchemaError::Field {
             schema: self.schema.to_string(),
@@ -166,7 +177,11 @@ impl Cx<'_> {
 }
 
 /// Compiles a whole schema.
-pub(crate) fn compile(def: &SchemaDef, ctx: &Context, resolve: Resolver<'_>) -> Result<Plan, SchemaError> {
+pub(crate) fn compile(
+    def: &SchemaDef,
+    ctx: &Context,
+    resolve: Resolver<'_>,
+) -> Result<ObjectPlan, SchemaError> {
     if def.name.trim().is_empty() {
         return Err(SchemaError::Schema {
             schema: def.name.clone(),
@@ -180,7 +195,7 @@ pub(crate) fn compile(def: &SchemaDef, ctx: &Context, resolve: Resolver<'_>) -> 
         })?),
         None => None,
     };
-    let cx = Cx { schema: &def.name, ctx, locale, resolve };
+    let cx = CompileContext { schema: &def.name, ctx, locale, resolve };
     if def.fields.is_empty() {
         return Err(SchemaError::Schema {
             schema: def.name.clone(),
@@ -215,7 +230,12 @@ fn join(prefix: &str, name: &str) -> String {
     if prefix.is_empty() { name.to_string() } else { format!("{prefix}.{name}") }
 }
 
-fn compile_object(cx: &Cx<'_>, defs: &[FieldDef], prefix: &str, top: bool) -> Result<Plan, SchemaError> {
+fn compile_object(
+    cx: &CompileContext<'_>,
+    defs: &[FieldDef],
+    prefix: &str,
+    top: bool,
+) -> Result<ObjectPlan, SchemaError> {
     let mut fields = Vec::with_capacity(defs.len());
     // Name → position, built once: lookups by name stay O(1) so compiling is linear in the
     // number of fields (a scan per field made 100,000 fields take minutes).
@@ -246,11 +266,11 @@ fn compile_object(cx: &Cx<'_>, defs: &[FieldDef], prefix: &str, top: bool) -> Re
     }
     let order = topo_order(cx, prefix, &fields, defs)?;
     collapse_copies(&mut fields, &order);
-    Ok(Plan { fields, order })
+    Ok(ObjectPlan { fields, order })
 }
 
 fn sibling(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     defs: &Siblings<'_>,
     path: &str,
     rule: &'static str,
@@ -269,8 +289,10 @@ fn sibling(
     })
 }
 
+/// Resolves the rules of field `me` that name its siblings: date order, `present_if`,
+/// `at_most`/`at_least`, computed values and template references.
 fn resolve_refs(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     d: &FieldDef,
     path: &str,
     me: usize,
@@ -278,194 +300,20 @@ fn resolve_refs(
     defs: &Siblings<'_>,
 ) -> Result<(), SchemaError> {
     for (name, after) in [(&d.after, true), (&d.before, false)] {
-        let Some(other) = name else { continue };
-        let o = sibling(cx, defs, path, if after { "after" } else { "before" }, other)?;
-        if o == me {
-            return Err(cx.err(path, "after", "a field cannot be ordered relative to itself"));
+        if let Some(other) = name {
+            resolve_time_order(cx, d, path, (me, fields), defs, other, after)?;
         }
-        let (lo, hi) = match &fields[me].how {
-            NodeGen::Date { lo, hi } => (lo * DAY, hi * DAY),
-            NodeGen::Datetime { lo, hi } => (*lo, *hi),
-            _ => return Err(cx.err(path, "after", "`after`/`before` apply to date and datetime fields")),
-        };
-        let (olo, ohi) = match &fields[o].how {
-            NodeGen::Date { lo, hi } => (lo * DAY, hi * DAY),
-            NodeGen::Datetime { lo, hi } => (*lo, *hi),
-            _ => return Err(cx.err(path, "after", format!("`{other}` is not a date or datetime field"))),
-        };
-        let gap = match &d.max_gap {
-            Some(v) => parse_duration(v).ok_or_else(|| {
-                cx.err(path, "max_gap", "use seconds or a duration such as `30d`, `12h`, `90m`, `2w`")
-            })?,
-            None => 30 * DAY,
-        };
-        if gap < 0 {
-            return Err(cx.err(path, "max_gap", "the gap must not be negative"));
-        }
-        let explicit =
-            d.min.is_some() || d.max.is_some() || d.exclusive_min.is_some() || d.exclusive_max.is_some();
-        if explicit {
-            // The value lies in [max(other, lo), min(other + gap, hi)] (after), which is never
-            // empty when the other field's range sits inside ours (give or take the gap).
-            let ok = if after { ohi <= hi && lo <= olo + gap } else { olo >= lo && hi >= ohi - gap };
-            if !ok {
-                return Err(cx.err(
-                    path,
-                    if after { "after" } else { "before" },
-                    format!(
-                        "its range {}..{} cannot be {} every value of `{other}` ({}..{}) within {}s; widen the range or the gap",
-                        time::format_datetime(lo),
-                        time::format_datetime(hi),
-                        if after { "after" } else { "before" },
-                        time::format_datetime(olo),
-                        time::format_datetime(ohi),
-                        gap
-                    ),
-                ));
-            }
-        } else {
-            // Without explicit bounds the range follows the other field.
-            // Never later than "now" unless the other field already is.
-            let now = cx.ctx.anchor().max(ohi);
-            let (nlo, nhi) =
-                if after { (olo, ohi.saturating_add(gap).min(now)) } else { (olo.saturating_sub(gap), ohi) };
-            match &mut fields[me].how {
-                NodeGen::Date { lo, hi } => {
-                    *lo = nlo.div_euclid(DAY);
-                    *hi = nhi.div_euclid(DAY);
-                }
-                NodeGen::Datetime { lo, hi } => {
-                    *lo = nlo;
-                    *hi = nhi;
-                }
-                _ => {}
-            }
-        }
-        fields[me].rel = Some(Rel { other: o, other_name: other.clone(), after, gap });
     }
     if let Some(cond) = &d.present_if {
-        let o = sibling(cx, defs, path, "present_if", &cond.field)?;
-        if o == me {
-            return Err(cx.err(path, "present_if", "a field cannot depend on itself"));
-        }
-        if cond.values.is_empty() {
-            return Err(cx.err(path, "present_if", "list at least one value in `in`"));
-        }
-        fields[me].present_if = Some((o, cond.values.clone()));
+        resolve_present_if(cx, path, (me, fields), defs, cond)?;
     }
     for (name, at_most) in [(&d.at_most, true), (&d.at_least, false)] {
-        let Some(other) = name else { continue };
-        let rule = if at_most { "at_most" } else { "at_least" };
-        let o = sibling(cx, defs, path, rule, other)?;
-        let ranged =
-            matches!(fields[me].how, NodeGen::Int { .. } | NodeGen::Float { .. } | NodeGen::Decimal { .. });
-        if o == me || !ranged || !is_numeric(&fields[o].how) {
-            return Err(cx.err(
-                path,
-                rule,
-                format!("`{rule}` relates two different number fields; `{other}` is not one"),
-            ));
+        if let Some(other) = name {
+            resolve_limit(cx, path, (me, fields), defs, other, at_most)?;
         }
-        if let (Some((lo, hi)), Some((olo, ohi))) = (num_range(&fields[me].how), num_range(&fields[o].how)) {
-            let ok = if at_most { olo >= lo } else { ohi <= hi };
-            if !ok {
-                return Err(cx.err(
-                    path,
-                    rule,
-                    format!(
-                        "its range {lo}..={hi} leaves no room {} every value of `{other}` ({olo}..={ohi}); \
-                         adjust one of the ranges",
-                        if at_most { "below" } else { "above" }
-                    ),
-                ));
-            }
-        }
-        fields[me].limit = Some((o, at_most));
     }
     if let Some(c) = &d.compute {
-        let rule = match c {
-            Compute::SumProduct { array, fields: members } => {
-                let a = sibling(cx, defs, path, "compute", array)?;
-                let NodeGen::Array { item, .. } = &fields[a].how else {
-                    return Err(cx.err(
-                        path,
-                        "compute",
-                        format!("sum_product needs `{array}` to be an array of objects"),
-                    ));
-                };
-                let NodeGen::Object(plan) = &item.how else {
-                    return Err(cx.err(
-                        path,
-                        "compute",
-                        format!("sum_product needs `{array}` to be an array of objects"),
-                    ));
-                };
-                let mut positions = Vec::with_capacity(members.len());
-                for m in members {
-                    let Some(at) = plan.fields.iter().position(|n| &n.name == m) else {
-                        return Err(cx.err(
-                            path,
-                            "compute",
-                            format!("`{array}` elements have no member `{m}`"),
-                        ));
-                    };
-                    if !is_numeric(&plan.fields[at].how) {
-                        return Err(cx.err(path, "compute", format!("`{array}[].{m}` is not a number")));
-                    }
-                    positions.push(at);
-                }
-                if members.is_empty() {
-                    return Err(cx.err(path, "compute", "sum_product needs at least one member in `fields`"));
-                }
-                CompiledCompute::SumProduct { array: a, members: members.clone(), positions }
-            }
-            Compute::Percent { of, rate } => {
-                let o = numeric_sibling(cx, defs, fields, path, of)?;
-                let (m, s) = crate::schema::decimal::from_f64(*rate).ok_or_else(|| {
-                    cx.err(path, "compute", "the percentage `rate` must be a finite number")
-                })?;
-                CompiledCompute::Percent { of: o, rate_mantissa: m, rate_scale: s }
-            }
-            Compute::Sum(names) | Compute::Difference(names) | Compute::Product(names) => {
-                if names.is_empty() {
-                    return Err(cx.err(path, "compute", "name at least one field"));
-                }
-                let idx = names.iter().map(|n| numeric_sibling(cx, defs, fields, path, n)).collect::<Result<
-                    Vec<_>,
-                    _,
-                >>(
-                )?;
-                match c {
-                    Compute::Sum(_) => CompiledCompute::Sum(idx),
-                    Compute::Difference(_) => CompiledCompute::Difference(idx),
-                    _ => CompiledCompute::Product(idx),
-                }
-            }
-            Compute::Copy(name) => CompiledCompute::Copy(sibling(cx, defs, path, "compute", name)?),
-            Compute::Bucket { of, thresholds, values } => {
-                let o = numeric_sibling(cx, defs, fields, path, of)?;
-                if values.len() != thresholds.len() + 1 {
-                    return Err(cx.err(
-                        path,
-                        "compute",
-                        format!(
-                            "bucket needs one more value than thresholds ({} thresholds, {} values)",
-                            thresholds.len(),
-                            values.len()
-                        ),
-                    ));
-                }
-                let t = thresholds
-                    .iter()
-                    .map(|&x| crate::schema::decimal::from_f64(x))
-                    .collect::<Option<Vec<_>>>()
-                    .ok_or_else(|| cx.err(path, "compute", "bucket thresholds must be finite numbers"))?;
-                if thresholds.windows(2).any(|w| w[0] >= w[1]) {
-                    return Err(cx.err(path, "compute", "bucket thresholds must be strictly ascending"));
-                }
-                CompiledCompute::Bucket { of: o, thresholds: t, values: values.clone() }
-            }
-        };
+        let rule = resolve_compute(cx, path, fields, defs, c)?;
         if let NodeGen::Compute { rule: r, .. } = &mut fields[me].how {
             *r = rule;
         }
@@ -479,6 +327,227 @@ fn resolve_refs(
         }
     }
     Ok(())
+}
+
+/// `after`/`before` a sibling date: checks explicit bounds against it, or makes the range
+/// follow it.
+fn resolve_time_order(
+    cx: &CompileContext<'_>,
+    d: &FieldDef,
+    path: &str,
+    (me, fields): (usize, &mut [Node]),
+    defs: &Siblings<'_>,
+    other: &String,
+    after: bool,
+) -> Result<(), SchemaError> {
+    let o = sibling(cx, defs, path, if after { "after" } else { "before" }, other)?;
+    if o == me {
+        return Err(cx.err(path, "after", "a field cannot be ordered relative to itself"));
+    }
+    let (lo, hi) = match &fields[me].how {
+        NodeGen::Date { lo, hi } => (lo * DAY, hi * DAY),
+        NodeGen::Datetime { lo, hi } => (*lo, *hi),
+        _ => return Err(cx.err(path, "after", "`after`/`before` apply to date and datetime fields")),
+    };
+    let (olo, ohi) = match &fields[o].how {
+        NodeGen::Date { lo, hi } => (lo * DAY, hi * DAY),
+        NodeGen::Datetime { lo, hi } => (*lo, *hi),
+        _ => return Err(cx.err(path, "after", format!("`{other}` is not a date or datetime field"))),
+    };
+    let gap = match &d.max_gap {
+        Some(v) => parse_duration(v).ok_or_else(|| {
+            cx.err(path, "max_gap", "use seconds or a duration such as `30d`, `12h`, `90m`, `2w`")
+        })?,
+        None => 30 * DAY,
+    };
+    if gap < 0 {
+        return Err(cx.err(path, "max_gap", "the gap must not be negative"));
+    }
+    let explicit =
+        d.min.is_some() || d.max.is_some() || d.exclusive_min.is_some() || d.exclusive_max.is_some();
+    if explicit {
+        // The value lies in [max(other, lo), min(other + gap, hi)] (after), which is never
+        // empty when the other field's range sits inside ours (give or take the gap).
+        let ok = if after { ohi <= hi && lo <= olo + gap } else { olo >= lo && hi >= ohi - gap };
+        if !ok {
+            return Err(cx.err(
+                path,
+                if after { "after" } else { "before" },
+                format!(
+                    "its range {}..{} cannot be {} every value of `{other}` ({}..{}) within {}s; widen the range or the gap",
+                    time::format_datetime(lo),
+                    time::format_datetime(hi),
+                    if after { "after" } else { "before" },
+                    time::format_datetime(olo),
+                    time::format_datetime(ohi),
+                    gap
+                ),
+            ));
+        }
+    } else {
+        // Without explicit bounds the range follows the other field.
+        // Never later than "now" unless the other field already is.
+        let now = cx.ctx.anchor().max(ohi);
+        let (nlo, nhi) =
+            if after { (olo, ohi.saturating_add(gap).min(now)) } else { (olo.saturating_sub(gap), ohi) };
+        match &mut fields[me].how {
+            NodeGen::Date { lo, hi } => {
+                *lo = nlo.div_euclid(DAY);
+                *hi = nhi.div_euclid(DAY);
+            }
+            NodeGen::Datetime { lo, hi } => {
+                *lo = nlo;
+                *hi = nhi;
+            }
+            _ => {}
+        }
+    }
+    fields[me].rel = Some(Rel { other: o, other_name: other.clone(), after, gap });
+    Ok(())
+}
+
+/// `present_if`: the field is set only when a sibling holds one of the values.
+fn resolve_present_if(
+    cx: &CompileContext<'_>,
+    path: &str,
+    (me, fields): (usize, &mut [Node]),
+    defs: &Siblings<'_>,
+    cond: &super::def::Condition,
+) -> Result<(), SchemaError> {
+    let o = sibling(cx, defs, path, "present_if", &cond.field)?;
+    if o == me {
+        return Err(cx.err(path, "present_if", "a field cannot depend on itself"));
+    }
+    if cond.values.is_empty() {
+        return Err(cx.err(path, "present_if", "list at least one value in `in`"));
+    }
+    fields[me].present_if = Some((o, cond.values.clone()));
+    Ok(())
+}
+
+/// `at_most`/`at_least` a sibling number, whose ranges must leave room.
+fn resolve_limit(
+    cx: &CompileContext<'_>,
+    path: &str,
+    (me, fields): (usize, &mut [Node]),
+    defs: &Siblings<'_>,
+    other: &String,
+    at_most: bool,
+) -> Result<(), SchemaError> {
+    let rule = if at_most { "at_most" } else { "at_least" };
+    let o = sibling(cx, defs, path, rule, other)?;
+    let ranged =
+        matches!(fields[me].how, NodeGen::Int { .. } | NodeGen::Float { .. } | NodeGen::Decimal { .. });
+    if o == me || !ranged || !is_numeric(&fields[o].how) {
+        return Err(cx.err(
+            path,
+            rule,
+            format!("`{rule}` relates two different number fields; `{other}` is not one"),
+        ));
+    }
+    if let (Some((lo, hi)), Some((olo, ohi))) = (num_range(&fields[me].how), num_range(&fields[o].how)) {
+        let ok = if at_most { olo >= lo } else { ohi <= hi };
+        if !ok {
+            return Err(cx.err(
+                path,
+                rule,
+                format!(
+                    "its range {lo}..={hi} leaves no room {} every value of `{other}` ({olo}..={ohi}); \
+                     adjust one of the ranges",
+                    if at_most { "below" } else { "above" }
+                ),
+            ));
+        }
+    }
+    fields[me].limit = Some(Limit { other: o, at_most });
+    Ok(())
+}
+
+/// The compiled rule of a computed field, its operands resolved to sibling positions.
+fn resolve_compute(
+    cx: &CompileContext<'_>,
+    path: &str,
+    fields: &[Node],
+    defs: &Siblings<'_>,
+    c: &Compute,
+) -> Result<CompiledCompute, SchemaError> {
+    Ok(match c {
+        Compute::SumProduct { array, fields: members } => {
+            let a = sibling(cx, defs, path, "compute", array)?;
+            let NodeGen::Array { item, .. } = &fields[a].how else {
+                return Err(cx.err(
+                    path,
+                    "compute",
+                    format!("sum_product needs `{array}` to be an array of objects"),
+                ));
+            };
+            let NodeGen::Object(plan) = &item.how else {
+                return Err(cx.err(
+                    path,
+                    "compute",
+                    format!("sum_product needs `{array}` to be an array of objects"),
+                ));
+            };
+            let mut positions = Vec::with_capacity(members.len());
+            for m in members {
+                let Some(at) = plan.fields.iter().position(|n| &n.name == m) else {
+                    return Err(cx.err(path, "compute", format!("`{array}` elements have no member `{m}`")));
+                };
+                if !is_numeric(&plan.fields[at].how) {
+                    return Err(cx.err(path, "compute", format!("`{array}[].{m}` is not a number")));
+                }
+                positions.push(at);
+            }
+            if members.is_empty() {
+                return Err(cx.err(path, "compute", "sum_product needs at least one member in `fields`"));
+            }
+            CompiledCompute::SumProduct { array: a, members: members.clone(), positions }
+        }
+        Compute::Percent { of, rate } => {
+            let o = numeric_sibling(cx, defs, fields, path, of)?;
+            let (m, s) = crate::schema::decimal::from_f64(*rate)
+                .ok_or_else(|| cx.err(path, "compute", "the percentage `rate` must be a finite number"))?;
+            CompiledCompute::Percent { of: o, rate_mantissa: m, rate_scale: s }
+        }
+        Compute::Sum(names) | Compute::Difference(names) | Compute::Product(names) => {
+            if names.is_empty() {
+                return Err(cx.err(path, "compute", "name at least one field"));
+            }
+            let idx = names
+                .iter()
+                .map(|n| numeric_sibling(cx, defs, fields, path, n))
+                .collect::<Result<Vec<_>, _>>()?;
+            match c {
+                Compute::Sum(_) => CompiledCompute::Sum(idx),
+                Compute::Difference(_) => CompiledCompute::Difference(idx),
+                _ => CompiledCompute::Product(idx),
+            }
+        }
+        Compute::Copy(name) => CompiledCompute::Copy(sibling(cx, defs, path, "compute", name)?),
+        Compute::Bucket { of, thresholds, values } => {
+            let o = numeric_sibling(cx, defs, fields, path, of)?;
+            if values.len() != thresholds.len() + 1 {
+                return Err(cx.err(
+                    path,
+                    "compute",
+                    format!(
+                        "bucket needs one more value than thresholds ({} thresholds, {} values)",
+                        thresholds.len(),
+                        values.len()
+                    ),
+                ));
+            }
+            let t = thresholds
+                .iter()
+                .map(|&x| crate::schema::decimal::from_f64(x))
+                .collect::<Option<Vec<_>>>()
+                .ok_or_else(|| cx.err(path, "compute", "bucket thresholds must be finite numbers"))?;
+            if thresholds.windows(2).any(|w| w[0] >= w[1]) {
+                return Err(cx.err(path, "compute", "bucket thresholds must be strictly ascending"));
+            }
+            CompiledCompute::Bucket { of: o, thresholds: t, values: values.clone() }
+        }
+    })
 }
 
 /// The numeric range of a generated number field (for load-time checks only).
@@ -502,7 +571,7 @@ fn is_numeric(g: &NodeGen) -> bool {
 }
 
 fn numeric_sibling(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     defs: &Siblings<'_>,
     fields: &[Node],
     path: &str,
@@ -524,7 +593,7 @@ fn deps(n: &Node, defs: &Siblings<'_>) -> Vec<usize> {
     if let Some((o, _)) = &n.present_if {
         out.push(*o);
     }
-    if let Some((o, _)) = &n.limit {
+    if let Some(Limit { other: o, .. }) = &n.limit {
         out.push(*o);
     }
     match &n.how {
@@ -565,7 +634,7 @@ fn collapse_copies(fields: &mut [Node], order: &[usize]) {
 
 /// The load error of fields that depend on each other in a cycle (`names`: the cycle, its
 /// first field repeated at the end).
-fn cycle_error(cx: &Cx<'_>, prefix: &str, names: &[&str]) -> SchemaError {
+fn cycle_error(cx: &CompileContext<'_>, prefix: &str, names: &[&str]) -> SchemaError {
     SchemaError::Schema {
         schema: cx.schema.to_string(),
         message: format!(
@@ -577,7 +646,7 @@ fn cycle_error(cx: &Cx<'_>, prefix: &str, names: &[&str]) -> SchemaError {
 }
 
 fn topo_order(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     prefix: &str,
     fields: &[Node],
     defs: &Siblings<'_>,
@@ -620,190 +689,35 @@ fn topo_order(
     Ok(order)
 }
 
-fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Node, SchemaError> {
+fn compile_field(cx: &CompileContext<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Node, SchemaError> {
     let ty = d.effective_type();
     if let Some(m) = super::keys::misplaced_key(d, ty) {
         return Err(cx.err(path, m.key, m.message));
     }
-    let optional = match (d.optional, d.required) {
-        (Some(p), _) if !(0.0..=1.0).contains(&p) => {
-            return Err(cx.err(path, "optional", format!("probability {p} is outside 0..=1")));
-        }
-        (Some(p), _) => p,
-        (None, Some(false)) => 0.1,
-        _ => 0.0,
-    };
+    let optional = optional_probability(cx, d, path)?;
     if d.weights.is_some() && d.values.is_none() {
         return Err(cx.err(path, "weights", "`weights` needs `values` (one_of) of the same length"));
     }
     let locale = match &d.locale {
         Some(tag) => Some(Locale::from_tag(tag).ok_or_else(|| {
-            cx.err(path, "locale", format!("unknown locale `{tag}`; use en, fr_FR, de_DE, pt_BR or ja_JP"))
+            cx.err(
+                path,
+                "locale",
+                format!("unknown locale `{tag}`; use {}", testdata_core::locale::known_tags()),
+            )
         })?),
         None => cx.locale,
     };
     let how = if let Some(v) = &d.value {
         NodeGen::Const(v.clone())
     } else if let Some(r) = &d.reference {
-        let Some(schema) = (cx.resolve)(&r.entity) else {
-            return Err(cx.err(
-                path,
-                "ref",
-                format!(
-                    "refers to entity `{}`, which is not loaded; load both schemas in one Catalogue",
-                    r.entity
-                ),
-            ));
-        };
-        if !schema.def().fields.iter().any(|f| f.name == r.field) {
-            return Err(cx.err(
-                path,
-                "ref",
-                format!("entity `{}` has no top-level field `{}`", r.entity, r.field),
-            ));
-        }
-        if r.count == 0 {
-            return Err(cx.err(path, "ref", "`count` (the referenced dataset's size) must be at least 1"));
-        }
-        if let Some(max) = schema.max_records()
-            && r.count > max
-        {
-            return Err(cx.err(
-                path,
-                "ref",
-                format!(
-                    "`{}` can have at most {max} records (a unique field), fewer than `count` {}",
-                    r.entity, r.count
-                ),
-            ));
-        }
-        NodeGen::Ref { schema, field: r.field.clone(), count: r.count }
-    } else if d.compute.is_some() {
-        if let Some(allowed) = &d.values {
-            match &d.compute {
-                Some(Compute::Bucket { values, .. }) => {
-                    if let Some(x) = values.iter().find(|v| !allowed.contains(v)) {
-                        return Err(cx.err(
-                            path,
-                            "compute",
-                            format!("the bucket label {x} is not one of the field's `values`"),
-                        ));
-                    }
-                }
-                _ => {
-                    return Err(cx.err(
-                        path,
-                        "compute",
-                        "`values` cannot restrict a computed number; remove one of them",
-                    ));
-                }
-            }
-        }
-        let integer = ty == FieldType::Integer;
-        if !matches!(ty, FieldType::Integer | FieldType::Float | FieldType::Decimal)
-            && !matches!(d.compute, Some(Compute::Copy(_) | Compute::Bucket { .. }))
-        {
-            return Err(cx.err(
-                path,
-                "compute",
-                "computed fields are integer, float or decimal (or use `copy`)",
-            ));
-        }
-        let scale = if integer { 0 } else { d.scale.unwrap_or(2) };
-        let bound = |v: &Option<Value>, rule| -> Result<Option<i128>, SchemaError> {
-            match v {
-                None => Ok(None),
-                Some(v) => crate::schema::decimal::from_value(v)
-                    .map(|(m, s)| Some(crate::schema::decimal::rescale(m, s, scale as u32)))
-                    .ok_or_else(|| cx.err(path, rule, "must be a number")),
-            }
-        };
-        NodeGen::Compute {
-            rule: CompiledCompute::Sum(Vec::new()),
-            scale,
-            integer,
-            lo: bound(&d.min, "min")?,
-            hi: bound(&d.max, "max")?,
-        }
+        compile_ref(cx, r, path)?
+    } else if let Some(compute) = &d.compute {
+        compile_compute(cx, d, compute, path, ty)?
     } else if let Some(values) = &d.values {
         compile_choice(cx, d, path, values)?
     } else {
-        match ty {
-            FieldType::String | FieldType::Uuid | FieldType::Email | FieldType::Phone => {
-                compile_string(cx, d, path, ty, locale)?
-            }
-            FieldType::Integer => {
-                let (lo, hi) = int_bounds(cx, d, path)?;
-                NodeGen::Int { lo, hi }
-            }
-            FieldType::Float if d.scale.is_none() => {
-                let (lo, hi) = float_bounds(cx, d, path)?;
-                NodeGen::Float { lo, hi }
-            }
-            FieldType::Float | FieldType::Decimal => decimal_bounds(cx, d, path)?,
-            FieldType::Boolean => {
-                let p = d.probability.unwrap_or(0.5);
-                if !(0.0..=1.0).contains(&p) {
-                    return Err(cx.err(path, "probability", format!("{p} is outside 0..=1")));
-                }
-                NodeGen::Bool { p }
-            }
-            FieldType::Date => {
-                let (lo, hi) = time_bounds(cx, d, path, true)?;
-                NodeGen::Date { lo, hi }
-            }
-            FieldType::Datetime => {
-                let (lo, hi) = time_bounds(cx, d, path, false)?;
-                NodeGen::Datetime { lo, hi }
-            }
-            FieldType::Enum => return Err(cx.err(path, "one_of", "an enum needs a non-empty `values` list")),
-            FieldType::Object | FieldType::Address => {
-                let members = match (&d.fields, ty) {
-                    (Some(f), _) => f.clone(),
-                    (None, FieldType::Address) => address_members(),
-                    (None, _) => return Err(cx.err(path, "fields", "an object needs `fields`")),
-                };
-                if members.is_empty() {
-                    return Err(cx.err(path, "fields", "an object needs at least one field"));
-                }
-                NodeGen::Object(compile_object(cx, &members, path, false)?)
-            }
-            FieldType::Array => {
-                let Some(item) = &d.items else {
-                    return Err(cx.err(path, "items", "an array needs `items` describing its elements"));
-                };
-                let min = d.min_items.unwrap_or(1).max(usize::from(d.non_empty));
-                let max = d.max_items.unwrap_or(min.max(5));
-                if d.non_empty && d.max_items == Some(0) {
-                    return Err(cx.err(path, "non_empty", "non_empty contradicts max_items = 0"));
-                }
-                if min > max {
-                    return Err(cx.err(
-                        path,
-                        "length",
-                        format!("min_items {min} is greater than max_items {max}"),
-                    ));
-                }
-                if max > 10_000 {
-                    return Err(cx.err(
-                        path,
-                        "length",
-                        format!("max_items {max} is above the limit of 10000"),
-                    ));
-                }
-                let mut item_def = (**item).clone();
-                if item_def.name.is_empty() {
-                    item_def.name = "item".into();
-                }
-                let mut node = compile_field(cx, &item_def, &format!("{path}[]"), false)?;
-                node.name = String::new();
-                if node.unique.is_some() {
-                    return Err(cx.err(path, "unique", "`unique` is supported on top-level fields only"));
-                }
-                NodeGen::Array { item: Box::new(node), min, max }
-            }
-            FieldType::Json => NodeGen::Json,
-        }
+        compile_typed(cx, d, path, ty, locale)?
     };
     let unique = if d.unique {
         if !top {
@@ -829,7 +743,186 @@ fn compile_field(cx: &Cx<'_>, d: &FieldDef, path: &str, top: bool) -> Result<Nod
     })
 }
 
-fn unique_space(cx: &Cx<'_>, path: &str, how: &NodeGen) -> Result<u64, SchemaError> {
+/// The probability of `null`: `optional`, or 0.1 for `required: false`, else 0.
+fn optional_probability(cx: &CompileContext<'_>, d: &FieldDef, path: &str) -> Result<f64, SchemaError> {
+    match (d.optional, d.required) {
+        (Some(p), _) if !(0.0..=1.0).contains(&p) => {
+            Err(cx.err(path, "optional", format!("probability {p} is outside 0..=1")))
+        }
+        (Some(p), _) => Ok(p),
+        (None, Some(false)) => Ok(0.1),
+        _ => Ok(0.0),
+    }
+}
+
+/// A reference to a top-level field of another loaded entity, within its dataset size.
+fn compile_ref(cx: &CompileContext<'_>, r: &Reference, path: &str) -> Result<NodeGen, SchemaError> {
+    let Some(schema) = (cx.resolve)(&r.entity) else {
+        return Err(cx.err(
+            path,
+            "ref",
+            format!(
+                "refers to entity `{}`, which is not loaded; load both schemas in one Catalogue",
+                r.entity
+            ),
+        ));
+    };
+    if !schema.def().fields.iter().any(|f| f.name == r.field) {
+        return Err(cx.err(
+            path,
+            "ref",
+            format!("entity `{}` has no top-level field `{}`", r.entity, r.field),
+        ));
+    }
+    if r.count == 0 {
+        return Err(cx.err(path, "ref", "`count` (the referenced dataset's size) must be at least 1"));
+    }
+    if let Some(max) = schema.max_records()
+        && r.count > max
+    {
+        return Err(cx.err(
+            path,
+            "ref",
+            format!(
+                "`{}` can have at most {max} records (a unique field), fewer than `count` {}",
+                r.entity, r.count
+            ),
+        ));
+    }
+    Ok(NodeGen::Ref { schema, field: r.field.clone(), count: r.count })
+}
+
+/// A computed field: its number class and bounds (the rule itself is resolved with the
+/// other fields, in `resolve_refs`).
+fn compile_compute(
+    cx: &CompileContext<'_>,
+    d: &FieldDef,
+    compute: &Compute,
+    path: &str,
+    ty: FieldType,
+) -> Result<NodeGen, SchemaError> {
+    if let Some(allowed) = &d.values {
+        let Compute::Bucket { values, .. } = compute else {
+            return Err(cx.err(
+                path,
+                "compute",
+                "`values` cannot restrict a computed number; remove one of them",
+            ));
+        };
+        if let Some(x) = values.iter().find(|v| !allowed.contains(v)) {
+            return Err(cx.err(
+                path,
+                "compute",
+                format!("the bucket label {x} is not one of the field's `values`"),
+            ));
+        }
+    }
+    let integer = ty == FieldType::Integer;
+    if !matches!(ty, FieldType::Integer | FieldType::Float | FieldType::Decimal)
+        && !matches!(compute, Compute::Copy(_) | Compute::Bucket { .. })
+    {
+        return Err(cx.err(path, "compute", "computed fields are integer, float or decimal (or use `copy`)"));
+    }
+    let scale = if integer { 0 } else { d.scale.unwrap_or(2) };
+    let bound = |v: &Option<Value>, rule| -> Result<Option<i128>, SchemaError> {
+        match v {
+            None => Ok(None),
+            Some(v) => crate::schema::decimal::from_value(v)
+                .map(|(m, s)| Some(crate::schema::decimal::rescale(m, s, scale as u32)))
+                .ok_or_else(|| cx.err(path, rule, "must be a number")),
+        }
+    };
+    Ok(NodeGen::Compute {
+        rule: CompiledCompute::Sum(Vec::new()),
+        scale,
+        integer,
+        lo: bound(&d.min, "min")?,
+        hi: bound(&d.max, "max")?,
+    })
+}
+
+/// A field generated by its type: one rule per type.
+fn compile_typed(
+    cx: &CompileContext<'_>,
+    d: &FieldDef,
+    path: &str,
+    ty: FieldType,
+    locale: Option<Locale>,
+) -> Result<NodeGen, SchemaError> {
+    Ok(match ty {
+        FieldType::String | FieldType::Uuid | FieldType::Email | FieldType::Phone => {
+            compile_string(cx, d, path, ty, locale)?
+        }
+        FieldType::Integer => {
+            let (lo, hi) = int_bounds(cx, d, path)?;
+            NodeGen::Int { lo, hi }
+        }
+        FieldType::Float if d.scale.is_none() => {
+            let (lo, hi) = float_bounds(cx, d, path)?;
+            NodeGen::Float { lo, hi }
+        }
+        FieldType::Float | FieldType::Decimal => decimal_bounds(cx, d, path)?,
+        FieldType::Boolean => {
+            let p = d.probability.unwrap_or(0.5);
+            if !(0.0..=1.0).contains(&p) {
+                return Err(cx.err(path, "probability", format!("{p} is outside 0..=1")));
+            }
+            NodeGen::Bool { p }
+        }
+        FieldType::Date => {
+            let (lo, hi) = time_bounds(cx, d, path, true)?;
+            NodeGen::Date { lo, hi }
+        }
+        FieldType::Datetime => {
+            let (lo, hi) = time_bounds(cx, d, path, false)?;
+            NodeGen::Datetime { lo, hi }
+        }
+        FieldType::Enum => return Err(cx.err(path, "one_of", "an enum needs a non-empty `values` list")),
+        FieldType::Object | FieldType::Address => {
+            let members = match (&d.fields, ty) {
+                (Some(f), _) => f.clone(),
+                (None, FieldType::Address) => address_members(),
+                (None, _) => return Err(cx.err(path, "fields", "an object needs `fields`")),
+            };
+            if members.is_empty() {
+                return Err(cx.err(path, "fields", "an object needs at least one field"));
+            }
+            NodeGen::Object(compile_object(cx, &members, path, false)?)
+        }
+        FieldType::Array => compile_array(cx, d, path)?,
+        FieldType::Json => NodeGen::Json,
+    })
+}
+
+/// An array: its length bounds and its item (never `unique`).
+fn compile_array(cx: &CompileContext<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, SchemaError> {
+    let Some(item) = &d.items else {
+        return Err(cx.err(path, "items", "an array needs `items` describing its elements"));
+    };
+    let min = d.min_items.unwrap_or(1).max(usize::from(d.non_empty));
+    let max = d.max_items.unwrap_or(min.max(5));
+    if d.non_empty && d.max_items == Some(0) {
+        return Err(cx.err(path, "non_empty", "non_empty contradicts max_items = 0"));
+    }
+    if min > max {
+        return Err(cx.err(path, "length", format!("min_items {min} is greater than max_items {max}")));
+    }
+    if max > 10_000 {
+        return Err(cx.err(path, "length", format!("max_items {max} is above the limit of 10000")));
+    }
+    let mut item_def = (**item).clone();
+    if item_def.name.is_empty() {
+        item_def.name = "item".into();
+    }
+    let mut node = compile_field(cx, &item_def, &format!("{path}[]"), false)?;
+    node.name = String::new();
+    if node.unique.is_some() {
+        return Err(cx.err(path, "unique", "`unique` is supported on top-level fields only"));
+    }
+    Ok(NodeGen::Array { item: Box::new(node), min, max })
+}
+
+fn unique_space(cx: &CompileContext<'_>, path: &str, how: &NodeGen) -> Result<u64, SchemaError> {
     let space = match how {
         NodeGen::Int { lo, hi } => (*hi as i128 - *lo as i128 + 1).min(u64::MAX as i128) as u64,
         NodeGen::Decimal { lo, hi, .. } => (*hi as i128 - *lo as i128 + 1).min(u64::MAX as i128) as u64,
@@ -860,7 +953,12 @@ fn unique_space(cx: &Cx<'_>, path: &str, how: &NodeGen) -> Result<u64, SchemaErr
     Ok(space)
 }
 
-fn compile_choice(cx: &Cx<'_>, d: &FieldDef, path: &str, values: &[Value]) -> Result<NodeGen, SchemaError> {
+fn compile_choice(
+    cx: &CompileContext<'_>,
+    d: &FieldDef,
+    path: &str,
+    values: &[Value],
+) -> Result<NodeGen, SchemaError> {
     if values.is_empty() {
         return Err(cx.err(path, "one_of", "the list of values is empty; give at least one value"));
     }
@@ -899,7 +997,7 @@ fn compile_choice(cx: &Cx<'_>, d: &FieldDef, path: &str, values: &[Value]) -> Re
 }
 
 fn compile_string(
-    cx: &Cx<'_>,
+    cx: &CompileContext<'_>,
     d: &FieldDef,
     path: &str,
     ty: FieldType,
@@ -957,7 +1055,7 @@ fn compile_string(
         (None, _) => Kind::infer(&d.name),
     };
     if let Some(kind) = kind {
-        if numeric_kind(kind.name()).is_some() {
+        if defaults::numeric_preset(kind.name()).is_some() {
             return Err(cx.err(
                 path,
                 "kind",
@@ -983,79 +1081,25 @@ fn compile_string(
             ),
         ));
     }
-    let lo = min.unwrap_or(if max == Some(0) { 0 } else { 3 }.min(max.unwrap_or(usize::MAX)));
-    let hi = max.unwrap_or(lo.max(40));
-    let name = d.name.to_ascii_lowercase();
-    let sentence = [
-        "description",
-        "notes",
-        "note",
-        "comment",
-        "body",
-        "content",
-        "text",
-        "message",
-        "subject",
-        "title",
-        "reason",
-    ]
-    .iter()
-    .any(|w| name.contains(w));
-    let hi = if max.is_none() && sentence { lo.max(120) } else { hi };
+    let sentence = defaults::is_sentence(&d.name);
+    let (lo, hi) = defaults::text_len(min, max, sentence);
     Ok(NodeGen::Text { min: lo, max: hi, sentence })
 }
 
-fn resolve_kind(cx: &Cx<'_>, path: &str, k: &str) -> Result<Kind, SchemaError> {
+fn resolve_kind(cx: &CompileContext<'_>, path: &str, k: &str) -> Result<Kind, SchemaError> {
     Kind::from_name(k).ok_or_else(|| {
         let known: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
         cx.err(path, "kind", format!("unknown kind `{k}`; known kinds: {}", known.join(", ")))
     })
 }
 
-/// Numeric "kinds" are presets of bounds for number fields.
-fn numeric_kind(name: &str) -> Option<(f64, f64)> {
-    Some(match name {
-        "price" | "amount" => (1.0, 999.99),
-        "age" => (18.0, 90.0),
-        "quantity" => (1.0, 10.0),
-        "rating" => (1.0, 5.0),
-        "percentage" => (0.0, 100.0),
-        _ => return None,
-    })
-}
-
-/// Default bounds for a number field from its name (when the schema gives none).
+/// Default bounds for a number field from its preset kind or its name (when the schema gives
+/// none).
 fn default_number_bounds(name: &str, kind: Option<&str>) -> (f64, f64) {
-    if let Some(b) = kind.and_then(numeric_kind) {
-        return b;
-    }
-    let n = name.to_ascii_lowercase();
-    let has = |w: &str| n == w || n.ends_with(&format!("_{w}")) || n.starts_with(&format!("{w}_"));
-    if has("age") {
-        (18.0, 90.0)
-    } else if has("quantity") || has("qty") {
-        (1.0, 10.0)
-    } else if has("rating") || has("stars") {
-        (1.0, 5.0)
-    } else if n.contains("percent") || has("rate") || has("score") {
-        (0.0, 100.0)
-    } else if has("latitude") || has("lat") {
-        (-90.0, 90.0)
-    } else if has("longitude") || has("lng") || has("lon") {
-        (-180.0, 180.0)
-    } else if ["price", "amount", "cost", "total", "subtotal", "balance", "value", "fee"]
-        .iter()
-        .any(|w| has(w))
-    {
-        (1.0, 999.99)
-    } else if has("year") {
-        (1950.0, 2025.0)
-    } else {
-        (0.0, 1000.0)
-    }
+    defaults::bounds_of(name, kind)
 }
 
-fn int_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), SchemaError> {
+fn int_bounds(cx: &CompileContext<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), SchemaError> {
     let num = |v: &Value, rule| -> Result<i64, SchemaError> {
         match v
             .as_i64()
@@ -1071,7 +1115,7 @@ fn int_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), Schem
         }
     };
     let (dlo, dhi) = default_number_bounds(&d.name, d.kind.as_deref());
-    let mut lo = match (&d.min, &d.exclusive_min) {
+    let lo = match (&d.min, &d.exclusive_min) {
         (Some(_), Some(_)) => return Err(cx.err(path, "min", "give `min` or `exclusive_min`, not both")),
         (Some(v), None) => Some(num(v, "min")?),
         (None, Some(v)) => Some(
@@ -1081,7 +1125,7 @@ fn int_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), Schem
         ),
         (None, None) => None,
     };
-    let mut hi = match (&d.max, &d.exclusive_max) {
+    let hi = match (&d.max, &d.exclusive_max) {
         (Some(_), Some(_)) => return Err(cx.err(path, "max", "give `max` or `exclusive_max`, not both")),
         (Some(v), None) => Some(num(v, "max")?),
         (None, Some(v)) => Some(
@@ -1091,21 +1135,16 @@ fn int_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(i64, i64), Schem
         ),
         (None, None) => None,
     };
-    if lo.is_none() && hi.is_none() {
-        lo = Some(dlo as i64);
-        hi = Some(dhi as i64);
-    }
-    let lo = lo.unwrap_or_else(|| {
-        hi.map(|h| h.saturating_sub(dhi as i64 - dlo as i64).min(dlo as i64)).unwrap_or(dlo as i64)
-    });
-    let hi = hi.unwrap_or_else(|| lo.saturating_add((dhi - dlo).max(1000.0) as i64));
+    let (lo, hi) = defaults::complete_int(lo.map(i128::from), hi.map(i128::from), (dlo as i128, dhi as i128));
+    let clamp = |x: i128| x.clamp(i64::MIN.into(), i64::MAX.into()) as i64;
+    let (lo, hi) = (clamp(lo), clamp(hi));
     if lo > hi {
         return Err(cx.err(path, "range", format!("the minimum {lo} is greater than the maximum {hi}")));
     }
     Ok((lo, hi))
 }
 
-fn float_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(f64, f64), SchemaError> {
+fn float_bounds(cx: &CompileContext<'_>, d: &FieldDef, path: &str) -> Result<(f64, f64), SchemaError> {
     let num = |v: &Value, rule| -> Result<f64, SchemaError> {
         v.as_f64().filter(|f| f.is_finite()).ok_or_else(|| cx.err(path, rule, format!("{v} is not a number")))
     };
@@ -1122,19 +1161,14 @@ fn float_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<(f64, f64), Sch
         (None, Some(v)) => Some(num(v, "exclusive_max")?.next_down()),
         (None, None) => None,
     };
-    let (lo, hi) = match (lo, hi) {
-        (None, None) => (dlo, dhi),
-        (Some(l), None) => (l, l.max(dlo) + (dhi - dlo)),
-        (None, Some(h)) => (dlo.min(h), h),
-        (Some(l), Some(h)) => (l, h),
-    };
+    let (lo, hi) = defaults::complete_float(lo, hi, (dlo, dhi));
     if lo > hi {
         return Err(cx.err(path, "range", format!("the minimum {lo} is greater than the maximum {hi}")));
     }
     Ok((lo, hi))
 }
 
-fn decimal_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, SchemaError> {
+fn decimal_bounds(cx: &CompileContext<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, SchemaError> {
     use crate::schema::decimal;
     let scale = d.scale.unwrap_or(2);
     if scale > 9 {
@@ -1150,44 +1184,40 @@ fn decimal_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, Sche
         ));
     }
     let s = scale as u32;
-    let units = |v: &Value, rule, up: bool| -> Result<i64, SchemaError> {
+    let units = |v: &Value, rule, dir: Round| -> Result<i64, SchemaError> {
         let (m, vs) =
             decimal::from_value(v).ok_or_else(|| cx.err(path, rule, format!("{v} is not a number")))?;
         // Round inward so the bound is met: up for a lower bound, down for an upper bound.
-        let u = decimal::rescale_dir(m, vs, s, up);
+        let u = decimal::rescale_dir(m, vs, s, dir);
         i64::try_from(u).map_err(|_| cx.err(path, rule, "is too large"))
     };
     let (dlo, dhi) = default_number_bounds(&d.name, d.kind.as_deref());
-    let f = 10f64.powi(scale as i32);
     let lo = match (&d.min, &d.exclusive_min) {
         (Some(_), Some(_)) => return Err(cx.err(path, "min", "give `min` or `exclusive_min`, not both")),
-        (Some(v), None) => Some(units(v, "min", true)?),
+        (Some(v), None) => Some(units(v, "min", Round::Ceil)?),
         (None, Some(v)) => {
             let (m, vs) =
                 decimal::from_value(v).ok_or_else(|| cx.err(path, "exclusive_min", "not a number"))?;
-            let u = decimal::rescale_dir(m, vs, s, false);
+            let u = decimal::rescale_dir(m, vs, s, Round::Floor);
             Some(i64::try_from(u + 1).map_err(|_| cx.err(path, "exclusive_min", "is too large"))?)
         }
         (None, None) => None,
     };
     let hi = match (&d.max, &d.exclusive_max) {
         (Some(_), Some(_)) => return Err(cx.err(path, "max", "give `max` or `exclusive_max`, not both")),
-        (Some(v), None) => Some(units(v, "max", false)?),
+        (Some(v), None) => Some(units(v, "max", Round::Floor)?),
         (None, Some(v)) => {
             let (m, vs) =
                 decimal::from_value(v).ok_or_else(|| cx.err(path, "exclusive_max", "not a number"))?;
-            let u = decimal::rescale_dir(m, vs, s, true);
+            let u = decimal::rescale_dir(m, vs, s, Round::Ceil);
             Some(i64::try_from(u - 1).map_err(|_| cx.err(path, "exclusive_max", "is too large"))?)
         }
         (None, None) => None,
     };
-    let (dl, dh) = ((dlo * f).round() as i64, (dhi * f).round() as i64);
-    let (mut lo, mut hi) = match (lo, hi) {
-        (None, None) => (dl, dh),
-        (Some(l), None) => (l, l.max(dl).saturating_add(dh - dl)),
-        (None, Some(h)) => (dl.min(h), h),
-        (Some(l), Some(h)) => (l, h),
-    };
+    let (lo, hi) =
+        defaults::complete_units(lo.map(i128::from), hi.map(i128::from), defaults::units_of((dlo, dhi), s));
+    let clamp = |x: i128| x.clamp(i64::MIN.into(), i64::MAX.into()) as i64;
+    let (mut lo, mut hi) = (clamp(lo), clamp(hi));
     if let Some(p) = d.precision {
         let cap = 10i64.pow(p as u32) - 1;
         if d.min.is_none() && d.exclusive_min.is_none() {
@@ -1227,22 +1257,10 @@ fn decimal_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str) -> Result<NodeGen, Sche
 
 /// Parses `30d`, `12h`, `90m`, `45s`, `2w`, `1y` (365 days) or a number of seconds.
 pub(crate) fn parse_duration(v: &Value) -> Option<i64> {
-    if let Some(n) = v.as_i64() {
-        return Some(n);
+    match v.as_i64() {
+        Some(n) => Some(n),
+        None => time::parse_duration(v.as_str()?),
     }
-    let s = v.as_str()?.trim();
-    let (num, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit() && c != '-' && c != '+')?);
-    let n: i64 = num.parse().ok()?;
-    let mult = match unit.trim() {
-        "s" => 1,
-        "m" | "min" => 60,
-        "h" => 3600,
-        "d" => DAY,
-        "w" => 7 * DAY,
-        "y" => 365 * DAY,
-        _ => return None,
-    };
-    n.checked_mul(mult)
 }
 
 /// Parses a time bound: an ISO date or timestamp, `now`, or `now`-relative (`-30d`, `+2h`).
@@ -1251,19 +1269,18 @@ fn parse_instant(v: &Value, anchor: i64) -> Option<i64> {
         return Some(n);
     }
     let s = v.as_str()?.trim();
-    if s == "now" {
-        return Some(anchor);
+    match time::offset_from_now(s) {
+        Some(offset) => anchor.checked_add(offset),
+        None => time::parse_datetime(s),
     }
-    if let Some(rest) = s.strip_prefix("now") {
-        return parse_duration(&Value::String(rest.trim().to_string())).and_then(|d| anchor.checked_add(d));
-    }
-    if s.starts_with('-') || s.starts_with('+') {
-        return parse_duration(&Value::String(s.to_string())).and_then(|d| anchor.checked_add(d));
-    }
-    time::parse_datetime(s)
 }
 
-fn time_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str, date: bool) -> Result<(i64, i64), SchemaError> {
+fn time_bounds(
+    cx: &CompileContext<'_>,
+    d: &FieldDef,
+    path: &str,
+    date: bool,
+) -> Result<(i64, i64), SchemaError> {
     let anchor = cx.ctx.anchor();
     let parse = |v: &Value, rule| {
         parse_instant(v, anchor).ok_or_else(|| {
@@ -1285,7 +1302,7 @@ fn time_bounds(cx: &Cx<'_>, d: &FieldDef, path: &str, date: bool) -> Result<(i64
         (None, Some(v)) => Some(parse(v, "exclusive_max")?.saturating_sub(unit)),
         _ => None,
     };
-    let (lo, hi) = crate::sample::time_range(anchor, crate::sample::TimeDefault::for_name(&d.name), lo, hi);
+    let (lo, hi) = crate::sample::time_range(anchor, testdata_core::defaults::time_default(&d.name), lo, hi);
     let (first, last) = (time::days_from_civil(1, 1, 1) * DAY, time::days_from_civil(10_000, 1, 1) * DAY - 1);
     if lo < first || hi > last {
         let (rule, at) = if lo < first { ("min", lo) } else { ("max", hi) };

@@ -3,6 +3,7 @@
 //! binary floating-point error ever enters a sum.
 
 use serde_json::{Number, Value};
+pub(crate) use testdata_core::decimal::{Round, rescale_dir};
 
 /// `10^n` as `i128` (n ≤ 38).
 pub(crate) const fn pow10(n: u32) -> i128 {
@@ -77,16 +78,6 @@ pub(crate) fn rescale(m: i128, from: u32, to: u32) -> i128 {
     }
 }
 
-/// `m / 10^from` at scale `to`, rounded up (`up`) or down (toward ±∞).
-pub(crate) fn rescale_dir(m: i128, from: u32, to: u32, up: bool) -> i128 {
-    if to >= from {
-        m.saturating_mul(pow10(to - from))
-    } else {
-        let d = pow10(from - to);
-        if up { m.div_euclid(d) + i128::from(m.rem_euclid(d) != 0) } else { m.div_euclid(d) }
-    }
-}
-
 /// The nearest `f64` to `m / 10^scale` (exact decimal text when |m| < 2^53 and scale ≤ 22).
 pub(crate) fn to_f64(m: i128, scale: u32) -> f64 {
     m as f64 / pow10(scale) as f64
@@ -116,8 +107,6 @@ mod tests {
         assert_eq!(rescale(1235, 3, 2), 124);
         assert_eq!(rescale(-1235, 3, 2), -124);
         assert_eq!(rescale(1234, 3, 2), 123);
-        assert_eq!(rescale_dir(1231, 3, 2, true), 124);
-        assert_eq!(rescale_dir(1239, 3, 2, false), 123);
         assert_eq!(from_f64(0.1 + 0.2), Some((30000000000000004, 17)));
         assert_eq!(to_value(1234, 2).to_string(), "12.34");
         assert_eq!(to_value(5, 0).to_string(), "5");

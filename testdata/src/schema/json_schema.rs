@@ -2,13 +2,13 @@
 
 use serde_json::{Map, Value, json};
 
-use super::compile::{Node, NodeGen, Plan};
+use super::compile::{Node, NodeGen, ObjectPlan};
 use super::decimal;
 use super::def::{FieldDef, SchemaDef};
 use crate::time;
 
 /// The JSON Schema of a whole record.
-pub(crate) fn document(def: &SchemaDef, plan: &Plan) -> Value {
+pub(crate) fn document(def: &SchemaDef, plan: &ObjectPlan) -> Value {
     let mut root = object(plan, &def.fields);
     if let Value::Object(m) = &mut root {
         let mut head = Map::new();
@@ -23,7 +23,7 @@ pub(crate) fn document(def: &SchemaDef, plan: &Plan) -> Value {
     root
 }
 
-fn object(plan: &Plan, defs: &[FieldDef]) -> Value {
+fn object(plan: &ObjectPlan, defs: &[FieldDef]) -> Value {
     let mut props = Map::new();
     let mut required = Vec::new();
     for (node, def) in plan.fields.iter().zip(defs) {

@@ -22,7 +22,7 @@ pub use repair::Repaired;
 
 use crate::Context;
 use crate::constraint::Violation;
-use crate::dynamic::{self, Env};
+use crate::dynamic::{self, RecordEnv};
 use crate::error::{GenerateError, SchemaError};
 use crate::seed::{Seed, name_key};
 
@@ -47,7 +47,7 @@ use crate::seed::{Seed, name_key};
 #[derive(Clone)]
 pub struct Schema {
     def: SchemaDef,
-    plan: compile::Plan,
+    plan: compile::ObjectPlan,
     key: u64,
     ctx: Context,
     max_records: Option<u64>,
@@ -245,8 +245,8 @@ impl Schema {
     }
 
     /// What generating record `index` of `seed` needs besides the plan.
-    fn env(&self, seed: Seed, index: u64) -> Env<'_> {
-        Env { ctx: &self.ctx, seed, type_key: self.key, index }
+    fn env(&self, seed: Seed, index: u64) -> RecordEnv<'_> {
+        RecordEnv { ctx: &self.ctx, seed, type_key: self.key, index }
     }
 
     fn checker(&self, positional: bool) -> validate::Checker<'_> {

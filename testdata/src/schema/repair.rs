@@ -20,7 +20,7 @@ use std::collections::BTreeSet;
 use serde_json::{Map, Value};
 
 use super::Schema;
-use super::compile::{Node, NodeGen, Plan};
+use super::compile::{Node, NodeGen, ObjectPlan};
 use super::validate;
 use crate::dynamic;
 use crate::error::GenerateError;
@@ -193,7 +193,7 @@ fn related(node: &Node) -> impl Iterator<Item = usize> + '_ {
         .as_ref()
         .map(|r| r.other)
         .into_iter()
-        .chain(node.limit.map(|l| l.0))
+        .chain(node.limit.map(|l| l.other))
         .chain(node.present_if.as_ref().map(|p| p.0))
 }
 
@@ -205,7 +205,7 @@ fn top_level(path: &str) -> &str {
 
 /// Recomputes the computed fields of an object in slot form, dependencies first; nested
 /// objects (and objects in arrays) too.
-fn recompute(plan: &Plan, slots: &mut [Value]) {
+fn recompute(plan: &ObjectPlan, slots: &mut [Value]) {
     for &k in &plan.order {
         match &plan.fields[k].how {
             NodeGen::Compute { rule, scale, integer, .. } => {
@@ -225,7 +225,7 @@ fn recompute(plan: &Plan, slots: &mut [Value]) {
 }
 
 /// [`recompute`] for an object in map form.
-fn recompute_map(plan: &Plan, value: &mut Value) {
+fn recompute_map(plan: &ObjectPlan, value: &mut Value) {
     if !has_compute(plan) {
         return;
     }
@@ -240,7 +240,7 @@ fn recompute_map(plan: &Plan, value: &mut Value) {
     }
 }
 
-fn has_compute(plan: &Plan) -> bool {
+fn has_compute(plan: &ObjectPlan) -> bool {
     plan.fields.iter().any(|n| match &n.how {
         NodeGen::Compute { .. } => true,
         NodeGen::Object(inner) => has_compute(inner),

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::compile::{CompiledCompute, Node, NodeGen, Plan};
+use super::compile::{CompiledCompute, Limit, Node, NodeGen, ObjectPlan};
 use super::decimal;
 use crate::Context;
 use crate::constraint::Violation;
@@ -48,7 +48,13 @@ pub(crate) struct Checker<'a> {
 }
 
 /// Validates the members of an object at `path`.
-pub(crate) fn object(plan: &Plan, v: &Value, path: &Path<'_>, cx: &Checker<'_>, out: &mut Vec<Violation>) {
+pub(crate) fn object(
+    plan: &ObjectPlan,
+    v: &Value,
+    path: &Path<'_>,
+    cx: &Checker<'_>,
+    out: &mut Vec<Violation>,
+) {
     let members: Vec<Option<&Value>> = match (v, cx.positional) {
         (Value::Array(slots), true) if slots.len() == plan.fields.len() => slots.iter().map(Some).collect(),
         (Value::Object(map), false) => {
@@ -86,7 +92,7 @@ pub(crate) fn object(plan: &Plan, v: &Value, path: &Path<'_>, cx: &Checker<'_>, 
 
 /// Validates an object's members, `members[i]` being field `i`'s value (`None`: missing).
 pub(crate) fn members_of(
-    plan: &Plan,
+    plan: &ObjectPlan,
     members: &[Option<&Value>],
     path: &Path<'_>,
     cx: &Checker<'_>,
@@ -125,7 +131,7 @@ fn field(
     node: &Node,
     v: &Value,
     path: &Path<'_>,
-    plan: &Plan,
+    plan: &ObjectPlan,
     siblings: &[&Value],
     cx: &Checker<'_>,
     out: &mut Vec<Violation>,
@@ -195,41 +201,7 @@ fn field(
             None => bad("type", format!("expected a number, found {}", describe(v))),
         },
         NodeGen::Decimal { lo, hi, scale, precision } => {
-            match decimal::from_value(v).filter(|_| v.is_number()) {
-                Some((m, s)) => {
-                    let s_target = *scale as u32;
-                    if s > s_target && decimal::rescale(m, s, s_target) * decimal::pow10(s - s_target) != m {
-                        bad("scale", format!("{} has more than {scale} decimals", describe(v)));
-                    }
-                    let units = decimal::rescale(m, s, s_target);
-                    if units < *lo as i128 {
-                        bad(
-                            "min",
-                            format!(
-                                "{} is below the minimum {}",
-                                describe(v),
-                                decimal::to_f64(*lo as i128, s_target)
-                            ),
-                        );
-                    }
-                    if units > *hi as i128 {
-                        bad(
-                            "max",
-                            format!(
-                                "{} is above the maximum {}",
-                                describe(v),
-                                decimal::to_f64(*hi as i128, s_target)
-                            ),
-                        );
-                    }
-                    if let Some(p) = precision
-                        && units.abs() >= decimal::pow10(*p as u32)
-                    {
-                        bad("precision", format!("{} has more than {p} significant digits", describe(v)));
-                    }
-                }
-                None => bad("type", format!("expected a number, found {}", describe(v))),
-            }
+            check_decimal(v, (*lo, *hi), *scale, *precision, &mut bad)
         }
         NodeGen::Bool { .. } => {
             if !v.is_boolean() {
@@ -238,129 +210,24 @@ fn field(
         }
         NodeGen::Date { lo, hi } => match v.as_str().and_then(time::parse_date) {
             Some(d) => {
-                if d < *lo || d > *hi {
-                    bad(
-                        "range",
-                        format!(
-                            "{} is outside {}..={}",
-                            describe(v),
-                            time::format_date(*lo),
-                            time::format_date(*hi)
-                        ),
-                    );
-                }
+                check_span(v, d, (*lo, *hi), time::format_date, &mut bad);
                 relation(node, d * time::DAY, siblings, &mut bad);
             }
             None => bad("type", format!("expected a date YYYY-MM-DD, found {}", describe(v))),
         },
         NodeGen::Datetime { lo, hi } => match v.as_str().and_then(time::parse_datetime) {
             Some(t) => {
-                if t < *lo || t > *hi {
-                    bad(
-                        "range",
-                        format!(
-                            "{} is outside {}..={}",
-                            describe(v),
-                            time::format_datetime(*lo),
-                            time::format_datetime(*hi)
-                        ),
-                    );
-                }
+                check_span(v, t, (*lo, *hi), time::format_datetime, &mut bad);
                 relation(node, t, siblings, &mut bad);
             }
             None => bad("type", format!("expected an RFC 3339 timestamp, found {}", describe(v))),
         },
-        NodeGen::Choice { values, cum } => {
-            let allowed = values.iter().zip(cum.iter().scan(0, |prev, &c| {
-                let w = c - *prev;
-                *prev = c;
-                Some(w)
-            }));
-            if !allowed.clone().any(|(x, w)| w > 0 && x == v) {
-                let list: Vec<String> = values.iter().map(|x| x.to_string()).collect();
-                bad("one_of", format!("{} is not one of {}", describe(v), list.join(", ")));
-            }
-        }
+        NodeGen::Choice { values, cum } => check_choice(v, values, cum, &mut bad),
         NodeGen::Object(p) => object(p, v, path, cx, out),
-        NodeGen::Array { item, min, max } => match v.as_array() {
-            Some(a) => {
-                if a.len() < *min || a.len() > *max {
-                    out.push(Violation::new(
-                        path.render(),
-                        "length",
-                        format!("{} items, outside {min}..={max}", a.len()),
-                    ));
-                }
-                for (i, e) in a.iter().enumerate() {
-                    match e {
-                        Value::Null if item.optional > 0.0 => {}
-                        e => field(item, e, &Path::Element(path, i), plan, &[], cx, out),
-                    }
-                }
-            }
-            None => out.push(Violation::new(
-                path.render(),
-                "type",
-                format!("expected an array, found {}", describe(v)),
-            )),
-        },
+        NodeGen::Array { item, min, max } => check_array(v, item, (*min, *max), path, plan, cx, out),
         NodeGen::Compute { rule, scale, integer, lo, hi } => {
-            if let CompiledCompute::Copy(o) = rule {
-                if siblings[*o] != v {
-                    bad("computed", format!("must equal `{}`", plan.fields[*o].name));
-                }
-                return;
-            }
-            if let CompiledCompute::Bucket { of, thresholds, values } = rule {
-                let expected = crate::dynamic::bucket(siblings[*of], thresholds, values);
-                if &expected != v {
-                    bad(
-                        "computed",
-                        format!(
-                            "{} should be {expected} (bucket of `{}`)",
-                            describe(v),
-                            plan.fields[*of].name
-                        ),
-                    );
-                }
-                return;
-            }
             let target = if *integer { 0 } else { *scale as u32 };
-            let Some(actual) = decimal::from_value(v).filter(|_| v.is_number()) else {
-                return bad("type", format!("expected a number, found {}", describe(v)));
-            };
-            if let Some((m, s)) = compute(rule, siblings, plan) {
-                let expected = decimal::rescale(m, s, target);
-                let got = decimal::rescale(actual.0, actual.1, target);
-                let exact = decimal::rescale(got, target, actual.1) == actual.0 || actual.1 <= target;
-                if expected != got || !exact {
-                    bad(
-                        "computed",
-                        format!(
-                            "{} should be {} ({})",
-                            describe(v),
-                            decimal::to_value(expected, target),
-                            describe_rule(rule, plan)
-                        ),
-                    );
-                }
-                if let Some(lo) = lo
-                    && got < *lo
-                {
-                    bad(
-                        "min",
-                        format!("{} is below the minimum {}", describe(v), decimal::to_value(*lo, target)),
-                    );
-                }
-                if let Some(hi) = hi
-                    && got > *hi
-                {
-                    bad(
-                        "max",
-                        format!("{} is above the maximum {}", describe(v), decimal::to_value(*hi, target)),
-                    );
-                }
-            }
+            check_computed(v, rule, target, (*lo, *hi), plan, siblings, &mut bad);
         }
         NodeGen::Json => {}
         NodeGen::Ref { schema, field: f, .. } => {
@@ -372,15 +239,170 @@ fn field(
     limit(node, v, plan, siblings, out, path);
 }
 
+/// A date (in days) or timestamp (in seconds) lies in its span, shown with `show`.
+fn check_span(
+    v: &Value,
+    at: i64,
+    (lo, hi): (i64, i64),
+    show: fn(i64) -> String,
+    bad: &mut impl FnMut(&'static str, String),
+) {
+    if at < lo || at > hi {
+        bad("range", format!("{} is outside {}..={}", describe(v), show(lo), show(hi)));
+    }
+}
+
+/// A `one_of` value is one of the values with a positive weight.
+fn check_choice(v: &Value, values: &[Value], cum: &[u64], bad: &mut impl FnMut(&'static str, String)) {
+    let allowed = values.iter().zip(cum.iter().scan(0, |prev, &c| {
+        let w = c - *prev;
+        *prev = c;
+        Some(w)
+    }));
+    if !allowed.clone().any(|(x, w)| w > 0 && x == v) {
+        let list: Vec<String> = values.iter().map(|x| x.to_string()).collect();
+        bad("one_of", format!("{} is not one of {}", describe(v), list.join(", ")));
+    }
+}
+
+/// An array: its length and each element.
+fn check_array(
+    v: &Value,
+    item: &Node,
+    (min, max): (usize, usize),
+    path: &Path<'_>,
+    plan: &ObjectPlan,
+    cx: &Checker<'_>,
+    out: &mut Vec<Violation>,
+) {
+    match v.as_array() {
+        Some(a) => {
+            if a.len() < min || a.len() > max {
+                out.push(Violation::new(
+                    path.render(),
+                    "length",
+                    format!("{} items, outside {min}..={max}", a.len()),
+                ));
+            }
+            for (i, e) in a.iter().enumerate() {
+                match e {
+                    Value::Null if item.optional > 0.0 => {}
+                    e => field(item, e, &Path::Element(path, i), plan, &[], cx, out),
+                }
+            }
+        }
+        None => out.push(Violation::new(
+            path.render(),
+            "type",
+            format!("expected an array, found {}", describe(v)),
+        )),
+    }
+}
+
+/// A decimal: its scale, bounds (in units of the scale) and precision.
+fn check_decimal(
+    v: &Value,
+    (lo, hi): (i64, i64),
+    scale: u8,
+    precision: Option<u8>,
+    bad: &mut impl FnMut(&'static str, String),
+) {
+    match decimal::from_value(v).filter(|_| v.is_number()) {
+        Some((m, s)) => {
+            let s_target = scale as u32;
+            if s > s_target && decimal::rescale(m, s, s_target) * decimal::pow10(s - s_target) != m {
+                bad("scale", format!("{} has more than {scale} decimals", describe(v)));
+            }
+            let units = decimal::rescale(m, s, s_target);
+            if units < lo as i128 {
+                bad(
+                    "min",
+                    format!("{} is below the minimum {}", describe(v), decimal::to_f64(lo as i128, s_target)),
+                );
+            }
+            if units > hi as i128 {
+                bad(
+                    "max",
+                    format!("{} is above the maximum {}", describe(v), decimal::to_f64(hi as i128, s_target)),
+                );
+            }
+            if let Some(p) = precision
+                && units.abs() >= decimal::pow10(p as u32)
+            {
+                bad("precision", format!("{} has more than {p} significant digits", describe(v)));
+            }
+        }
+        None => bad("type", format!("expected a number, found {}", describe(v))),
+    }
+}
+
+/// A computed field equals its rule applied to its siblings (at scale `target`), within its
+/// bounds.
+fn check_computed(
+    v: &Value,
+    rule: &CompiledCompute,
+    target: u32,
+    (lo, hi): (Option<i128>, Option<i128>),
+    plan: &ObjectPlan,
+    siblings: &[&Value],
+    bad: &mut impl FnMut(&'static str, String),
+) {
+    if let CompiledCompute::Copy(o) = rule {
+        if siblings[*o] != v {
+            bad("computed", format!("must equal `{}`", plan.fields[*o].name));
+        }
+        return;
+    }
+    if let CompiledCompute::Bucket { of, thresholds, values } = rule {
+        let expected = crate::dynamic::bucket(siblings[*of], thresholds, values);
+        if &expected != v {
+            bad(
+                "computed",
+                format!("{} should be {expected} (bucket of `{}`)", describe(v), plan.fields[*of].name),
+            );
+        }
+        return;
+    }
+    let Some(actual) = decimal::from_value(v).filter(|_| v.is_number()) else {
+        return bad("type", format!("expected a number, found {}", describe(v)));
+    };
+    if let Some((m, s)) = compute(rule, siblings, plan) {
+        let expected = decimal::rescale(m, s, target);
+        let got = decimal::rescale(actual.0, actual.1, target);
+        let exact = decimal::rescale(got, target, actual.1) == actual.0 || actual.1 <= target;
+        if expected != got || !exact {
+            bad(
+                "computed",
+                format!(
+                    "{} should be {} ({})",
+                    describe(v),
+                    decimal::to_value(expected, target),
+                    describe_rule(rule, plan)
+                ),
+            );
+        }
+        if let Some(lo) = lo
+            && got < lo
+        {
+            bad("min", format!("{} is below the minimum {}", describe(v), decimal::to_value(lo, target)));
+        }
+        if let Some(hi) = hi
+            && got > hi
+        {
+            bad("max", format!("{} is above the maximum {}", describe(v), decimal::to_value(hi, target)));
+        }
+    }
+}
+
 fn limit(
     node: &Node,
     v: &Value,
-    plan: &Plan,
+    plan: &ObjectPlan,
     siblings: &[&Value],
     out: &mut Vec<Violation>,
     path: &Path<'_>,
 ) {
-    let Some((o, at_most)) = node.limit else { return };
+    let Some(Limit { other: o, at_most }) = node.limit else { return };
     if !v.is_number() || !siblings[o].is_number() {
         return;
     }
@@ -419,7 +441,7 @@ fn relation(node: &Node, t: i64, siblings: &[&Value], bad: &mut impl FnMut(&'sta
     }
 }
 
-fn describe_rule(rule: &CompiledCompute, plan: &Plan) -> String {
+fn describe_rule(rule: &CompiledCompute, plan: &ObjectPlan) -> String {
     let name = |i: &usize| plan.fields[*i].name.as_str();
     let list = |v: &[usize], op: &str| v.iter().map(name).collect::<Vec<_>>().join(op);
     match rule {
@@ -438,7 +460,7 @@ fn describe_rule(rule: &CompiledCompute, plan: &Plan) -> String {
 }
 
 /// Validates one value of a top-level field on its own (no sibling rules).
-pub(crate) fn single(plan: &Plan, name: &str, v: &Value, ctx: &Context) -> Option<String> {
+pub(crate) fn single(plan: &ObjectPlan, name: &str, v: &Value, ctx: &Context) -> Option<String> {
     let node = plan.fields.iter().find(|n| n.name == name)?;
     let mut out = Vec::new();
     let empty = vec![&Value::Null; plan.fields.len()];
@@ -461,7 +483,7 @@ mod tests {
 
     use super::*;
     use crate::Schema;
-    use crate::dynamic::{Env, record_slots};
+    use crate::dynamic::{RecordEnv, record_slots};
 
     /// A cart-like schema with nested objects, arrays of objects and computed fields.
     fn schema() -> Schema {
@@ -497,7 +519,7 @@ mod tests {
     fn positional_records_are_checked_like_their_maps() {
         let s = schema();
         for i in 0..200 {
-            let env = Env { ctx: &s.ctx, seed: 5.into(), type_key: s.key, index: i };
+            let env = RecordEnv { ctx: &s.ctx, seed: 5.into(), type_key: s.key, index: i };
             let mut slots = record_slots(&s.plan, &env).unwrap();
             let mut public = s.nth(5, i).unwrap();
             assert_eq!(both(&s, &slots, &public), (vec![], vec![]), "record {i}");
