@@ -193,7 +193,8 @@ pub fn build_service(config: Config) -> Result<Arc<Service>, StartError> {
     };
     let llm = Arc::new(llm);
     let rag = rag_path(&config)?;
-    let mut router = Router::default().with_llm(llm.clone()).with_rag(Arc::new(rag.clone()));
+    let mut router =
+        Router::default().with_llm(llm.clone(), config.coherence_threshold).with_rag(Arc::new(rag.clone()));
     if llm.usable() {
         let hybrid = crate::paths::hybrid::HybridPath::new(llm, rag, config.coherence_threshold);
         router = router.with_hybrid(Arc::new(hybrid));

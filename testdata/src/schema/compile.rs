@@ -117,6 +117,8 @@ pub(crate) enum NodeGen {
 pub(crate) struct Plan {
     pub fields: Vec<Node>,
     pub order: Vec<usize>,
+    /// Per field, the siblings it waits for (what `order` sorts by).
+    pub deps: Vec<Vec<usize>>,
 }
 
 /// A computed rule with sibling names resolved to indexes.
@@ -246,7 +248,8 @@ fn compile_object(cx: &Cx<'_>, defs: &[FieldDef], prefix: &str, top: bool) -> Re
     }
     let order = topo_order(cx, prefix, &fields, defs)?;
     collapse_copies(&mut fields, &order);
-    Ok(Plan { fields, order })
+    let deps = fields.iter().map(|f| deps(f, defs)).collect();
+    Ok(Plan { fields, order, deps })
 }
 
 fn sibling(
