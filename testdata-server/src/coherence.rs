@@ -98,8 +98,8 @@ fn enumerate(fields: &[FieldDef], v: &Value, prefix: &str, out: &mut Vec<(String
     }
 }
 
-/// `(failed, total)` checks of one record.
-fn tally(schema: &Schema, record: &Value) -> (usize, usize) {
+/// `(failed, total)` checks of one record (its own checks: a batch adds `unique`).
+pub fn tally(schema: &Schema, record: &Value) -> (usize, usize) {
     let fields = &schema.def().fields;
     let is_bookkeeping =
         |v: &testdata::constraint::Violation| v.rule == "unknown" && BOOKKEEPING.contains(&v.path.as_str());
@@ -134,10 +134,15 @@ fn tally(schema: &Schema, record: &Value) -> (usize, usize) {
     (failed.len() + unknown, total)
 }
 
+/// `(0, total)` checks of a record known to validate (a repair has just validated it): its
+/// checks counted without validating it again.
+pub fn tally_valid(schema: &Schema, record: &Value) -> (usize, usize) {
+    (0, count_checks(&schema.def().fields, record))
+}
+
 /// The coherence score of one record: `1 − failed checks / checks`, in `[0, 1]`.
 pub fn score(schema: &Schema, record: &Value) -> f64 {
-    let (failed, total) = tally(schema, record);
-    if total == 0 { 1.0 } else { 1.0 - failed as f64 / total as f64 }
+    ratio(tally(schema, record))
 }
 
 /// The mean score of a batch: each record scored against its schema, plus one `unique` check
@@ -157,12 +162,19 @@ pub struct BatchScore {
 
 /// [`score_batch`] plus the number of failing records.
 pub fn score_and_count<'a>(records: impl IntoIterator<Item = (&'a Schema, &'a Value)>) -> BatchScore {
+    score_tallied(records.into_iter().map(|(schema, record)| (schema, record, tally(schema, record))))
+}
+
+/// [`score_and_count`] of records whose own checks are tallied already ([`tally`]): adds each
+/// record's `unique` checks against the records before it.
+pub fn score_tallied<'a>(
+    records: impl IntoIterator<Item = (&'a Schema, &'a Value, (usize, usize))>,
+) -> BatchScore {
     let mut seen: HashMap<&str, HashMap<String, usize>> = HashMap::new();
     let mut sum = 0.0;
     let mut failing = 0u64;
     let mut n = 0usize;
-    for (schema, record) in records {
-        let (mut failed, mut total) = tally(schema, record);
+    for (schema, record, (mut failed, mut total)) in records {
         for f in schema.def().fields.iter().filter(|f| f.unique) {
             total += 1;
             if let Some(v) = record.get(&f.name).filter(|v| !v.is_null()) {
@@ -172,11 +184,16 @@ pub fn score_and_count<'a>(records: impl IntoIterator<Item = (&'a Schema, &'a Va
                 }
             }
         }
-        sum += if total == 0 { 1.0 } else { 1.0 - failed as f64 / total as f64 };
+        sum += ratio((failed, total));
         failing += u64::from(failed > 0);
         n += 1;
     }
     BatchScore { mean: (n > 0).then(|| sum / n as f64), failing }
+}
+
+/// The score of `(failed, total)` checks: `1 − failed / total` (1 for no checks).
+pub fn ratio((failed, total): (usize, usize)) -> f64 {
+    if total == 0 { 1.0 } else { 1.0 - failed as f64 / total as f64 }
 }
 
 #[cfg(test)]

@@ -169,9 +169,9 @@ impl Router {
 
     /// The router with the LLM path over `llm` (when it can serve anything: a provider, or
     /// cassettes in replay mode), its records gated at `threshold`.
-    pub fn with_llm(mut self, llm: Arc<testdata::llm::Llm>) -> Router {
+    pub fn with_llm(mut self, llm: Arc<testdata::llm::Llm>, threshold: f64) -> Router {
         if llm.usable() {
-            self.llm = Some(Arc::new(crate::paths::llm::LlmPath::new(llm.clone())));
+            self.llm = Some(Arc::new(crate::paths::llm::LlmPath::new(llm.clone(), threshold)));
             self.llm_generator = Some(llm);
         }
         self

@@ -189,7 +189,8 @@ pub fn build_service(config: Config) -> Result<Arc<Service>, StartError> {
     // The RAG path over the configured pattern store (embedded, or Weaviate: `pattern_store`).
     let patterns = crate::pattern_store::open(&config)?;
     let rag = crate::paths::rag::RagPath::new(patterns.store, config.rag_top_k, config.coherence_threshold);
-    let mut router = Router::default().with_llm(llm.clone()).with_rag(Arc::new(rag.clone()));
+    let mut router =
+        Router::default().with_llm(llm.clone(), config.coherence_threshold).with_rag(Arc::new(rag.clone()));
     if llm.usable() {
         let hybrid = crate::paths::hybrid::HybridPath::new(llm, rag, config.coherence_threshold);
         router = router.with_hybrid(Arc::new(hybrid));

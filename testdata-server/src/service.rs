@@ -78,6 +78,39 @@ pub struct Chunk {
     pub record_count: u32,
     /// Whether this is the final, empty chunk.
     pub is_final: bool,
+    /// What the unary metadata says about the answer, for this chunk.
+    pub meta: ChunkMeta,
+}
+
+/// A chunk's path, why it was chosen and what it reported: the fields of `GenerateData`'s
+/// metadata that a stream can tell chunk by chunk (a RAG chunk without patterns is a
+/// fallback of its own).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChunkMeta {
+    /// The path that made the chunk.
+    pub path: Method,
+    /// Why that path, with the path's fallback reason appended (as in `GenerateData`).
+    pub routing_reason: String,
+    /// Whether a fallback made the chunk (the route's, or the path's own).
+    pub fallback: bool,
+    /// What the path reported (tokens, cache hit, repairs, provider); empty on the final chunk.
+    pub report: Report,
+}
+
+impl ChunkMeta {
+    /// The metadata of an answer of `route` whose path reported `report`.
+    pub fn of(route: &crate::router::Route, report: Report) -> ChunkMeta {
+        let routing_reason = match &report.fallback {
+            Some(why) => format!("{}; fallback: {why}", route.reason),
+            None => route.reason.clone(),
+        };
+        ChunkMeta {
+            path: route.generator.method(),
+            routing_reason,
+            fallback: route.fallback || report.fallback.is_some(),
+            report,
+        }
+    }
 }
 
 /// A stream in progress: its seed and a bounded receiver of chunks (generated as it is read).
@@ -87,6 +120,10 @@ pub struct StreamHandle {
     pub seed: u64,
     /// The index of the stream's first record (its `offset`).
     pub first_record: u64,
+    /// The entity (or inline schema) name of the stream.
+    pub schema_name: String,
+    /// The serialisation of its chunks.
+    pub format: testdata::export::Format,
     /// The chunks; an `Err` ends the stream.
     pub chunks: mpsc::Receiver<Result<Chunk, ServiceError>>,
 }
@@ -122,7 +159,7 @@ pub struct FieldSummary {
 }
 
 /// A chunk being generated: its encoded records and range.
-type ChunkJob = tokio::task::JoinHandle<Result<(String, u64, u64), ServiceError>>;
+type ChunkJob = tokio::task::JoinHandle<Result<(String, Report, u64, u64), ServiceError>>;
 
 /// What a stream's producer needs.
 struct StreamJob {
@@ -304,7 +341,8 @@ impl Service {
         let inputs = inputs_of(spec);
         let (Scored { data, records, coherence, failing }, report) =
             route.generator.generate_reported(&plan, &inputs, 0..plan.total).await?;
-        self.observe_report(route.generator.method(), &report);
+        let meta = ChunkMeta::of(&route, report);
+        self.observe_report(meta.path, &meta.report);
         if let Some(score) = coherence {
             self.observe_coherence(self.domain_label(spec), score);
         }
@@ -316,15 +354,12 @@ impl Service {
             coherence,
             record_count: records,
             data,
-            path: route.generator.method(),
-            routing_reason: match &report.fallback {
-                Some(why) => format!("{}; fallback: {why}", route.reason),
-                None => route.reason,
-            },
-            fallback: route.fallback || report.fallback.is_some(),
+            path: meta.path,
+            routing_reason: meta.routing_reason,
+            fallback: meta.fallback,
             elapsed: started.elapsed(),
             plan,
-            report,
+            report: meta.report,
         })
     }
 
@@ -413,7 +448,7 @@ impl Service {
                 ))
             })?;
         let (tx, rx) = mpsc::channel(self.config.stream_buffer_chunks);
-        let seed = plan.seed;
+        let (seed, schema_name, format) = (plan.seed, plan.schema_name.clone(), plan.format);
         let service = Arc::clone(self);
         let spec = spec.clone();
         let offset = spec.offset;
@@ -429,7 +464,7 @@ impl Service {
             }
             .in_current_span(),
         );
-        Ok(StreamHandle { seed, first_record: offset, chunks: rx })
+        Ok(StreamHandle { seed, first_record: offset, schema_name, format, chunks: rx })
     }
 
     /// Generates the chunks of a stream and sends them in order. The first chunk is generated
@@ -463,6 +498,9 @@ impl Service {
             }
         };
         let mut next = offset;
+        // The first fallback reason of the path's own (a RAG chunk without patterns), which the
+        // final chunk repeats.
+        let mut fallback = None;
         loop {
             if deadline.is_some_and(|d| Instant::now() >= d) {
                 // The reader ends the call with DEADLINE_EXCEEDED; generate nothing more.
@@ -477,14 +515,13 @@ impl Service {
                 let (start, end) = (next, (next + batch).min(plan.total));
                 let (plan, inputs, generator) =
                     (Arc::clone(&plan), Arc::clone(&inputs), Arc::clone(&route.generator));
-                pending.push_back(
-                    tokio::spawn(
-                        async move {
-                            Ok((generator.generate_encoded(&plan, &inputs, start..end).await?, start, end))
-                        }
-                        .in_current_span(),
-                    ),
-                );
+                pending.push_back(tokio::spawn(
+                    async move {
+                        let (data, report) = generator.generate_encoded(&plan, &inputs, start..end).await?;
+                        Ok((data, report, start, end))
+                    }
+                    .in_current_span(),
+                ));
                 next = end;
             }
             let Some(job) = pending.pop_front() else { break };
@@ -493,14 +530,18 @@ impl Service {
                 Err(e) => Err(ServiceError::Internal(format!("generation task failed: {e}"))),
             };
             let chunk = match result {
-                Ok((data, start, end)) => {
+                Ok((data, report, start, end)) => {
                     records_counter.inc_by(end - start);
+                    if fallback.is_none() {
+                        fallback.clone_from(&report.fallback);
+                    }
                     Chunk {
                         data,
                         index,
                         first_record: start,
                         record_count: (end - start) as u32,
                         is_final: false,
+                        meta: ChunkMeta::of(&route, report),
                     }
                 }
                 Err(e) => {
@@ -517,8 +558,14 @@ impl Service {
             }
             index = index.saturating_add(1);
         }
-        let last =
-            Chunk { data: String::new(), index, first_record: plan.total, record_count: 0, is_final: true };
+        let last = Chunk {
+            data: String::new(),
+            index,
+            first_record: plan.total,
+            record_count: 0,
+            is_final: true,
+            meta: ChunkMeta::of(&route, Report { fallback, ..Report::default() }),
+        };
         if tx.send(Ok(last)).await.is_err() {
             return "cancelled";
         }

@@ -239,6 +239,72 @@ async fn recorded_requests_replay_with_the_provider_gone_and_others_get_a_clear_
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// The coherence gate of the LLM path reads `COHERENCE_THRESHOLD`: a cassette edited by hand
+/// (its records are not repaired again on the way out) has one record slightly wrong (one
+/// failed check of 11) and one badly wrong (3 of 11). At the default 0.85 only the bad one is
+/// regenerated; at 0.95 both are; metadata counts them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_llm_path_regenerates_records_under_the_coherence_threshold() {
+    let dir = std::env::temp_dir().join(format!("testdata-server-gate-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let fault = FaultServer::start().await;
+    let recorded = {
+        let config = LlmConfig { cassettes: Some(dir.clone()), ..llm_config(vec![anthropic(&fault)]) };
+        generate(&server_with(config).await, llm_req("review", 6, 91)).await
+    };
+    assert!(recorded.success, "{}", recorded.error);
+    let repaired_before = recorded.metadata.unwrap().records_repaired;
+    fault.stop();
+    // Edit the cassette: record 0 gets one bad value, record 1 three.
+    let file = dir.join("review.jsonl");
+    let mut entry: Value = serde_json::from_str(std::fs::read_to_string(&file).unwrap().trim()).unwrap();
+    entry["records"][0]["rating"] = 9.into();
+    entry["records"][1]["rating"] = 9.into();
+    entry["records"][1]["title"] = "x".into();
+    entry["records"][1]["body"] = "short".into();
+    let review = Registry::builtin().unwrap().get("review").unwrap().clone();
+    let score = |i: usize| testdata_server::coherence::score(&review, &entry["records"][i]);
+    assert!(score(0) > 0.85 && score(0) < 0.95 && score(1) < 0.85, "{} {}", score(0), score(1));
+    std::fs::write(&file, format!("{entry}\n")).unwrap();
+
+    for (threshold, regenerated) in [(None, vec![1]), (Some(0.95), vec![0, 1])] {
+        let llm = LlmConfig {
+            mode: Mode::Replay,
+            cassettes: Some(dir.clone()),
+            ..llm_config(vec![anthropic(&fault)])
+        };
+        let mut config = Config { llm: Some(llm), ..Config::ephemeral() };
+        if let Some(t) = threshold {
+            config.coherence_threshold = t;
+        }
+        let running = start(config).await.expect("server starts");
+        let resp = generate(&running, llm_req("review", 6, 91)).await;
+        assert!(resp.success, "{}", resp.error);
+        let meta = resp.metadata.unwrap();
+        assert!(meta.cache_hit, "served from the cassette");
+        assert_eq!(meta.records_repaired, repaired_before + regenerated.len() as i32, "{threshold:?}");
+        let records: Vec<Value> = serde_json::from_str(&resp.data).unwrap();
+        for i in 0..6 {
+            let mut got = records[i].clone();
+            let m = got.as_object_mut().unwrap();
+            m.remove("_index");
+            m.remove("_scenario");
+            if regenerated.contains(&i) {
+                assert_eq!(
+                    got,
+                    review.nth(91u64, i as u64).unwrap(),
+                    "record {i} is the engine's ({threshold:?})"
+                );
+            } else {
+                assert_eq!(got, entry["records"][i], "record {i} is the cassette's ({threshold:?})");
+            }
+        }
+        let kept_bad = !regenerated.contains(&0);
+        assert_eq!(meta.coherence_score < 1.0, kept_bad, "{threshold:?}: {}", meta.coherence_score);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[derive(serde::Deserialize, Debug)]
 struct Review {
     review_id: String,

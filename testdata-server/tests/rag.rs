@@ -331,3 +331,60 @@ async fn every_row_of_the_routing_table_holds() {
         );
     }
 }
+
+/// Every chunk of `request`'s stream (a real gRPC server stream), checked in order.
+async fn stream(r: &Running, request: GenerateRequest) -> Vec<proto::DataChunk> {
+    let mut client =
+        TestDataServiceClient::connect(format!("http://{}", r.grpc_addr)).await.expect("connect");
+    let mut chunks = client.generate_data_stream(request).await.expect("the stream opens").into_inner();
+    let mut out = Vec::new();
+    while let Some(chunk) = chunks.message().await.expect("a chunk") {
+        out.push(chunk);
+    }
+    assert!(out.last().is_some_and(|c| c.is_final), "the stream ends with its final chunk");
+    out
+}
+
+/// Streams carry what the unary metadata says about the path: `generation_path`,
+/// `routing_reason` (with the path's own fallback reason) and `fallback`, on every chunk.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stream_chunks_carry_the_path_routing_reason_and_fallback_of_the_unary_answer() {
+    let r = server().await;
+    let cases = [
+        // Routed to RAG by a flag, no fallback.
+        GenerateRequest { learn_from_history: true, batch_size: 7, ..req("cart", 20, 5) },
+        // RAG asked for an entity without patterns: the path's own fallback, with its reason.
+        GenerateRequest {
+            generation_method: GenerationMethod::Rag as i32,
+            batch_size: 4,
+            ..req("coupon", 10, 5)
+        },
+        // Routed to the LLM (a context), which is not configured: the router's fallback.
+        GenerateRequest { context: "reviews of running shoes".into(), batch_size: 6, ..req("review", 12, 5) },
+    ];
+    let expected = [
+        ("rag", false, "learn_from_history"),
+        ("rag", true, "no test_data pattern for entity `coupon`"),
+        ("traditional", true, "no LLM provider"),
+    ];
+    for (request, (path, fallback, reason)) in cases.into_iter().zip(expected) {
+        let unary = generate(&r, request.clone()).await.metadata.expect("unary metadata");
+        assert_eq!(
+            (unary.generation_path.as_str(), unary.fallback),
+            (path, fallback),
+            "{}",
+            unary.routing_reason
+        );
+        assert!(unary.routing_reason.contains(reason), "{}", unary.routing_reason);
+        let chunks = stream(&r, request).await;
+        assert!(chunks.len() >= 3, "several chunks: {}", chunks.len());
+        for chunk in &chunks {
+            let meta = chunk.metadata.as_ref().expect("every chunk has metadata");
+            assert_eq!(meta.generation_path, unary.generation_path, "chunk {}", chunk.chunk_index);
+            assert_eq!(meta.routing_reason, unary.routing_reason, "chunk {}", chunk.chunk_index);
+            assert_eq!(meta.fallback, unary.fallback, "chunk {}", chunk.chunk_index);
+            assert_eq!((meta.seed, meta.schema_name.as_str()), (unary.seed, unary.schema_name.as_str()));
+            assert_eq!(meta.output_format, "json");
+        }
+    }
+}

@@ -166,27 +166,48 @@ fn needs_escape(b: &[u8]) -> bool {
     hit != 0 || tail.iter().any(|&c| c < 0x20 || c == b'"' || c == b'\\')
 }
 
-/// Field `name` of record `env.index`: alone when it has no dependencies, else from the record.
+/// Field `name` of record `env.index` (with the fields it depends on, not the whole record).
 pub(crate) fn field_of_record(
     plan: &ObjectPlan,
     env: &RecordEnv<'_>,
     name: &str,
 ) -> Result<Value, GenerateError> {
     let Some(i) = plan.fields.iter().position(|n| n.name == name) else { return Ok(Value::Null) };
-    let node = &plan.fields[i];
-    let key = Key::root(env.seed, env.type_key, env.index);
-    let independent = node.rel.is_none()
-        && node.present_if.is_none()
-        && node.limit.is_none()
-        && !matches!(node.how, NodeGen::Compute { .. } | NodeGen::Template(_));
-    let v = if independent {
-        let slots = vec![Value::Null; plan.fields.len()];
-        field(node, &Scope::new(key, env.ctx), plan, &slots, env, true)?
-    } else {
-        let mut slots = object(plan, key, env, true)?;
-        std::mem::take(&mut slots[i])
-    };
-    Ok(public_value(node, plan, v))
+    let mut wanted = vec![false; plan.fields.len()];
+    wanted[i] = true;
+    Ok(members(plan, env, &wanted)?[i].take().unwrap_or(Value::Null))
+}
+
+/// The top-level members of record `env.index` that `wanted` marks, in public form, together
+/// with the members they depend on; `None` for the others. Each is the value [`record`]
+/// gives it (every member draws from its own stream), for a fraction of the cost when few
+/// members are wanted (a repair needs only the engine-owned ones).
+pub(crate) fn members(
+    plan: &ObjectPlan,
+    env: &RecordEnv<'_>,
+    wanted: &[bool],
+) -> Result<Vec<Option<Value>>, GenerateError> {
+    let mut needed = wanted.to_vec();
+    needed.resize(plan.fields.len(), false);
+    // `order` lists every member after its dependencies: walked backwards, it closes the set.
+    for &i in plan.order.iter().rev() {
+        if needed[i] {
+            for &d in &plan.deps[i] {
+                needed[d] = true;
+            }
+        }
+    }
+    let scope = Scope::new(Key::root(env.seed, env.type_key, env.index), env.ctx);
+    let mut slots: Vec<Value> = vec![Value::Null; plan.fields.len()];
+    for &i in plan.order.iter().filter(|i| needed[**i]) {
+        slots[i] = field(&plan.fields[i], &scope, plan, &slots, env, true)?;
+    }
+    let public = slots
+        .iter()
+        .zip(&plan.fields)
+        .zip(&needed)
+        .map(|((v, node), needed)| needed.then(|| public_value(node, plan, v.clone())));
+    Ok(public.collect())
 }
 
 /// The members of an object in positional form (see [`record_slots`]).

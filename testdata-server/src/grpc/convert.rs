@@ -16,7 +16,7 @@ use super::ChunkStream;
 use crate::error::{ErrorKind, ServiceError};
 use crate::plan::SQL_DIALECT;
 use crate::request::{ConstraintSpec, GenerateSpec, Method, ScenarioSpec, SchemaSources};
-use crate::service::{Chunk, Generated, SchemaSummary, StreamHandle};
+use crate::service::{Chunk, ChunkMeta, Generated, SchemaSummary, StreamHandle};
 
 /// A request in the server's terms. Unknown enum numbers and malformed typed fields are
 /// INVALID_ARGUMENT errors naming the field.
@@ -200,12 +200,7 @@ pub fn status(e: &ServiceError) -> Status {
 
 /// A successful `GenerateResponse`.
 pub fn response_ok(request_id: String, g: Generated) -> proto::GenerateResponse {
-    let format = match g.plan.format {
-        Format::Json => "json",
-        Format::Jsonl => "jsonl",
-        Format::Csv => "csv",
-        Format::Sql(_) => "sql",
-    };
+    let format = format_name(g.plan.format);
     proto::GenerateResponse {
         request_id,
         success: true,
@@ -251,9 +246,51 @@ pub fn response_err(request_id: String, e: &ServiceError) -> proto::GenerateResp
     }
 }
 
-/// A chunk on the wire.
-pub fn data_chunk(request_id: &str, seed: u64, c: Chunk) -> proto::DataChunk {
+/// The `output_format` name of a format.
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Json => "json",
+        Format::Jsonl => "jsonl",
+        Format::Csv => "csv",
+        Format::Sql(_) => "sql",
+    }
+}
+
+/// A chunk's metadata on the wire (see `DataChunk.metadata` in the proto).
+fn chunk_metadata(
+    seed: u64,
+    schema_name: &str,
+    format: Format,
+    meta: ChunkMeta,
+) -> proto::GenerationMetadata {
+    let count = |n: u64| i32::try_from(n).unwrap_or(i32::MAX);
+    proto::GenerationMetadata {
+        generation_path: meta.path.label().into(),
+        llm_tokens_used: count(meta.report.tokens),
+        seed,
+        cache_hit: meta.report.cache_hit,
+        routing_reason: meta.routing_reason,
+        fallback: meta.fallback,
+        schema_name: schema_name.to_owned(),
+        output_format: format_name(format).into(),
+        records_repaired: count(meta.report.records_repaired),
+        fields_repaired: count(meta.report.fields_repaired),
+        provider: meta.report.provider,
+        model: meta.report.model,
+        ..proto::GenerationMetadata::default()
+    }
+}
+
+/// A chunk on the wire, with the stream's seed, schema name and format.
+pub fn data_chunk(
+    request_id: &str,
+    seed: u64,
+    schema_name: &str,
+    format: Format,
+    c: Chunk,
+) -> proto::DataChunk {
     proto::DataChunk {
+        metadata: Some(chunk_metadata(seed, schema_name, format, c.meta)),
         request_id: request_id.to_owned(),
         data: c.data,
         chunk_index: c.index,
@@ -304,6 +341,8 @@ struct Chunks {
     rx: mpsc::Receiver<Result<Chunk, ServiceError>>,
     request_id: String,
     seed: u64,
+    schema_name: String,
+    format: Format,
     stop: StopFuture,
     next_record: u64,
     records: u64,
@@ -344,7 +383,13 @@ impl Stream for Chunks {
                     this.done = true;
                     crate::telemetry::record_outcome(&this.span, None, Some(this.records));
                 }
-                Poll::Ready(Some(Ok(data_chunk(&this.request_id, this.seed, c))))
+                Poll::Ready(Some(Ok(data_chunk(
+                    &this.request_id,
+                    this.seed,
+                    &this.schema_name,
+                    this.format,
+                    c,
+                ))))
             }
             Poll::Ready(Some(Err(e))) => {
                 this.done = true;
@@ -370,6 +415,8 @@ pub fn chunk_stream(
         rx: handle.chunks,
         request_id,
         seed: handle.seed,
+        schema_name: handle.schema_name,
+        format: handle.format,
         stop,
         next_record: handle.first_record,
         records: 0,

@@ -14,7 +14,7 @@ use testdata::rag::{DocumentKind, Pools};
 
 use super::llm::service_error;
 use super::rag::RagPath;
-use super::{GenFuture, Generator, Inputs, Report, ReportedFuture, Scored, ScoredFuture, gate};
+use super::{Generator, Inputs, Report, ReportedFuture, Scored, gate};
 use crate::error::ServiceError;
 use crate::plan::{DEFAULT_SCENARIO, Plan};
 use crate::request::Method;
@@ -74,16 +74,18 @@ impl HybridPath {
         Ok((pools, report))
     }
 
-    async fn records(
+    /// Records `range`: the engine's, with text fields from the pools; gated, scored and
+    /// encoded on the blocking pool.
+    async fn reported(
         &self,
         plan: &Plan,
         inputs: &Inputs,
         range: Range<u64>,
-    ) -> Result<(Vec<Value>, Report), ServiceError> {
+    ) -> Result<(Scored, Report), ServiceError> {
         let (pools, mut report) = self.pools(plan, inputs, &range).await?;
         let plan = plan.clone();
         let threshold = self.threshold;
-        let work = move || -> Result<(Vec<Value>, u64), ServiceError> {
+        let work = move || -> Result<(Scored, u64), ServiceError> {
             let end = range.end.min(plan.total);
             let mut records = Vec::with_capacity(end.saturating_sub(range.start) as usize);
             for segment in &plan.segments {
@@ -96,45 +98,20 @@ impl HybridPath {
                     records.push(record);
                 }
             }
-            let regenerated = gate::enforce(&plan, &mut records, range.start, threshold)?;
-            Ok((records, regenerated))
+            gate::gated(&plan, records, range.start, threshold, gate::Made::Unchecked)
         };
-        let (records, regenerated) = tokio::task::spawn_blocking(work)
+        let (scored, regenerated) = tokio::task::spawn_blocking(work)
             .await
             .map_err(|e| ServiceError::Internal(format!("Hybrid generation task failed: {e}")))??;
         report.records_regenerated = regenerated;
         report.records_repaired = regenerated;
-        Ok((records, report))
-    }
-
-    async fn reported(
-        &self,
-        plan: &Plan,
-        inputs: &Inputs,
-        range: Range<u64>,
-    ) -> Result<(Scored, Report), ServiceError> {
-        let first = range.start;
-        let (records, report) = self.records(plan, inputs, range).await?;
-        Ok((plan.score_and_encode(&records, first)?, report))
+        Ok((scored, report))
     }
 }
 
 impl Generator for HybridPath {
     fn method(&self) -> Method {
         Method::Hybrid
-    }
-
-    fn generate<'a>(&'a self, plan: &'a Plan, inputs: &'a Inputs, range: Range<u64>) -> GenFuture<'a> {
-        Box::pin(async move { Ok(self.records(plan, inputs, range).await?.0) })
-    }
-
-    fn generate_scored<'a>(
-        &'a self,
-        plan: &'a Plan,
-        inputs: &'a Inputs,
-        range: Range<u64>,
-    ) -> ScoredFuture<'a> {
-        Box::pin(async move { Ok(self.reported(plan, inputs, range).await?.0) })
     }
 
     fn generate_reported<'a>(

@@ -2,6 +2,10 @@
 //! library request (its scenario segments, seed, context, hints), so a `GenerateData` is one
 //! cached answer and each stream chunk is its own, sent as soon as it is ready.
 //!
+//! Every record passes the coherence gate ([`super::gate`], `COHERENCE_THRESHOLD`): a cached
+//! answer (a cassette, a shared Redis entry) is not repaired again on the way out, so a record
+//! edited or made under another schema is scored and, under the threshold, regenerated.
+//!
 //! A cached answer is also kept rendered (encoded and scored, keyed by the answer's cache key
 //! and the output format), so a repeated `GenerateData` sends the stored bytes without
 //! re-encoding a thousand records.
@@ -11,9 +15,9 @@ use std::sync::Arc;
 
 use testdata::cache::Mode;
 use testdata::export::Format;
-use testdata::llm::{Answer, Llm, LlmError, Request, Segment};
+use testdata::llm::{Llm, LlmError, Request, Segment};
 
-use super::{GenFuture, Generator, Inputs, Report, ReportedFuture, Scored, ScoredFuture};
+use super::{Generator, Inputs, Report, ReportedFuture, Scored, gate};
 use crate::error::ServiceError;
 use crate::plan::{DEFAULT_SCENARIO, Plan};
 use crate::request::Method;
@@ -25,22 +29,20 @@ const RENDERED_CAPACITY: u64 = 256;
 #[derive(Debug, Clone)]
 pub struct LlmPath {
     llm: Arc<Llm>,
+    threshold: f64,
     rendered: moka::sync::Cache<(String, Format), Arc<(Scored, Report)>>,
 }
 
 impl LlmPath {
-    /// The path over a configured generator.
-    pub fn new(llm: Arc<Llm>) -> LlmPath {
-        LlmPath { llm, rendered: moka::sync::Cache::new(RENDERED_CAPACITY) }
+    /// The path over a configured generator, gating records at `threshold`
+    /// (`COHERENCE_THRESHOLD`).
+    pub fn new(llm: Arc<Llm>, threshold: f64) -> LlmPath {
+        LlmPath { llm, threshold, rendered: moka::sync::Cache::new(RENDERED_CAPACITY) }
     }
 
     /// The generator.
     pub fn llm(&self) -> &Arc<Llm> {
         &self.llm
-    }
-
-    async fn answer(&self, plan: &Plan, inputs: &Inputs, range: Range<u64>) -> Result<Answer, ServiceError> {
-        self.llm.run(&request(plan, inputs, range)).await.map_err(service_error)
     }
 
     /// The scored, encoded records of `range` and their report: the rendered copy of a cached
@@ -63,9 +65,8 @@ impl LlmPath {
             return Ok((rendered.0.clone(), rendered.1.clone()));
         }
         let answer = self.llm.run_keyed(&request, key.0.clone()).await.map_err(service_error)?;
-        let mut records = answer.records;
-        let regenerated = super::gate::enforce(plan, &mut records, first, super::gate::DEFAULT_THRESHOLD)?;
-        let scored = plan.score_and_encode(&records, first)?;
+        let (scored, regenerated) =
+            gate::gated(plan, answer.records, first, self.threshold, gate::Made::Unchecked)?;
         let report = Report {
             fallback: None,
             records_regenerated: regenerated,
@@ -132,19 +133,6 @@ pub fn service_error(e: LlmError) -> ServiceError {
 impl Generator for LlmPath {
     fn method(&self) -> Method {
         Method::Llm
-    }
-
-    fn generate<'a>(&'a self, plan: &'a Plan, inputs: &'a Inputs, range: Range<u64>) -> GenFuture<'a> {
-        Box::pin(async move { Ok(self.answer(plan, inputs, range).await?.records) })
-    }
-
-    fn generate_scored<'a>(
-        &'a self,
-        plan: &'a Plan,
-        inputs: &'a Inputs,
-        range: Range<u64>,
-    ) -> ScoredFuture<'a> {
-        Box::pin(async move { Ok(self.generate_reported(plan, inputs, range).await?.0) })
     }
 
     fn generate_reported<'a>(

@@ -15,20 +15,14 @@ use std::future::Future;
 use std::ops::Range;
 use std::pin::Pin;
 
-use serde_json::Value;
-
 use crate::error::ServiceError;
 use crate::plan::Plan;
 use crate::request::Method;
 
-/// The future of [`Generator::generate`].
-pub type GenFuture<'a> = Pin<Box<dyn Future<Output = Result<Vec<Value>, ServiceError>> + Send + 'a>>;
-
-/// The future of [`Generator::generate_encoded`].
-pub type EncodedFuture<'a> = Pin<Box<dyn Future<Output = Result<String, ServiceError>> + Send + 'a>>;
-
-/// The future of [`Generator::generate_scored`].
-pub type ScoredFuture<'a> = Pin<Box<dyn Future<Output = Result<Scored, ServiceError>> + Send + 'a>>;
+/// The future of [`Generator::generate_encoded`]: a chunk's records serialised in the plan's
+/// format, and the path's report.
+pub type EncodedFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<(String, Report), ServiceError>> + Send + 'a>>;
 
 /// Records serialised in the plan's format, with their count and coherence score.
 #[derive(Debug, Clone)]
@@ -93,17 +87,24 @@ pub struct Report {
     pub records_regenerated: u64,
 }
 
-/// A generation path.
+/// A generation path: one required method, [`Generator::generate_reported`]; streams use
+/// [`Generator::generate_encoded`], which a path overrides only when it can skip the score.
 pub trait Generator: Send + Sync + 'static {
     /// Which method this path implements (its `generation_path` label).
     fn method(&self) -> Method;
 
-    /// Records `range` of `plan`, in order, without the bookkeeping keys (which
-    /// [`Plan::encode`] adds).
-    fn generate<'a>(&'a self, plan: &'a Plan, inputs: &'a Inputs, range: Range<u64>) -> GenFuture<'a>;
+    /// Records `range` of `plan` serialised in the plan's format (with the bookkeeping keys
+    /// [`Plan::encode`] adds), scored, and the path's [`Report`]: what `GenerateData` returns.
+    fn generate_reported<'a>(
+        &'a self,
+        plan: &'a Plan,
+        inputs: &'a Inputs,
+        range: Range<u64>,
+    ) -> ReportedFuture<'a>;
 
-    /// Records `range` of `plan` serialised in the plan's format (what streams send). The
-    /// default generates, then encodes; a path may do both in one pass.
+    /// Records `range` of `plan` serialised, and the path's [`Report`]: what a stream chunk
+    /// sends (its metadata carries the report). The default is
+    /// [`Generator::generate_reported`] without the score.
     fn generate_encoded<'a>(
         &'a self,
         plan: &'a Plan,
@@ -111,35 +112,8 @@ pub trait Generator: Send + Sync + 'static {
         range: Range<u64>,
     ) -> EncodedFuture<'a> {
         Box::pin(async move {
-            let first = range.start;
-            let records = self.generate(plan, inputs, range).await?;
-            plan.encode(&records, first)
+            let (scored, report) = self.generate_reported(plan, inputs, range).await?;
+            Ok((scored.data, report))
         })
-    }
-
-    /// Records `range` of `plan` serialised and scored (what `GenerateData` returns). The
-    /// default generates, then scores and encodes every record ([`Plan::score_and_encode`]);
-    /// a path may do it in one pass.
-    fn generate_scored<'a>(
-        &'a self,
-        plan: &'a Plan,
-        inputs: &'a Inputs,
-        range: Range<u64>,
-    ) -> ScoredFuture<'a> {
-        Box::pin(async move {
-            let first = range.start;
-            let records = self.generate(plan, inputs, range).await?;
-            plan.score_and_encode(&records, first)
-        })
-    }
-
-    /// [`Generator::generate_scored`] with the path's [`Report`] (the default reports nothing).
-    fn generate_reported<'a>(
-        &'a self,
-        plan: &'a Plan,
-        inputs: &'a Inputs,
-        range: Range<u64>,
-    ) -> ReportedFuture<'a> {
-        Box::pin(async move { Ok((self.generate_scored(plan, inputs, range).await?, Report::default())) })
     }
 }

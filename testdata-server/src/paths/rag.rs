@@ -20,9 +20,7 @@ use testdata::Schema;
 use testdata::rag::{Body, Defects, DocumentKind, Hit, PatternStore, Query, Variations, apply_profile};
 
 use super::traditional::sized_run;
-use super::{
-    EncodedFuture, GenFuture, Generator, Inputs, Report, ReportedFuture, Scored, ScoredFuture, gate,
-};
+use super::{EncodedFuture, Generator, Inputs, Report, ReportedFuture, Scored, gate};
 use crate::error::ServiceError;
 use crate::plan::Plan;
 use crate::request::Method;
@@ -152,39 +150,51 @@ impl RagPath {
         Ok(Prepared::Patterns { mode, records })
     }
 
+    /// Records `range` and the report: the engine's through `engine` (scored or not) when
+    /// the patterns reshape the schema or there are none, else made from the patterns, gated,
+    /// scored and encoded on the blocking pool.
     async fn reported(
         &self,
         plan: &Plan,
         inputs: &Inputs,
         range: Range<u64>,
+        engine: fn(&Plan, Range<u64>) -> Result<Scored, ServiceError>,
     ) -> Result<(Scored, Report), ServiceError> {
-        let first = range.start;
-        match self.prepare(plan, inputs).await? {
+        let (mode, records) = match self.prepare(plan, inputs).await? {
             Prepared::Engine { plan, fallback } => {
-                let scored = sized_run(&plan, range, Plan::encode_scored).await?;
-                Ok((scored, Report { fallback, ..Report::default() }))
+                if let Some(why) = &fallback {
+                    tracing::debug!(reason = %why, "RAG records served by the engine (fallback)");
+                }
+                return Ok((
+                    sized_run(&plan, range, engine).await?,
+                    Report { fallback, ..Report::default() },
+                ));
             }
-            Prepared::Patterns { mode, records } => {
-                let threshold = self.threshold;
-                let plan = plan.clone();
-                let work = move || -> Result<(Scored, Report), ServiceError> {
-                    let mut made = from_patterns(&plan, mode, &records, range)?;
-                    let regenerated = gate::enforce(&plan, &mut made.records, first, threshold)?;
-                    let scored = plan.score_and_encode(&made.records, first)?;
-                    let report = Report {
-                        records_repaired: made.records_repaired + regenerated,
-                        fields_repaired: made.fields_repaired,
-                        records_regenerated: regenerated,
-                        ..Report::default()
-                    };
-                    Ok((scored, report))
-                };
-                tokio::task::spawn_blocking(work)
-                    .await
-                    .map_err(|e| ServiceError::Internal(format!("RAG generation task failed: {e}")))?
-            }
-        }
+            Prepared::Patterns { mode, records } => (mode, records),
+        };
+        let (plan, threshold, first) = (plan.clone(), self.threshold, range.start);
+        let work = move || -> Result<(Scored, Report), ServiceError> {
+            let made = from_patterns(&plan, mode, &records, range)?;
+            let (scored, regenerated) =
+                gate::gated(&plan, made.records, first, threshold, gate::Made::Validated)?;
+            let report = Report {
+                records_repaired: made.records_repaired + regenerated,
+                fields_repaired: made.fields_repaired,
+                records_regenerated: regenerated,
+                ..Report::default()
+            };
+            Ok((scored, report))
+        };
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| ServiceError::Internal(format!("RAG generation task failed: {e}")))?
     }
+}
+
+/// The engine's records of `range` serialised without a score (what stream chunks send).
+fn encoded_unscored(plan: &Plan, range: Range<u64>) -> Result<Scored, ServiceError> {
+    let records = range.end.min(plan.total).saturating_sub(range.start);
+    Ok(Scored { data: plan.encode_range(range)?, records, coherence: None, failing: 0 })
 }
 
 /// The records of a range made from patterns, and what their repair changed.
@@ -247,18 +257,13 @@ impl Generator for RagPath {
         Method::Rag
     }
 
-    fn generate<'a>(&'a self, plan: &'a Plan, inputs: &'a Inputs, range: Range<u64>) -> GenFuture<'a> {
-        Box::pin(async move {
-            match self.prepare(plan, inputs).await? {
-                Prepared::Engine { plan, .. } => sized_run(&plan, range, Plan::records).await,
-                Prepared::Patterns { mode, records } => {
-                    let first = range.start;
-                    let mut made = from_patterns(plan, mode, &records, range)?;
-                    gate::enforce(plan, &mut made.records, first, self.threshold)?;
-                    Ok(made.records)
-                }
-            }
-        })
+    fn generate_reported<'a>(
+        &'a self,
+        plan: &'a Plan,
+        inputs: &'a Inputs,
+        range: Range<u64>,
+    ) -> ReportedFuture<'a> {
+        Box::pin(self.reported(plan, inputs, range, Plan::encode_scored))
     }
 
     fn generate_encoded<'a>(
@@ -268,37 +273,8 @@ impl Generator for RagPath {
         range: Range<u64>,
     ) -> EncodedFuture<'a> {
         Box::pin(async move {
-            match self.prepare(plan, inputs).await? {
-                Prepared::Engine { plan, fallback } => {
-                    if let Some(why) = fallback {
-                        tracing::info!(reason = %why, "RAG stream chunk served by the engine (fallback)");
-                    }
-                    sized_run(&plan, range, Plan::encode_range).await
-                }
-                Prepared::Patterns { .. } => {
-                    let first = range.start;
-                    let records = self.generate(plan, inputs, range).await?;
-                    plan.encode(&records, first)
-                }
-            }
+            let (scored, report) = self.reported(plan, inputs, range, encoded_unscored).await?;
+            Ok((scored.data, report))
         })
-    }
-
-    fn generate_scored<'a>(
-        &'a self,
-        plan: &'a Plan,
-        inputs: &'a Inputs,
-        range: Range<u64>,
-    ) -> ScoredFuture<'a> {
-        Box::pin(async move { Ok(self.reported(plan, inputs, range).await?.0) })
-    }
-
-    fn generate_reported<'a>(
-        &'a self,
-        plan: &'a Plan,
-        inputs: &'a Inputs,
-        range: Range<u64>,
-    ) -> ReportedFuture<'a> {
-        Box::pin(self.reported(plan, inputs, range))
     }
 }

@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::{EncodedFuture, GenFuture, Generator, Inputs, ScoredFuture};
+use super::{EncodedFuture, Generator, Inputs, Report, ReportedFuture};
 use crate::error::ServiceError;
 use crate::plan::Plan;
 use crate::request::Method;
@@ -22,16 +22,17 @@ impl Generator for Traditional {
         Method::Traditional
     }
 
-    fn generate<'a>(&'a self, plan: &'a Plan, _: &'a Inputs, range: Range<u64>) -> GenFuture<'a> {
-        Box::pin(sized_run(plan, range, Plan::records))
-    }
-
-    fn generate_scored<'a>(&'a self, plan: &'a Plan, _: &'a Inputs, range: Range<u64>) -> ScoredFuture<'a> {
-        Box::pin(sized_run(plan, range, Plan::encode_scored))
+    fn generate_reported<'a>(
+        &'a self,
+        plan: &'a Plan,
+        _: &'a Inputs,
+        range: Range<u64>,
+    ) -> ReportedFuture<'a> {
+        Box::pin(async move { Ok((sized_run(plan, range, Plan::encode_scored).await?, Report::default())) })
     }
 
     fn generate_encoded<'a>(&'a self, plan: &'a Plan, _: &'a Inputs, range: Range<u64>) -> EncodedFuture<'a> {
-        Box::pin(sized_run(plan, range, Plan::encode_range))
+        Box::pin(async move { Ok((sized_run(plan, range, Plan::encode_range).await?, Report::default())) })
     }
 }
 

@@ -2,12 +2,15 @@
 //! on the entity is the structure of the index, not a clause that can be forgotten.
 //!
 //! Tokenising and the BM25 term weights of a document come from the `bm25` crate (Unicode
-//! word segmentation, English stemming and stop words, `k1` = 1.2, `b` = 0.75); this module
-//! keeps the posting lists and ranks term-at-a-time into a score array, so a query that
-//! matches every one of 100,000 patterns still costs a pass over their postings and a
-//! partial sort of the top k (see `benches/rag.rs`).
+//! word segmentation, English stemming and stop words, `k1` = 1.2, `b` = 0.75). This module
+//! keeps, per partition, an inverted index whose postings hold each document's precomputed
+//! impact (the term's IDF times its BM25 weight in the document), with documents numbered in
+//! tie-break order (quality, then id). A query adds the postings of its terms into a score
+//! array and keeps the top `k` of one pass over it in a small heap: no sort of the matches,
+//! no string comparison (see `benches/rag.rs`).
 
-use std::collections::{BTreeMap, HashMap};
+use std::cmp::Reverse;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::sync::Arc;
 
 use bm25::{DefaultTokenizer, Embedder, EmbedderBuilder, Language};
@@ -19,17 +22,19 @@ type Partition = (String, String, DocumentKind);
 
 /// The documents of one (domain, entity, kind) and their postings.
 struct Index {
+    /// By rank: quality descending, then id ascending (a document's number is its rank, so a
+    /// tie in score goes to the lower number).
     documents: Vec<Arc<Document>>,
     embedder: Embedder<u32, DefaultTokenizer>,
+    /// Per term: (document number, IDF × BM25 weight), by document number.
     postings: HashMap<u32, Vec<(u32, f32)>>,
-    /// Each document's quality (the tie-breaker).
-    quality: Vec<f64>,
-    /// Document numbers by quality, best first (what a query matching nothing gets).
-    by_quality: Vec<u32>,
+    /// Document numbers by id (the order documents are listed in).
+    by_id: Vec<u32>,
 }
 
 impl Index {
-    fn build(documents: Vec<Arc<Document>>) -> Index {
+    fn build(mut documents: Vec<Arc<Document>>) -> Index {
+        documents.sort_by(|a, b| b.quality().total_cmp(&a.quality()).then_with(|| a.id.cmp(&b.id)));
         let texts: Vec<String> = documents.iter().map(|d| d.search_text()).collect();
         let corpus: Vec<&str> = texts.iter().map(String::as_str).collect();
         let embedder = EmbedderBuilder::<u32, DefaultTokenizer>::with_tokenizer_and_fit_to_corpus(
@@ -47,64 +52,54 @@ impl Index {
                 postings.entry(token).or_default().push((d as u32, weight));
             }
         }
-        let quality: Vec<f64> = documents.iter().map(|d| d.quality()).collect();
-        let mut by_quality: Vec<u32> = (0..documents.len() as u32).collect();
-        by_quality.sort_by(|a, b| {
-            quality[*b as usize]
-                .total_cmp(&quality[*a as usize])
-                .then_with(|| documents[*a as usize].id.cmp(&documents[*b as usize].id))
-        });
-        Index { documents, embedder, postings, quality, by_quality }
-    }
-
-    /// The `k` best documents for `text`: BM25, ties ordered by quality, then by id; when
-    /// fewer than `k` match a term, the best-quality others follow (score 0), so the answer
-    /// is deterministic and never empty for a non-empty partition.
-    fn top(&self, text: &str, k: usize) -> Vec<Hit> {
-        let n = self.documents.len() as f32;
-        let mut scores = vec![0f32; self.documents.len()];
-        let mut matched: Vec<u32> = Vec::new();
-        let mut tokens: Vec<u32> = self.embedder.embed(text).indices().copied().collect();
-        tokens.sort_unstable();
-        tokens.dedup();
-        for token in tokens {
-            let Some(list) = self.postings.get(&token) else { continue };
+        let n = documents.len() as f32;
+        for list in postings.values_mut() {
             let df = list.len() as f32;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-            for &(d, weight) in list {
-                let slot = &mut scores[d as usize];
-                if *slot == 0.0 {
-                    matched.push(d);
-                }
-                *slot += idf * weight;
+            for (_, weight) in list.iter_mut() {
+                *weight *= idf;
             }
         }
-        let better = |a: &u32, b: &u32| {
-            scores[*b as usize]
-                .total_cmp(&scores[*a as usize])
-                .then(self.quality[*b as usize].total_cmp(&self.quality[*a as usize]))
-                .then_with(|| self.documents[*a as usize].id.cmp(&self.documents[*b as usize].id))
-        };
+        let mut by_id: Vec<u32> = (0..documents.len() as u32).collect();
+        by_id.sort_by(|a, b| documents[*a as usize].id.cmp(&documents[*b as usize].id));
+        Index { documents, embedder, postings, by_id }
+    }
+
+    /// The `k` best documents for `text`: BM25, ties (and documents matching no term, score
+    /// 0) ordered by quality, then by id, so the answer is deterministic and never empty for a
+    /// non-empty partition.
+    fn top(&self, text: &str, k: usize) -> Vec<Hit> {
         let k = k.min(self.documents.len());
         if k == 0 {
             return Vec::new();
         }
-        if matched.len() > k {
-            matched.select_nth_unstable_by(k - 1, better);
-            matched.truncate(k);
-        }
-        matched.sort_unstable_by(better);
-        for d in &self.by_quality {
-            if matched.len() >= k {
-                break;
-            }
-            if scores[*d as usize] == 0.0 {
-                matched.push(*d);
+        let mut scores = vec![0f32; self.documents.len()];
+        let mut tokens: Vec<u32> = self.embedder.embed(text).indices().copied().collect();
+        tokens.sort_unstable();
+        tokens.dedup();
+        for list in tokens.iter().filter_map(|t| self.postings.get(t)) {
+            for &(d, impact) in list {
+                scores[d as usize] += impact;
             }
         }
-        matched
+        // A key orders by score (non-negative: its bits order as the floats do), then by rank.
+        let key = |d: usize, score: f32| (u64::from(score.to_bits()) << 32) | u64::from(u32::MAX - d as u32);
+        let mut best: BinaryHeap<Reverse<u64>> = BinaryHeap::with_capacity(k + 1);
+        for (d, score) in scores.iter().enumerate() {
+            let key = key(d, *score);
+            if best.len() < k {
+                best.push(Reverse(key));
+            } else if best.peek().is_some_and(|Reverse(worst)| key > *worst) {
+                best.pop();
+                best.push(Reverse(key));
+            }
+        }
+        best.into_sorted_vec()
             .into_iter()
-            .map(|d| Hit { document: self.documents[d as usize].clone(), score: scores[d as usize] })
+            .map(|Reverse(key)| {
+                let d = (u32::MAX - key as u32) as usize;
+                Hit { document: self.documents[d].clone(), score: scores[d] }
+            })
             .collect()
     }
 }
@@ -152,7 +147,7 @@ impl EmbeddedStore {
 
     /// Every document, by domain, entity and kind.
     pub fn documents(&self) -> impl Iterator<Item = &Document> + '_ {
-        self.partitions.values().flat_map(|p| p.documents.iter().map(|d| &**d))
+        self.partitions.values().flat_map(|p| p.by_id.iter().map(|d| &*p.documents[*d as usize]))
     }
 
     /// How many documents.

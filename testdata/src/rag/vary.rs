@@ -131,7 +131,7 @@ impl<'a> Variations<'a> {
         let pattern = (index % self.patterns.len() as u64) as usize;
         let mut candidate = self.candidate(&self.patterns[pattern], seed, index);
         self.move_dates(&mut candidate, seed, index)?;
-        let fixed = self.schema.repair(seed, index, &candidate)?;
+        let fixed = self.schema.repair_owned(seed, index, candidate)?;
         Ok(Varied { record: fixed.record, pattern, repaired: fixed.fields.len(), replaced: fixed.replaced })
     }
 

@@ -128,6 +128,8 @@ pub(crate) enum NodeGen {
 pub(crate) struct ObjectPlan {
     pub fields: Vec<Node>,
     pub order: Vec<usize>,
+    /// Per field, the siblings it waits for (what `order` sorts by).
+    pub deps: Vec<Vec<usize>>,
 }
 
 /// A computed rule with sibling names resolved to indexes.
@@ -266,7 +268,8 @@ fn compile_object(
     }
     let order = topo_order(cx, prefix, &fields, defs)?;
     collapse_copies(&mut fields, &order);
-    Ok(ObjectPlan { fields, order })
+    let deps = fields.iter().map(|f| deps(f, defs)).collect();
+    Ok(ObjectPlan { fields, order, deps })
 }
 
 fn sibling(

@@ -60,9 +60,48 @@ pub(crate) fn from_f64(x: f64) -> Option<(i128, u32)> {
 /// The exact decimal of a JSON number (or numeric string).
 pub(crate) fn from_value(v: &Value) -> Option<(i128, u32)> {
     match v {
-        Value::Number(n) => parse(&n.to_string()),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Some((i128::from(i), 0)),
+            (None, Some(u)) => Some((i128::from(u), 0)),
+            _ => {
+                // The shortest text of the float, written on the stack (no allocation).
+                let mut text = StackText::default();
+                match std::fmt::Write::write_fmt(&mut text, format_args!("{n}")) {
+                    Ok(()) => parse(text.as_str()),
+                    Err(_) => parse(&n.to_string()),
+                }
+            }
+        },
         Value::String(s) => parse(s),
         _ => None,
+    }
+}
+
+/// Text of at most 48 bytes written on the stack (a float's shortest form fits).
+struct StackText {
+    bytes: [u8; 48],
+    len: usize,
+}
+
+impl Default for StackText {
+    fn default() -> StackText {
+        StackText { bytes: [0; 48], len: 0 }
+    }
+}
+
+impl StackText {
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.bytes.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 

@@ -175,6 +175,17 @@ impl Schema {
         dynamic::field_of_record(&self.plan, &env, field)
     }
 
+    /// The top-level fields of record `index` that `wanted` marks (and those they depend on),
+    /// as [`Schema::nth`] gives them; `None` for the others.
+    pub(crate) fn members(
+        &self,
+        seed: Seed,
+        index: u64,
+        wanted: &[bool],
+    ) -> Result<Vec<Option<Value>>, GenerateError> {
+        dynamic::members(&self.plan, &self.env(seed, index), wanted)
+    }
+
     /// `Some(reason)` when `value` is not a valid value of top-level field `field`.
     pub(crate) fn check_field(&self, field: &str, value: &Value) -> Option<String> {
         validate::single(&self.plan, field, value, &self.ctx)
