@@ -13,5 +13,5 @@ if ! cargo +nightly fuzz --help >/dev/null 2>&1; then
 fi
 work="target/corpus/$target"
 mkdir -p "$work"
-cargo +nightly fuzz run "$target" "$work" "corpus/$target" -- \
+cargo +nightly fuzz run -O "$target" "$work" "corpus/$target" -- \
   -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1
