@@ -1,8 +1,8 @@
 //! The `testdata.v1.TestDataService` gRPC service: a thin edge over [`crate::service`].
 //! Conversions between protobuf and the server's own types live in [`convert`] only.
 //!
-//! `GenerateData` reports failures in band (`success=false`, `error`, `error_code`), as the
-//! wire contract has it; the other RPCs report failures as gRPC status codes.
+//! `GenerateData` keeps the old in-band contract (`success=false`, `error`, plus the new
+//! `error_code`); the other RPCs report failures as gRPC status codes.
 
 pub mod convert;
 
