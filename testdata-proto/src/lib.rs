@@ -17,7 +17,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-#[allow(missing_docs, clippy::all, clippy::pedantic)]
+#[allow(missing_docs, clippy::all, clippy::pedantic, rustdoc::invalid_html_tags)]
 mod generated {
     tonic::include_proto!("testdata.v1");
 }
