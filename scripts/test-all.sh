@@ -50,6 +50,11 @@ bash scripts/validate-deploy.sh
 # The engine alone, as a user who only derives (default features) or wants none builds it.
 cargo build -p testdata
 cargo build -p testdata --no-default-features
+# ... and compiles no protobuf: the wire types are testdata-proto's, behind `remote`.
+if cargo tree -p testdata -e normal,build --prefix none | grep -E '^(prost|protox|tonic|testdata-proto) '; then
+  echo "test-all: the engine's default build depends on protobuf crates (above)" >&2
+  exit 1
+fi
 
 cargo test --workspace --all-features "$@"
 

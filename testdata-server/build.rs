@@ -1,29 +1,18 @@
 //! Build script of `testdata-server`:
 //!
-//! 1. gRPC **server** stubs for `testdata.v1` that reuse the message types of
-//!    `testdata::proto` (`extern_path`), so each message has one definition;
-//! 2. the encoded descriptor set of the proto, for server reflection;
-//! 3. `schemas.rs`: an `include_str!` of every `schemas/**/*.json`, so the built-in catalogue
+//! 1. the server stubs of the `weaviate.v1` subset, for the tests' local Weaviate (the
+//!    `testdata.v1` messages, stubs and descriptor set come from the `testdata-proto` crate);
+//! 2. `schemas.rs`: an `include_str!` of every `schemas/**/*.json`, so the built-in catalogue
 //!    is compiled into the binary (adding a file there needs no code change).
 
 use std::path::{Path, PathBuf};
 
-use prost::Message;
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = PathBuf::from(std::env::var("OUT_DIR")?);
 
-    println!("cargo:rerun-if-changed=../proto");
-    let fds = protox::compile(["testdata/v1/test_data.proto"], ["../proto"])?;
-    std::fs::write(out.join("testdata_descriptor.bin"), fds.encode_to_vec())?;
-    tonic_prost_build::configure()
-        .build_client(false)
-        .build_server(true)
-        .extern_path(".testdata.v1", "::testdata::proto")
-        .compile_fds(fds)?;
-
     // The server side of the `weaviate.v1` subset, for the tests' local Weaviate (messages
     // and client are the library's).
+    println!("cargo:rerun-if-changed=../proto/weaviate");
     let fds = protox::compile(["weaviate/v1/weaviate.proto"], ["../proto"])?;
     tonic_prost_build::configure()
         .build_client(false)

@@ -1193,93 +1193,21 @@ fn expand_enum(
     let name = type_name(inp);
     let g = with_bounds(inp);
     let (impl_g, ty_g, where_c) = g.split_for_impl();
-    let mut cumulative = Vec::new();
-    let mut acc = 0u64;
-    for v in variants {
-        for (k, sp) in &v.attrs.given {
-            if *k != "weight" {
-                return Err(Error::new(
-                    *sp,
-                    format!("`{k}` does not apply to an enum variant; variants take `weight = N`"),
-                ));
-            }
-        }
-        acc += v.attrs.weight.as_ref().map(|w| w.v).unwrap_or(1);
-        cumulative.push(acc);
-    }
-    if acc == 0 {
-        return Err(Error::new(
-            variants[0].ident.span(),
-            "every variant has weight 0; give one a positive weight",
-        ));
-    }
+    let cumulative = variant_weights(variants)?;
     let unit_only = variants.iter().all(|v| v.style == Style::Unit);
     let mut arms = Vec::new();
     let mut check_arms = Vec::new();
     let mut edge_arms = Vec::new();
-    let names: Vec<String> = variants.iter().map(|v| v.ident.to_string()).collect();
     for (i, v) in variants.iter().enumerate() {
-        let vid = v.ident;
-        let vname = vid.to_string();
         let outs: Vec<FieldOut> = v.fields.iter().map(|f| resolve(f, locale, cx)).collect::<Result<_>>()?;
-        let vkey = quote!(__vkey);
-        let gens: Vec<TokenStream> =
-            v.fields.iter().zip(&outs).map(|(f, fo)| gen_field(f, fo, &vkey)).collect();
-        let ctor = match v.style {
-            Style::Unit => quote!(#ident::#vid),
-            Style::Tuple => quote!(#ident::#vid(#(#gens),*)),
-            Style::Named => {
-                let ms = v.fields.iter().map(|f| &f.member);
-                quote!(#ident::#vid { #(#ms: #gens),* })
-            }
-        };
-        let idx = i;
-        let vk = const_name_key(&vname);
-        arms.push(quote!(#idx => {
-            let __vkey = __key.child(#vk);
-            let __scope = &::testdata::__private::Scope::new(__vkey, __env.ctx);
-            #ctor
-        }));
-        edge_arms.push(quote!(#idx => #ident::#vid,));
-        let binds: Vec<syn::Ident> = (0..v.fields.len()).map(|j| format_ident!("__f{}", j)).collect();
-        let cks: Vec<TokenStream> = v
-            .fields
-            .iter()
-            .zip(&outs)
-            .zip(&binds)
-            .map(|((f, fo), b)| check_field(f, fo, quote!(#b)))
-            .collect();
-        let pat = match v.style {
-            Style::Unit => quote!(#ident::#vid),
-            Style::Tuple => quote!(#ident::#vid(#(#binds),*)),
-            Style::Named => {
-                let ms = v.fields.iter().map(|f| &f.member);
-                quote!(#ident::#vid { #(#ms: #binds),* })
-            }
-        };
-        check_arms.push(quote!(#pat => {
-            let __vp = ::testdata::__private::Path::Field(__path, #vname);
-            let __path = &__vp;
-            #(#cks)*
-        }));
+        let vid = v.ident;
+        arms.push(variant_generate_arm(ident, i, v, &outs));
+        edge_arms.push(quote!(#i => #ident::#vid,));
+        check_arms.push(variant_check_arm(ident, v, &outs));
     }
-    let n = variants.len();
-    let last = n - 1;
+    let last = variants.len() - 1;
     arms.push(quote!(_ => { let _ = #last; unreachable!() }));
-    let field_def = if unit_only {
-        let w = weights(&cumulative);
-        quote!(::testdata::schema::FieldDef {
-            ty: ::core::option::Option::Some(::testdata::schema::FieldType::Enum),
-            values: ::core::option::Option::Some(::std::vec![#(::testdata::__private::Value::from(#names)),*]),
-            weights: #w,
-            ..::core::default::Default::default()
-        })
-    } else {
-        quote!(::testdata::schema::FieldDef {
-            ty: ::core::option::Option::Some(::testdata::schema::FieldType::Json),
-            ..::core::default::Default::default()
-        })
-    };
+    let field_def = enum_field_def(variants, &cumulative, unit_only);
     let edge = if unit_only {
         quote!(fn edge(__g: &mut ::testdata::Gen) -> ::core::option::Option<Self> {
             const __C: &[u64] = &[#(#cumulative),*];
@@ -1297,7 +1225,6 @@ fn expand_enum(
         }]),
     );
     let finish = finish_call(inp);
-    let _ = Span::call_site();
     Ok(quote! {
         impl #impl_g ::testdata::TestData for #ident #ty_g #where_c {
             const NAME: &'static str = #name;
@@ -1327,4 +1254,93 @@ fn expand_enum(
             #edge
         }
     })
+}
+
+/// The cumulative weights of the variants (`weight = N`, default 1); variants take no other
+/// attribute, and at least one weight must be positive.
+fn variant_weights(variants: &[Variant<'_>]) -> Result<Vec<u64>> {
+    let mut cumulative = Vec::new();
+    let mut acc = 0u64;
+    for v in variants {
+        for (k, sp) in &v.attrs.given {
+            if *k != "weight" {
+                return Err(Error::new(
+                    *sp,
+                    format!("`{k}` does not apply to an enum variant; variants take `weight = N`"),
+                ));
+            }
+        }
+        acc += v.attrs.weight.as_ref().map(|w| w.v).unwrap_or(1);
+        cumulative.push(acc);
+    }
+    if acc == 0 {
+        return Err(Error::new(
+            variants[0].ident.span(),
+            "every variant has weight 0; give one a positive weight",
+        ));
+    }
+    Ok(cumulative)
+}
+
+/// The `generate` arm of variant `index`: its fields keyed by the variant's name.
+fn variant_generate_arm(ident: &syn::Ident, index: usize, v: &Variant<'_>, outs: &[FieldOut]) -> TokenStream {
+    let vid = v.ident;
+    let vkey = quote!(__vkey);
+    let gens: Vec<TokenStream> = v.fields.iter().zip(outs).map(|(f, fo)| gen_field(f, fo, &vkey)).collect();
+    let ctor = match v.style {
+        Style::Unit => quote!(#ident::#vid),
+        Style::Tuple => quote!(#ident::#vid(#(#gens),*)),
+        Style::Named => {
+            let ms = v.fields.iter().map(|f| &f.member);
+            quote!(#ident::#vid { #(#ms: #gens),* })
+        }
+    };
+    let vk = const_name_key(&vid.to_string());
+    quote!(#index => {
+        let __vkey = __key.child(#vk);
+        let __scope = &::testdata::__private::Scope::new(__vkey, __env.ctx);
+        #ctor
+    })
+}
+
+/// The `check` arm of a variant: its fields checked under a path named for the variant.
+fn variant_check_arm(ident: &syn::Ident, v: &Variant<'_>, outs: &[FieldOut]) -> TokenStream {
+    let vid = v.ident;
+    let vname = vid.to_string();
+    let binds: Vec<syn::Ident> = (0..v.fields.len()).map(|j| format_ident!("__f{}", j)).collect();
+    let cks: Vec<TokenStream> =
+        v.fields.iter().zip(outs).zip(&binds).map(|((f, fo), b)| check_field(f, fo, quote!(#b))).collect();
+    let pat = match v.style {
+        Style::Unit => quote!(#ident::#vid),
+        Style::Tuple => quote!(#ident::#vid(#(#binds),*)),
+        Style::Named => {
+            let ms = v.fields.iter().map(|f| &f.member);
+            quote!(#ident::#vid { #(#ms: #binds),* })
+        }
+    };
+    quote!(#pat => {
+        let __vp = ::testdata::__private::Path::Field(__path, #vname);
+        let __path = &__vp;
+        #(#cks)*
+    })
+}
+
+/// The enum as a field: a weighted `enum` of the variant names when every variant is a unit,
+/// else free JSON.
+fn enum_field_def(variants: &[Variant<'_>], cumulative: &[u64], unit_only: bool) -> TokenStream {
+    if unit_only {
+        let names = variants.iter().map(|v| v.ident.to_string());
+        let w = weights(cumulative);
+        quote!(::testdata::schema::FieldDef {
+            ty: ::core::option::Option::Some(::testdata::schema::FieldType::Enum),
+            values: ::core::option::Option::Some(::std::vec![#(::testdata::__private::Value::from(#names)),*]),
+            weights: #w,
+            ..::core::default::Default::default()
+        })
+    } else {
+        quote!(::testdata::schema::FieldDef {
+            ty: ::core::option::Option::Some(::testdata::schema::FieldType::Json),
+            ..::core::default::Default::default()
+        })
+    }
 }

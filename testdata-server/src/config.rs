@@ -37,7 +37,7 @@ pub struct Config {
     /// Chunks a stream may generate ahead of a slow reader (the bound of its buffer).
     #[arg(long, env = "STREAM_BUFFER_CHUNKS", default_value_t = 4)]
     pub stream_buffer_chunks: usize,
-    /// Largest gRPC message received or sent, in bytes (the old service: 50 MiB).
+    /// Largest gRPC message received or sent, in bytes (default 50 MiB).
     #[arg(long, env = "MAX_MESSAGE_BYTES", default_value_t = 50 * 1024 * 1024)]
     pub max_message_bytes: usize,
     /// Limits on hostile input (schema size, HTTP body size and read timeout).

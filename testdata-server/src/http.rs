@@ -16,7 +16,7 @@
 //! 400 (invalid argument, count limit), 404 (unknown entity), 422 (failed precondition),
 //! 503 (unavailable path), 500 (server fault).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
 
@@ -31,8 +31,9 @@ use serde_json::{Value, json};
 use testdata::proto;
 
 use crate::error::{ErrorKind, ServiceError};
-use crate::grpc::convert;
+use crate::grpc::convert::{self, TypedField};
 use crate::guard::Guard;
+use crate::request::{ConstraintSpec, GenerateSpec, ScenarioSpec, SchemaSources};
 use crate::service::Service;
 
 /// Shared state of the HTTP routes.
@@ -226,14 +227,31 @@ const FIELD_TYPES: &[&str] = &[
     "OBJECT", "ARRAY",
 ];
 
-fn field_proto(f: FieldJson) -> Result<proto::Field, ServiceError> {
-    Ok(proto::Field {
-        name: f.name,
-        r#type: f.ty.map(|t| t.resolve("schema.fields[].type", FIELD_TYPES)).transpose()?.unwrap_or(0),
-        required: f.required,
-        description: f.description,
-        nested_fields: f.nested_fields.into_iter().map(field_proto).collect::<Result<_, _>>()?,
-    })
+impl TypedField for FieldJson {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn type_number(&self) -> Result<i32, ServiceError> {
+        self.ty.as_ref().map_or(Ok(0), |t| t.resolve("schema.fields[].type", FIELD_TYPES))
+    }
+    fn required(&self) -> bool {
+        self.required
+    }
+    fn description(&self) -> &str {
+        &self.description
+    }
+    fn nested(&self) -> &[Self] {
+        &self.nested_fields
+    }
+}
+
+/// Every field type named in `fields` and their nested fields (depth first) is known.
+fn check_field_types(fields: &[FieldJson]) -> Result<(), ServiceError> {
+    for f in fields {
+        f.type_number()?;
+        check_field_types(&f.nested_fields)?;
+    }
+    Ok(())
 }
 
 /// Schema text given as a JSON string or inline as a JSON object.
@@ -245,78 +263,83 @@ fn schema_text(v: Option<Value>) -> String {
     }
 }
 
-fn proto_from_json(j: GenerateJson) -> Result<proto::GenerateRequest, ServiceError> {
-    Ok(proto::GenerateRequest {
-        request_id: j.request_id,
-        domain: j.domain,
-        entity: j.entity,
-        schema: j
-            .schema
-            .map(|s| -> Result<proto::Schema, ServiceError> {
-                Ok(proto::Schema {
-                    fields: s.fields.into_iter().map(field_proto).collect::<Result<_, _>>()?,
-                    predefined_schema: s.predefined_schema,
-                })
-            })
-            .transpose()?,
-        constraints: j.constraints.map(|c| proto::Constraints {
-            field_constraints: c
-                .field_constraints
-                .into_iter()
-                .map(|(k, c)| {
-                    (
-                        k,
-                        proto::FieldConstraint {
-                            min: c.min,
-                            max: c.max,
-                            enum_values: c.enum_values,
-                            regex: c.regex,
-                            min_length: c.min_length,
-                            max_length: c.max_length,
-                            format: c.format,
-                        },
-                    )
-                })
-                .collect(),
-        }),
-        scenarios: j
-            .scenarios
-            .into_iter()
-            .map(|s| proto::Scenario {
-                name: s.name,
-                count: s.count,
-                overrides: s.overrides,
-                description: s.description,
-            })
-            .collect(),
-        context: j.context,
-        hints: j.hints,
-        output_format: j
-            .output_format
-            .map(|f| f.resolve("output_format", &["JSON", "CSV", "SQL", "JSONL"]))
-            .transpose()?
-            .unwrap_or(0),
-        count: j.count,
-        use_cache: j.use_cache,
-        learn_from_history: j.learn_from_history,
-        defect_triggering: j.defect_triggering,
-        production_like: j.production_like,
-        inline_schema: schema_text(j.inline_schema),
-        generation_method: j
-            .generation_method
-            .map(|m| {
-                m.resolve("generation_method", &["TRADITIONAL", "LLM", "RAG", "HYBRID", "FORCE_TRADITIONAL"])
-            })
-            .transpose()?
-            .unwrap_or(0),
-        custom_schema: schema_text(j.custom_schema),
-        seed: j.seed.map(|s| match s {
-            SeedJson::Number(n) => n,
-            SeedJson::Text(t) => testdata::Seed::parse(&t).value(),
-        }),
-        offset: j.offset,
-        batch_size: j.batch_size,
-    })
+/// A `GenerateRequest` given as JSON (the body of `POST /v1/generate`), every enum name in it
+/// known; [`JsonRequest::into_spec`] makes it the service's request.
+#[derive(Debug)]
+pub(crate) struct JsonRequest {
+    json: GenerateJson,
+    output_format: i32,
+    generation_method: i32,
+}
+
+impl JsonRequest {
+    /// The request in the service's terms, with the same rules (and messages) as a gRPC
+    /// request's (`grpc::convert`).
+    pub(crate) fn into_spec(self) -> Result<GenerateSpec, ServiceError> {
+        let JsonRequest { json: j, output_format, generation_method } = self;
+        let format = convert::format_from_wire(output_format)?;
+        let method = convert::method_from_wire(generation_method)?;
+        let schema = j.schema.unwrap_or_default();
+        let fields = convert::field_defs(&schema.fields)?;
+        Ok(GenerateSpec {
+            request_id: j.request_id,
+            domain: j.domain,
+            sources: SchemaSources {
+                inline_schema: schema_text(j.inline_schema),
+                custom_schema: schema_text(j.custom_schema),
+                fields,
+                predefined: schema.predefined_schema,
+                entity: j.entity,
+            },
+            constraints: j.constraints.map(constraint_specs).unwrap_or_default(),
+            scenarios: j.scenarios.into_iter().map(ScenarioJson::into_spec).collect(),
+            format,
+            count: i64::from(j.count),
+            defect_triggering: j.defect_triggering,
+            method,
+            method_given: generation_method != 0,
+            learn_from_history: j.learn_from_history,
+            production_like: j.production_like,
+            seed: j.seed.map(|s| match s {
+                SeedJson::Number(n) => n,
+                SeedJson::Text(t) => testdata::Seed::parse(&t).value(),
+            }),
+            offset: j.offset,
+            batch_size: i64::from(j.batch_size),
+            context: j.context,
+            hints: j.hints,
+            use_cache: j.use_cache.unwrap_or(true),
+        })
+    }
+}
+
+fn constraint_specs(c: ConstraintsJson) -> BTreeMap<String, ConstraintSpec> {
+    c.field_constraints
+        .into_iter()
+        .map(|(path, c)| {
+            let spec = ConstraintSpec {
+                min: c.min,
+                max: c.max,
+                enum_values: c.enum_values,
+                regex: c.regex,
+                min_length: c.min_length.map(i64::from),
+                max_length: c.max_length.map(i64::from),
+                format: c.format,
+            };
+            (path, spec)
+        })
+        .collect()
+}
+
+impl ScenarioJson {
+    fn into_spec(self) -> ScenarioSpec {
+        ScenarioSpec {
+            name: self.name,
+            count: i64::from(self.count),
+            overrides: self.overrides.into_iter().collect(),
+            description: self.description,
+        }
+    }
 }
 
 fn http_status(kind: ErrorKind) -> StatusCode {
@@ -370,32 +393,49 @@ pub(crate) fn response_json(r: proto::GenerateResponse, kind: Option<ErrorKind>)
     (status, axum::Json(body)).into_response()
 }
 
-/// A `GenerateRequest` given as JSON (the body of `POST /v1/generate`).
-pub(crate) fn request_from_json(body: &[u8]) -> Result<proto::GenerateRequest, ServiceError> {
-    serde_json::from_slice::<GenerateJson>(body)
-        .map_err(|e| {
-            ServiceError::invalid(format!(
-                "{} (see docs/server.md)",
-                crate::limits::json_error("the body", &e)
-            ))
+/// Parses the body of `POST /v1/generate` and checks the enum names in it.
+pub(crate) fn request_from_json(body: &[u8]) -> Result<JsonRequest, ServiceError> {
+    let json = serde_json::from_slice::<GenerateJson>(body).map_err(|e| {
+        ServiceError::invalid(format!("{} (see docs/server.md)", crate::limits::json_error("the body", &e)))
+    })?;
+    if let Some(schema) = &json.schema {
+        check_field_types(&schema.fields)?;
+    }
+    let output_format = json
+        .output_format
+        .as_ref()
+        .map(|f| f.resolve("output_format", &["JSON", "CSV", "SQL", "JSONL"]))
+        .transpose()?
+        .unwrap_or(0);
+    let generation_method = json
+        .generation_method
+        .as_ref()
+        .map(|m| {
+            m.resolve("generation_method", &["TRADITIONAL", "LLM", "RAG", "HYBRID", "FORCE_TRADITIONAL"])
         })
-        .and_then(proto_from_json)
+        .transpose()?
+        .unwrap_or(0);
+    Ok(JsonRequest { json, output_format, generation_method })
+}
+
+/// The body of `POST /v1/generate` as the service's request (no request id given: none).
+pub(crate) fn spec_from_json(body: &[u8]) -> Result<GenerateSpec, ServiceError> {
+    request_from_json(body).and_then(JsonRequest::into_spec)
 }
 
 async fn generate(State(s): State<HttpState>, body: Bytes) -> Response {
-    let parsed = request_from_json(&body);
-    let request = match parsed {
+    let mut request = match request_from_json(&body) {
         Ok(r) => r,
         Err(e) => {
             s.service.metrics().error("http_generate", e.kind().label());
             return response_json(convert::response_err(String::new(), &e), Some(e.kind()));
         }
     };
-    let mut request = request;
-    request.request_id = crate::telemetry::request_id_or_new(&request.request_id);
-    let request_id = request.request_id.clone();
-    let span = crate::telemetry::rpc_span("http_generate", &request_id, &request.domain, &request.entity);
-    let spec = match convert::spec_from_proto(request) {
+    request.json.request_id = crate::telemetry::request_id_or_new(&request.json.request_id);
+    let request_id = request.json.request_id.clone();
+    let span =
+        crate::telemetry::rpc_span("http_generate", &request_id, &request.json.domain, &request.json.entity);
+    let spec = match request.into_spec() {
         Ok(spec) => spec,
         Err(e) => {
             s.service.metrics().error("http_generate", e.kind().label());

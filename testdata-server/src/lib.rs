@@ -10,28 +10,32 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Modules, outside in: [`config`]; [`server`] (assembly); [`grpc`] and [`http`] (edges;
+//! Modules, outside in: [`config`]; [`server`] (assembly); [`grpc`] and the HTTP routes (edges;
 //! `grpc::convert` is the only place proto types meet engine types); [`service`] (the core);
 //! [`router`] and [`paths`] (which generator); [`plan`] (request → compiled schemas,
 //! segments, encoding); [`registry`] (schemas); [`metrics`]; [`error`].
+//!
+//! The public modules are what the binaries, the tests, the benches and the fuzz targets use;
+//! they are not a stable API (the crate is not published). The HTTP routes, the web console,
+//! the API-key guard, the Redis cache and the `testdata patterns` commands are internal.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod cache;
+pub(crate) mod cache;
 pub mod cli;
 pub mod coherence;
 pub mod config;
-pub mod console;
+pub(crate) mod console;
 pub mod error;
 pub mod grpc;
-pub mod guard;
-pub mod http;
+pub(crate) mod guard;
+pub(crate) mod http;
 pub mod http_serve;
 pub mod limits;
 pub mod metrics;
 pub mod paths;
 pub mod pattern_store;
-pub mod patterns_cli;
+pub(crate) mod patterns_cli;
 pub mod plan;
 pub mod registry;
 pub mod request;

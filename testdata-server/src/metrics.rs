@@ -178,7 +178,7 @@ impl Metrics {
         );
         let cache_hits = Family::<PathLabels, Counter>::default();
         registry.register("testdata_cache_hits", "Answers served from a cache, by path", cache_hits.clone());
-        // The caching paths' series exist from the start (the old dashboards read the counter).
+        // The caching paths' series exist from the start (dashboards read the counter).
         for path in ["llm", "rag", "hybrid"] {
             let _series = cache_hits.get_or_create(&PathLabels { path: path.into() });
         }

@@ -2,8 +2,8 @@
 //! compiled into the binary), plus the files of `--schemas-dir`, loaded once at start.
 //!
 //! The registry is immutable after start: per-request schemas (`inline_schema`,
-//! `custom_schema`, `schema.fields`) are compiled for their request only and never registered
-//! (the old service registered named inline schemas globally, which leaked and collided).
+//! `custom_schema`, `schema.fields`) are compiled for their request only and never registered,
+//! so one request's schema can neither leak into nor collide with another's.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -217,7 +217,7 @@ fn legacy_field(def: Value) -> Value {
             "default" => {
                 out.insert("examples".into(), Value::Array(vec![value]));
             }
-            // Hints of the old Faker generator that have no meaning here.
+            // Faker hints of the dict format that have no meaning here.
             "faker"
             | "min_value"
             | "max_value"
@@ -230,7 +230,7 @@ fn legacy_field(def: Value) -> Value {
             }
         }
     }
-    // The old `pattern` of `product.sku` was a template: `{category}-{random_int:6}`.
+    // A dict-format `pattern` may be a template (`product.sku`: `{category}-{random_int:6}`).
     if let Some(Value::String(p)) = out.get("pattern")
         && p.as_bytes().windows(2).any(|w| w[0] == b'{' && w[1].is_ascii_alphabetic())
         && !p.contains('\\')

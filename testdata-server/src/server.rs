@@ -2,7 +2,7 @@
 //!
 //! [`start`] binds gRPC and HTTP (port 0 picks free ports, which tests use), marks the
 //! server ready and returns a [`Running`] handle with the bound addresses. The tonic server is
-//! built in [`grpc_server`] and the axum app in [`http_app`], the places to add layers
+//! built in `grpc_server` and the axum app in `http_app`, the places to add layers
 //! (auth, rate limits, TLS, tracing) without touching the rest.
 
 use std::net::SocketAddr;
@@ -27,7 +27,7 @@ use crate::router::Router;
 use crate::service::Service;
 
 /// The tonic router of every gRPC service, behind the guard layer.
-pub type GrpcRouter =
+pub(crate) type GrpcRouter =
     tonic::transport::server::Router<tower::layer::util::Stack<GrpcGuardLayer, tower::layer::util::Identity>>;
 
 /// Why the server did not start.
@@ -212,7 +212,7 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
 }
 
 /// Starts serving an already built service.
-pub async fn start_service(service: Arc<Service>) -> Result<Running, StartError> {
+pub(crate) async fn start_service(service: Arc<Service>) -> Result<Running, StartError> {
     if let Some(redis) = service.redis() {
         redis.start().await;
     }
@@ -403,7 +403,7 @@ fn serve_grpc(
 /// The tonic server with every gRPC service: TestDataService, `grpc.health.v1`, reflection
 /// v1 and v1alpha; behind [`GrpcGuardLayer`] (API keys, rate limit, deadlines) and, with a
 /// certificate and key configured, TLS (rustls, ring).
-pub fn grpc_server(
+pub(crate) fn grpc_server(
     service: &Arc<Service>,
     health: tonic_health::pb::health_server::HealthServer<impl tonic_health::pb::health_server::Health>,
     guard: Arc<Guard>,
@@ -441,6 +441,6 @@ pub fn grpc_server(
 }
 
 /// The axum app; `/v1/*` behind `guard`.
-pub fn http_app(state: HttpState, guard: Arc<Guard>) -> axum::Router {
+pub(crate) fn http_app(state: HttpState, guard: Arc<Guard>) -> axum::Router {
     http_router(state, guard)
 }

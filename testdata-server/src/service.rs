@@ -1,5 +1,5 @@
 //! The service core, free of transport types: generate, stream, list schemas, report health.
-//! The gRPC service ([`crate::grpc`]) and the HTTP routes ([`crate::http`]) are thin edges
+//! The gRPC service ([`crate::grpc`]) and the HTTP routes (`http`) are thin edges
 //! over it.
 
 use std::collections::{BTreeMap, VecDeque};

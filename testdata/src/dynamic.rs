@@ -19,7 +19,7 @@ use crate::schema::compile::{CompiledCompute, Limit, Node, NodeGen, ObjectPlan};
 use crate::schema::decimal;
 use crate::seed::{Key, Seed};
 use crate::time::{self, DAY};
-use crate::{Context, Gen};
+use crate::{Context, Gen, Locale};
 
 pub(crate) use crate::sample::{EDGE, OPTIONAL, fit_len, text};
 use crate::sample::{ceil_day, uuid_string};
@@ -274,29 +274,7 @@ fn value(
     Ok(match &node.how {
         NodeGen::Const(v) => v.clone(),
         NodeGen::Kind { kind, fit, locale } => {
-            // The object's scope, shared by its fields, unless this field has its own locale.
-            let (local_ctx, local_scope);
-            let scope = match locale {
-                Some(l) if *l != scope.ctx.locale() => {
-                    local_ctx = scope.ctx.clone().with_locale(*l);
-                    local_scope = Scope::new(scope.key, &local_ctx);
-                    &local_scope
-                }
-                _ => scope,
-            };
-            let mut s = match unique {
-                Some(u) if *kind == Kind::Uuid => unique_uuid(&mut g, u),
-                _ => kind.generate(&mut g, scope),
-            };
-            if let Some(u) = unique
-                && *kind != Kind::Uuid
-            {
-                tag_unique(&mut s, u, if *kind == Kind::Username { '_' } else { '+' });
-            }
-            if let Some((lo, hi)) = fit {
-                fit_len(&mut s, *lo, *hi, &mut g);
-            }
-            Value::String(s)
+            Value::String(kind_text(*kind, *fit, *locale, scope, &mut g, unique))
         }
         NodeGen::Pattern(p) => Value::String(p.generate(&mut g)),
         NodeGen::Template(t) => {
@@ -347,25 +325,7 @@ fn value(
             None => values[g.weighted(cum)].clone(),
         },
         NodeGen::Object(p) => Value::Array(object(p, nkey, env, false)?),
-        NodeGen::Array { item, min, max } => {
-            let n = g.u64_in(*min as u64, *max as u64);
-            let mut out = Vec::with_capacity(n as usize);
-            for i in 0..n {
-                let ekey = nkey.child(i);
-                let v = match &item.how {
-                    NodeGen::Object(p) => Value::Array(object(p, ekey, env, false)?),
-                    _ => {
-                        if item.optional > 0.0 && ekey.child(OPTIONAL).stream().chance(item.optional) {
-                            Value::Null
-                        } else {
-                            value(item, ekey, &Scope::new(ekey, env.ctx), plan, &[], env, None)?
-                        }
-                    }
-                };
-                out.push(v);
-            }
-            Value::Array(out)
-        }
+        NodeGen::Array { item, min, max } => array(item, (*min, *max), nkey, &mut g, plan, env)?,
         NodeGen::Compute { rule, scale, integer, .. } => computed(rule, *scale, *integer, siblings, plan),
         NodeGen::Json => Value::Object(Map::new()),
         NodeGen::Ref { schema, field, count } => {
@@ -374,6 +334,69 @@ fn value(
             schema.field_value(env.seed, j, field)?
         }
     })
+}
+
+/// A string of a kind: in the field's own locale when it has one, made unique by `unique`,
+/// fitted to the length bounds.
+fn kind_text(
+    kind: Kind,
+    fit: Option<(usize, usize)>,
+    locale: Option<Locale>,
+    scope: &Scope<'_>,
+    g: &mut Gen,
+    unique: Option<u64>,
+) -> String {
+    // The object's scope, shared by its fields, unless this field has its own locale.
+    let (local_ctx, local_scope);
+    let scope = match locale {
+        Some(l) if l != scope.ctx.locale() => {
+            local_ctx = scope.ctx.clone().with_locale(l);
+            local_scope = Scope::new(scope.key, &local_ctx);
+            &local_scope
+        }
+        _ => scope,
+    };
+    let mut s = match unique {
+        Some(u) if kind == Kind::Uuid => unique_uuid(g, u),
+        _ => kind.generate(g, scope),
+    };
+    if let Some(u) = unique
+        && kind != Kind::Uuid
+    {
+        tag_unique(&mut s, u, if kind == Kind::Username { '_' } else { '+' });
+    }
+    if let Some((lo, hi)) = fit {
+        fit_len(&mut s, lo, hi, g);
+    }
+    s
+}
+
+/// An array of `min..=max` elements, element `i` keyed by `nkey.child(i)`.
+fn array(
+    item: &Node,
+    (min, max): (usize, usize),
+    nkey: Key,
+    g: &mut Gen,
+    plan: &ObjectPlan,
+    env: &RecordEnv<'_>,
+) -> Result<Value, GenerateError> {
+    let n = g.u64_in(min as u64, max as u64);
+    let mut out = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        let ekey = nkey.child(i);
+        let v = match &item.how {
+            NodeGen::Object(p) => Value::Array(object(p, ekey, env, false)?),
+            _ => {
+                if item.optional > 0.0 && ekey.child(OPTIONAL).stream().chance(item.optional) {
+                    Value::Null
+                } else {
+                    value(item, ekey, &Scope::new(ekey, env.ctx), plan, &[], env, None)?
+                }
+            }
+        };
+        out.push(v);
+    }
+    Ok(Value::Array(out))
 }
 
 /// The value of a computed field from its siblings' values (`siblings` in plan order).

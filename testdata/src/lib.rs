@@ -104,8 +104,10 @@ pub mod cache;
 pub mod llm;
 #[cfg(feature = "proptest")]
 pub mod proptest;
+/// The wire types and raw gRPC client of `testdata-server` (package `testdata.v1`): the
+/// [`testdata_proto`] crate, re-exported. Most users want [`remote::Client`] instead.
 #[cfg(feature = "remote")]
-pub mod proto;
+pub use testdata_proto as proto;
 #[cfg(feature = "rag")]
 pub mod rag;
 #[cfg(feature = "remote")]

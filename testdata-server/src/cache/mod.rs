@@ -10,4 +10,4 @@ pub mod admin;
 pub mod codec;
 pub mod redis;
 
-pub use self::redis::{KeyInfo, LinkState, RedisSettings, RedisSetupError, RedisStore};
+pub use self::redis::{KeyInfo, LinkState, RedisSettings, RedisStore};

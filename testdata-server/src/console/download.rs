@@ -52,7 +52,7 @@ pub(super) async fn download(State(s): State<ConsoleState>, request: Request) ->
     if let Err(d) = s.guard.check(&headers, peer) {
         return denied(&d);
     }
-    let spec = match crate::http::request_from_json(&json).and_then(convert::spec_from_proto) {
+    let spec = match crate::http::spec_from_json(&json) {
         Ok(spec) => spec,
         Err(e) => return error(&e),
     };

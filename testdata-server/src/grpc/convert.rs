@@ -21,39 +21,10 @@ use crate::service::{Chunk, ChunkMeta, Generated, SchemaSummary, StreamHandle};
 /// A request in the server's terms. Unknown enum numbers and malformed typed fields are
 /// INVALID_ARGUMENT errors naming the field.
 pub fn spec_from_proto(r: proto::GenerateRequest) -> Result<GenerateSpec, ServiceError> {
-    let format = match proto::OutputFormat::try_from(r.output_format) {
-        Ok(proto::OutputFormat::Json) => Format::Json,
-        Ok(proto::OutputFormat::Csv) => Format::Csv,
-        Ok(proto::OutputFormat::Sql) => Format::Sql(SQL_DIALECT),
-        Ok(proto::OutputFormat::Jsonl) => Format::Jsonl,
-        Err(_) => {
-            return Err(ServiceError::invalid(format!(
-                "output_format {} is unknown; use JSON (0), CSV (1), SQL (2) or JSONL (3)",
-                r.output_format
-            )));
-        }
-    };
-    let method = match proto::GenerationMethod::try_from(r.generation_method) {
-        Ok(proto::GenerationMethod::Traditional) => Method::Traditional,
-        Ok(proto::GenerationMethod::Llm) => Method::Llm,
-        Ok(proto::GenerationMethod::Rag) => Method::Rag,
-        Ok(proto::GenerationMethod::Hybrid) => Method::Hybrid,
-        Ok(proto::GenerationMethod::ForceTraditional) => Method::Traditional,
-        Err(_) => {
-            return Err(ServiceError::invalid(format!(
-                "generation_method {} is unknown; use TRADITIONAL (0, routed), LLM (1), RAG (2), HYBRID (3) or \
-                 FORCE_TRADITIONAL (4)",
-                r.generation_method
-            )));
-        }
-    };
+    let format = format_from_wire(r.output_format)?;
+    let method = method_from_wire(r.generation_method)?;
     let schema = r.schema.unwrap_or_default();
-    let fields = schema
-        .fields
-        .iter()
-        .enumerate()
-        .map(|(i, f)| field_def(f, &format!("schema.fields[{i}]")))
-        .collect::<Result<Vec<_>, _>>()?;
+    let fields = field_defs(&schema.fields)?;
     let constraints = r
         .constraints
         .map(|c| c.field_constraints)
@@ -110,34 +81,99 @@ pub fn spec_from_proto(r: proto::GenerateRequest) -> Result<GenerateSpec, Servic
     })
 }
 
-/// A typed proto field as a schema field. `required=false` makes the field null in about 10%
-/// of records; OBJECT takes `nested_fields` as members, ARRAY as the members of each element
+/// The output format of an `OutputFormat` number (the gRPC and the HTTP requests' numbering).
+pub(crate) fn format_from_wire(n: i32) -> Result<Format, ServiceError> {
+    match proto::OutputFormat::try_from(n) {
+        Ok(proto::OutputFormat::Json) => Ok(Format::Json),
+        Ok(proto::OutputFormat::Csv) => Ok(Format::Csv),
+        Ok(proto::OutputFormat::Sql) => Ok(Format::Sql(SQL_DIALECT)),
+        Ok(proto::OutputFormat::Jsonl) => Ok(Format::Jsonl),
+        Err(_) => Err(ServiceError::invalid(format!(
+            "output_format {n} is unknown; use JSON (0), CSV (1), SQL (2) or JSONL (3)"
+        ))),
+    }
+}
+
+/// The generator of a `GenerationMethod` number; 0 (TRADITIONAL) is also what an unset method
+/// reads as, which lets the router choose (`GenerateSpec::method_given`).
+pub(crate) fn method_from_wire(n: i32) -> Result<Method, ServiceError> {
+    match proto::GenerationMethod::try_from(n) {
+        Ok(proto::GenerationMethod::Traditional) => Ok(Method::Traditional),
+        Ok(proto::GenerationMethod::Llm) => Ok(Method::Llm),
+        Ok(proto::GenerationMethod::Rag) => Ok(Method::Rag),
+        Ok(proto::GenerationMethod::Hybrid) => Ok(Method::Hybrid),
+        Ok(proto::GenerationMethod::ForceTraditional) => Ok(Method::Traditional),
+        Err(_) => Err(ServiceError::invalid(format!(
+            "generation_method {n} is unknown; use TRADITIONAL (0, routed), LLM (1), RAG (2), HYBRID (3) or \
+             FORCE_TRADITIONAL (4)"
+        ))),
+    }
+}
+
+/// A typed field of a request's `schema.fields`, as the gRPC message or the HTTP JSON carries
+/// it; [`field_defs`] turns either into schema fields with the same rules.
+pub(crate) trait TypedField: Sized {
+    /// The field's name.
+    fn name(&self) -> &str;
+    /// Its `FieldType` number (a JSON request may fail to name one).
+    fn type_number(&self) -> Result<i32, ServiceError>;
+    /// `required` (false: null in about 10% of records).
+    fn required(&self) -> bool;
+    /// Documentation.
+    fn description(&self) -> &str;
+    /// Members of an OBJECT, or of each element of an ARRAY.
+    fn nested(&self) -> &[Self];
+}
+
+impl TypedField for proto::Field {
+    fn name(&self) -> &str {
+        &self.name
+    }
+    fn type_number(&self) -> Result<i32, ServiceError> {
+        Ok(self.r#type)
+    }
+    fn required(&self) -> bool {
+        self.required
+    }
+    fn description(&self) -> &str {
+        &self.description
+    }
+    fn nested(&self) -> &[Self] {
+        &self.nested_fields
+    }
+}
+
+/// `schema.fields` as schema fields.
+pub(crate) fn field_defs<F: TypedField>(fields: &[F]) -> Result<Vec<FieldDef>, ServiceError> {
+    fields.iter().enumerate().map(|(i, f)| field_def(f, &format!("schema.fields[{i}]"))).collect()
+}
+
+/// A typed field as a schema field. `required=false` makes the field null in about 10% of
+/// records; OBJECT takes `nested_fields` as members, ARRAY as the members of each element
 /// (an ARRAY without nested fields holds strings).
-fn field_def(f: &proto::Field, at: &str) -> Result<FieldDef, ServiceError> {
-    if f.name.is_empty() {
+fn field_def<F: TypedField>(f: &F, at: &str) -> Result<FieldDef, ServiceError> {
+    if f.name().is_empty() {
         return Err(ServiceError::invalid(format!("{at} has no name; give each field a name")));
     }
-    let at = format!("{at} (`{}`)", f.name);
-    let ty = match proto::FieldType::try_from(f.r#type) {
+    let at = format!("{at} (`{}`)", f.name());
+    let number = f.type_number()?;
+    let ty = match proto::FieldType::try_from(number) {
         Ok(t) => t,
         Err(_) => {
-            return Err(ServiceError::invalid(format!(
-                "{at}: type {} is not a FieldType (0..=12)",
-                f.r#type
-            )));
+            return Err(ServiceError::invalid(format!("{at}: type {number} is not a FieldType (0..=12)")));
         }
     };
     let nested = |label: &str| -> Result<Vec<FieldDef>, ServiceError> {
-        f.nested_fields
+        f.nested()
             .iter()
             .enumerate()
             .map(|(i, n)| field_def(n, &format!("{label}.nested_fields[{i}]")))
             .collect()
     };
     let mut def = FieldDef {
-        name: f.name.clone(),
-        description: (!f.description.is_empty()).then(|| f.description.clone()),
-        required: (!f.required).then_some(false),
+        name: f.name().to_owned(),
+        description: (!f.description().is_empty()).then(|| f.description().to_owned()),
+        required: (!f.required()).then_some(false),
         ..FieldDef::default()
     };
     def.ty = Some(match ty {

@@ -23,16 +23,8 @@ use crate::service::Service;
 use crate::stream_slots::{Slot, StreamSlots};
 use crate::telemetry;
 
-/// Server stubs generated from the proto (messages come from `testdata::proto`).
-#[allow(missing_docs, clippy::all)]
-pub mod pb {
-    tonic::include_proto!("testdata.v1");
-}
-
-pub use pb::test_data_service_server::{TestDataService, TestDataServiceServer};
-
-/// The encoded descriptor set of `testdata/v1/test_data.proto` (for server reflection).
-pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/testdata_descriptor.bin"));
+pub use testdata_proto::FILE_DESCRIPTOR_SET;
+pub use testdata_proto::test_data_service_server::{TestDataService, TestDataServiceServer};
 
 /// The gRPC service.
 #[derive(Debug, Clone)]

@@ -113,44 +113,38 @@ fn is_stringish(t: FieldType) -> bool {
     matches!(t, FieldType::String | FieldType::Email | FieldType::Phone | FieldType::Uuid)
 }
 
+/// A request-level constraint on field `path`: each member given replaces the field's own,
+/// after checking it applies to the field's type; checked in the order of the members.
 fn apply_constraint(f: &mut FieldDef, c: &ConstraintSpec, path: &str) -> Result<(), ServiceError> {
     let ty = effective_type(f);
-    let bad = |member: &str, applies: &str| {
-        ServiceError::invalid(format!(
-            "constraint `{member}` on field `{path}`: applies to {applies}, but `{path}` is {}",
-            type_name(ty)
-        ))
-    };
-    let number = |member: &str, v: f64| -> Result<Value, ServiceError> {
-        if !v.is_finite() {
-            return Err(ServiceError::invalid(format!(
-                "constraint `{member}` on field `{path}`: {v} is not a number"
-            )));
-        }
-        if ty == FieldType::Integer {
-            if v.fract() != 0.0 || v.abs() > 9.0e15 {
-                return Err(ServiceError::invalid(format!(
-                    "constraint `{member}` on field `{path}`: {v} is not a whole number, and `{path}` is an integer"
-                )));
-            }
-            return Ok(Value::Number((v as i64).into()));
-        }
-        Number::from_f64(v)
-            .map(Value::Number)
-            .ok_or_else(|| ServiceError::invalid(format!("{v} is not a number")))
-    };
+    apply_bounds(f, c, path, ty)?;
+    apply_enum_values(f, c, path, ty)?;
+    apply_shape(f, c, path, ty)?;
+    apply_lengths(f, c, path, ty)
+}
+
+/// The error of a constraint `member` given on a field whose type it does not apply to.
+fn misapplied(member: &str, applies: &str, path: &str, ty: FieldType) -> ServiceError {
+    ServiceError::invalid(format!(
+        "constraint `{member}` on field `{path}`: applies to {applies}, but `{path}` is {}",
+        type_name(ty)
+    ))
+}
+
+/// `min` / `max` of a number field (whole numbers for an integer field).
+fn apply_bounds(f: &mut FieldDef, c: &ConstraintSpec, path: &str, ty: FieldType) -> Result<(), ServiceError> {
     if let Some(v) = c.min {
         if !is_numeric(ty) {
-            return Err(bad("min", "integer, float and decimal fields"));
+            return Err(misapplied("min", "integer, float and decimal fields", path, ty));
         }
-        f.min = Some(number("min", v)?);
+        f.min = Some(bound_value("min", v, path, ty)?);
         f.exclusive_min = None;
     }
     if let Some(v) = c.max {
         if !is_numeric(ty) {
-            return Err(bad("max", "integer, float and decimal fields"));
+            return Err(misapplied("max", "integer, float and decimal fields", path, ty));
         }
-        f.max = Some(number("max", v)?);
+        f.max = Some(bound_value("max", v, path, ty)?);
         f.exclusive_max = None;
     }
     if let (Some(lo), Some(hi)) = (c.min, c.max)
@@ -160,32 +154,68 @@ fn apply_constraint(f: &mut FieldDef, c: &ConstraintSpec, path: &str) -> Result<
             "constraints on field `{path}` contradict each other: min {lo} is greater than max {hi}"
         )));
     }
-    if !c.enum_values.is_empty() {
-        if !(is_numeric(ty) || is_stringish(ty) || ty == FieldType::Enum) {
-            return Err(bad("enum_values", "enum, string and number fields"));
-        }
-        let probe = f.clone();
-        let mut values = Vec::with_capacity(c.enum_values.len());
-        for text in &c.enum_values {
-            let v = match ty {
-                FieldType::Enum => enum_value_for(&probe, text),
-                _ => typed_value(&probe, text),
-            }
-            .map_err(|m| {
-                ServiceError::invalid(format!("constraint `enum_values` on field `{path}`: {text:?}: {m}"))
-            })?;
-            values.push(v);
-        }
-        f.values = Some(values);
-        f.weights = None;
-        f.reference = None;
+    Ok(())
+}
+
+/// A bound as the field's JSON number.
+fn bound_value(member: &str, v: f64, path: &str, ty: FieldType) -> Result<Value, ServiceError> {
+    if !v.is_finite() {
+        return Err(ServiceError::invalid(format!(
+            "constraint `{member}` on field `{path}`: {v} is not a number"
+        )));
     }
+    if ty == FieldType::Integer {
+        if v.fract() != 0.0 || v.abs() > 9.0e15 {
+            return Err(ServiceError::invalid(format!(
+                "constraint `{member}` on field `{path}`: {v} is not a whole number, and `{path}` is an integer"
+            )));
+        }
+        return Ok(Value::Number((v as i64).into()));
+    }
+    Number::from_f64(v)
+        .map(Value::Number)
+        .ok_or_else(|| ServiceError::invalid(format!("{v} is not a number")))
+}
+
+/// `enum_values`: the allowed values, converted to the field's type (unweighted).
+fn apply_enum_values(
+    f: &mut FieldDef,
+    c: &ConstraintSpec,
+    path: &str,
+    ty: FieldType,
+) -> Result<(), ServiceError> {
+    if c.enum_values.is_empty() {
+        return Ok(());
+    }
+    if !(is_numeric(ty) || is_stringish(ty) || ty == FieldType::Enum) {
+        return Err(misapplied("enum_values", "enum, string and number fields", path, ty));
+    }
+    let probe = f.clone();
+    let mut values = Vec::with_capacity(c.enum_values.len());
+    for text in &c.enum_values {
+        let v = match ty {
+            FieldType::Enum => enum_value_for(&probe, text),
+            _ => typed_value(&probe, text),
+        }
+        .map_err(|m| {
+            ServiceError::invalid(format!("constraint `enum_values` on field `{path}`: {text:?}: {m}"))
+        })?;
+        values.push(v);
+    }
+    f.values = Some(values);
+    f.weights = None;
+    f.reference = None;
+    Ok(())
+}
+
+/// `regex` and `format` of a string field: they shape the field instead of its kind (given
+/// or inferred); one given alone replaces the other.
+fn apply_shape(f: &mut FieldDef, c: &ConstraintSpec, path: &str, ty: FieldType) -> Result<(), ServiceError> {
     if let Some(re) = &c.regex {
         if !is_stringish(ty) {
-            return Err(bad("regex", "string fields"));
+            return Err(misapplied("regex", "string fields", path, ty));
         }
         f.pattern = Some(re.clone());
-        // The request's regex shapes the field instead of its kind (given or inferred).
         f.kind = None;
         f.reference = None;
         if c.format.is_none() {
@@ -194,7 +224,7 @@ fn apply_constraint(f: &mut FieldDef, c: &ConstraintSpec, path: &str) -> Result<
     }
     if let Some(fmt) = &c.format {
         if !is_stringish(ty) {
-            return Err(bad("format", "string fields"));
+            return Err(misapplied("format", "string fields", path, ty));
         }
         f.format = Some(fmt.clone());
         f.kind = None;
@@ -203,6 +233,16 @@ fn apply_constraint(f: &mut FieldDef, c: &ConstraintSpec, path: &str) -> Result<
             f.pattern = None;
         }
     }
+    Ok(())
+}
+
+/// `min_length` / `max_length`: characters of a string field, elements of an array field.
+fn apply_lengths(
+    f: &mut FieldDef,
+    c: &ConstraintSpec,
+    path: &str,
+    ty: FieldType,
+) -> Result<(), ServiceError> {
     for (member, v) in [("min_length", c.min_length), ("max_length", c.max_length)] {
         let Some(v) = v else { continue };
         let n = usize::try_from(v).map_err(|_| {
@@ -215,7 +255,14 @@ fn apply_constraint(f: &mut FieldDef, c: &ConstraintSpec, path: &str) -> Result<
             (t, _) if is_stringish(t) => f.max_length = Some(n),
             (FieldType::Array, "min_length") => f.min_items = Some(n),
             (FieldType::Array, _) => f.max_items = Some(n),
-            _ => return Err(bad(member, "string fields (characters) and array fields (elements)")),
+            _ => {
+                return Err(misapplied(
+                    member,
+                    "string fields (characters) and array fields (elements)",
+                    path,
+                    ty,
+                ));
+            }
         }
     }
     if let (Some(lo), Some(hi)) = (c.min_length, c.max_length)

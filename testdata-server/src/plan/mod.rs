@@ -14,8 +14,7 @@
 //!   field's type). An unknown path, a member that does not apply, or a contradiction with
 //!   the rest of the field (e.g. `min` > `max`) is an INVALID_ARGUMENT naming the field.
 //! * **Scenarios**: records are grouped by scenario in request order, then the `default`
-//!   group. With `count` = 0 the total is the sum of the scenario counts (the old service's
-//!   behaviour); otherwise the scenario counts must add up to at most `count` and the rest are
+//!   group. With `count` = 0 the total is the sum of the scenario counts; otherwise the scenario counts must add up to at most `count` and the rest are
 //!   `default` records. Names must be non-empty and distinct; counts ≥ 0.
 //! * **Overrides**: `path → text` is converted to the field's type (integer, number, boolean,
 //!   one of an enum's values, JSON for objects and arrays, text otherwise) and becomes the

@@ -85,7 +85,7 @@ impl Planner {
 
     /// Resolves `spec` into a plan (see the module docs for the rules).
     pub fn plan(&self, spec: &GenerateSpec, mode: Mode) -> Result<Plan, ServiceError> {
-        // Counts first: cheap, and the old service checked the sync limit before anything.
+        // Counts first: cheap, and a request over the sync limit gets that error before any other.
         let (total, segments_spec) = reconcile_counts(spec)?;
         match mode {
             Mode::Sync(limit) if total > u64::from(limit) => {

@@ -108,9 +108,9 @@ impl LlmConfig {
 
     /// The settings of an environment given as a lookup function (tests, embedding).
     pub fn from_lookup(env: impl Fn(&str) -> Option<String>) -> Result<LlmConfig, LlmError> {
-        let get = |name: &str| env(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let env = Lookup(&env);
         let d = LlmConfig::default();
-        let mode = match get("TESTDATA_LLM_MODE") {
+        let mode = match env.get("TESTDATA_LLM_MODE") {
             None => d.mode,
             Some(v) => Mode::parse(&v).ok_or_else(|| LlmError::Config {
                 name: "TESTDATA_LLM_MODE",
@@ -118,8 +118,7 @@ impl LlmConfig {
                 reason: "use record, replay or off".into(),
             })?,
         };
-        let anthropic_key = get("ANTHROPIC_API_KEY");
-        let local = match get("USE_LOCAL_LLM") {
+        let local = match env.get("USE_LOCAL_LLM") {
             None => false,
             Some(v) => parse_bool(&v).ok_or_else(|| LlmError::Config {
                 name: "USE_LOCAL_LLM",
@@ -127,84 +126,8 @@ impl LlmConfig {
                 reason: "use true or false".into(),
             })?,
         };
-        let anthropic = ProviderConfig::Anthropic {
-            base_url: get("ANTHROPIC_BASE_URL").unwrap_or_else(|| anthropic::DEFAULT_BASE_URL.into()),
-            api_key: anthropic_key.clone().unwrap_or_default(),
-            model: get("CLAUDE_MODEL").unwrap_or_else(|| "claude-sonnet-4-20250514".into()),
-            output: match get("ANTHROPIC_OUTPUT_MODE").as_deref() {
-                None | Some("json_schema") => StructuredOutput::JsonSchema,
-                Some("tool") => StructuredOutput::Tool,
-                Some(v) => {
-                    return Err(LlmError::Config {
-                        name: "ANTHROPIC_OUTPUT_MODE",
-                        value: v.into(),
-                        reason: "use json_schema or tool".into(),
-                    });
-                }
-            },
-        };
-        let openai = ProviderConfig::OpenAi {
-            base_url: get("VLLM_BASE_URL").unwrap_or_else(|| "http://vllm:8000/v1".into()),
-            api_key: get("LLM_API_KEY"),
-            model: get("VLLM_MODEL").unwrap_or_else(|| "meta-llama/Meta-Llama-3-8B-Instruct".into()),
-            format: match get("LLM_OUTPUT_MODE") {
-                None => ResponseFormat::JsonSchema,
-                Some(v) => ResponseFormat::parse(&v).ok_or_else(|| LlmError::Config {
-                    name: "LLM_OUTPUT_MODE",
-                    value: v.clone(),
-                    reason: "use json_schema, structured_outputs, json_object or prompt".into(),
-                })?,
-            },
-        };
-        // Replay never calls a provider, so a provider needs no key there.
-        let anthropic_ready = anthropic_key.is_some() || mode == Mode::Replay;
-        let providers = match get("LLM_PROVIDERS") {
-            Some(list) => {
-                let mut chain = Vec::new();
-                for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-                    match name {
-                        "anthropic" if anthropic_ready => chain.push(anthropic.clone()),
-                        "anthropic" => {
-                            return Err(LlmError::Config {
-                                name: "LLM_PROVIDERS",
-                                value: list.clone(),
-                                reason: "anthropic is listed but ANTHROPIC_API_KEY is not set".into(),
-                            });
-                        }
-                        "openai" | "vllm" | "local" => chain.push(openai.clone()),
-                        other => {
-                            return Err(LlmError::Config {
-                                name: "LLM_PROVIDERS",
-                                value: list.clone(),
-                                reason: format!("unknown provider `{other}`; use anthropic and openai"),
-                            });
-                        }
-                    }
-                }
-                chain
-            }
-            None => {
-                let mut chain = Vec::new();
-                if local {
-                    chain.push(openai);
-                }
-                if anthropic_key.is_some() {
-                    chain.push(anthropic);
-                }
-                chain
-            }
-        };
-        let number = |name: &'static str, default: u64| -> Result<u64, LlmError> {
-            match get(name) {
-                None => Ok(default),
-                Some(v) => v.parse().map_err(|_| LlmError::Config {
-                    name,
-                    value: v,
-                    reason: "expected a whole number".into(),
-                }),
-            }
-        };
-        let temperature = match get("CLAUDE_TEMPERATURE") {
+        let providers = providers(&env, mode, local)?;
+        let temperature = match env.get("CLAUDE_TEMPERATURE") {
             None => d.temperature,
             Some(v) => {
                 v.parse::<f32>().ok().filter(|t| (0.0..=2.0).contains(t)).ok_or_else(|| LlmError::Config {
@@ -214,32 +137,130 @@ impl LlmConfig {
                 })?
             }
         };
-        let positive = |name: &'static str, default: u64| -> Result<u64, LlmError> {
-            let n = number(name, default)?;
-            if n == 0 {
-                return Err(LlmError::Config {
-                    name,
-                    value: "0".into(),
-                    reason: "must be at least 1".into(),
-                });
-            }
-            Ok(n)
-        };
         Ok(LlmConfig {
             providers,
-            max_output_tokens: positive("CLAUDE_MAX_TOKENS", u64::from(d.max_output_tokens))?.min(1 << 20)
+            max_output_tokens: env.positive("CLAUDE_MAX_TOKENS", u64::from(d.max_output_tokens))?.min(1 << 20)
                 as u32,
             temperature,
-            timeout: Duration::from_secs(positive("LLM_TIMEOUT_SECONDS", d.timeout.as_secs())?),
-            concurrency: positive("LLM_CONCURRENCY", d.concurrency as u64)?.min(256) as usize,
-            max_retries: number("LLM_MAX_RETRIES", d.max_retries as u64)?.min(10) as usize,
-            max_batch: positive("LLM_BATCH_SIZE", d.max_batch as u64)?.min(500) as usize,
-            max_tokens_per_request: number("LLM_MAX_TOKENS_PER_REQUEST", 0)?,
+            timeout: Duration::from_secs(env.positive("LLM_TIMEOUT_SECONDS", d.timeout.as_secs())?),
+            concurrency: env.positive("LLM_CONCURRENCY", d.concurrency as u64)?.min(256) as usize,
+            max_retries: env.number("LLM_MAX_RETRIES", d.max_retries as u64)?.min(10) as usize,
+            max_batch: env.positive("LLM_BATCH_SIZE", d.max_batch as u64)?.min(500) as usize,
+            max_tokens_per_request: env.number("LLM_MAX_TOKENS_PER_REQUEST", 0)?,
             mode,
-            cassettes: get("TESTDATA_LLM_CASSETTES").map(PathBuf::from),
-            memory_capacity: number("LLM_CACHE_CAPACITY", d.memory_capacity)?,
+            cassettes: env.get("TESTDATA_LLM_CASSETTES").map(PathBuf::from),
+            memory_capacity: env.number("LLM_CACHE_CAPACITY", d.memory_capacity)?,
         })
     }
+}
+
+/// An environment: trimmed values, empty ones absent.
+struct Lookup<'a>(&'a dyn Fn(&str) -> Option<String>);
+
+impl Lookup<'_> {
+    fn get(&self, name: &str) -> Option<String> {
+        (self.0)(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    }
+
+    /// A whole number, `default` when unset.
+    fn number(&self, name: &'static str, default: u64) -> Result<u64, LlmError> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(v) => v.parse().map_err(|_| LlmError::Config {
+                name,
+                value: v,
+                reason: "expected a whole number".into(),
+            }),
+        }
+    }
+
+    /// A whole number of at least 1, `default` when unset.
+    fn positive(&self, name: &'static str, default: u64) -> Result<u64, LlmError> {
+        let n = self.number(name, default)?;
+        if n == 0 {
+            return Err(LlmError::Config { name, value: "0".into(), reason: "must be at least 1".into() });
+        }
+        Ok(n)
+    }
+}
+
+/// The provider chain: `LLM_PROVIDERS` in its order, else the local server (`USE_LOCAL_LLM`)
+/// then Anthropic (when it has a key).
+fn providers(env: &Lookup<'_>, mode: Mode, local: bool) -> Result<Vec<ProviderConfig>, LlmError> {
+    let anthropic_key = env.get("ANTHROPIC_API_KEY");
+    let anthropic = anthropic_config(env, anthropic_key.clone())?;
+    let openai = openai_config(env)?;
+    // Replay never calls a provider, so a provider needs no key there.
+    let anthropic_ready = anthropic_key.is_some() || mode == Mode::Replay;
+    let Some(list) = env.get("LLM_PROVIDERS") else {
+        let mut chain = Vec::new();
+        if local {
+            chain.push(openai);
+        }
+        if anthropic_key.is_some() {
+            chain.push(anthropic);
+        }
+        return Ok(chain);
+    };
+    let mut chain = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        match name {
+            "anthropic" if anthropic_ready => chain.push(anthropic.clone()),
+            "anthropic" => {
+                return Err(LlmError::Config {
+                    name: "LLM_PROVIDERS",
+                    value: list.clone(),
+                    reason: "anthropic is listed but ANTHROPIC_API_KEY is not set".into(),
+                });
+            }
+            "openai" | "vllm" | "local" => chain.push(openai.clone()),
+            other => {
+                return Err(LlmError::Config {
+                    name: "LLM_PROVIDERS",
+                    value: list.clone(),
+                    reason: format!("unknown provider `{other}`; use anthropic and openai"),
+                });
+            }
+        }
+    }
+    Ok(chain)
+}
+
+/// Anthropic's Messages API: `ANTHROPIC_BASE_URL`, `CLAUDE_MODEL`, `ANTHROPIC_OUTPUT_MODE`.
+fn anthropic_config(env: &Lookup<'_>, api_key: Option<String>) -> Result<ProviderConfig, LlmError> {
+    Ok(ProviderConfig::Anthropic {
+        base_url: env.get("ANTHROPIC_BASE_URL").unwrap_or_else(|| anthropic::DEFAULT_BASE_URL.into()),
+        api_key: api_key.unwrap_or_default(),
+        model: env.get("CLAUDE_MODEL").unwrap_or_else(|| "claude-sonnet-4-20250514".into()),
+        output: match env.get("ANTHROPIC_OUTPUT_MODE").as_deref() {
+            None | Some("json_schema") => StructuredOutput::JsonSchema,
+            Some("tool") => StructuredOutput::Tool,
+            Some(v) => {
+                return Err(LlmError::Config {
+                    name: "ANTHROPIC_OUTPUT_MODE",
+                    value: v.into(),
+                    reason: "use json_schema or tool".into(),
+                });
+            }
+        },
+    })
+}
+
+/// An OpenAI-compatible server: `VLLM_BASE_URL`, `LLM_API_KEY`, `VLLM_MODEL`, `LLM_OUTPUT_MODE`.
+fn openai_config(env: &Lookup<'_>) -> Result<ProviderConfig, LlmError> {
+    Ok(ProviderConfig::OpenAi {
+        base_url: env.get("VLLM_BASE_URL").unwrap_or_else(|| "http://vllm:8000/v1".into()),
+        api_key: env.get("LLM_API_KEY"),
+        model: env.get("VLLM_MODEL").unwrap_or_else(|| "meta-llama/Meta-Llama-3-8B-Instruct".into()),
+        format: match env.get("LLM_OUTPUT_MODE") {
+            None => ResponseFormat::JsonSchema,
+            Some(v) => ResponseFormat::parse(&v).ok_or_else(|| LlmError::Config {
+                name: "LLM_OUTPUT_MODE",
+                value: v.clone(),
+                reason: "use json_schema, structured_outputs, json_object or prompt".into(),
+            })?,
+        },
+    })
 }
 
 fn parse_bool(v: &str) -> Option<bool> {

@@ -150,56 +150,42 @@ fn field(
             }
         }
         NodeGen::Kind { kind, fit, .. } => {
-            let Some(s) = v.as_str() else {
-                return bad("type", format!("expected a string, found {}", describe(v)));
-            };
-            if let Some((lo, hi)) = fit {
-                let n = s.chars().count();
-                if n < *lo || n > *hi {
-                    bad("length", format!("{n} characters, outside {lo}..={hi}"));
+            // Not a string: nothing more to say about it (not even its limits).
+            let Some(s) = string(v, &mut bad) else { return };
+            match fit {
+                Some((lo, hi)) => check_length(s, (*lo, *hi), &mut bad),
+                None => {
+                    if let Err(e) = kind.check(s) {
+                        bad("kind", format!("{} {e}", describe(v)));
+                    }
                 }
-            } else if let Err(e) = kind.check(s) {
-                bad("kind", format!("{} {e}", describe(v)));
             }
         }
-        NodeGen::Pattern(p) => match v.as_str() {
-            Some(s) if p.is_match(s) => {}
-            Some(_) => bad(
-                "pattern",
-                format!("{} does not match `{}` within the length bounds", describe(v), p.as_str()),
-            ),
-            None => bad("type", format!("expected a string, found {}", describe(v))),
-        },
-        NodeGen::Template(t) => match v.as_str() {
-            Some(s) => {
-                let lookup = |name: &str| sibling_text(plan, siblings, name);
-                if !t.matches(s, cx.ctx, &lookup) {
-                    bad("format", format!("{} does not follow the format `{}`", describe(v), t.as_str()));
-                }
+        NodeGen::Pattern(p) => {
+            if let Some(s) = string(v, &mut bad)
+                && !p.is_match(s)
+            {
+                bad(
+                    "pattern",
+                    format!("{} does not match `{}` within the length bounds", describe(v), p.as_str()),
+                );
             }
-            None => bad("type", format!("expected a string, found {}", describe(v))),
-        },
-        NodeGen::Text { min, max, .. } => match v.as_str() {
-            Some(s) => {
-                let n = s.chars().count();
-                if n < *min || n > *max {
-                    bad("length", format!("{n} characters, outside {min}..={max}"));
-                }
+        }
+        NodeGen::Template(t) => {
+            let lookup = |name: &str| sibling_text(plan, siblings, name);
+            if let Some(s) = string(v, &mut bad)
+                && !t.matches(s, cx.ctx, &lookup)
+            {
+                bad("format", format!("{} does not follow the format `{}`", describe(v), t.as_str()));
             }
-            None => bad("type", format!("expected a string, found {}", describe(v))),
-        },
-        NodeGen::Int { lo, hi } => match v.as_i64() {
-            Some(x) if x < *lo => bad("min", format!("{x} is below the minimum {lo}")),
-            Some(x) if x > *hi => bad("max", format!("{x} is above the maximum {hi}")),
-            Some(_) => {}
-            None => bad("type", format!("expected an integer, found {}", describe(v))),
-        },
-        NodeGen::Float { lo, hi } => match v.as_f64() {
-            Some(x) if x < *lo => bad("min", format!("{x} is below the minimum {lo}")),
-            Some(x) if x > *hi => bad("max", format!("{x} is above the maximum {hi}")),
-            Some(_) => {}
-            None => bad("type", format!("expected a number, found {}", describe(v))),
-        },
+        }
+        NodeGen::Text { min, max, .. } => {
+            if let Some(s) = string(v, &mut bad) {
+                check_length(s, (*min, *max), &mut bad);
+            }
+        }
+        NodeGen::Int { lo, hi } => check_int(v, (*lo, *hi), &mut bad),
+        NodeGen::Float { lo, hi } => check_float(v, (*lo, *hi), &mut bad),
         NodeGen::Decimal { lo, hi, scale, precision } => {
             check_decimal(v, (*lo, *hi), *scale, *precision, &mut bad)
         }
@@ -237,6 +223,43 @@ fn field(
         }
     }
     limit(node, v, plan, siblings, out, path);
+}
+
+/// The string `v` holds; anything else is a `type` violation.
+fn string<'v>(v: &'v Value, bad: &mut impl FnMut(&'static str, String)) -> Option<&'v str> {
+    let s = v.as_str();
+    if s.is_none() {
+        bad("type", format!("expected a string, found {}", describe(v)));
+    }
+    s
+}
+
+/// A string has `min..=max` characters.
+fn check_length(s: &str, (min, max): (usize, usize), bad: &mut impl FnMut(&'static str, String)) {
+    let n = s.chars().count();
+    if n < min || n > max {
+        bad("length", format!("{n} characters, outside {min}..={max}"));
+    }
+}
+
+/// An integer within `lo..=hi`.
+fn check_int(v: &Value, (lo, hi): (i64, i64), bad: &mut impl FnMut(&'static str, String)) {
+    match v.as_i64() {
+        Some(x) if x < lo => bad("min", format!("{x} is below the minimum {lo}")),
+        Some(x) if x > hi => bad("max", format!("{x} is above the maximum {hi}")),
+        Some(_) => {}
+        None => bad("type", format!("expected an integer, found {}", describe(v))),
+    }
+}
+
+/// A number within `lo..=hi`.
+fn check_float(v: &Value, (lo, hi): (f64, f64), bad: &mut impl FnMut(&'static str, String)) {
+    match v.as_f64() {
+        Some(x) if x < lo => bad("min", format!("{x} is below the minimum {lo}")),
+        Some(x) if x > hi => bad("max", format!("{x} is above the maximum {hi}")),
+        Some(_) => {}
+        None => bad("type", format!("expected a number, found {}", describe(v))),
+    }
 }
 
 /// A date (in days) or timestamp (in seconds) lies in its span, shown with `show`.

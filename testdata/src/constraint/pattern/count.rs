@@ -14,7 +14,7 @@
 
 use regex_syntax::hir::{ClassUnicode, ClassUnicodeRange};
 
-use super::program::{Node, Op};
+use super::program::{Node, Op, Rep};
 
 struct Info {
     counts: Vec<u128>,
@@ -79,125 +79,140 @@ pub(super) fn count(
 
 fn analyse(nodes: &[Node], id: usize, cap: usize) -> Option<Info> {
     let node = nodes.get(id)?;
-    let mut counts = vec![0u128; cap + 1];
-    let info = match &node.op {
+    match &node.op {
         Op::Empty => {
+            let mut counts = vec![0u128; cap + 1];
             if node.lens.contains(0) {
                 counts[0] = 1;
             }
-            Info { counts, alpha: ClassUnicode::empty(), first: ClassUnicode::empty(), lit: None }
+            Some(Info { counts, alpha: ClassUnicode::empty(), first: ClassUnicode::empty(), lit: None })
         }
-        Op::Lit(s) => {
-            let n = s.chars().count();
-            if n <= cap {
-                counts[n] = 1;
-            }
-            let mut alpha = ClassUnicode::empty();
-            for c in s.chars() {
-                alpha.union(&char_class(c));
-            }
-            let first = s.chars().next().map_or_else(ClassUnicode::empty, char_class);
-            Info { counts, alpha, first, lit: Some(s.clone()) }
-        }
+        Op::Lit(s) => Some(literal(s, cap)),
         Op::Class(t) => {
+            let mut counts = vec![0u128; cap + 1];
             if cap >= 1 {
                 counts[1] = u128::from(t.total());
             }
             let class = t.to_class();
-            Info { counts, alpha: class.clone(), first: class, lit: None }
+            Some(Info { counts, alpha: class.clone(), first: class, lit: None })
         }
-        Op::Concat { children, .. } => {
-            let infos = children.iter().map(|&c| analyse(nodes, c, cap)).collect::<Option<Vec<_>>>()?;
-            // First chars of what follows item i (the items after it, up to the first that
-            // cannot be empty).
-            let mut follow = vec![ClassUnicode::empty(); infos.len() + 1];
-            for i in (0..infos.len()).rev() {
-                let mut f = infos[i].first.clone();
-                if infos[i].nullable() {
-                    f.union(&follow[i + 1]);
-                }
-                follow[i] = f;
-            }
-            for (i, cur) in infos.iter().enumerate() {
-                if cur.fixed_len().is_none() && !disjoint(&cur.alpha, &follow[i + 1]) {
-                    return None;
-                }
-            }
-            let mut acc = vec![0u128; cap + 1];
-            acc[0] = 1;
-            let mut alpha = ClassUnicode::empty();
-            let mut first = ClassUnicode::empty();
-            let mut leading = true;
-            for info in &infos {
-                acc = convolve(&acc, &info.counts, cap)?;
-                alpha.union(&info.alpha);
-                if leading {
-                    first.union(&info.first);
-                    leading = info.nullable();
-                }
-            }
-            Info { counts: acc, alpha, first, lit: None }
+        Op::Concat { children, .. } => concat(nodes, children, cap),
+        Op::Alt(branches) => alternation(nodes, branches, cap),
+        Op::Repeat(rep) => repeat(nodes, rep, cap),
+    }
+}
+
+/// One string: the literal.
+fn literal(s: &str, cap: usize) -> Info {
+    let mut counts = vec![0u128; cap + 1];
+    let n = s.chars().count();
+    if n <= cap {
+        counts[n] = 1;
+    }
+    let mut alpha = ClassUnicode::empty();
+    for c in s.chars() {
+        alpha.union(&char_class(c));
+    }
+    let first = s.chars().next().map_or_else(ClassUnicode::empty, char_class);
+    Info { counts, alpha, first, lit: Some(s.into()) }
+}
+
+/// The product of the items' counts, when each item ends unambiguously (see the module docs).
+fn concat(nodes: &[Node], children: &[usize], cap: usize) -> Option<Info> {
+    let infos = children.iter().map(|&c| analyse(nodes, c, cap)).collect::<Option<Vec<_>>>()?;
+    // First chars of what follows item i (the items after it, up to the first that
+    // cannot be empty).
+    let mut follow = vec![ClassUnicode::empty(); infos.len() + 1];
+    for i in (0..infos.len()).rev() {
+        let mut f = infos[i].first.clone();
+        if infos[i].nullable() {
+            f.union(&follow[i + 1]);
         }
-        Op::Alt(branches) => {
-            let infos = branches.iter().map(|&b| analyse(nodes, b, cap)).collect::<Option<Vec<_>>>()?;
-            for (i, a) in infos.iter().enumerate() {
-                for b in &infos[i + 1..] {
-                    let lens_disjoint = a.counts.iter().zip(&b.counts).all(|(x, y)| *x == 0 || *y == 0);
-                    let first_disjoint = !(a.nullable() && b.nullable()) && disjoint(&a.first, &b.first);
-                    let other_lits = matches!((&a.lit, &b.lit), (Some(x), Some(y)) if x != y);
-                    if !(lens_disjoint || first_disjoint || other_lits) {
-                        return None;
-                    }
-                }
-            }
-            let mut alpha = ClassUnicode::empty();
-            let mut first = ClassUnicode::empty();
-            for info in &infos {
-                for (c, x) in counts.iter_mut().zip(&info.counts) {
-                    *c = c.checked_add(*x)?;
-                }
-                alpha.union(&info.alpha);
-                first.union(&info.first);
-            }
-            Info { counts, alpha, first, lit: None }
+        follow[i] = f;
+    }
+    for (i, cur) in infos.iter().enumerate() {
+        if cur.fixed_len().is_none() && !disjoint(&cur.alpha, &follow[i + 1]) {
+            return None;
         }
-        Op::Repeat(rep) => {
-            let sub = analyse(nodes, rep.sub, cap)?;
-            let mut item = sub.counts.clone();
-            item[0] = 0;
-            let smin = rep.items.min().unwrap_or(1).max(1) as usize;
-            let most = (cap / smin) as u64;
-            let max_items = rep.opt_max.map_or(most, |m| (u64::from(rep.mand) + u64::from(m)).min(most));
-            if let Some(s) = rep.items.single() {
-                // k items of s chars each: item[s]^k strings of k * s chars, disjoint by length.
-                let s = s as usize;
-                let per = item.get(s).copied().unwrap_or(0);
-                let mut power = 1u128;
-                for k in 0..=max_items as usize {
-                    if k >= rep.mand as usize
-                        && let Some(c) = counts.get_mut(k * s)
-                    {
-                        *c = c.checked_add(power)?;
-                    }
-                    if (k as u64) < max_items {
-                        power = power.checked_mul(per)?;
-                    }
-                }
-            } else if max_items <= 1 {
-                // At most one item: "" (when allowed) or one non-empty item.
-                if rep.mand == 0 {
-                    counts[0] = 1;
-                }
-                if max_items == 1 {
-                    for (c, x) in counts.iter_mut().zip(&item) {
-                        *c = c.checked_add(*x)?;
-                    }
-                }
-            } else {
+    }
+    let mut acc = vec![0u128; cap + 1];
+    acc[0] = 1;
+    let mut alpha = ClassUnicode::empty();
+    let mut first = ClassUnicode::empty();
+    let mut leading = true;
+    for info in &infos {
+        acc = convolve(&acc, &info.counts, cap)?;
+        alpha.union(&info.alpha);
+        if leading {
+            first.union(&info.first);
+            leading = info.nullable();
+        }
+    }
+    Some(Info { counts: acc, alpha, first, lit: None })
+}
+
+/// The sum of the branches' counts, when no two branches make the same string.
+fn alternation(nodes: &[Node], branches: &[usize], cap: usize) -> Option<Info> {
+    let infos = branches.iter().map(|&b| analyse(nodes, b, cap)).collect::<Option<Vec<_>>>()?;
+    for (i, a) in infos.iter().enumerate() {
+        for b in &infos[i + 1..] {
+            let lens_disjoint = a.counts.iter().zip(&b.counts).all(|(x, y)| *x == 0 || *y == 0);
+            let first_disjoint = !(a.nullable() && b.nullable()) && disjoint(&a.first, &b.first);
+            let other_lits = matches!((&a.lit, &b.lit), (Some(x), Some(y)) if x != y);
+            if !(lens_disjoint || first_disjoint || other_lits) {
                 return None;
             }
-            Info { counts, alpha: sub.alpha, first: sub.first, lit: None }
         }
-    };
-    Some(info)
+    }
+    let mut counts = vec![0u128; cap + 1];
+    let mut alpha = ClassUnicode::empty();
+    let mut first = ClassUnicode::empty();
+    for info in &infos {
+        for (c, x) in counts.iter_mut().zip(&info.counts) {
+            *c = c.checked_add(*x)?;
+        }
+        alpha.union(&info.alpha);
+        first.union(&info.first);
+    }
+    Some(Info { counts, alpha, first, lit: None })
+}
+
+/// A repetition whose non-empty items all have one length, or of at most one item.
+fn repeat(nodes: &[Node], rep: &Rep, cap: usize) -> Option<Info> {
+    let sub = analyse(nodes, rep.sub, cap)?;
+    let mut counts = vec![0u128; cap + 1];
+    let mut item = sub.counts.clone();
+    item[0] = 0;
+    let smin = rep.items.min().unwrap_or(1).max(1) as usize;
+    let most = (cap / smin) as u64;
+    let max_items = rep.opt_max.map_or(most, |m| (u64::from(rep.mand) + u64::from(m)).min(most));
+    if let Some(s) = rep.items.single() {
+        // k items of s chars each: item[s]^k strings of k * s chars, disjoint by length.
+        let s = s as usize;
+        let per = item.get(s).copied().unwrap_or(0);
+        let mut power = 1u128;
+        for k in 0..=max_items as usize {
+            if k >= rep.mand as usize
+                && let Some(c) = counts.get_mut(k * s)
+            {
+                *c = c.checked_add(power)?;
+            }
+            if (k as u64) < max_items {
+                power = power.checked_mul(per)?;
+            }
+        }
+    } else if max_items <= 1 {
+        // At most one item: "" (when allowed) or one non-empty item.
+        if rep.mand == 0 {
+            counts[0] = 1;
+        }
+        if max_items == 1 {
+            for (c, x) in counts.iter_mut().zip(&item) {
+                *c = c.checked_add(*x)?;
+            }
+        }
+    } else {
+        return None;
+    }
+    Some(Info { counts, alpha: sub.alpha, first: sub.first, lit: None })
 }
