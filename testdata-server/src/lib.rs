@@ -18,6 +18,7 @@
 #![warn(missing_docs)]
 
 pub mod cache;
+pub mod cancel;
 pub mod cli;
 pub mod coherence;
 pub mod config;
@@ -39,5 +40,6 @@ pub mod router;
 pub mod server;
 pub mod service;
 pub mod soak;
+pub mod stream_producer;
 pub mod stream_slots;
 pub mod telemetry;

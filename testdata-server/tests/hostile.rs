@@ -366,3 +366,65 @@ async fn one_client_cannot_hold_more_streams_than_its_share() {
     assert!(reopened.is_some(), "the cancelled stream's slot was not given back within 5 s");
     running.shutdown().await.unwrap();
 }
+
+/// Waits up to 10 s for `testdata_generation_stopped_total` to reach `n`; its value.
+async fn stopped_work_reaches(r: &Running, n: u64) -> u64 {
+    let stopped = || r.service.metrics().generation_stopped.get();
+    for _ in 0..100 {
+        if stopped() >= n {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stopped()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_or_cancelled_work_stops() {
+    let running = start(Config::ephemeral()).await.unwrap();
+    let mut c = client(&running).await.max_decoding_message_size(64 << 20);
+    // 180 paragraphs a record × 1,000 records: a 45 MB answer, a few hundred ms of generation.
+    let heavy = GenerateRequest {
+        inline_schema: array_schema("paragraph", 180),
+        count: 1000,
+        seed: Some(5),
+        ..Default::default()
+    };
+    // A deadline of 60 ms: DEADLINE_EXCEEDED, and the generation stops at its next record
+    // (without the cancellation it ran to its end on the blocking pool and was never counted).
+    let mut expiring = tonic::Request::new(heavy.clone());
+    expiring.set_timeout(Duration::from_millis(60));
+    let status = c.generate_data(expiring).await.expect_err("the deadline passes");
+    assert_eq!(status.code(), tonic::Code::DeadlineExceeded, "{}", status.message());
+    assert_eq!(stopped_work_reaches(&running, 1).await, 1, "the expired call's generation did not stop");
+    // The next call on the same channel is answered.
+    let small = GenerateRequest { entity: "user".into(), count: 3, ..Default::default() };
+    assert!(c.generate_data(small.clone()).await.unwrap().into_inner().success);
+
+    // A client that gives up (drops the call: HTTP/2 RST_STREAM) stops it too.
+    let gave_up = tokio::time::timeout(Duration::from_millis(60), c.generate_data(heavy.clone())).await;
+    assert!(gave_up.is_err(), "the heavy call finished within 60 ms");
+    assert_eq!(stopped_work_reaches(&running, 2).await, 2, "the cancelled call's generation did not stop");
+
+    // Streams: chunks of 550 such records (25 MB each, generated on the blocking pool), stopped
+    // at the deadline and when the reader drops the stream, while a chunk is being generated.
+    let stream = GenerateRequest { batch_size: 550, count: 100_000, ..heavy };
+    let mut expiring = tonic::Request::new(stream.clone());
+    expiring.set_timeout(Duration::from_millis(150));
+    let mut s = c.generate_data_stream(expiring).await.unwrap().into_inner();
+    let ended = loop {
+        match s.message().await {
+            Ok(Some(_)) => continue,
+            other => break other,
+        }
+    };
+    let status = ended.expect_err("the stream ends at its deadline");
+    assert_eq!(status.code(), tonic::Code::DeadlineExceeded, "{}", status.message());
+    assert_eq!(stopped_work_reaches(&running, 3).await, 3, "the expired stream's generation did not stop");
+    let s = c.generate_data_stream(stream).await.unwrap().into_inner();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    drop(s);
+    assert_eq!(stopped_work_reaches(&running, 4).await, 4, "the dropped stream's generation did not stop");
+    assert!(c.generate_data(small).await.unwrap().into_inner().success);
+    running.shutdown().await.unwrap();
+}

@@ -141,6 +141,7 @@ impl Planner {
             seed,
             format: spec.format,
             scenario_counts,
+            cancel: crate::cancel::Cancel::default(),
         })
     }
 
