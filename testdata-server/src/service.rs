@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 use tracing::Instrument;
 
 use crate::cache::{LinkState, RedisStore};
@@ -20,7 +20,7 @@ use crate::plan::{Mode, Plan, Planner};
 use crate::registry::Registry;
 use crate::request::{GenerateSpec, Method};
 use crate::router::Router;
-use crate::stream_producer::{StreamJob, StreamOutcome};
+use crate::stream_producer::{ByteBudget, ChunkReceiver, StreamJob, StreamOutcome};
 
 /// What readiness depends on; flipped by the server as it starts.
 #[derive(Debug, Default)]
@@ -127,7 +127,7 @@ pub struct StreamHandle {
     /// The serialisation of its chunks.
     pub format: testdata::export::Format,
     /// The chunks; an `Err` ends the stream.
-    pub chunks: mpsc::Receiver<Result<Chunk, ServiceError>>,
+    pub chunks: ChunkReceiver,
 }
 
 /// A registered schema, summarised for `GetSchemas`.
@@ -184,7 +184,7 @@ impl Service {
     ) -> Service {
         let planner = Arc::new(
             Planner::new(registry, config.schema_cache_capacity, config.defect_rate)
-                .with_max_schema_fields(config.limits.max_schema_fields),
+                .with_limits(config.limits.clone()),
         );
         let readiness = Arc::new(Readiness::default());
         readiness.registry_loaded.store(true, Ordering::Release);
@@ -425,7 +425,7 @@ impl Service {
         crate::limits::check_request(spec, &self.config.limits)?;
         let plan = self.planner.plan(spec, Mode::Stream(self.config.max_stream_records))?;
         // Chunks sized by bytes as well as by records: each fits in one message.
-        let batch = crate::limits::chunk_records(&plan, batch, self.config.max_message_bytes)?;
+        let (batch, per_record) = crate::limits::chunk_records(&plan, batch, self.config.max_message_bytes)?;
         let route = self.router.route(spec)?;
         let first_index = i32::try_from(spec.offset / batch)
             .ok()
@@ -437,7 +437,7 @@ impl Service {
                     plan.total
                 ))
             })?;
-        let (tx, rx) = mpsc::channel(self.config.stream_buffer_chunks);
+        let (tx, rx) = ChunkReceiver::channel(self.config.stream_buffer_chunks);
         let (seed, schema_name, format) = (plan.seed, plan.schema_name.clone(), plan.format);
         let mut plan = plan;
         plan.cancel = Cancel::counted(self.metrics.generation_stopped.clone());
@@ -453,6 +453,7 @@ impl Service {
             deadline,
             parallel: self.stream_parallelism,
             metrics: Arc::clone(&self.metrics),
+            budget: ByteBudget::new(self.config.limits.stream_buffer_bytes, per_record),
         };
         let (service, spec) = (Arc::clone(self), spec.clone());
         self.metrics.streams_active.inc();

@@ -315,8 +315,23 @@ async fn context_hints_and_patterns_over_their_limits_are_refused() {
             GenerateRequest { constraints: Some(regex("a".repeat(1_001))), ..base.clone() },
             "MAX_PATTERN_CHARS",
         ),
-        // Repetition counts past what a pattern generates: the engine's bound, said as such.
-        (GenerateRequest { constraints: Some(regex("a{100000}".into())), ..base.clone() }, "4096"),
+        // Repetition counts and compiled programs over the regex limits.
+        (
+            GenerateRequest { constraints: Some(regex("a{100000}".into())), ..base.clone() },
+            "MAX_REGEX_REPEAT",
+        ),
+        (
+            GenerateRequest { constraints: Some(regex("(?:\\w{1000}){3}".into())), ..base.clone() },
+            "MAX_REGEX_BYTES",
+        ),
+        // Within both limits, lengths past what a pattern generates: the engine's bound.
+        (
+            GenerateRequest {
+                constraints: Some(regex("a{1000}b{1000}c{1000}d{1000}e{1000}".into())),
+                ..base.clone()
+            },
+            "4096",
+        ),
     ];
     for (request, limit) in cases {
         let r = c.generate_data(request.clone()).await.unwrap().into_inner();
@@ -326,8 +341,22 @@ async fn context_hints_and_patterns_over_their_limits_are_refused() {
         let status = c.generate_data_stream(request).await.map(|_| ()).unwrap_err();
         assert_eq!(status.code(), tonic::Code::InvalidArgument, "{limit}: {}", status.message());
     }
+    // A per-request schema's pattern is held to the same regex limits.
+    let schema =
+        json!({"name": "p", "fields": [{"name": "code", "type": "string", "pattern": "[A-Z]{5000}"}]});
+    let r = c
+        .generate_data(GenerateRequest { inline_schema: schema.to_string(), count: 1, ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!r.success && r.error.contains("MAX_REGEX_REPEAT") && r.error.contains("`code`"), "{}", r.error);
     // At the limits, accepted.
-    let at = GenerateRequest { context: "x".repeat(20_000), hints: vec!["h".repeat(500); 32], ..base };
+    let at = GenerateRequest {
+        context: "x".repeat(20_000),
+        hints: vec!["h".repeat(500); 32],
+        constraints: Some(regex("[a-z]{1000}@x\\.io".into())),
+        ..base
+    };
     let r = c.generate_data(at).await.unwrap().into_inner();
     assert!(r.success, "{}", r.error);
     running.shutdown().await.unwrap();
@@ -426,5 +455,51 @@ async fn expired_or_cancelled_work_stops() {
     drop(s);
     assert_eq!(stopped_work_reaches(&running, 4).await, 4, "the dropped stream's generation did not stop");
     assert!(c.generate_data(small).await.unwrap().into_inner().success);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_holds_at_most_its_byte_budget_ahead_of_its_reader() {
+    use testdata_server::request::{GenerateSpec, SchemaSources};
+    let mut config = Config::ephemeral();
+    config.limits.stream_buffer_bytes = 64 * 1024;
+    let running = start(config).await.unwrap();
+    let chunks = || running.service.metrics().stream_chunks.get();
+    // 1,000 orders a chunk (about 1 MB), a budget of 64 KiB: one chunk at a time, where the
+    // chunk count alone (STREAM_BUFFER_CHUNKS 4 + parallel chunks) let 5 or more wait.
+    let spec = GenerateSpec {
+        sources: SchemaSources { entity: "order".into(), ..Default::default() },
+        count: 1_000_000,
+        batch_size: 1000,
+        seed: Some(1),
+        ..Default::default()
+    };
+    let mut handle = running.service.stream(&spec, None).unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(chunks(), 1, "chunks generated with nobody reading");
+    // Each chunk taken gives the budget back for the next one, and the stream reads as usual.
+    for i in 0..5 {
+        let chunk = handle.chunks.recv().await.unwrap().unwrap();
+        assert_eq!((chunk.index, chunk.record_count), (i, 1000));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(chunks(), 6, "chunks generated after 5 were read");
+    drop(handle);
+    // Small chunks fit the budget several at a time; the whole stream arrives intact.
+    let mut c = client(&running).await;
+    let request = GenerateRequest {
+        entity: "user".into(),
+        count: 2000,
+        batch_size: 50,
+        seed: Some(2),
+        ..Default::default()
+    };
+    let mut s = c.generate_data_stream(request).await.unwrap().into_inner();
+    let (mut records, mut last) = (0, false);
+    while let Some(chunk) = s.message().await.unwrap() {
+        records += chunk.record_count;
+        last = chunk.is_final;
+    }
+    assert_eq!((records, last), (2000, true));
     running.shutdown().await.unwrap();
 }
