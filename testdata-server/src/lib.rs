@@ -22,6 +22,7 @@
 #![warn(missing_docs)]
 
 pub(crate) mod cache;
+pub mod cancel;
 pub mod cli;
 pub mod coherence;
 pub mod config;
@@ -43,5 +44,6 @@ pub mod router;
 pub mod server;
 pub mod service;
 pub mod soak;
+pub mod stream_producer;
 pub mod stream_slots;
 pub mod telemetry;

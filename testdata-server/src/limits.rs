@@ -42,6 +42,17 @@ pub struct Limits {
     /// Most `GenerateDataStream` calls open at once from one client address.
     #[arg(long, env = "MAX_STREAMS_PER_CLIENT", default_value_t = 256)]
     pub max_streams_per_client: usize,
+    /// Bytes of chunks one stream may hold ahead of its reader (generating or buffered); a
+    /// stream whose chunks are larger holds one chunk at a time.
+    #[arg(long, env = "STREAM_BUFFER_BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub stream_buffer_bytes: usize,
+    /// Largest compiled program of a regex (a request constraint's `regex`, a per-request
+    /// schema's `pattern`), in bytes, as the `regex` crate measures it.
+    #[arg(long, env = "MAX_REGEX_BYTES", default_value_t = 1024 * 1024)]
+    pub max_regex_bytes: usize,
+    /// Largest repetition count in a regex (`{n}`, `{n,m}`: the larger of n and m).
+    #[arg(long, env = "MAX_REGEX_REPEAT", default_value_t = 1_000)]
+    pub max_regex_repeat: u32,
 }
 
 impl Default for Limits {
@@ -55,6 +66,9 @@ impl Default for Limits {
             max_hint_chars: 500,
             max_pattern_chars: 1_000,
             max_streams_per_client: 256,
+            stream_buffer_bytes: 2 * 1024 * 1024,
+            max_regex_bytes: 1024 * 1024,
+            max_regex_repeat: 1_000,
         }
     }
 }
@@ -99,13 +113,59 @@ pub fn check_request(spec: &crate::request::GenerateSpec, limits: &Limits) -> Re
                 ));
             }
         }
+        if let Some(regex) = &c.regex {
+            check_regex(&format!("constraint `{path}`: its regex"), regex, limits)?;
+        }
     }
     Ok(())
 }
 
-/// Refuses a per-request schema with more than `max_fields` fields (nested ones included) or
-/// a top-level field named like a bookkeeping key.
-pub fn check_schema(def: &SchemaDef, max_fields: usize) -> Result<(), ServiceError> {
+/// Refuses a regex with a repetition count above `MAX_REGEX_REPEAT` or a compiled program
+/// above `MAX_REGEX_BYTES` (nested repetitions multiply: `(a{1000}){1000}`), before the engine
+/// compiles it. Syntax errors are left to the engine, which explains them.
+pub fn check_regex(what: &str, source: &str, limits: &Limits) -> Result<(), ServiceError> {
+    let Ok(hir) = regex_syntax::Parser::new().parse(source) else { return Ok(()) };
+    let repeat = largest_repeat(&hir);
+    if repeat > limits.max_regex_repeat {
+        return Err(ServiceError::invalid(format!(
+            "{what} repeats {repeat} times, above the limit of {} (MAX_REGEX_REPEAT); use smaller repetition \
+             counts or raise the limit",
+            limits.max_regex_repeat
+        )));
+    }
+    match regex::RegexBuilder::new(source).size_limit(limits.max_regex_bytes).build() {
+        Err(regex::Error::CompiledTooBig(limit)) => Err(ServiceError::invalid(format!(
+            "{what} compiles to a program larger than {limit} bytes (MAX_REGEX_BYTES); use smaller repetition \
+             counts or narrower classes (`[a-z]` rather than `\\w`), or raise the limit"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The largest repetition count of a regex (`{n,m}`: m, `{n,}`: n).
+fn largest_repeat(hir: &regex_syntax::hir::Hir) -> u32 {
+    use regex_syntax::hir::HirKind;
+    let mut largest = 0;
+    let mut todo = vec![hir];
+    while let Some(h) = todo.pop() {
+        match h.kind() {
+            HirKind::Repetition(r) => {
+                largest = largest.max(r.max.unwrap_or(r.min));
+                todo.push(&r.sub);
+            }
+            HirKind::Capture(c) => todo.push(&c.sub),
+            HirKind::Concat(items) | HirKind::Alternation(items) => todo.extend(items),
+            _ => {}
+        }
+    }
+    largest
+}
+
+/// Refuses a per-request schema with more than `MAX_SCHEMA_FIELDS` fields (nested ones
+/// included), a top-level field named like a bookkeeping key, or a `pattern` over the regex
+/// limits ([`check_regex`]).
+pub fn check_schema(def: &SchemaDef, limits: &Limits) -> Result<(), ServiceError> {
+    let max_fields = limits.max_schema_fields;
     if let Some(f) = def.fields.iter().find(|f| RESERVED_NAMES.contains(&f.name.as_str())) {
         return Err(ServiceError::invalid(format!(
             "field `{}`: the name is reserved (the server adds `_index` and `_scenario` to every record); \
@@ -122,6 +182,10 @@ pub fn check_schema(def: &SchemaDef, max_fields: usize) -> Result<(), ServiceErr
                 "the schema has more than {max_fields} fields (MAX_SCHEMA_FIELDS, nested fields included); \
                  split it into smaller schemas or raise the limit"
             )));
+        }
+        if let Some(pattern) = &f.pattern {
+            let name = if f.name.is_empty() { "an array element" } else { f.name.as_str() };
+            check_regex(&format!("field `{name}`: its pattern"), pattern, limits)?;
         }
         todo.extend(f.fields.iter().flatten());
         todo.extend(f.items.as_deref());
@@ -180,14 +244,14 @@ pub fn check_answer(plan: &Plan, max_bytes: usize) -> Result<(), ServiceError> {
 }
 
 /// Records per stream chunk: `batch`, fewer when `batch` records would exceed half the
-/// message limit (so a chunk always fits in one message).
-pub fn chunk_records(plan: &Plan, batch: u64, max_bytes: usize) -> Result<u64, ServiceError> {
+/// message limit (so a chunk always fits in one message); and the estimated bytes a record.
+pub fn chunk_records(plan: &Plan, batch: u64, max_bytes: usize) -> Result<(u64, u64), ServiceError> {
     let per_record = bytes_per_record(plan, max_bytes)?;
     let budget = (max_bytes as u64 / 2).max(1);
     if per_record > budget {
         return Err(too_large(format!("one record takes about {per_record} bytes"), max_bytes));
     }
-    Ok(batch.min(budget / per_record).max(1))
+    Ok((batch.min(budget / per_record).max(1), per_record))
 }
 
 fn too_large(what: String, max_bytes: usize) -> ServiceError {

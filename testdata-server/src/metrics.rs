@@ -136,6 +136,9 @@ pub struct Metrics {
     pub redis_errors: Family<RedisOpLabels, Counter>,
     /// `testdata_redis_up`: 1 while the shared cache is in use, 0 while degraded or unset.
     pub redis_up: Gauge,
+    /// `testdata_generation_stopped_total`: generation work stopped before its end because
+    /// its call's deadline passed, its client went away or the server shut down.
+    pub generation_stopped: Counter,
 }
 
 impl Default for Metrics {
@@ -253,6 +256,12 @@ impl Metrics {
             "1 while the Redis cache is in use, 0 otherwise",
             redis_up.clone(),
         );
+        let generation_stopped = Counter::default();
+        registry.register(
+            "testdata_generation_stopped",
+            "Generation stopped before its end: deadline passed, client gone or shutdown",
+            generation_stopped.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -274,6 +283,7 @@ impl Metrics {
             errors,
             redis_errors,
             redis_up,
+            generation_stopped,
         }
     }
 

@@ -2,15 +2,16 @@
 //! The gRPC service ([`crate::grpc`]) and the HTTP routes (`http`) are thin edges
 //! over it.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 use tracing::Instrument;
 
 use crate::cache::{LinkState, RedisStore};
+use crate::cancel::Cancel;
 use crate::config::Config;
 use crate::error::ServiceError;
 use crate::metrics::{DomainLabels, EntityLabels, Metrics, PathLabels, RequestLabels};
@@ -19,6 +20,7 @@ use crate::plan::{Mode, Plan, Planner};
 use crate::registry::Registry;
 use crate::request::{GenerateSpec, Method};
 use crate::router::Router;
+use crate::stream_producer::{ByteBudget, ChunkReceiver, StreamJob, StreamOutcome};
 
 /// What readiness depends on; flipped by the server as it starts.
 #[derive(Debug, Default)]
@@ -125,7 +127,7 @@ pub struct StreamHandle {
     /// The serialisation of its chunks.
     pub format: testdata::export::Format,
     /// The chunks; an `Err` ends the stream.
-    pub chunks: mpsc::Receiver<Result<Chunk, ServiceError>>,
+    pub chunks: ChunkReceiver,
 }
 
 /// A registered schema, summarised for `GetSchemas`.
@@ -158,20 +160,6 @@ pub struct FieldSummary {
     pub example: String,
 }
 
-/// A chunk being generated: its encoded records and range.
-type ChunkJob = tokio::task::JoinHandle<Result<(String, Report, u64, u64), ServiceError>>;
-
-/// What a stream's producer needs.
-struct StreamJob {
-    plan: Arc<Plan>,
-    inputs: Arc<Inputs>,
-    route: crate::router::Route,
-    offset: u64,
-    batch: u64,
-    first_index: i32,
-    deadline: Option<Instant>,
-}
-
 /// The service.
 #[derive(Debug)]
 pub struct Service {
@@ -196,7 +184,7 @@ impl Service {
     ) -> Service {
         let planner = Arc::new(
             Planner::new(registry, config.schema_cache_capacity, config.defect_rate)
-                .with_max_schema_fields(config.limits.max_schema_fields),
+                .with_limits(config.limits.clone()),
         );
         let readiness = Arc::new(Readiness::default());
         readiness.registry_loaded.store(true, Ordering::Release);
@@ -304,28 +292,24 @@ impl Service {
     /// `GenerateData`: up to `MAX_SYNC_RECORDS` records, serialised.
     pub async fn generate(&self, spec: &GenerateSpec) -> Result<Generated, ServiceError> {
         let started = Instant::now();
-        let result = self.generate_inner(spec, started).await;
+        // Dropped with this future (the deadline passed, the client went away): the
+        // generation stops at its next record, also on the blocking pool.
+        let cancel = Cancel::counted(self.metrics.generation_stopped.clone());
+        let _stop_when_dropped = cancel.on_drop();
+        let result = self.generate_inner(spec, started, cancel).await;
         let (path, status) = match &result {
             Ok(g) => (g.path.label(), "success"),
             Err(_) => (spec.method.label(), "error"),
         };
-        let domain = self.domain_label(spec);
-        let entity = self.entity_label(spec);
-        self.metrics
-            .requests
-            .get_or_create(&RequestLabels {
-                path: path.into(),
-                domain: domain.clone(),
-                entity: entity.clone(),
-                status: status.into(),
-            })
-            .inc();
+        let labels = self.request_labels(spec, path, status);
+        self.metrics.requests.get_or_create(&labels).inc();
         self.metrics
             .duration
             .get_or_create(&PathLabels { path: path.into() })
             .observe(started.elapsed().as_secs_f64());
         match &result {
             Ok(g) => {
+                let RequestLabels { domain, entity, .. } = labels;
                 self.metrics.records.get_or_create(&EntityLabels { domain, entity }).inc_by(g.record_count);
             }
             Err(e) => self.metrics.error("generate", e.kind().label()),
@@ -333,9 +317,14 @@ impl Service {
         result
     }
 
-    async fn generate_inner(&self, spec: &GenerateSpec, started: Instant) -> Result<Generated, ServiceError> {
+    async fn generate_inner(
+        &self,
+        spec: &GenerateSpec,
+        started: Instant,
+        cancel: Cancel,
+    ) -> Result<Generated, ServiceError> {
         let hits = self.planner.cache_hits();
-        let plan = self.plan_unary(spec).await?;
+        let plan = self.plan_unary(spec, cancel).await?;
         self.metrics.schema_cache_hits.inc_by(self.planner.cache_hits().saturating_sub(hits));
         let route = self.router.route(spec)?;
         let inputs = inputs_of(spec);
@@ -366,12 +355,13 @@ impl Service {
     /// Plans a unary request and refuses it when its answer would exceed the message limit,
     /// on the blocking pool: compiling a large schema and sampling records must not hold up
     /// the connection's thread (every other call on it would wait).
-    async fn plan_unary(&self, spec: &GenerateSpec) -> Result<Plan, ServiceError> {
+    async fn plan_unary(&self, spec: &GenerateSpec, cancel: Cancel) -> Result<Plan, ServiceError> {
         crate::limits::check_request(spec, &self.config.limits)?;
         let (planner, spec) = (Arc::clone(&self.planner), spec.clone());
         let (max_records, max_bytes) = (self.config.max_sync_records, self.config.max_message_bytes);
         tokio::task::spawn_blocking(move || {
-            let plan = planner.plan(&spec, Mode::Sync(max_records))?;
+            let mut plan = planner.plan(&spec, Mode::Sync(max_records))?;
+            plan.cancel = cancel;
             crate::limits::check_answer(&plan, max_bytes)?;
             Ok(plan)
         })
@@ -406,7 +396,7 @@ impl Service {
         let result = self.start_stream(spec, deadline);
         if let Err(e) = &result {
             self.metrics.error("stream", e.kind().label());
-            self.finish_stream_metric(spec, "error");
+            self.finish_stream_metric(spec, StreamOutcome::Error);
         }
         result
     }
@@ -435,7 +425,7 @@ impl Service {
         crate::limits::check_request(spec, &self.config.limits)?;
         let plan = self.planner.plan(spec, Mode::Stream(self.config.max_stream_records))?;
         // Chunks sized by bytes as well as by records: each fits in one message.
-        let batch = crate::limits::chunk_records(&plan, batch, self.config.max_message_bytes)?;
+        let (batch, per_record) = crate::limits::chunk_records(&plan, batch, self.config.max_message_bytes)?;
         let route = self.router.route(spec)?;
         let first_index = i32::try_from(spec.offset / batch)
             .ok()
@@ -447,141 +437,60 @@ impl Service {
                     plan.total
                 ))
             })?;
-        let (tx, rx) = mpsc::channel(self.config.stream_buffer_chunks);
+        let (tx, rx) = ChunkReceiver::channel(self.config.stream_buffer_chunks);
         let (seed, schema_name, format) = (plan.seed, plan.schema_name.clone(), plan.format);
-        let service = Arc::clone(self);
-        let spec = spec.clone();
+        let mut plan = plan;
+        plan.cancel = Cancel::counted(self.metrics.generation_stopped.clone());
         let offset = spec.offset;
+        let job = StreamJob {
+            records: self.records_counter(&plan),
+            plan: Arc::new(plan),
+            inputs: Arc::new(inputs_of(spec)),
+            route,
+            offset,
+            batch,
+            first_index,
+            deadline,
+            parallel: self.stream_parallelism,
+            metrics: Arc::clone(&self.metrics),
+            budget: ByteBudget::new(self.config.limits.stream_buffer_bytes, per_record),
+        };
+        let (service, spec) = (Arc::clone(self), spec.clone());
         self.metrics.streams_active.inc();
         tokio::spawn(
             async move {
-                let inputs = Arc::new(inputs_of(&spec));
-                let job =
-                    StreamJob { plan: Arc::new(plan), inputs, route, offset, batch, first_index, deadline };
-                let status = service.produce(job, &tx).await;
+                let outcome = crate::stream_producer::run(job, tx, service.hard_stop()).await;
                 service.metrics.streams_active.dec();
-                service.finish_stream_metric(&spec, status);
+                service.finish_stream_metric(&spec, outcome);
             }
             .in_current_span(),
         );
         Ok(StreamHandle { seed, first_record: offset, schema_name, format, chunks: rx })
     }
 
-    /// Generates the chunks of a stream and sends them in order. The first chunk is generated
-    /// alone; then up to [`Service::stream_parallelism`] chunks at once: chunks of
-    /// [`BLOCKING_THRESHOLD`](crate::paths::traditional::BLOCKING_THRESHOLD) records or more on
-    /// tokio's blocking pool (so a stream of large chunks uses every core), smaller ones in
-    /// turn on the connection's thread. With the channel's bound this keeps at most
-    /// `parallelism + STREAM_BUFFER_CHUNKS` chunks in memory.
-    async fn produce(&self, job: StreamJob, tx: &mpsc::Sender<Result<Chunk, ServiceError>>) -> &'static str {
-        let StreamJob { plan, inputs, route, offset, batch, first_index, deadline } = job;
-        let mut index = first_index;
-        let records_counter = self
-            .metrics
-            .records
-            .get_or_create(&EntityLabels {
-                domain: plan
-                    .schema()
-                    .def()
-                    .domain
-                    .clone()
-                    .filter(|d| self.registry().has_domain(d))
-                    .unwrap_or_else(|| "custom".into()),
-                entity: if plan.registered { plan.schema_name.clone() } else { "custom".into() },
-            })
-            .clone();
-        let parallel = self.stream_parallelism;
-        let mut pending: VecDeque<ChunkJob> = VecDeque::with_capacity(parallel);
-        let abort_all = |pending: &mut VecDeque<ChunkJob>| {
-            for job in pending.drain(..) {
-                job.abort();
-            }
-        };
-        let mut next = offset;
-        // The first fallback reason of the path's own (a RAG chunk without patterns), which the
-        // final chunk repeats.
-        let mut fallback = None;
-        loop {
-            if deadline.is_some_and(|d| Instant::now() >= d) {
-                // The reader ends the call with DEADLINE_EXCEEDED; generate nothing more.
-                abort_all(&mut pending);
-                tx.closed().await;
-                return "deadline";
-            }
-            // The first chunk alone: on a thread's runtime, chunks generated ahead of it would run
-            // before it is sent and delay the first bytes a reader sees.
-            let ahead = if index == first_index { 1 } else { parallel };
-            while pending.len() < ahead && next < plan.total {
-                let (start, end) = (next, (next + batch).min(plan.total));
-                let (plan, inputs, generator) =
-                    (Arc::clone(&plan), Arc::clone(&inputs), Arc::clone(&route.generator));
-                pending.push_back(tokio::spawn(
-                    async move {
-                        let (data, report) = generator.generate_encoded(&plan, &inputs, start..end).await?;
-                        Ok((data, report, start, end))
-                    }
-                    .in_current_span(),
-                ));
-                next = end;
-            }
-            let Some(job) = pending.pop_front() else { break };
-            let result = match job.await {
-                Ok(r) => r,
-                Err(e) => Err(ServiceError::Internal(format!("generation task failed: {e}"))),
-            };
-            let chunk = match result {
-                Ok((data, report, start, end)) => {
-                    records_counter.inc_by(end - start);
-                    if fallback.is_none() {
-                        fallback.clone_from(&report.fallback);
-                    }
-                    Chunk {
-                        data,
-                        index,
-                        first_record: start,
-                        record_count: (end - start) as u32,
-                        is_final: false,
-                        meta: ChunkMeta::of(&route, report),
-                    }
-                }
-                Err(e) => {
-                    abort_all(&mut pending);
-                    self.metrics.error("stream", e.kind().label());
-                    let _ = tx.send(Err(e)).await;
-                    return "error";
-                }
-            };
-            self.metrics.stream_chunks.inc();
-            if tx.send(Ok(chunk)).await.is_err() {
-                abort_all(&mut pending);
-                return "cancelled";
-            }
-            index = index.saturating_add(1);
-        }
-        let last = Chunk {
-            data: String::new(),
-            index,
-            first_record: plan.total,
-            record_count: 0,
-            is_final: true,
-            meta: ChunkMeta::of(&route, Report { fallback, ..Report::default() }),
-        };
-        if tx.send(Ok(last)).await.is_err() {
-            return "cancelled";
-        }
-        "success"
+    /// `testdata_records_generated_total` of a plan's entity.
+    fn records_counter(&self, plan: &Plan) -> prometheus_client::metrics::counter::Counter {
+        let def = plan.schema().def();
+        let domain =
+            def.domain.clone().filter(|d| self.registry().has_domain(d)).unwrap_or_else(|| "custom".into());
+        let entity = if plan.registered { plan.schema_name.clone() } else { "custom".into() };
+        self.metrics.records.get_or_create(&EntityLabels { domain, entity }).clone()
     }
 
-    fn finish_stream_metric(&self, spec: &GenerateSpec, status: &str) {
-        self.metrics
-            .streams
-            .get_or_create(&RequestLabels {
-                path: spec.method.label().into(),
-                domain: self.domain_label(spec),
-                entity: self.entity_label(spec),
-                status: status.into(),
-            })
-            .inc();
+    fn finish_stream_metric(&self, spec: &GenerateSpec, outcome: StreamOutcome) {
+        let labels = self.request_labels(spec, spec.method.label(), outcome.label());
+        self.metrics.streams.get_or_create(&labels).inc();
+    }
+
+    /// The labels of `testdata_requests_total` and `testdata_streams_total` for a request
+    /// answered by `path` with `status`.
+    fn request_labels(&self, spec: &GenerateSpec, path: &str, status: &str) -> RequestLabels {
+        RequestLabels {
+            path: path.into(),
+            domain: self.domain_label(spec),
+            entity: self.entity_label(spec),
+            status: status.into(),
+        }
     }
 
     /// The router (which paths are configured).

@@ -102,6 +102,27 @@ impl Mix {
 
 const ENTITIES: [&str; 4] = ["user", "order", "cart", "product"];
 
+/// Validates records against the built-in schemas.
+struct Validator(crate::registry::Registry);
+
+impl Validator {
+    /// The first record of `records` that breaks its entity's schema, described.
+    fn check(&self, entity: &str, records: &[serde_json::Value]) -> Result<(), String> {
+        let schema = self.0.get(entity).ok_or_else(|| format!("no built-in schema `{entity}`"))?;
+        for record in records {
+            let mut record = record.clone();
+            if let Some(map) = record.as_object_mut() {
+                map.remove("_index");
+                map.remove("_scenario");
+            }
+            if let Err(v) = schema.validate(&record) {
+                return Err(format!("a record does not validate: {v}"));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The resident memory (KiB) and open file descriptors of process `pid`.
 pub fn rss_and_fds(pid: u32) -> Option<(u64, u64)> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -116,6 +137,7 @@ pub async fn run(
     options: &SoakOptions,
 ) -> Result<SoakReport, Box<dyn std::error::Error + Send + Sync>> {
     let counters = Arc::new(Counters::default());
+    let validator = Arc::new(Validator(crate::registry::Registry::builtin()?));
     let started = Instant::now();
     let until = started + options.duration;
     let per_client = Duration::from_secs_f64(options.clients as f64 / options.rate.max(0.001));
@@ -125,13 +147,14 @@ pub async fn run(
             tonic::transport::Endpoint::from_shared(target.to_owned())?.tcp_nodelay(true).connect().await?;
         let client = TestDataServiceClient::new(channel).max_decoding_message_size(64 * 1024 * 1024);
         let counters = Arc::clone(&counters);
+        let validator = Arc::clone(&validator);
         let mut mix = Mix(options.seed ^ (n as u64).wrapping_mul(0x100_0000_01B3));
         let offset = per_client.mul_f64(n as f64 / options.clients.max(1) as f64);
         tasks.push(tokio::spawn(async move {
             let mut next = started + offset;
             while next < until {
                 tokio::time::sleep_until(next.into()).await;
-                one_operation(client.clone(), &mut mix, &counters).await;
+                one_operation(client.clone(), &mut mix, &counters, &validator).await;
                 next += per_client;
                 if Instant::now() > next + per_client {
                     counters.behind.fetch_add(1, Ordering::Relaxed);
@@ -170,7 +193,12 @@ pub async fn run(
     })
 }
 
-async fn one_operation(mut client: TestDataServiceClient<Channel>, mix: &mut Mix, c: &Counters) {
+async fn one_operation(
+    mut client: TestDataServiceClient<Channel>,
+    mix: &mut Mix,
+    c: &Counters,
+    v: &Validator,
+) {
     let entity = ENTITIES[mix.below(ENTITIES.len() as u64) as usize].to_owned();
     let seed = mix.below(1_000_000);
     let roll = mix.below(100);
@@ -182,10 +210,10 @@ async fn one_operation(mut client: TestDataServiceClient<Channel>, mix: &mut Mix
         ..Default::default()
     };
     match roll {
-        0..45 => unary(&mut client, request(1 + mix.below(20), 0), c).await,
+        0..45 => unary(&mut client, request(1 + mix.below(20), 0), c, v).await,
         45..70 => {
             if let Err(why) =
-                read_stream(&mut client, request(50 + mix.below(250), 10 + mix.below(40)), None).await
+                read_stream(&mut client, request(50 + mix.below(250), 10 + mix.below(40)), None, v).await
             {
                 c.fail(format!("stream {entity} seed {seed}: {why}"));
             } else {
@@ -194,7 +222,7 @@ async fn one_operation(mut client: TestDataServiceClient<Channel>, mix: &mut Mix
         }
         70..80 => {
             let keep = mix.below(4) as usize;
-            match read_stream(&mut client, request(500, 10), Some(keep)).await {
+            match read_stream(&mut client, request(500, 10), Some(keep), v).await {
                 Ok(_) => {
                     c.cancelled.fetch_add(1, Ordering::Relaxed);
                 }
@@ -204,13 +232,18 @@ async fn one_operation(mut client: TestDataServiceClient<Channel>, mix: &mut Mix
         80..95 => {
             let (count, batch) = (100 + mix.below(200), 10 + mix.below(20));
             let skip = 1 + mix.below(count / batch);
-            resume(&mut client, request(count, batch), skip, c).await;
+            resume(&mut client, request(count, batch), skip, c, v).await;
         }
         _ => bad(&mut client, mix.below(4), c).await,
     }
 }
 
-async fn unary(client: &mut TestDataServiceClient<Channel>, request: GenerateRequest, c: &Counters) {
+async fn unary(
+    client: &mut TestDataServiceClient<Channel>,
+    request: GenerateRequest,
+    c: &Counters,
+    v: &Validator,
+) {
     let (entity, count) = (request.entity.clone(), request.count);
     let answer = match client.generate_data(request).await {
         Ok(r) => r.into_inner(),
@@ -221,7 +254,12 @@ async fn unary(client: &mut TestDataServiceClient<Channel>, request: GenerateReq
     }
     match serde_json::from_str::<Vec<serde_json::Value>>(&answer.data) {
         Ok(records) if records.len() == count as usize && answer.record_count == count => {
-            c.good_ok.fetch_add(1, Ordering::Relaxed);
+            match v.check(&entity, &records) {
+                Ok(()) => {
+                    c.good_ok.fetch_add(1, Ordering::Relaxed);
+                }
+                Err(why) => c.fail(format!("unary {entity}: {why}")),
+            }
         }
         Ok(records) => c.fail(format!("unary {entity}: {} records for count {count}", records.len())),
         Err(e) => c.fail(format!("unary {entity}: the data is not a JSON array: {e}")),
@@ -234,7 +272,9 @@ async fn read_stream(
     client: &mut TestDataServiceClient<Channel>,
     request: GenerateRequest,
     keep: Option<usize>,
+    v: &Validator,
 ) -> Result<Vec<String>, String> {
+    let entity = request.entity.clone();
     let count = request.count as u64;
     let batch = request.batch_size.max(1) as u64;
     let first = request.offset / batch;
@@ -270,6 +310,7 @@ async fn read_stream(
                 chunk.record_count
             ));
         }
+        v.check(&entity, &parsed).map_err(|why| format!("chunk {}: {why}", chunk.chunk_index))?;
         records += parsed.len() as u64;
         chunks.push(chunk.data);
     }
@@ -285,13 +326,14 @@ async fn resume(
     request: GenerateRequest,
     skip: u64,
     c: &Counters,
+    v: &Validator,
 ) {
-    let whole = match read_stream(client, request.clone(), None).await {
+    let whole = match read_stream(client, request.clone(), None, v).await {
         Ok(chunks) => chunks,
         Err(why) => return c.fail(format!("uninterrupted stream {}: {why}", request.entity)),
     };
     let offset = skip * request.batch_size as u64;
-    let resumed = match read_stream(client, GenerateRequest { offset, ..request.clone() }, None).await {
+    let resumed = match read_stream(client, GenerateRequest { offset, ..request.clone() }, None, v).await {
         Ok(chunks) => chunks,
         Err(why) => return c.fail(format!("stream {} resumed at {offset}: {why}", request.entity)),
     };

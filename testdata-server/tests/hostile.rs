@@ -315,8 +315,23 @@ async fn context_hints_and_patterns_over_their_limits_are_refused() {
             GenerateRequest { constraints: Some(regex("a".repeat(1_001))), ..base.clone() },
             "MAX_PATTERN_CHARS",
         ),
-        // Repetition counts past what a pattern generates: the engine's bound, said as such.
-        (GenerateRequest { constraints: Some(regex("a{100000}".into())), ..base.clone() }, "4096"),
+        // Repetition counts and compiled programs over the regex limits.
+        (
+            GenerateRequest { constraints: Some(regex("a{100000}".into())), ..base.clone() },
+            "MAX_REGEX_REPEAT",
+        ),
+        (
+            GenerateRequest { constraints: Some(regex("(?:\\w{1000}){3}".into())), ..base.clone() },
+            "MAX_REGEX_BYTES",
+        ),
+        // Within both limits, lengths past what a pattern generates: the engine's bound.
+        (
+            GenerateRequest {
+                constraints: Some(regex("a{1000}b{1000}c{1000}d{1000}e{1000}".into())),
+                ..base.clone()
+            },
+            "4096",
+        ),
     ];
     for (request, limit) in cases {
         let r = c.generate_data(request.clone()).await.unwrap().into_inner();
@@ -326,8 +341,22 @@ async fn context_hints_and_patterns_over_their_limits_are_refused() {
         let status = c.generate_data_stream(request).await.map(|_| ()).unwrap_err();
         assert_eq!(status.code(), tonic::Code::InvalidArgument, "{limit}: {}", status.message());
     }
+    // A per-request schema's pattern is held to the same regex limits.
+    let schema =
+        json!({"name": "p", "fields": [{"name": "code", "type": "string", "pattern": "[A-Z]{5000}"}]});
+    let r = c
+        .generate_data(GenerateRequest { inline_schema: schema.to_string(), count: 1, ..Default::default() })
+        .await
+        .unwrap()
+        .into_inner();
+    assert!(!r.success && r.error.contains("MAX_REGEX_REPEAT") && r.error.contains("`code`"), "{}", r.error);
     // At the limits, accepted.
-    let at = GenerateRequest { context: "x".repeat(20_000), hints: vec!["h".repeat(500); 32], ..base };
+    let at = GenerateRequest {
+        context: "x".repeat(20_000),
+        hints: vec!["h".repeat(500); 32],
+        constraints: Some(regex("[a-z]{1000}@x\\.io".into())),
+        ..base
+    };
     let r = c.generate_data(at).await.unwrap().into_inner();
     assert!(r.success, "{}", r.error);
     running.shutdown().await.unwrap();
@@ -364,5 +393,113 @@ async fn one_client_cannot_hold_more_streams_than_its_share() {
         }
     }
     assert!(reopened.is_some(), "the cancelled stream's slot was not given back within 5 s");
+    running.shutdown().await.unwrap();
+}
+
+/// Waits up to 10 s for `testdata_generation_stopped_total` to reach `n`; its value.
+async fn stopped_work_reaches(r: &Running, n: u64) -> u64 {
+    let stopped = || r.service.metrics().generation_stopped.get();
+    for _ in 0..100 {
+        if stopped() >= n {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    stopped()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_or_cancelled_work_stops() {
+    let running = start(Config::ephemeral()).await.unwrap();
+    let mut c = client(&running).await.max_decoding_message_size(64 << 20);
+    // 180 paragraphs a record × 1,000 records: a 45 MB answer, a few hundred ms of generation.
+    let heavy = GenerateRequest {
+        inline_schema: array_schema("paragraph", 180),
+        count: 1000,
+        seed: Some(5),
+        ..Default::default()
+    };
+    // A deadline of 60 ms: DEADLINE_EXCEEDED, and the generation stops at its next record
+    // (without the cancellation it ran to its end on the blocking pool and was never counted).
+    let mut expiring = tonic::Request::new(heavy.clone());
+    expiring.set_timeout(Duration::from_millis(60));
+    let status = c.generate_data(expiring).await.expect_err("the deadline passes");
+    assert_eq!(status.code(), tonic::Code::DeadlineExceeded, "{}", status.message());
+    assert_eq!(stopped_work_reaches(&running, 1).await, 1, "the expired call's generation did not stop");
+    // The next call on the same channel is answered.
+    let small = GenerateRequest { entity: "user".into(), count: 3, ..Default::default() };
+    assert!(c.generate_data(small.clone()).await.unwrap().into_inner().success);
+
+    // A client that gives up (drops the call: HTTP/2 RST_STREAM) stops it too.
+    let gave_up = tokio::time::timeout(Duration::from_millis(60), c.generate_data(heavy.clone())).await;
+    assert!(gave_up.is_err(), "the heavy call finished within 60 ms");
+    assert_eq!(stopped_work_reaches(&running, 2).await, 2, "the cancelled call's generation did not stop");
+
+    // Streams: chunks of 550 such records (25 MB each, generated on the blocking pool), stopped
+    // at the deadline and when the reader drops the stream, while a chunk is being generated.
+    let stream = GenerateRequest { batch_size: 550, count: 100_000, ..heavy };
+    let mut expiring = tonic::Request::new(stream.clone());
+    expiring.set_timeout(Duration::from_millis(150));
+    let mut s = c.generate_data_stream(expiring).await.unwrap().into_inner();
+    let ended = loop {
+        match s.message().await {
+            Ok(Some(_)) => continue,
+            other => break other,
+        }
+    };
+    let status = ended.expect_err("the stream ends at its deadline");
+    assert_eq!(status.code(), tonic::Code::DeadlineExceeded, "{}", status.message());
+    assert_eq!(stopped_work_reaches(&running, 3).await, 3, "the expired stream's generation did not stop");
+    let s = c.generate_data_stream(stream).await.unwrap().into_inner();
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    drop(s);
+    assert_eq!(stopped_work_reaches(&running, 4).await, 4, "the dropped stream's generation did not stop");
+    assert!(c.generate_data(small).await.unwrap().into_inner().success);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_holds_at_most_its_byte_budget_ahead_of_its_reader() {
+    use testdata_server::request::{GenerateSpec, SchemaSources};
+    let mut config = Config::ephemeral();
+    config.limits.stream_buffer_bytes = 64 * 1024;
+    let running = start(config).await.unwrap();
+    let chunks = || running.service.metrics().stream_chunks.get();
+    // 1,000 orders a chunk (about 1 MB), a budget of 64 KiB: one chunk at a time, where the
+    // chunk count alone (STREAM_BUFFER_CHUNKS 4 + parallel chunks) let 5 or more wait.
+    let spec = GenerateSpec {
+        sources: SchemaSources { entity: "order".into(), ..Default::default() },
+        count: 1_000_000,
+        batch_size: 1000,
+        seed: Some(1),
+        ..Default::default()
+    };
+    let mut handle = running.service.stream(&spec, None).unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(chunks(), 1, "chunks generated with nobody reading");
+    // Each chunk taken gives the budget back for the next one, and the stream reads as usual.
+    for i in 0..5 {
+        let chunk = handle.chunks.recv().await.unwrap().unwrap();
+        assert_eq!((chunk.index, chunk.record_count), (i, 1000));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(chunks(), 6, "chunks generated after 5 were read");
+    drop(handle);
+    // Small chunks fit the budget several at a time; the whole stream arrives intact.
+    let mut c = client(&running).await;
+    let request = GenerateRequest {
+        entity: "user".into(),
+        count: 2000,
+        batch_size: 50,
+        seed: Some(2),
+        ..Default::default()
+    };
+    let mut s = c.generate_data_stream(request).await.unwrap().into_inner();
+    let (mut records, mut last) = (0, false);
+    while let Some(chunk) = s.message().await.unwrap() {
+        records += chunk.record_count;
+        last = chunk.is_final;
+    }
+    assert_eq!((records, last), (2000, true));
     running.shutdown().await.unwrap();
 }

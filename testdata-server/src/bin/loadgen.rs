@@ -6,6 +6,7 @@
 //! loadgen stream --clients 2 --requests 1 --entity user --count 2000000 --batch-size 1000
 //! loadgen slow   --entity user --count 10000000 --delay-us 200 --server-pid PID
 //! loadgen soak   --clients 8 --max-seconds 60 --fraction 0.8 --server-pid PID
+//! loadgen slow-streams --clients 100 --entity order --count 1000000 --batch-size 1000 --delay-us 500000 --max-seconds 20 --server-pid PID
 //! ```
 //!
 //! Every client has its own connection and runs its requests one after another. Reports
@@ -37,6 +38,9 @@ enum Mode {
     Stream,
     /// One stream read slowly (`--delay-us` per chunk), sampling the server's RSS.
     Slow,
+    /// `--clients` streams each read one chunk every `--delay-us`, while one client times
+    /// `GenerateData` calls of 10 records every 50 ms; samples the server's RSS.
+    SlowStreams,
     /// The mixed, checked workload of `testdata_server::soak` for `--max-seconds` at
     /// `--fraction` of the peak rate (measured first for `--calibrate-seconds`) or at `--rate`.
     Soak,
@@ -161,6 +165,9 @@ async fn run(args: Arc<Args>) -> Result<(), Error> {
     if args.mode == Mode::Soak {
         return soak(&args).await;
     }
+    if args.mode == Mode::SlowStreams {
+        return slow_streams(&args).await;
+    }
     let mut clients = Vec::with_capacity(args.clients);
     for _ in 0..args.clients {
         clients.push(connect(&args.target).await?);
@@ -232,7 +239,7 @@ async fn run(args: Arc<Args>) -> Result<(), Error> {
                             totals.errors.fetch_add(1, Ordering::Relaxed);
                         }
                     },
-                    Mode::Stream | Mode::Slow | Mode::Soak => {
+                    Mode::Stream | Mode::Slow | Mode::Soak | Mode::SlowStreams => {
                         match client.generate_data_stream(request(&args, seed)).await {
                             Ok(s) => {
                                 let mut s = s.into_inner();
@@ -337,6 +344,61 @@ async fn slow(args: &Args, stop_at: Instant) -> Result<(), Error> {
             "n/a (give --server-pid)".into()
         }
     );
+    Ok(())
+}
+
+/// `--clients` slowly read streams and the latency of unary calls meanwhile.
+async fn slow_streams(args: &Args) -> Result<(), Error> {
+    let stop_at = Instant::now() + Duration::from_secs(args.max_seconds);
+    let mut readers = Vec::new();
+    for i in 0..args.clients {
+        let mut client = connect(&args.target).await?;
+        let delay = Duration::from_micros(args.delay_us);
+        let r = request(args, i as u64);
+        readers.push(tokio::spawn(async move {
+            let Ok(s) = client.generate_data_stream(r).await else { return 0u64 };
+            let mut s = s.into_inner();
+            let mut chunks = 0;
+            while Instant::now() < stop_at {
+                match s.message().await {
+                    Ok(Some(_)) => chunks += 1,
+                    _ => break,
+                }
+                tokio::time::sleep(delay).await;
+            }
+            chunks
+        }));
+    }
+    let mut unary = connect(&args.target).await?;
+    let (mut latency, mut max_rss, mut errors) = (hist(), 0u64, 0u64);
+    let started = Instant::now();
+    while Instant::now() < stop_at {
+        let t = Instant::now();
+        let small = GenerateRequest { entity: "user".into(), count: 10, ..Default::default() };
+        match unary.generate_data(small).await {
+            Ok(r) if r.get_ref().success => {
+                let _ = latency.record(t.elapsed().as_micros().max(1) as u64);
+            }
+            _ => errors += 1,
+        }
+        if let Some(kib) = args.server_pid.and_then(rss_kib) {
+            max_rss = max_rss.max(kib);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut chunks = 0;
+    for r in readers {
+        chunks += r.await?;
+    }
+    println!(
+        "mode=slow-streams streams={} entity={} batch={} wall={:.1}s chunks read={chunks} unary errors={errors} server max RSS={:.1} MB",
+        args.clients,
+        args.entity,
+        args.batch_size,
+        started.elapsed().as_secs_f64(),
+        max_rss as f64 / 1024.0
+    );
+    print_hist("unary latency", &latency);
     Ok(())
 }
 

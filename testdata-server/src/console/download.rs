@@ -17,13 +17,11 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use testdata::export::Format;
 use tokio_stream::StreamExt;
-use tokio_stream::wrappers::ReceiverStream;
 
 use super::ConsoleState;
 use crate::error::ServiceError;
 use crate::grpc::convert;
 use crate::guard::Denied;
-use crate::service::Chunk;
 
 /// The largest request body accepted (the request, not the answer).
 const MAX_REQUEST_BYTES: usize = 4 << 20;
@@ -62,7 +60,7 @@ pub(super) async fn download(State(s): State<ConsoleState>, request: Request) ->
     };
     let name = if spec.sources.entity.is_empty() { "records" } else { spec.sources.entity.as_str() };
     let file_name = format!("{}-seed{}.{}", safe_file_name(name), handle.seed, extension(spec.format));
-    let body = Body::from_stream(file_body(spec.format, ReceiverStream::new(handle.chunks)));
+    let body = Body::from_stream(file_body(spec.format, handle.chunks));
     let mut response = body.into_response();
     let h = response.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(spec.format)));
@@ -101,7 +99,7 @@ fn request_json(headers: &mut HeaderMap, body: Bytes) -> Result<Bytes, ServiceEr
 /// (a CSV header only in the first); the JSON arrays of the chunks are spliced into one array.
 fn file_body(
     format: Format,
-    chunks: ReceiverStream<Result<Chunk, ServiceError>>,
+    chunks: crate::stream_producer::ChunkReceiver,
 ) -> impl tokio_stream::Stream<Item = Result<Bytes, std::io::Error>> {
     let mut opened = false;
     chunks.filter_map(move |chunk| match chunk {

@@ -1,10 +1,12 @@
 //! The `testdata.v1.TestDataService` gRPC service: a thin edge over [`crate::service`].
-//! Conversions between protobuf and the server's own types live in [`convert`] only.
+//! Conversions between protobuf and the server's own types live in [`convert`] only; a
+//! stream's lifecycle on the wire in [`stream`].
 //!
 //! `GenerateData` keeps the old in-band contract (`success=false`, `error`, plus the new
 //! `error_code`); the other RPCs report failures as gRPC status codes.
 
 pub mod convert;
+pub mod stream;
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -132,8 +134,8 @@ impl TestDataService for Grpc {
                 convert::status(&e)
             })
         })?;
-        let stop = convert::stop_signal(deadline, self.service.hard_stop());
-        let stream = convert::chunk_stream(request_id.clone(), handle, stop, span);
+        let stop = stream::stop_signal(deadline, self.service.hard_stop());
+        let stream = stream::chunk_stream(request_id.clone(), handle, stop, span);
         // The slot is given back when the stream is dropped: ended, failed or cancelled.
         let stream: ChunkStream = Box::pin(tokio_stream::StreamExt::map(stream, move |chunk| {
             let _held = &slot;

@@ -24,6 +24,7 @@ impl Plan {
         let n = range.end.min(self.total).saturating_sub(range.start);
         let mut out = JsonOut::new(self.format, n as usize);
         for (i, schema, scenario) in self.indexes(range) {
+            self.cancel.check()?;
             out.generated(schema, self.seed, i, scenario)?;
         }
         out.finish()
@@ -43,6 +44,7 @@ impl Plan {
             let mut out = JsonOut::new(self.format, n as usize);
             let mut clean = true;
             for (i, schema, scenario) in self.indexes(range.clone()) {
+                self.cancel.check()?;
                 if !out.validated(schema, self.seed, i, scenario)? {
                     clean = false;
                     break;

@@ -105,6 +105,8 @@ pub struct Plan {
     pub format: Format,
     /// Records per scenario name.
     pub scenario_counts: BTreeMap<String, u64>,
+    /// Stops the generation loops of this plan when its call is gone ([`crate::cancel`]).
+    pub cancel: crate::cancel::Cancel,
 }
 
 impl Compiled {
@@ -164,7 +166,12 @@ impl Plan {
     /// Records `range` (clamped to the plan), in order, as in-process generation gives them:
     /// [`Plan::encode`] adds the bookkeeping keys.
     pub fn records(&self, range: Range<u64>) -> Result<Vec<Value>, ServiceError> {
-        self.indexes(range).map(|(i, schema, _)| Ok(schema.nth(self.seed, i)?)).collect()
+        self.indexes(range)
+            .map(|(i, schema, _)| {
+                self.cancel.check()?;
+                Ok(schema.nth(self.seed, i)?)
+            })
+            .collect()
     }
 }
 

@@ -23,7 +23,7 @@ pub struct Planner {
     cache: moka::sync::Cache<u128, Arc<Compiled>>,
     plain: moka::sync::Cache<String, Arc<Compiled>>,
     defect_rate: f64,
-    max_schema_fields: usize,
+    limits: crate::limits::Limits,
     cache_hits: AtomicU64,
     random: RandomState,
 }
@@ -49,16 +49,16 @@ impl Planner {
             cache: moka::sync::Cache::new(capacity.max(1)),
             plain: moka::sync::Cache::new(4096),
             defect_rate,
-            max_schema_fields: crate::limits::Limits::default().max_schema_fields,
+            limits: crate::limits::Limits::default(),
             cache_hits: AtomicU64::new(0),
             random: RandomState::new(),
         }
     }
 
-    /// The same planner refusing per-request schemas of more than `max` fields
-    /// (`MAX_SCHEMA_FIELDS`).
-    pub fn with_max_schema_fields(mut self, max: usize) -> Planner {
-        self.max_schema_fields = max;
+    /// The same planner refusing per-request schemas over `limits` (`MAX_SCHEMA_FIELDS`,
+    /// the regex limits).
+    pub fn with_limits(mut self, limits: crate::limits::Limits) -> Planner {
+        self.limits = limits;
         self
     }
 
@@ -141,6 +141,7 @@ impl Planner {
             seed,
             format: spec.format,
             scenario_counts,
+            cancel: crate::cancel::Cancel::default(),
         })
     }
 
@@ -208,7 +209,7 @@ impl Planner {
             Source::Text { field, text } => {
                 let def =
                     parse_schema_text(text).map_err(|m| ServiceError::invalid(format!("{field}: {m}")))?;
-                crate::limits::check_schema(&def, self.max_schema_fields)
+                crate::limits::check_schema(&def, &self.limits)
                     .map_err(|e| ServiceError::invalid(format!("{field}: {e}")))?;
                 // Check the schema alone first, so its own errors are not blamed on constraints.
                 self.registry
@@ -228,7 +229,7 @@ impl Planner {
                     rules: Vec::new(),
                     fields: fields.to_vec(),
                 };
-                crate::limits::check_schema(&def, self.max_schema_fields)
+                crate::limits::check_schema(&def, &self.limits)
                     .map_err(|e| ServiceError::invalid(format!("schema.fields: {e}")))?;
                 def
             }
