@@ -263,7 +263,7 @@ impl Column {
             return Ok(());
         }
         let appended = match self {
-            Column::Int64(b, _) => scalar(v, |n| to_i64(n), Int64Type::parse).map(|x| b.append_value(x)),
+            Column::Int64(b, _) => scalar(v, to_i64, Int64Type::parse).map(|x| b.append_value(x)),
             Column::Float64(b, _) => scalar(v, Number::as_f64, Float64Type::parse).map(|x| b.append_value(x)),
             Column::Date32(b, _) => scalar(v, to_i32, Date32Type::parse).map(|x| b.append_value(x)),
             Column::Boolean(b, _) => v.as_bool().map(|x| b.append_value(x)),
@@ -275,14 +275,24 @@ impl Column {
                 _ => None,
             },
             Column::Utf8(b, _) => match v {
-                Value::String(s) => Some(b.append_value(s)),
-                Value::Number(n) => Some(b.append_value(n.to_string())),
-                Value::Bool(x) => Some(b.append_value(if *x { "true" } else { "false" })),
+                Value::String(s) => {
+                    b.append_value(s);
+                    Some(())
+                }
+                Value::Number(n) => {
+                    b.append_value(n.to_string());
+                    Some(())
+                }
+                Value::Bool(x) => {
+                    b.append_value(if *x { "true" } else { "false" });
+                    Some(())
+                }
                 _ => None,
             },
             Column::Decimal { builder, precision, scale, text, path } => {
                 let x = decimal(v, *precision, *scale, text).map_err(|reason| invalid(path, reason))?;
-                Some(builder.append_value(x))
+                builder.append_value(x);
+                Some(())
             }
             Column::Struct { .. } => return self.append_object(v, form),
             Column::List { .. } => return self.append_list(v, form),
