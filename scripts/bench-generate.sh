@@ -16,8 +16,10 @@ run() { # label, args...: the issue's command, output to /dev/null (no disk, no 
   local label=$1; shift
   /usr/bin/time -f "%e %U %S %M" -o "$out/time" "$bin" generate -e order -n "$n" -s 7 "$@" 2>/dev/null >/dev/null
   read -r wall user sys rss < "$out/time"
-  printf '%-16s %8.2f s wall  %10.0f records/s  cpu %6.2f s  rss %5d MB\n' \
-    "$label" "$wall" "$(echo "$n / $wall" | bc -l)" "$(echo "$user + $sys" | bc -l)" "$((rss / 1024))"
+  local cpu; cpu=$(echo "$user + $sys" | bc -l)
+  # Records per CPU-second does not depend on the machine's load (wall time does).
+  printf '%-16s %8.2f s wall  %10.0f records/s  cpu %6.2f s  %10.0f records/cpu-s  rss %5d MB\n' \
+    "$label" "$wall" "$(echo "$n / $wall" | bc -l)" "$cpu" "$(echo "$n / ($cpu + 0.001)" | bc -l)" "$((rss / 1024))"
 }
 run "jsonl --jobs 1" -f jsonl -j 1
 run "jsonl --jobs $(nproc)" -f jsonl

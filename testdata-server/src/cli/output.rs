@@ -86,7 +86,8 @@ impl HashedOutput {
             None => Box::new(io::stdout()),
         };
         Ok(HashedOutput {
-            out: BufWriter::with_capacity(1 << 20, out),
+            // Chunks of at least this size go straight to `out` (no copy into the buffer).
+            out: BufWriter::with_capacity(1 << 18, out),
             hash: hash.then(|| ring::digest::Context::new(&ring::digest::SHA256)),
             bytes: 0,
         })

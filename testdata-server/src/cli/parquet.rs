@@ -1,12 +1,12 @@
-//! `--format parquet`: chunks are generated as JSON Lines and decoded into Arrow record
-//! batches on the worker threads; this thread encodes them into row groups in order
-//! (`testdata::export::parquet`), so the file is the same for any `--jobs`.
+//! `--format parquet`: chunks of records are generated straight into Arrow record batches on
+//! the worker threads (`Plan::arrow_range`, no JSON text); this thread encodes them into row
+//! groups in order (`testdata::export::parquet`), so the file is the same for any `--jobs`.
 
 use std::ops::Range;
 use std::path::Path;
 
 use indicatif::ProgressBar;
-use testdata::export::parquet::{DataType, Field, ParquetWriter, RecordDecoder, SchemaRef, arrow_schema};
+use testdata::export::parquet::{DataType, Field, ParquetWriter, RecordColumns, SchemaRef, arrow_schema};
 
 use super::CliError;
 use super::generate::{Run, open_error, write_error};
@@ -31,11 +31,14 @@ pub fn write_file(
 ) -> Result<(u64, String), CliError> {
     let out = HashedOutput::create(path, hash).map_err(|e| open_error(path, e))?;
     let mut writer = ParquetWriter::new(out, columns.clone())?;
-    let decoder = RecordDecoder::new(columns.clone());
+    RecordColumns::new(columns.clone())?; // the columns' types are supported (checked once)
     run.in_chunks(
         part,
         bar,
-        |range| Ok(decoder.decode_jsonl(&run.encode_chunk(range)?)?),
+        |range| {
+            let mut builders = RecordColumns::new(columns.clone())?;
+            Ok(run.plan.arrow_range(range, &mut builders)?)
+        },
         |batch| Ok(writer.write_batch(&batch)?),
     )?;
     writer.finish()?.finish().map_err(|e| write_error(path, e))

@@ -22,12 +22,22 @@ impl Plan {
             return self.encode(&self.records(range)?, first);
         }
         let n = range.end.min(self.total).saturating_sub(range.start);
-        let mut out = JsonOut::new(self.format, n as usize);
+        let bytes = self.encode_range_into(range, Vec::with_capacity(n as usize * 320 + 2))?;
+        String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+
+    /// [`Plan::encode_range`] as bytes written into `buffer` (cleared first; its capacity is
+    /// reused, so a caller recycling buffers allocates and faults in no new memory).
+    pub fn encode_range_into(&self, range: Range<u64>, buffer: Vec<u8>) -> Result<Vec<u8>, ServiceError> {
+        if !matches!(self.format, Format::Json | Format::Jsonl) {
+            return Ok(self.encode_range(range)?.into_bytes());
+        }
+        let mut out = JsonOut::with_buffer(self.format, buffer);
         for (i, schema, scenario) in self.indexes(range) {
             self.cancel.check()?;
             out.generated(schema, self.seed, i, scenario)?;
         }
-        out.finish()
+        Ok(out.into_bytes())
     }
 
     /// Records `range` (clamped to the plan) serialised and scored in one pass, for the
@@ -147,8 +157,13 @@ struct JsonOut {
 
 impl JsonOut {
     fn new(format: Format, records: usize) -> JsonOut {
+        JsonOut::with_buffer(format, Vec::with_capacity(records * 320 + 2))
+    }
+
+    /// Output into `out` (cleared first).
+    fn with_buffer(format: Format, mut out: Vec<u8>) -> JsonOut {
         let lines = format == Format::Jsonl;
-        let mut out = Vec::with_capacity(records * 320 + 2);
+        out.clear();
         if !lines {
             out.push(b'[');
         }
@@ -234,11 +249,16 @@ impl JsonOut {
         }
     }
 
-    fn finish(mut self) -> Result<String, ServiceError> {
+    fn finish(self) -> Result<String, ServiceError> {
+        String::from_utf8(self.into_bytes()).map_err(|e| ServiceError::Internal(e.to_string()))
+    }
+
+    /// The output (UTF-8: records are written from `str`s and ASCII punctuation).
+    fn into_bytes(mut self) -> Vec<u8> {
         if !self.lines {
             self.out.push(b']');
         }
-        String::from_utf8(self.out).map_err(|e| ServiceError::Internal(e.to_string()))
+        self.out
     }
 }
 

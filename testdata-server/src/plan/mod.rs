@@ -35,6 +35,8 @@ mod columns;
 mod counts;
 mod encode;
 mod merge;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod planner;
 
 use std::collections::BTreeMap;

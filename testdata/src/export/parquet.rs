@@ -19,8 +19,10 @@
 //! without `fields` or with a fixed `value`) has no Parquet type: [`arrow_schema`] refuses it
 //! with [`ExportError::InvalidColumn`] naming the field — export such schemas as JSON Lines.
 //!
-//! Records are converted with `arrow-json`'s decoder (by field name; unknown keys are
-//! ignored), so the values read back from the file are the values of the JSON output.
+//! Records go straight into Arrow column builders ([`RecordColumns`]: generated records in the
+//! engine's positional form, or JSON objects), with the conversions of `arrow-json`'s decoder
+//! ([`RecordDecoder`], the path through JSON text): the values read back from the file are the
+//! values of the JSON output.
 //!
 //! ```
 //! use serde_json::json;
@@ -54,6 +56,11 @@ use serde_json::Value;
 
 use super::ExportError;
 use crate::schema::{FieldDef, FieldType};
+
+mod columns;
+#[cfg(test)]
+mod direct_tests;
+pub use columns::RecordColumns;
 
 /// Rows per record batch of [`ParquetWriter::write_record`].
 const BATCH_ROWS: usize = 1024;
@@ -228,8 +235,7 @@ impl RecordDecoder {
 /// compressed), so memory stays bounded however many records pass.
 pub struct ParquetWriter<W: Write + Send> {
     writer: ArrowWriter<W>,
-    decoder: RecordDecoder,
-    pending: Vec<Value>,
+    pending: RecordColumns,
     written: u64,
 }
 
@@ -244,12 +250,12 @@ impl<W: Write + Send> ParquetWriter<W> {
             .set_created_by(format!("testdata {}", env!("CARGO_PKG_VERSION")));
         let properties = enum_dictionaries(builder, schema.fields(), &[]).build();
         let writer = ArrowWriter::try_new(out, schema.clone(), Some(properties)).map_err(arrow_error)?;
-        Ok(ParquetWriter { writer, decoder: RecordDecoder::new(schema), pending: Vec::new(), written: 0 })
+        Ok(ParquetWriter { writer, pending: RecordColumns::new(schema)?, written: 0 })
     }
 
     /// Writes one record (a JSON object; keys without a column are ignored).
     pub fn write_record(&mut self, record: &Value) -> Result<(), ExportError> {
-        self.pending.push(record.clone());
+        self.pending.push_record(record)?;
         if self.pending.len() >= BATCH_ROWS {
             self.write_pending()?;
         }
@@ -268,7 +274,7 @@ impl<W: Write + Send> ParquetWriter<W> {
         if self.pending.is_empty() {
             return Ok(());
         }
-        let batch = self.decoder.decode_records(&std::mem::take(&mut self.pending))?;
+        let batch = self.pending.finish()?;
         self.writer.write(&batch).map_err(arrow_error)?;
         self.written += batch.num_rows() as u64;
         Ok(())

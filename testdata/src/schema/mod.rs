@@ -255,6 +255,20 @@ impl Schema {
         Ok(violations)
     }
 
+    /// Record `index` of the stream of `seed` in the engine's positional form (its fields'
+    /// values in [`Schema::plan`] order; nested objects as arrays of their members' values),
+    /// for writers that read it field by field without building maps (Parquet columns).
+    #[cfg(feature = "parquet")]
+    pub(crate) fn positional(&self, seed: Seed, index: u64) -> Result<Vec<Value>, GenerateError> {
+        dynamic::record_slots(&self.plan, &self.env(seed, index))
+    }
+
+    /// The compiled plan of a record's top-level fields (how [`Schema::positional`] reads).
+    #[cfg(feature = "parquet")]
+    pub(crate) fn plan(&self) -> &compile::ObjectPlan {
+        &self.plan
+    }
+
     /// What generating record `index` of `seed` needs besides the plan.
     fn env(&self, seed: Seed, index: u64) -> RecordEnv<'_> {
         RecordEnv { ctx: &self.ctx, seed, type_key: self.key, index }
