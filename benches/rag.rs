@@ -5,6 +5,8 @@
 //!   one partition a cart query reads (the setup also prints the index's build time and the
 //!   p99 of 20,000 queries — the bar is 2 ms);
 //! * `rag/vary_cart`: `learn_from_history` variations (repair of a pattern into a record);
+//! * `rag/vary_cart_written`: the same variations written as JSON from the patterns compiled
+//!   once, each checked as it is written (`Variations::write_nth`, what the RAG path runs);
 //! * `rag/production_like_order` vs `rag/traditional_order`: a profile-shaped schema against
 //!   the plain one (the bar: ≥ 80% of Traditional's speed).
 
@@ -119,6 +121,13 @@ fn generation(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1000));
     group.bench_function("vary_cart", |b| {
         b.iter(|| (0..1000).map(|i| variations.nth(7, i).unwrap().record).for_each(|r| drop(black_box(r))))
+    });
+    let mut out = Vec::with_capacity(1 << 20);
+    group.bench_function("vary_cart_written", |b| {
+        b.iter(|| {
+            out.clear();
+            (0..1000).for_each(|i| drop(black_box(variations.write_nth(7, i, &mut out).unwrap())));
+        })
     });
     let order: &Schema = catalogue.get("order").unwrap();
     let profile = &store.search_now(&Query::new("ecommerce", "order", DocumentKind::Profile, ""))[0];

@@ -232,3 +232,52 @@ fn user_defect_triggers_appear_inside_the_constraints() {
     let ids: BTreeSet<&str> = records.iter().map(|r| r["user_id"].as_str().unwrap()).collect();
     assert_eq!(ids.len(), records.len(), "user ids are the engine's, unique");
 }
+
+#[test]
+fn written_variations_are_the_bytes_of_the_repaired_records() {
+    let cart = schema("cart");
+    let base = records_of(DocumentKind::TestData, "cart", "fitness running")[0].clone();
+    // Patterns the positional form refuses or that break a rule when varied: each must still
+    // give the repaired record's bytes.
+    let mut odd = Vec::new();
+    let mut reordered = base.clone();
+    let item = reordered["items"][0].as_object_mut().unwrap();
+    let sku = item.shift_remove("sku").unwrap();
+    item.insert("sku".into(), sku);
+    odd.push(reordered);
+    let mut expensive = base.clone();
+    expensive["items"][0]["price"] = serde_json::json!(995.0); // jittered above the maximum half the time
+    odd.push(expensive);
+    let mut undated = base.clone();
+    undated.as_object_mut().unwrap().shift_remove("created_at");
+    undated["updated_at"] = serde_json::json!("not a date");
+    odd.push(undated);
+    let mut dateless = base.clone();
+    for f in ["created_at", "updated_at", "currency"] {
+        dateless.as_object_mut().unwrap().shift_remove(f);
+    }
+    odd.push(dateless);
+    odd.push(serde_json::json!("not a cart"));
+    let mut cases: Vec<(&Schema, Vec<Value>)> = vec![(cart, odd)];
+    for entity in ["cart", "order", "payment", "user", "review", "product"] {
+        cases.push((schema(entity), records_of(DocumentKind::TestData, entity, "")));
+    }
+    for (schema, patterns) in cases {
+        let variations = Variations::new(schema, patterns);
+        for seed in [1u64, 42] {
+            for i in 0..400u64 {
+                let varied = variations.nth(seed, i).unwrap();
+                let mut out = Vec::new();
+                let written = variations.write_nth(seed, i, &mut out).unwrap();
+                let at = format!("{} seed {seed} record {i}", schema.name());
+                assert_eq!(String::from_utf8(out).unwrap(), varied.record.to_string(), "{at}");
+                assert_eq!(
+                    (written.pattern, written.repaired, written.replaced),
+                    (varied.pattern, varied.repaired, varied.replaced),
+                    "{at}"
+                );
+                assert!(written.violations.is_empty(), "{at}: {:?}", written.violations);
+            }
+        }
+    }
+}

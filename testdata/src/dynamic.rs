@@ -187,6 +187,22 @@ pub(crate) fn members(
     env: &RecordEnv<'_>,
     wanted: &[bool],
 ) -> Result<Vec<Option<Value>>, GenerateError> {
+    let (slots, needed) = member_slots(plan, env, wanted)?;
+    let public = slots
+        .into_iter()
+        .zip(&plan.fields)
+        .zip(needed)
+        .map(|((v, node), needed)| needed.then(|| public_value(node, plan, v)));
+    Ok(public.collect())
+}
+
+/// [`members`] in positional form: the members' values (`null` for those not generated) and
+/// which members were generated (the wanted ones and their dependencies).
+pub(crate) fn member_slots(
+    plan: &ObjectPlan,
+    env: &RecordEnv<'_>,
+    wanted: &[bool],
+) -> Result<(Vec<Value>, Vec<bool>), GenerateError> {
     let mut needed = wanted.to_vec();
     needed.resize(plan.fields.len(), false);
     // `order` lists every member after its dependencies: walked backwards, it closes the set.
@@ -202,12 +218,7 @@ pub(crate) fn members(
     for &i in plan.order.iter().filter(|i| needed[**i]) {
         slots[i] = field(&plan.fields[i], &scope, plan, &slots, env, true)?;
     }
-    let public = slots
-        .iter()
-        .zip(&plan.fields)
-        .zip(&needed)
-        .map(|((v, node), needed)| needed.then(|| public_value(node, plan, v.clone())));
-    Ok(public.collect())
+    Ok((slots, needed))
 }
 
 /// The members of an object in positional form (see [`record_slots`]).

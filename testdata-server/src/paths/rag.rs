@@ -17,6 +17,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use testdata::Schema;
+use testdata::export::ExportError;
 use testdata::rag::{Body, Defects, DocumentKind, Hit, PatternStore, Query, Variations, apply_profile};
 
 use super::traditional::sized_run;
@@ -174,9 +175,15 @@ impl RagPath {
         };
         let (plan, threshold, first) = (plan.clone(), self.threshold, range.start);
         let work = move || -> Result<(Scored, Report), ServiceError> {
+            if mode == RagMode::LearnFromHistory
+                && let Some(answer) = written(&plan, &records, range.clone())?
+            {
+                return Ok(answer);
+            }
             let made = from_patterns(&plan, mode, &records, range)?;
-            let (scored, regenerated) =
-                gate::gated(&plan, made.records, first, threshold, gate::Made::Validated)?;
+            // A repaired record validates; an engine record put in a pattern's place is checked.
+            let how = if made.records_replaced > 0 { gate::Made::Unchecked } else { gate::Made::Validated };
+            let (scored, regenerated) = gate::gated(&plan, made.records, first, threshold, how)?;
             let report = Report {
                 records_repaired: made.records_repaired + regenerated,
                 fields_repaired: made.fields_repaired,
@@ -206,6 +213,8 @@ pub struct Made {
     pub records_repaired: u64,
     /// Pattern values replaced.
     pub fields_repaired: u64,
+    /// Records that are the engine's instead of a pattern's (no repair made one valid).
+    pub records_replaced: u64,
 }
 
 /// Records `range` of `plan` from pattern `records` (variations or defect triggers), each
@@ -236,10 +245,48 @@ pub fn from_patterns(
                 made.records_repaired += 1;
                 made.fields_repaired += varied.repaired as u64;
             }
+            made.records_replaced += u64::from(varied.replaced);
             made.records.push(varied.record);
         }
     }
     Ok(made)
+}
+
+/// Learn-from-history records of `range` written straight into the answer's JSON or JSONL
+/// ([`Variations::write_nth`]: each built in the engine's positional form, checked against
+/// every rule of the schema as it is written, and repaired when it breaks one), scored and
+/// reported. `None` when the records must be values (CSV or SQL, several schemas, a field
+/// named like a bookkeeping key) or a written record still breaks a rule (an engine record of
+/// a schema whose own values break its rules): the gate then scores every record in full.
+///
+/// Each record written validates and its `unique` fields are the engine's (distinct by
+/// construction: a keyed permutation of the index), so it scores exactly 1 — what the gate
+/// computes for it, as for the Traditional path's records ([`Plan::encode_scored`]).
+fn written(
+    plan: &Plan,
+    records: &[Value],
+    range: Range<u64>,
+) -> Result<Option<(Scored, Report)>, ServiceError> {
+    let [schema] = plan.compiled.schemas.as_slice() else { return Ok(None) };
+    if schema.def().fields.iter().any(|f| crate::coherence::BOOKKEEPING.contains(&f.name.as_str())) {
+        return Ok(None);
+    }
+    let variations = Variations::new(schema, records.to_vec());
+    let mut report = Report::default();
+    let data = plan.encode_written(range.clone(), |i, out| {
+        let written = variations.write_nth(plan.seed, i, out).map_err(|e| match e {
+            ExportError::Generate(g) => ServiceError::from(g),
+            e => ServiceError::Internal(format!("writing RAG record {i} failed: {e}")),
+        })?;
+        if written.repaired > 0 || written.replaced {
+            report.records_repaired += 1;
+            report.fields_repaired += written.repaired as u64;
+        }
+        Ok(written.violations.is_empty())
+    })?;
+    let Some(data) = data else { return Ok(None) };
+    let n = range.end.min(plan.total).saturating_sub(range.start);
+    Ok(Some((Scored { data, records: n, coherence: (n > 0).then_some(1.0), failing: 0 }, report)))
 }
 
 /// The retrieval text of a request: its context, hints and scenario descriptions.

@@ -40,6 +40,31 @@ impl Plan {
         Ok(out.into_bytes())
     }
 
+    /// Records `range` (clamped to the plan) of a one-schema plan as JSON or JSONL, each
+    /// appended by `write(index, out)` as a compact JSON object of the schema's fields and given
+    /// the bookkeeping keys as [`Plan::encode`] gives them (the RAG path's variations, written
+    /// without a map form). `None` for other formats or several schemas, or when `write`
+    /// returns `false` (the caller then encodes the records as values).
+    pub fn encode_written(
+        &self,
+        range: Range<u64>,
+        mut write: impl FnMut(u64, &mut Vec<u8>) -> Result<bool, ServiceError>,
+    ) -> Result<Option<String>, ServiceError> {
+        if !matches!(self.format, Format::Json | Format::Jsonl) || self.compiled.schemas.len() != 1 {
+            return Ok(None);
+        }
+        let n = range.end.min(self.total).saturating_sub(range.start);
+        let mut out = JsonOut::new(self.format, n as usize);
+        for (i, _, scenario) in self.indexes(range) {
+            out.separate();
+            if !write(i, &mut out.out)? {
+                return Ok(None);
+            }
+            out.bookkeeping(i, scenario)?;
+        }
+        out.finish().map(Some)
+    }
+
     /// Records `range` (clamped to the plan) serialised and scored in one pass, for the
     /// Traditional path. Without scenario overrides and in JSON or JSONL, each record is
     /// written and validated in the engine's positional form ([`Schema::write_json_validated`]):

@@ -32,6 +32,7 @@
 //!   engine owns identity, time and every constraint.
 
 pub mod bundled;
+mod compiled;
 pub mod defect;
 pub mod document;
 pub mod embedded;
@@ -55,7 +56,7 @@ pub use embedded::EmbeddedStore;
 #[cfg(feature = "llm")]
 pub use pool::{Pools, TextPool, text_fields};
 pub use profile::apply_profile;
-pub use vary::{Variations, Varied};
+pub use vary::{Variations, Varied, Written};
 
 /// The default number of patterns retrieved (`RAG_TOP_K`).
 pub const DEFAULT_TOP_K: usize = 5;

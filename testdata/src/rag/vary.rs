@@ -22,8 +22,11 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
+use super::compiled::{Compiled, seconds};
 use crate::Schema;
+use crate::constraint::Violation;
 use crate::error::GenerateError;
+use crate::export::ExportError;
 use crate::schema::{FieldDef, FieldType};
 use crate::seed::{Key, Seed, name_key};
 use crate::time;
@@ -33,13 +36,13 @@ pub const JITTER: f64 = 0.1;
 
 /// Which fields of a schema a variation redraws or jitters.
 #[derive(Debug, Clone, Default)]
-struct Shape {
+pub(super) struct Shape {
     /// Top-level date and timestamp fields, in schema order (`true`: a timestamp).
-    dates: Vec<(String, bool)>,
+    pub(super) dates: Vec<(String, bool)>,
     /// Top-level amounts and their scales.
-    amounts: BTreeMap<String, u8>,
+    pub(super) amounts: BTreeMap<String, u8>,
     /// Amounts inside the elements of array fields: array → member → scale.
-    member_amounts: BTreeMap<String, BTreeMap<String, u8>>,
+    pub(super) member_amounts: BTreeMap<String, BTreeMap<String, u8>>,
 }
 
 impl Shape {
@@ -93,18 +96,37 @@ pub struct Varied {
     pub replaced: bool,
 }
 
+/// What [`Variations::write_nth`] wrote: [`Varied`] without the record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    /// Which pattern it varies (an index into the patterns given).
+    pub pattern: usize,
+    /// Fields of the pattern that were missing or broke a rule of the schema and were
+    /// replaced.
+    pub repaired: usize,
+    /// Whether the record is the engine's (see [`Varied::replaced`]).
+    pub replaced: bool,
+    /// The record's violations: empty, except for an engine record (`replaced`) of a schema
+    /// whose own values break its rules.
+    pub violations: Vec<Violation>,
+}
+
 /// Variations of retrieved patterns for one schema.
 #[derive(Debug, Clone)]
 pub struct Variations<'a> {
     schema: &'a Schema,
     patterns: Vec<Value>,
     shape: Shape,
+    /// Per pattern, its positional form (`None`: varied through [`Schema::repair`] only).
+    compiled: Vec<Option<Compiled>>,
 }
 
 impl<'a> Variations<'a> {
     /// Variations of `patterns` (records, in retrieval order) as records of `schema`.
     pub fn new(schema: &'a Schema, patterns: Vec<Value>) -> Variations<'a> {
-        Variations { schema, patterns, shape: Shape::of(schema) }
+        let shape = Shape::of(schema);
+        let compiled = patterns.iter().map(|p| Compiled::new(schema, &shape, p)).collect();
+        Variations { schema, patterns, shape, compiled }
     }
 
     /// How many patterns.
@@ -135,14 +157,70 @@ impl<'a> Variations<'a> {
         Ok(Varied { record: fixed.record, pattern, repaired: fixed.fields.len(), replaced: fixed.replaced })
     }
 
+    /// Appends record `index` of `seed` to `out` as compact JSON: the bytes of
+    /// `serde_json::to_writer(out, &self.nth(seed, index)?.record)`, and what
+    /// [`Variations::nth`] reports about it.
+    ///
+    /// Each record is checked in full as it is written: the variation is built in the engine's
+    /// positional form from the pattern compiled once (its kept values, amounts and dates),
+    /// the engine's values for the fields it owns, totals recomputed, and validated against
+    /// every rule of the schema. A variation with any violation goes through
+    /// [`Variations::nth`] (the repair) instead; so does a pattern that has no exact
+    /// positional form (an item with its members in another order, say).
+    ///
+    /// ```
+    /// # let schema = testdata::Schema::from_json(r#"{"name": "cart", "fields": [
+    /// #   {"name": "items", "type": "array", "min_items": 1, "max_items": 5, "items": {"type": "object", "fields": [
+    /// #     {"name": "name", "type": "string", "kind": "product_name"},
+    /// #     {"name": "price", "type": "decimal", "scale": 2, "min": 0.01, "max": 999.99}]}},
+    /// #   {"name": "created_at", "type": "datetime"}]}"#)?;
+    /// use testdata::rag::Variations;
+    /// let pattern = serde_json::json!({"items": [{"name": "Yoga Mat", "price": 25.0}], "created_at": "2024-11-02T10:15:00Z"});
+    /// let variations = Variations::new(&schema, vec![pattern]);
+    /// let mut out = Vec::new();
+    /// let written = variations.write_nth(7, 3, &mut out)?;
+    /// assert!(written.violations.is_empty());
+    /// assert_eq!(out, serde_json::to_vec(&variations.nth(7, 3)?.record)?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn write_nth(
+        &self,
+        seed: impl Into<Seed>,
+        index: u64,
+        out: &mut Vec<u8>,
+    ) -> Result<Written, ExportError> {
+        let seed = seed.into();
+        let pattern = (index % self.patterns.len().max(1) as u64) as usize;
+        if let Some(Some(compiled)) = self.compiled.get(pattern) {
+            let slots = compiled.vary(self.schema, seed, index)?;
+            if self.schema.check_positional(&slots).is_empty() {
+                self.schema.write_positional(&slots, out).map_err(ExportError::Json)?;
+                return Ok(Written {
+                    pattern,
+                    repaired: compiled.missing,
+                    replaced: false,
+                    violations: Vec::new(),
+                });
+            }
+        }
+        let varied = self.nth(seed, index)?;
+        let violations = match varied.replaced {
+            true => self.schema.validate(&varied.record).err().map(|v| v.0).unwrap_or_default(),
+            false => Vec::new(),
+        };
+        serde_json::to_writer(&mut *out, &varied.record).map_err(ExportError::Json)?;
+        Ok(Written {
+            pattern: varied.pattern,
+            repaired: varied.repaired,
+            replaced: varied.replaced,
+            violations,
+        })
+    }
+
     /// Moves the candidate's dates so the first one is the engine's (see the module docs);
     /// a pattern without a parsable date keeps none (the engine draws them all).
     fn move_dates(&self, candidate: &mut Value, seed: Seed, index: u64) -> Result<(), GenerateError> {
         let Value::Object(fields) = candidate else { return Ok(()) };
-        let seconds = |v: &Value, timestamp: bool| {
-            let s = v.as_str()?;
-            if timestamp { time::parse_datetime(s) } else { time::parse_date(s).map(|d| d * 86_400) }
-        };
         let first = self
             .shape
             .dates
@@ -213,7 +291,7 @@ impl<'a> Variations<'a> {
 }
 
 /// `x` rounded half away from zero to `scale` decimals, as a JSON number.
-fn round_to(x: f64, scale: u8) -> Value {
+pub(super) fn round_to(x: f64, scale: u8) -> Value {
     let p = 10f64.powi(i32::from(scale));
     let r = (x * p).round() / p;
     serde_json::Number::from_f64(r).map_or(Value::Null, Value::Number)

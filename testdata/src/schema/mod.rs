@@ -7,6 +7,8 @@ pub(crate) mod decimal;
 pub mod def;
 mod json_schema;
 mod keys;
+#[cfg(feature = "rag")]
+mod positional;
 pub mod repair;
 mod validate;
 

@@ -195,7 +195,7 @@ impl Schema {
 }
 
 /// Whether the engine, not an outside source, writes the field.
-fn engine_owned(node: &Node) -> bool {
+pub(super) fn engine_owned(node: &Node) -> bool {
     node.unique.is_some()
         || matches!(
             node.how,

@@ -486,16 +486,18 @@ fn describe_rule(rule: &CompiledCompute, plan: &ObjectPlan) -> String {
 pub(crate) fn single(plan: &ObjectPlan, name: &str, v: &Value, ctx: &Context) -> Option<String> {
     let node = plan.fields.iter().find(|n| n.name == name)?;
     let mut out = Vec::new();
+    // With every sibling null, the cross-field rules (`after`/`before`, `at_most`/`at_least`)
+    // have nothing to compare with and check nothing; `present_if` is checked by the caller
+    // of `field`. So the node is checked as it is, without a copy stripped of those rules.
     let empty = vec![&Value::Null; plan.fields.len()];
-    let probe = Node { rel: None, limit: None, present_if: None, ..node.clone() };
-    let self_contained = match &probe.how {
+    let self_contained = match &node.how {
         NodeGen::Compute { .. } => false,
         NodeGen::Template(t) => t.field_refs().next().is_none(),
         _ => true,
     };
     if self_contained {
         let cx = Checker { ctx, positional: false };
-        field(&probe, v, &Path::Member(&Path::Root, name), plan, &empty, &cx, &mut out);
+        field(node, v, &Path::Member(&Path::Root, name), plan, &empty, &cx, &mut out);
     }
     out.first().map(|v| v.message.clone())
 }
