@@ -244,6 +244,13 @@ impl Schema {
     ) -> Result<Vec<Violation>, crate::export::ExportError> {
         let env = self.env(seed.into(), index);
         let slots = dynamic::record_slots(&self.plan, &env)?;
+        let violations = self.check_positional(&slots);
+        dynamic::write_object(&self.plan, &slots, out).map_err(crate::export::ExportError::Json)?;
+        Ok(violations)
+    }
+
+    /// Every violation of a positional record (the checks of [`Schema::validate`]).
+    pub(crate) fn check_positional(&self, slots: &[Value]) -> Vec<Violation> {
         let members: Vec<Option<&Value>> = slots.iter().map(Some).collect();
         let mut violations = Vec::new();
         validate::members_of(
@@ -253,8 +260,7 @@ impl Schema {
             &self.checker(true),
             &mut violations,
         );
-        dynamic::write_object(&self.plan, &slots, out).map_err(crate::export::ExportError::Json)?;
-        Ok(violations)
+        violations
     }
 
     /// Record `index` of the stream of `seed` in the engine's positional form (its fields'

@@ -12,8 +12,6 @@ use serde_json::{Map, Value};
 
 use super::Schema;
 use super::compile::{Node, NodeGen, ObjectPlan};
-use super::validate;
-use crate::constraint::Violation;
 use crate::dynamic;
 use crate::error::GenerateError;
 use crate::seed::Seed;
@@ -62,20 +60,6 @@ impl Schema {
     /// first, as [`Schema::repair`] recomputes its map form.
     pub(crate) fn recompute_positional(&self, slots: &mut [Value]) {
         recompute(&self.plan, slots);
-    }
-
-    /// Every violation of a positional record (the checks of [`Schema::validate`]).
-    pub(crate) fn check_positional(&self, slots: &[Value]) -> Vec<Violation> {
-        let members: Vec<Option<&Value>> = slots.iter().map(Some).collect();
-        let mut violations = Vec::new();
-        validate::members_of(
-            &self.plan,
-            &members,
-            &validate::Path::Root,
-            &self.checker(true),
-            &mut violations,
-        );
-        violations
     }
 
     /// Appends a positional record as the compact JSON of its map form.
