@@ -337,10 +337,7 @@ fn value(
         },
         NodeGen::Object(p) => Value::Array(object(p, nkey, env, false)?),
         NodeGen::Array { item, min, max } => array(item, (*min, *max), nkey, &mut g, plan, env)?,
-        NodeGen::Compute { rule, scale, integer, lo, hi } => {
-            let v = computed(rule, *scale, *integer, siblings, plan);
-            within_bounds(node, v, (*lo, *hi), if *integer { 0 } else { *scale as u32 }, env.index)?
-        }
+        NodeGen::Compute { rule, scale, integer, .. } => computed(rule, *scale, *integer, siblings, plan),
         NodeGen::Json => Value::Object(Map::new()),
         NodeGen::Ref { schema, field, count } => {
             // Every reference of a record to the same entity points at the same record of it.
@@ -433,35 +430,6 @@ pub(crate) fn computed<S: Borrow<Value>>(
             }
             _ => Value::Null,
         },
-    }
-}
-
-/// A computed number checked against the `min`/`max` its field declares (as mantissas at
-/// `scale`): a schema whose inputs allow results outside them is refused record by record,
-/// never answered with a record that fails its own schema.
-fn within_bounds(
-    node: &Node,
-    v: Value,
-    (lo, hi): (Option<i128>, Option<i128>),
-    scale: u32,
-    index: u64,
-) -> Result<Value, GenerateError> {
-    let Some((m, s)) = decimal::from_value(&v).filter(|_| v.is_number()) else { return Ok(v) };
-    let got = decimal::rescale(m, s, scale);
-    let broken = match (lo, hi) {
-        (Some(lo), _) if got < lo => Some(("min", lo)),
-        (_, Some(hi)) if got > hi => Some(("max", hi)),
-        _ => None,
-    };
-    match broken {
-        None => Ok(v),
-        Some((rule, bound)) => Err(GenerateError::ComputedOutOfRange {
-            path: node.path.clone(),
-            value: v.to_string(),
-            rule,
-            bound: decimal::to_value(bound, scale).to_string(),
-            index,
-        }),
     }
 }
 

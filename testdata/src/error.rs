@@ -63,23 +63,4 @@ pub enum GenerateError {
         /// The first record index that cannot be served.
         index: u64,
     },
-    /// A computed field's value falls outside the `min`/`max` its schema declares: the fields
-    /// it is computed from allow values the bounds do not.
-    #[error(
-        "field `{path}` is computed as {value}, which breaks its `{rule}` of {bound} (record {index}); \
-         bound the fields it is computed from so that every result stays within {rule} {bound}, \
-         or remove the `{rule}`"
-    )]
-    ComputedOutOfRange {
-        /// The field path.
-        path: String,
-        /// The computed value.
-        value: String,
-        /// `min` or `max`.
-        rule: &'static str,
-        /// The bound it breaks.
-        bound: String,
-        /// The record index.
-        index: u64,
-    },
 }
