@@ -16,6 +16,19 @@ async fn client(r: &Running) -> TestDataServiceClient<Channel> {
     TestDataServiceClient::connect(format!("http://{}", r.grpc_addr)).await.expect("connect")
 }
 
+/// A client over a bare HTTP/2 connection: the call's deadline travels as `grpc-timeout` and
+/// only the server acts on it. tonic's `Channel` also starts its own timer and answers
+/// `CANCELLED "Timeout expired"` when that timer wins the race with the server's answer (a
+/// loaded machine), so a test of the server's `DEADLINE_EXCEEDED` cannot use it.
+type Http2 = hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, tonic::body::Body>;
+fn deadline_client(r: &Running) -> TestDataServiceClient<Http2> {
+    let http2 = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+        .http2_only(true)
+        .build_http();
+    let origin = format!("http://{}", r.grpc_addr).parse().expect("an address is a URI");
+    TestDataServiceClient::with_origin(http2, origin)
+}
+
 /// An inline schema with one array field of `n` `kind` strings per record.
 fn array_schema(kind: &str, n: usize) -> String {
     json!({"name": "big", "fields": [
@@ -411,7 +424,7 @@ async fn stopped_work_reaches(r: &Running, n: u64) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_or_cancelled_work_stops() {
     let running = start(Config::ephemeral()).await.unwrap();
-    let mut c = client(&running).await.max_decoding_message_size(64 << 20);
+    let mut c = deadline_client(&running).max_decoding_message_size(64 << 20);
     // 180 paragraphs a record × 1,000 records: a 45 MB answer, a few hundred ms of generation.
     let heavy = GenerateRequest {
         inline_schema: array_schema("paragraph", 180),
