@@ -227,8 +227,9 @@ pub fn bytes_per_record(plan: &Plan, max_bytes: usize) -> Result<u64, ServiceErr
     Ok(bytes.div_ceil(records.len().max(1) as u64).max(1))
 }
 
-/// Refuses an answer of `plan` estimated above `max_bytes` (a unary answer is one message).
-pub fn check_answer(plan: &Plan, max_bytes: usize) -> Result<(), ServiceError> {
+/// Refuses an answer of `plan` estimated above `max_bytes` (a unary answer is one message);
+/// else returns the estimated bytes a record.
+pub fn check_answer(plan: &Plan, max_bytes: usize) -> Result<u64, ServiceError> {
     let per_record = bytes_per_record(plan, max_bytes)?;
     let total = per_record.saturating_mul(plan.total);
     if total > max_bytes as u64 {
@@ -240,7 +241,7 @@ pub fn check_answer(plan: &Plan, max_bytes: usize) -> Result<(), ServiceError> {
             max_bytes,
         ));
     }
-    Ok(())
+    Ok(per_record)
 }
 
 /// Records per stream chunk: `batch`, fewer when `batch` records would exceed half the

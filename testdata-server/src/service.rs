@@ -362,7 +362,7 @@ impl Service {
         tokio::task::spawn_blocking(move || {
             let mut plan = planner.plan(&spec, Mode::Sync(max_records))?;
             plan.cancel = cancel;
-            crate::limits::check_answer(&plan, max_bytes)?;
+            plan.bytes_per_record = crate::limits::check_answer(&plan, max_bytes)?;
             Ok(plan)
         })
         .await
@@ -399,6 +399,20 @@ impl Service {
             self.finish_stream_metric(spec, StreamOutcome::Error);
         }
         result
+    }
+
+    /// [`stream`](Self::stream), planned on the blocking pool (in `span`): compiling a large
+    /// per-request schema and sampling its records must not hold up the connection's thread.
+    pub async fn stream_planned_off_thread(
+        self: &Arc<Self>,
+        spec: GenerateSpec,
+        deadline: Option<Instant>,
+        span: tracing::Span,
+    ) -> Result<StreamHandle, ServiceError> {
+        let service = Arc::clone(self);
+        tokio::task::spawn_blocking(move || span.in_scope(|| service.stream(&spec, deadline)))
+            .await
+            .map_err(|e| ServiceError::Internal(format!("planning task failed: {e}")))?
     }
 
     fn start_stream(
@@ -441,6 +455,7 @@ impl Service {
         let (seed, schema_name, format) = (plan.seed, plan.schema_name.clone(), plan.format);
         let mut plan = plan;
         plan.cancel = Cancel::counted(self.metrics.generation_stopped.clone());
+        plan.bytes_per_record = per_record;
         let offset = spec.offset;
         let job = StreamJob {
             records: self.records_counter(&plan),

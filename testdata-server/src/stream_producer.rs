@@ -232,10 +232,11 @@ impl Drop for Pending {
 }
 
 /// Generates the chunks of a stream and sends them in order (`sent`: the first record not yet
-/// sent). The first chunk is generated alone; then up to `parallel` chunks at once: chunks of
-/// [`BLOCKING_THRESHOLD`](crate::paths::traditional::BLOCKING_THRESHOLD) records or more on
-/// tokio's blocking pool (so a stream of large chunks uses every core), smaller ones in turn on
-/// the connection's thread. Each takes its share of the byte budget first; with the
+/// sent). The first chunk is generated alone; then up to `parallel` chunks at once: heavy
+/// chunks ([`BLOCKING_THRESHOLD`](crate::paths::traditional::BLOCKING_THRESHOLD) records or
+/// [`BLOCKING_BYTES`](crate::paths::traditional::BLOCKING_BYTES) estimated) on tokio's
+/// blocking pool (so a stream of large chunks uses every core), smaller ones in turn on the
+/// connection's thread. Each takes its share of the byte budget first; with the
 /// channel's bound this keeps at most `parallel + STREAM_BUFFER_CHUNKS` chunks, and at most
 /// the budget's bytes (or one chunk), in memory.
 async fn produce(job: &StreamJob, tx: &ChunkSender, sent: &mut u64) -> StreamOutcome {

@@ -20,7 +20,8 @@ async fn client(r: &Running) -> TestDataServiceClient<Channel> {
 /// only the server acts on it. tonic's `Channel` also starts its own timer and answers
 /// `CANCELLED "Timeout expired"` when that timer wins the race with the server's answer (a
 /// loaded machine), so a test of the server's `DEADLINE_EXCEEDED` cannot use it.
-type Http2 = hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, tonic::body::Body>;
+type Http2 =
+    hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, tonic::body::Body>;
 fn deadline_client(r: &Running) -> TestDataServiceClient<Http2> {
     let http2 = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
         .http2_only(true)
@@ -468,6 +469,27 @@ async fn expired_or_cancelled_work_stops() {
     drop(s);
     assert_eq!(stopped_work_reaches(&running, 4).await, 4, "the dropped stream's generation did not stop");
     assert!(c.generate_data(small).await.unwrap().into_inner().success);
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http_client_that_disconnects_stops_its_generation() {
+    let running = start(Config::ephemeral()).await.unwrap();
+    // The 45 MB answer of `expired_or_cancelled_work_stops`, asked over HTTP; the client
+    // closes its socket 60 ms in, long before the answer is ready.
+    let body = json!({"inline_schema": array_schema("paragraph", 180), "count": 1000, "seed": 5}).to_string();
+    let mut s = tokio::net::TcpStream::connect(running.http_addr).await.unwrap();
+    s.write_all(format!("{}\r\n\r\n{body}", post(body.len())).as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(60)).await;
+    let mut first = [0u8; 1];
+    let answered = tokio::time::timeout(Duration::from_millis(1), s.read(&mut first)).await;
+    assert!(answered.is_err(), "the heavy call was answered within 60 ms");
+    drop(s);
+    assert_eq!(stopped_work_reaches(&running, 1).await, 1, "the disconnected call's generation did not stop");
+    // The server goes on answering.
+    let small = json!({"entity": "user", "count": 2}).to_string();
+    let (status, _, answer) = http_raw(&running, &post(small.len()), small.as_bytes()).await;
+    assert_eq!(status, 200, "{answer}");
     running.shutdown().await.unwrap();
 }
 

@@ -122,18 +122,22 @@ impl TestDataService for Grpc {
         request.request_id.clone_from(&request_id);
         let span = telemetry::rpc_span("GenerateDataStream", &request_id, &request.domain, &request.entity);
         telemetry::set_grpc_parent(&span, &metadata);
-        let handle = span.in_scope(|| {
+        let spec = span.in_scope(|| {
             let spec = convert::spec_from_proto(request).map_err(|e| {
                 tracing::info!(error = %e, code = e.kind().label(), "generate_data_stream_error");
                 self.service.metrics().error("stream", e.kind().label());
                 convert::status(&e)
             })?;
             telemetry::record_outcome(&tracing::Span::current(), Some(spec.method.label()), None);
-            self.service.stream(&spec, deadline).map_err(|e| {
-                tracing::info!(error = %e, code = e.kind().label(), "generate_data_stream_error");
-                convert::status(&e)
-            })
+            Ok::<_, Status>(spec)
         })?;
+        let handle =
+            self.service.stream_planned_off_thread(spec, deadline, span.clone()).await.map_err(|e| {
+                span.in_scope(
+                    || tracing::info!(error = %e, code = e.kind().label(), "generate_data_stream_error"),
+                );
+                convert::status(&e)
+            })?;
         let stop = stream::stop_signal(deadline, self.service.hard_stop());
         let stream = stream::chunk_stream(request_id.clone(), handle, stop, span);
         // The slot is given back when the stream is dropped: ended, failed or cancelled.

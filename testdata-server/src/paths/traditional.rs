@@ -13,6 +13,17 @@ use crate::request::Method;
 /// batch does not hold up the async workers (50 records take microseconds).
 pub const BLOCKING_THRESHOLD: u64 = 512;
 
+/// Ranges estimated at this many bytes or more are generated on the blocking pool too, however
+/// few their records: 50 records of 180 paragraphs each (2 MB) take milliseconds, which on
+/// an async worker would hold up every other call on it.
+pub const BLOCKING_BYTES: u64 = 256 * 1024;
+
+/// Whether `records` records of `plan` are heavy enough for the blocking pool: by count, or by
+/// the bytes the plan's records were sampled at.
+pub(crate) fn heavy(plan: &Plan, records: u64) -> bool {
+    records >= BLOCKING_THRESHOLD || records.saturating_mul(plan.bytes_per_record) >= BLOCKING_BYTES
+}
+
 /// The seeded engine as a [`Generator`].
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Traditional;
@@ -36,18 +47,55 @@ impl Generator for Traditional {
     }
 }
 
-/// Runs `work` on `range` of `plan`: inline for small ranges, on tokio's blocking pool from
-/// [`BLOCKING_THRESHOLD`] records on.
+/// Runs `work` on `range` of `plan`: inline for small ranges, on tokio's blocking pool for
+/// [`heavy`] ones.
 pub(crate) async fn sized_run<T: Send + 'static>(
     plan: &Plan,
     range: Range<u64>,
     work: fn(&Plan, Range<u64>) -> Result<T, ServiceError>,
 ) -> Result<T, ServiceError> {
-    if range.end.saturating_sub(range.start) < BLOCKING_THRESHOLD {
+    if !heavy(plan, range.end.saturating_sub(range.start)) {
         return work(plan, range);
     }
     let plan = plan.clone();
     tokio::task::spawn_blocking(move || work(&plan, range))
         .await
         .map_err(|e| ServiceError::Internal(format!("generation task failed: {e}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::plan::{Mode, Planner};
+    use crate::registry::Registry;
+    use crate::request::{GenerateSpec, SchemaSources};
+
+    /// `count` records of `sources`, sized as a unary call sizes them.
+    fn sized_plan(sources: SchemaSources, count: i64) -> Plan {
+        let planner = Planner::new(Arc::new(Registry::builtin().unwrap()), 16, 0.0);
+        let spec = GenerateSpec { sources, count, seed: Some(3), ..GenerateSpec::default() };
+        let mut plan = planner.plan(&spec, Mode::Sync(100_000)).unwrap();
+        plan.bytes_per_record = crate::limits::check_answer(&plan, 50 << 20).unwrap();
+        plan
+    }
+
+    #[test]
+    fn a_few_large_records_are_heavy_and_many_small_ones_too() {
+        let paragraphs = serde_json::json!({"name": "big", "fields": [{"name": "texts", "type": "array",
+            "min_items": 180, "max_items": 180, "items": {"type": "string", "kind": "paragraph"}}]});
+        let big =
+            sized_plan(SchemaSources { inline_schema: paragraphs.to_string(), ..Default::default() }, 50);
+        assert!(big.bytes_per_record > 10_000, "{}", big.bytes_per_record);
+        assert!(heavy(&big, 50), "50 records of {} bytes each", big.bytes_per_record);
+        assert!(!heavy(&big, 1), "one record of {} bytes", big.bytes_per_record);
+
+        let users = sized_plan(SchemaSources { entity: "user".into(), ..Default::default() }, 50);
+        assert!(!heavy(&users, 50), "50 users of {} bytes each", users.bytes_per_record);
+        assert!(heavy(&users, BLOCKING_THRESHOLD));
+        // A plan never sized (the CLI's) is judged by its record count alone.
+        let unsized_plan = Plan { bytes_per_record: 0, ..big };
+        assert!(!heavy(&unsized_plan, 50) && heavy(&unsized_plan, BLOCKING_THRESHOLD));
+    }
 }

@@ -109,6 +109,9 @@ pub struct Plan {
     pub scenario_counts: BTreeMap<String, u64>,
     /// Stops the generation loops of this plan when its call is gone ([`crate::cancel`]).
     pub cancel: crate::cancel::Cancel,
+    /// The bytes a record takes as serialised, sampled when the answer's size was checked
+    /// (0 until then): with the record count, the work a range costs.
+    pub bytes_per_record: u64,
 }
 
 impl Compiled {

@@ -142,6 +142,7 @@ impl Planner {
             format: spec.format,
             scenario_counts,
             cancel: crate::cancel::Cancel::default(),
+            bytes_per_record: 0,
         })
     }
 
