@@ -161,18 +161,25 @@ fn largest_repeat(hir: &regex_syntax::hir::Hir) -> u32 {
     largest
 }
 
+/// Refuses a schema with a top-level field named like a bookkeeping key (`_index`,
+/// `_scenario`): the server adds them to every record, so the output would hold the key twice.
+pub fn check_reserved_names(def: &SchemaDef) -> Result<(), String> {
+    match def.fields.iter().find(|f| RESERVED_NAMES.contains(&f.name.as_str())) {
+        Some(f) => Err(format!(
+            "field `{}`: the name is reserved (the server adds `_index` and `_scenario` to every record); \
+             rename the field",
+            f.name
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Refuses a per-request schema with more than `MAX_SCHEMA_FIELDS` fields (nested ones
 /// included), a top-level field named like a bookkeeping key, or a `pattern` over the regex
 /// limits ([`check_regex`]).
 pub fn check_schema(def: &SchemaDef, limits: &Limits) -> Result<(), ServiceError> {
     let max_fields = limits.max_schema_fields;
-    if let Some(f) = def.fields.iter().find(|f| RESERVED_NAMES.contains(&f.name.as_str())) {
-        return Err(ServiceError::invalid(format!(
-            "field `{}`: the name is reserved (the server adds `_index` and `_scenario` to every record); \
-             rename the field",
-            f.name
-        )));
-    }
+    check_reserved_names(def).map_err(ServiceError::invalid)?;
     let mut count = 0usize;
     let mut todo: Vec<&FieldDef> = def.fields.iter().collect();
     while let Some(f) = todo.pop() {

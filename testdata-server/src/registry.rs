@@ -84,6 +84,7 @@ impl Registry {
         let mut normalised = Vec::with_capacity(sources.len());
         for (file, text) in sources {
             let def = parse_schema_text(&text)
+                .and_then(|def| crate::limits::check_reserved_names(&def).map(|()| def))
                 .map_err(|message| RegistryError::Invalid { file: file.clone(), message })?;
             let text = serde_json::to_string(&def)
                 .map_err(|e| RegistryError::Invalid { file: file.clone(), message: e.to_string() })?;
@@ -273,5 +274,16 @@ mod tests {
     fn invalid_schema_names_the_problem() {
         let e = parse_schema_text(r#"{"name":"x","fields":[{"name":"a","mni":1}]}"#).unwrap_err();
         assert!(e.contains("mni"), "{e}");
+    }
+
+    #[test]
+    fn a_schema_file_with_a_bookkeeping_field_name_is_refused_naming_file_and_field() {
+        let dir = std::env::temp_dir().join(format!("testdata-reserved-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("x.json");
+        std::fs::write(&file, r#"{"name":"x","fields":[{"name":"_scenario","type":"string"}]}"#).unwrap();
+        let e = Registry::load(Some(&dir)).unwrap_err().to_string();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(e.contains("x.json") && e.contains("`_scenario`") && e.contains("reserved"), "{e}");
     }
 }
