@@ -425,14 +425,12 @@ async fn a_thousand_silent_connections_do_not_hold_up_the_soak_and_are_closed() 
     print_report("idle connections", &r);
     let held = r.samples.iter().map(|s| s.2).max().unwrap_or(0);
 
-    // The server closed every silent connection: each reads end-of-file.
+    // The server closed every silent connection: each reads end-of-file (after whatever the
+    // server sent first; hyper used to send its HTTP/2 SETTINGS and wait for good).
     let closed = tokio::time::timeout(Duration::from_secs(20), async {
         let mut buf = [0u8; 64];
         for conn in &mut idle {
-            match conn.read(&mut buf).await {
-                Ok(0) | Err(_) => {}
-                Ok(n) => panic!("a silent connection was sent {n} bytes"),
-            }
+            while matches!(conn.read(&mut buf).await, Ok(1..)) {}
         }
     })
     .await;
