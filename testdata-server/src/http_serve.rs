@@ -69,8 +69,9 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|stop| *stop).await;
 }
 
-/// Whether the client sends its first byte within `wait` (what it sent stays unread).
-async fn sends_within(stream: &tokio::net::TcpStream, wait: Duration) -> bool {
+/// Whether the client sends its first byte within `wait` (what it sent stays unread); the
+/// gRPC listener (`server::serve_grpc`) uses it too.
+pub(crate) async fn sends_within(stream: &tokio::net::TcpStream, wait: Duration) -> bool {
     let mut first = [0u8; 1];
     matches!(tokio::time::timeout(wait, stream.peek(&mut first)).await, Ok(Ok(n)) if n > 0)
 }

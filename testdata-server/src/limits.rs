@@ -24,7 +24,8 @@ pub struct Limits {
     /// Largest HTTP request body, in bytes (gRPC's is MAX_MESSAGE_BYTES).
     #[arg(long, env = "MAX_HTTP_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub max_http_body_bytes: usize,
-    /// Seconds an HTTP client may take to send a request's headers and body.
+    /// Seconds an HTTP client may take to send a request's headers and body; a connection to
+    /// either port (HTTP or gRPC) that sends nothing for this long is closed.
     #[arg(long, env = "HTTP_READ_TIMEOUT_SECONDS", default_value_t = 10)]
     pub http_read_timeout_seconds: u64,
     /// Most characters of a request's `context` (the LLM/RAG prompt text).

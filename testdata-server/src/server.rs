@@ -259,7 +259,8 @@ pub(crate) async fn start_service(service: Arc<Service>) -> Result<Running, Star
         0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
         n => n,
     };
-    let grpc = serve_grpc(router, grpc_listener, threads, shutdown_rx.clone(), kill_rx)?;
+    let first_byte = Duration::from_secs(config.limits.http_read_timeout_seconds.max(1));
+    let grpc = serve_grpc(router, grpc_listener, threads, first_byte, shutdown_rx.clone(), kill_rx)?;
 
     let grpc_port = Arc::new(AtomicU16::new(grpc_addr.port()));
     let app = http_app(HttpState::new(service.clone(), grpc_port), guard);
@@ -285,12 +286,16 @@ pub(crate) async fn start_service(service: Arc<Service>) -> Result<Running, Star
 /// connection's calls are read, generated and written on one thread, with no task hand-offs
 /// between threads (cross-thread wake-ups cost more than a 10-record call, and they split each
 /// unary response into two socket writes). An accept loop on the calling runtime deals the
-/// connections out in turn, so the threads carry equal numbers of them. The returned task ends
+/// connections out in turn, so the threads carry equal numbers of them. A connection reaches
+/// tonic once it has sent its first byte (the HTTP/2 preface, or a TLS hello); one that sends
+/// nothing within `first_byte` (`HTTP_READ_TIMEOUT_SECONDS`) is closed: hyper would wait for its
+/// preface for good, and a graceful shutdown would wait for it as well. The returned task ends
 /// when every thread has stopped: after `shutdown` (graceful) or `kill` (at once).
 fn serve_grpc(
     router: GrpcRouter,
     listener: TcpListener,
     threads: usize,
+    first_byte: Duration,
     shutdown: watch::Receiver<bool>,
     kill: watch::Receiver<bool>,
 ) -> Result<JoinHandle<Result<(), ServeError>>, StartError> {
@@ -305,12 +310,32 @@ fn serve_grpc(
             .max_blocking_threads((512 / threads).max(1))
             .build()
             .map_err(|e| StartError::Thread(e.to_string()))?;
-        let (conn_tx, conn_rx) = tokio::sync::mpsc::unbounded_channel::<std::net::TcpStream>();
+        let (conn_tx, mut conn_rx) = tokio::sync::mpsc::unbounded_channel::<std::net::TcpStream>();
         let (router, mut shutdown, mut kill) = (router.clone(), shutdown.clone(), kill.clone());
         let (tx, rx) = tokio::sync::oneshot::channel();
         let serve = async move {
-            let incoming = tokio_stream::wrappers::UnboundedReceiverStream::new(conn_rx)
-                .map(tokio::net::TcpStream::from_std);
+            // Each connection waits for its first byte in its own task; those that send one
+            // go on to tonic. Waiting ones are dropped (closed) with this thread's runtime.
+            let (ready_tx, ready_rx) = tokio::sync::mpsc::unbounded_channel::<tokio::net::TcpStream>();
+            tokio::spawn(async move {
+                while let Some(conn) = conn_rx.recv().await {
+                    let conn = match tokio::net::TcpStream::from_std(conn) {
+                        Ok(conn) => conn,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "gRPC connection could not be registered");
+                            continue;
+                        }
+                    };
+                    let ready = ready_tx.clone();
+                    tokio::spawn(async move {
+                        if crate::http_serve::sends_within(&conn, first_byte).await {
+                            let _ = ready.send(conn);
+                        }
+                    });
+                }
+            });
+            let incoming =
+                tokio_stream::wrappers::UnboundedReceiverStream::new(ready_rx).map(Ok::<_, std::io::Error>);
             let serve = router.serve_with_incoming_shutdown(incoming, async move {
                 let _ = shutdown.wait_for(|stop| *stop).await;
             });

@@ -11,6 +11,14 @@
 //! | 10% | a stream cancelled after 0–3 chunks | the chunks read are well formed |
 //! | 15% | a stream resumed with `offset` | its chunks equal, byte for byte, the same chunks of an uninterrupted run |
 //! | 5% | a bad request (unknown entity, negative count or batch size, broken inline schema) | refused as the caller's error (INVALID_ARGUMENT / NOT_FOUND), never success, INTERNAL or UNAVAILABLE |
+//!
+//! With [`SoakOptions::llm_percent`] above 0, that share of the operations is taken first by
+//! `generation_method = LLM` requests for 1–8 `review` records (a unary call, or one stream in
+//! four with chunks of half the count), against whatever provider the server has. Each must
+//! answer records that validate, or a **clear retryable refusal**: `UNAVAILABLE` or
+//! `RESOURCE_EXHAUSTED` with a sentence (in-band for `GenerateData`, a status for streams, after
+//! chunks that validate). Anything else (INTERNAL, another code, an empty message, records
+//! that do not validate, no answer within [`LLM_PATIENCE`]) is a failed good request.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,6 +27,9 @@ use std::time::{Duration, Instant};
 use testdata::proto::GenerateRequest;
 use testdata::proto::test_data_service_client::TestDataServiceClient;
 use tonic::transport::Channel;
+
+/// The longest an LLM-path operation may take before it counts as a hang (a failure).
+pub const LLM_PATIENCE: Duration = Duration::from_secs(60);
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -33,6 +44,21 @@ pub struct SoakOptions {
     pub server_pid: Option<u32>,
     /// Seed of the operation mix.
     pub seed: u64,
+    /// Percent of the operations sent to the LLM path (0: none; the server needs a provider).
+    pub llm_percent: u64,
+}
+
+impl Default for SoakOptions {
+    fn default() -> SoakOptions {
+        SoakOptions {
+            duration: Duration::from_secs(10),
+            rate: 100.0,
+            clients: 4,
+            server_pid: None,
+            seed: 1,
+            llm_percent: 0,
+        }
+    }
 }
 
 /// The counts of a soak run.
@@ -54,6 +80,14 @@ pub struct SoakReport {
     pub bad_mishandled: u64,
     /// Operations started late because the clients could not keep up with the rate.
     pub behind: u64,
+    /// LLM-path operations answered with records that validate.
+    pub llm_ok: u64,
+    /// LLM-path operations refused clearly (UNAVAILABLE / RESOURCE_EXHAUSTED with a sentence).
+    pub llm_refused: u64,
+    /// The slowest LLM-path operation (answered or refused).
+    pub llm_slowest: Duration,
+    /// The first few LLM refusals, as `CODE: message`.
+    pub llm_refusals: Vec<String>,
     /// The first few failures, described.
     pub failures: Vec<String>,
     /// (seconds since start, RSS KiB, open fds) every second.
@@ -70,6 +104,10 @@ struct Counters {
     bad_refused: AtomicU64,
     bad_mishandled: AtomicU64,
     behind: AtomicU64,
+    llm_ok: AtomicU64,
+    llm_refused: AtomicU64,
+    llm_slowest_us: AtomicU64,
+    llm_refusals: std::sync::Mutex<Vec<String>>,
     failures: std::sync::Mutex<Vec<String>>,
 }
 
@@ -79,6 +117,14 @@ impl Counters {
         let mut f = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if f.len() < 20 {
             f.push(what);
+        }
+    }
+
+    fn refused(&self, what: String) {
+        self.llm_refused.fetch_add(1, Ordering::Relaxed);
+        let mut r = self.llm_refusals.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if r.len() < 5 {
+            r.push(what);
         }
     }
 }
@@ -149,12 +195,17 @@ pub async fn run(
         let counters = Arc::clone(&counters);
         let validator = Arc::clone(&validator);
         let mut mix = Mix(options.seed ^ (n as u64).wrapping_mul(0x100_0000_01B3));
+        let llm_percent = options.llm_percent;
         let offset = per_client.mul_f64(n as f64 / options.clients.max(1) as f64);
         tasks.push(tokio::spawn(async move {
             let mut next = started + offset;
             while next < until {
                 tokio::time::sleep_until(next.into()).await;
-                one_operation(client.clone(), &mut mix, &counters, &validator).await;
+                if llm_percent > 0 && mix.below(100) < llm_percent {
+                    llm(client.clone(), &mut mix, &counters, &validator).await;
+                } else {
+                    one_operation(client.clone(), &mut mix, &counters, &validator).await;
+                }
                 next += per_client;
                 if Instant::now() > next + per_client {
                     counters.behind.fetch_add(1, Ordering::Relaxed);
@@ -188,6 +239,10 @@ pub async fn run(
         bad_refused: c.bad_refused.into_inner(),
         bad_mishandled: c.bad_mishandled.into_inner(),
         behind: c.behind.into_inner(),
+        llm_ok: c.llm_ok.into_inner(),
+        llm_refused: c.llm_refused.into_inner(),
+        llm_slowest: Duration::from_micros(c.llm_slowest_us.into_inner()),
+        llm_refusals: c.llm_refusals.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner),
         failures: c.failures.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner),
         samples,
     })
@@ -266,6 +321,38 @@ async fn unary(
     }
 }
 
+/// Why a stream did not check out: the server's status, or what was wrong with its chunks.
+#[derive(Debug)]
+struct Failure {
+    /// The status that ended the stream, if it was one.
+    status: Option<tonic::Status>,
+    what: String,
+}
+
+impl Failure {
+    fn status(s: tonic::Status) -> Failure {
+        Failure { what: format!("{} {}", s.code(), s.message()), status: Some(s) }
+    }
+}
+
+impl From<String> for Failure {
+    fn from(what: String) -> Failure {
+        Failure { status: None, what }
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(what: &str) -> Failure {
+        what.to_owned().into()
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.what)
+    }
+}
+
 /// Reads a stream (all of it, or `keep` chunks then cancels) and returns its chunks' data;
 /// checks chunk order, that every chunk parses, and that a full read adds up to the count.
 async fn read_stream(
@@ -273,16 +360,12 @@ async fn read_stream(
     request: GenerateRequest,
     keep: Option<usize>,
     v: &Validator,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, Failure> {
     let entity = request.entity.clone();
     let count = request.count as u64;
     let batch = request.batch_size.max(1) as u64;
     let first = request.offset / batch;
-    let mut stream = client
-        .generate_data_stream(request)
-        .await
-        .map_err(|s| format!("{} {}", s.code(), s.message()))?
-        .into_inner();
+    let mut stream = client.generate_data_stream(request).await.map_err(Failure::status)?.into_inner();
     let mut chunks = Vec::new();
     let mut records = 0u64;
     loop {
@@ -292,31 +375,35 @@ async fn read_stream(
         let chunk = match stream.message().await {
             Ok(Some(chunk)) => chunk,
             Ok(None) => return Err("the stream ended without its final chunk".into()),
-            Err(s) => return Err(format!("{} {}", s.code(), s.message())),
+            Err(s) => return Err(Failure::status(s)),
         };
         if chunk.chunk_index as u64 != first + chunks.len() as u64 {
-            return Err(format!("chunk {} where {} was due", chunk.chunk_index, first + chunks.len() as u64));
+            return Err(
+                format!("chunk {} where {} was due", chunk.chunk_index, first + chunks.len() as u64).into()
+            );
         }
         if chunk.is_final {
             break;
         }
-        let parsed: Vec<serde_json::Value> =
-            serde_json::from_str(&chunk.data).map_err(|e| format!("chunk {}: {e}", chunk.chunk_index))?;
+        let parsed: Vec<serde_json::Value> = serde_json::from_str(&chunk.data)
+            .map_err(|e| Failure::from(format!("chunk {}: {e}", chunk.chunk_index)))?;
         if parsed.len() != chunk.record_count as usize {
             return Err(format!(
                 "chunk {}: {} records, says {}",
                 chunk.chunk_index,
                 parsed.len(),
                 chunk.record_count
-            ));
+            )
+            .into());
         }
-        v.check(&entity, &parsed).map_err(|why| format!("chunk {}: {why}", chunk.chunk_index))?;
+        v.check(&entity, &parsed)
+            .map_err(|why| Failure::from(format!("chunk {}: {why}", chunk.chunk_index)))?;
         records += parsed.len() as u64;
         chunks.push(chunk.data);
     }
     let expected = count - (first * batch).min(count);
     if records != expected {
-        return Err(format!("{records} records, {expected} expected"));
+        return Err(format!("{records} records, {expected} expected").into());
     }
     Ok(chunks)
 }
@@ -393,4 +480,98 @@ async fn bad(client: &mut TestDataServiceClient<Channel>, which: u64, c: &Counte
     };
     let counter = if ok { &c.bad_refused } else { &c.bad_mishandled };
     counter.fetch_add(1, Ordering::Relaxed);
+}
+
+/// A clear retryable refusal: UNAVAILABLE or RESOURCE_EXHAUSTED with a sentence.
+fn retryable_refusal(code: tonic::Code, message: &str) -> bool {
+    matches!(code, tonic::Code::Unavailable | tonic::Code::ResourceExhausted)
+        && message.split_whitespace().count() >= 3
+}
+
+/// How an LLM-path operation ended.
+enum LlmOutcome {
+    /// Records that validate.
+    Records,
+    /// A clear retryable refusal (`CODE: message`).
+    Refused(String),
+    /// Anything else, described.
+    Failed(String),
+}
+
+/// One LLM-path operation: a unary call or (one in four) a stream of `review` records.
+async fn llm(mut client: TestDataServiceClient<Channel>, mix: &mut Mix, c: &Counters, v: &Validator) {
+    let seed = mix.below(1_000_000);
+    let count = 1 + mix.below(8);
+    let stream = mix.below(4) == 0;
+    let request = GenerateRequest {
+        entity: "review".into(),
+        count: count as i32,
+        batch_size: if stream { count.div_ceil(2) as i32 } else { 0 },
+        seed: Some(seed),
+        generation_method: testdata::proto::GenerationMethod::Llm as i32,
+        ..Default::default()
+    };
+    let what = format!("LLM {} review ×{count} seed {seed}", if stream { "stream" } else { "unary" });
+    let started = Instant::now();
+    let outcome = tokio::time::timeout(LLM_PATIENCE, async {
+        if stream {
+            match read_stream(&mut client, request, None, v).await {
+                Ok(_) => LlmOutcome::Records,
+                Err(Failure { status: Some(s), .. }) if retryable_refusal(s.code(), s.message()) => {
+                    LlmOutcome::Refused(format!("{:?}: {}", s.code(), s.message()))
+                }
+                Err(why) => LlmOutcome::Failed(why.to_string()),
+            }
+        } else {
+            llm_unary(&mut client, request, v).await
+        }
+    })
+    .await
+    .unwrap_or_else(|_| LlmOutcome::Failed(format!("no answer within {LLM_PATIENCE:?}")));
+    c.llm_slowest_us.fetch_max(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+    match outcome {
+        LlmOutcome::Records => {
+            c.llm_ok.fetch_add(1, Ordering::Relaxed);
+            c.good_ok.fetch_add(1, Ordering::Relaxed);
+        }
+        LlmOutcome::Refused(why) => c.refused(why),
+        LlmOutcome::Failed(why) => c.fail(format!("{what}: {why}")),
+    }
+}
+
+async fn llm_unary(
+    client: &mut TestDataServiceClient<Channel>,
+    request: GenerateRequest,
+    v: &Validator,
+) -> LlmOutcome {
+    let count = request.count;
+    let answer = match client.generate_data(request).await {
+        Ok(r) => r.into_inner(),
+        Err(s) if retryable_refusal(s.code(), s.message()) => {
+            return LlmOutcome::Refused(format!("{:?}: {}", s.code(), s.message()));
+        }
+        Err(s) => return LlmOutcome::Failed(format!("{} {}", s.code(), s.message())),
+    };
+    if !answer.success {
+        // In-band codes have no RESOURCE_EXHAUSTED (that one comes as a status).
+        let code = match answer.error_code() {
+            testdata::proto::ErrorCode::Unavailable => tonic::Code::Unavailable,
+            other => return LlmOutcome::Failed(format!("{other:?}: {}", answer.error)),
+        };
+        return if retryable_refusal(code, &answer.error) {
+            LlmOutcome::Refused(format!("{code:?}: {}", answer.error))
+        } else {
+            LlmOutcome::Failed(format!("{code:?} without a sentence: {:?}", answer.error))
+        };
+    }
+    match serde_json::from_str::<Vec<serde_json::Value>>(&answer.data) {
+        Ok(records) if records.len() == count as usize && answer.record_count == count => {
+            match v.check("review", &records) {
+                Ok(()) => LlmOutcome::Records,
+                Err(why) => LlmOutcome::Failed(why),
+            }
+        }
+        Ok(records) => LlmOutcome::Failed(format!("{} records for count {count}", records.len())),
+        Err(e) => LlmOutcome::Failed(format!("the data is not a JSON array: {e}")),
+    }
 }

@@ -18,6 +18,7 @@ async fn a_short_soak_checks_out() {
         clients: 4,
         server_pid: Some(std::process::id()),
         seed: 7,
+        llm_percent: 0,
     };
     let r = run(&format!("http://{}", running.grpc_addr), &options).await.unwrap();
     assert!(r.failures.is_empty(), "{:#?}", r.failures);

@@ -5,7 +5,7 @@
 //! loadgen stream --clients 1 --requests 20 --entity cart --count 500
 //! loadgen stream --clients 2 --requests 1 --entity user --count 2000000 --batch-size 1000
 //! loadgen slow   --entity user --count 10000000 --delay-us 200 --server-pid PID
-//! loadgen soak   --clients 8 --max-seconds 60 --fraction 0.8 --server-pid PID
+//! loadgen soak   --clients 8 --max-seconds 60 --fraction 0.8 --server-pid PID [--llm-percent 10]
 //! loadgen slow-streams --clients 100 --entity order --count 1000000 --batch-size 1000 --delay-us 500000 --max-seconds 20 --server-pid PID
 //! ```
 //!
@@ -97,6 +97,9 @@ struct Args {
     /// Soak: seconds of the closed-loop run that measures the peak rate.
     #[arg(long, default_value_t = 5)]
     calibrate_seconds: u64,
+    /// Soak: percent of the operations sent to the LLM path (the server needs a provider).
+    #[arg(long, default_value_t = 0)]
+    llm_percent: u64,
 }
 
 type Error = Box<dyn std::error::Error + Send + Sync>;
@@ -410,14 +413,19 @@ async fn soak(args: &Args) -> Result<(), Error> {
         clients: args.clients,
         server_pid: None,
         seed: 1,
+        llm_percent: args.llm_percent,
     };
     let rate = match args.rate {
         Some(rate) => rate,
         None => {
             // Closed loop (every client back to back) to find the peak rate of this mix.
             let peak = run(&args.target, &options).await?;
-            let ops =
-                peak.good_ok + peak.good_failed + peak.cancelled + peak.bad_refused + peak.bad_mishandled;
+            let ops = peak.good_ok
+                + peak.good_failed
+                + peak.cancelled
+                + peak.bad_refused
+                + peak.bad_mishandled
+                + peak.llm_refused;
             let rate = ops as f64 / args.calibrate_seconds.max(1) as f64;
             println!(
                 "peak: {ops} operations in {} s = {rate:.0}/s (clients={})",
@@ -447,6 +455,17 @@ async fn soak(args: &Args) -> Result<(), Error> {
         r.bad_mishandled,
         r.behind
     );
+    if args.llm_percent > 0 {
+        println!(
+            "LLM path: answered={} refused (retryable)={} slowest={:.1}s",
+            r.llm_ok,
+            r.llm_refused,
+            r.llm_slowest.as_secs_f64()
+        );
+        for why in &r.llm_refusals {
+            println!("refusal: {why}");
+        }
+    }
     for f in &r.failures {
         println!("failure: {f}");
     }

@@ -114,6 +114,11 @@ impl FaultServer {
         self.script.faults.lock().unwrap().extend(faults);
     }
 
+    /// Drops the faults not served yet.
+    pub fn clear(&self) {
+        self.script.faults.lock().unwrap().clear();
+    }
+
     /// Sets the delay of every valid answer.
     pub fn latency(&self, d: Duration) {
         *self.script.latency.lock().unwrap() = d;
