@@ -207,6 +207,39 @@ async fn streams_send_valid_llm_chunks() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stream_whose_provider_fails_midway_says_where_to_resume() {
+    let fault = FaultServer::start().await;
+    // The first chunk's call is answered; every call after it fails (one retry each).
+    let down = Fault::Status { code: 503, retry_after: None };
+    fault.script(std::iter::once(Fault::Ok).chain(std::iter::repeat_n(down, 12)));
+    let running = server_with(LlmConfig { max_retries: 1, ..llm_config(vec![openai(&fault)]) }).await;
+    let mut request = llm_req("user", 23, 4);
+    request.batch_size = 10;
+    let mut stream = raw(&running).await.generate_data_stream(request.clone()).await.unwrap().into_inner();
+    let mut records = Vec::new();
+    let status = loop {
+        match stream.message().await {
+            Ok(Some(chunk)) => records.extend(serde_json::from_str::<Vec<Value>>(&chunk.data).unwrap()),
+            Ok(None) => panic!("the stream ended although its provider failed"),
+            Err(status) => break status,
+        }
+    };
+    assert_eq!(records.len(), 10, "the first chunk arrives whole");
+    assert_eq!(status.code(), tonic::Code::Unavailable, "{}", status.message());
+    assert!(status.message().contains("resume with offset = 10"), "{}", status.message());
+    // Resumed there once the provider answers again: the rest of the request.
+    fault.clear();
+    request.offset = 10;
+    let mut stream = raw(&running).await.generate_data_stream(request).await.unwrap().into_inner();
+    while let Some(chunk) = stream.message().await.unwrap() {
+        if !chunk.is_final {
+            records.extend(serde_json::from_str::<Vec<Value>>(&chunk.data).unwrap());
+        }
+    }
+    valid_records("user", &serde_json::to_string(&records).unwrap(), 23);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn recorded_requests_replay_with_the_provider_gone_and_others_get_a_clear_error() {
     let dir = std::env::temp_dir().join(format!("testdata-server-cassettes-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

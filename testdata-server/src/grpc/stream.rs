@@ -113,7 +113,7 @@ impl Stream for Chunks {
                 this.done = true;
                 this.span.record("otel.status_code", "ERROR");
                 this.span.in_scope(|| tracing::info!(error = %e, "stream failed"));
-                Poll::Ready(Some(Err(status(&e))))
+                Poll::Ready(Some(Err(resumable(status(&e), this.next_record))))
             }
             Poll::Ready(None) => {
                 // The producer ended without its final chunk (it cannot, short of a bug): say
@@ -150,4 +150,13 @@ pub fn chunk_stream(
         done: false,
         span,
     })
+}
+
+/// A stream's failure that a later call may not meet (`UNAVAILABLE`: a provider down, a
+/// shutdown) says where to resume: every record before `at` was received whole.
+fn resumable(status: Status, at: u64) -> Status {
+    if status.code() != tonic::Code::Unavailable {
+        return status;
+    }
+    Status::unavailable(format!("{}; resume with offset = {at} when it is back", status.message()))
 }
