@@ -16,7 +16,7 @@
 //! 400 (invalid argument, count limit), 404 (unknown entity), 422 (failed precondition),
 //! 503 (unavailable path), 500 (server fault).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
 
@@ -165,35 +165,9 @@ struct SchemaJson {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ConstraintJson {
-    min: Option<f64>,
-    max: Option<f64>,
-    #[serde(default)]
-    enum_values: Vec<String>,
-    regex: Option<String>,
-    min_length: Option<i32>,
-    max_length: Option<i32>,
-    format: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct ConstraintsJson {
     #[serde(default)]
-    field_constraints: HashMap<String, ConstraintJson>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ScenarioJson {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    count: i32,
-    #[serde(default)]
-    overrides: HashMap<String, String>,
-    #[serde(default)]
-    description: String,
+    field_constraints: BTreeMap<String, ConstraintSpec>,
 }
 
 /// `GenerateRequest` as JSON.
@@ -205,7 +179,7 @@ struct GenerateJson {
     entity: String,
     schema: Option<SchemaJson>,
     constraints: Option<ConstraintsJson>,
-    scenarios: Vec<ScenarioJson>,
+    scenarios: Vec<ScenarioSpec>,
     context: String,
     hints: Vec<String>,
     output_format: Option<NameOrNumber>,
@@ -291,8 +265,8 @@ impl JsonRequest {
                 predefined: schema.predefined_schema,
                 entity: j.entity,
             },
-            constraints: j.constraints.map(constraint_specs).unwrap_or_default(),
-            scenarios: j.scenarios.into_iter().map(ScenarioJson::into_spec).collect(),
+            constraints: j.constraints.map(|c| c.field_constraints).unwrap_or_default(),
+            scenarios: j.scenarios,
             format,
             count: i64::from(j.count),
             defect_triggering: j.defect_triggering,
@@ -310,35 +284,6 @@ impl JsonRequest {
             hints: j.hints,
             use_cache: j.use_cache.unwrap_or(true),
         })
-    }
-}
-
-fn constraint_specs(c: ConstraintsJson) -> BTreeMap<String, ConstraintSpec> {
-    c.field_constraints
-        .into_iter()
-        .map(|(path, c)| {
-            let spec = ConstraintSpec {
-                min: c.min,
-                max: c.max,
-                enum_values: c.enum_values,
-                regex: c.regex,
-                min_length: c.min_length.map(i64::from),
-                max_length: c.max_length.map(i64::from),
-                format: c.format,
-            };
-            (path, spec)
-        })
-        .collect()
-}
-
-impl ScenarioJson {
-    fn into_spec(self) -> ScenarioSpec {
-        ScenarioSpec {
-            name: self.name,
-            count: i64::from(self.count),
-            overrides: self.overrides.into_iter().collect(),
-            description: self.description,
-        }
     }
 }
 
