@@ -418,3 +418,83 @@ async fn schemas(State(s): State<HttpState>, Query(q): Query<SchemasQuery>) -> R
         .collect();
     axum::Json(json!({ "schemas": list })).into_response()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    /// Constraints and scenarios given as JSON and as the proto message become the same
+    /// request: the HTTP edge deserializes into the service's types, the gRPC edge converts.
+    #[test]
+    fn json_and_proto_constraints_and_scenarios_agree() {
+        let json = br#"{
+            "entity": "user", "count": 5,
+            "constraints": {"field_constraints": {
+                "age": {"min": 18, "max": 30.5},
+                "email": {"regex": "[a-z]+@x\\.test", "min_length": 5, "max_length": 40,
+                          "enum_values": ["a@x.test"], "format": "U-{n}"}
+            }},
+            "scenarios": [
+                {"name": "minors", "count": 2, "overrides": {"age": "12"}, "description": "too young"},
+                {"name": "empty"}
+            ]
+        }"#;
+        let proto_request = proto::GenerateRequest {
+            entity: "user".into(),
+            count: 5,
+            constraints: Some(proto::Constraints {
+                field_constraints: HashMap::from([
+                    (
+                        "age".into(),
+                        proto::FieldConstraint { min: Some(18.0), max: Some(30.5), ..Default::default() },
+                    ),
+                    (
+                        "email".into(),
+                        proto::FieldConstraint {
+                            regex: Some("[a-z]+@x\\.test".into()),
+                            min_length: Some(5),
+                            max_length: Some(40),
+                            enum_values: vec!["a@x.test".into()],
+                            format: Some("U-{n}".into()),
+                            ..Default::default()
+                        },
+                    ),
+                ]),
+            }),
+            scenarios: vec![
+                proto::Scenario {
+                    name: "minors".into(),
+                    count: 2,
+                    overrides: HashMap::from([("age".into(), "12".into())]),
+                    description: "too young".into(),
+                },
+                proto::Scenario { name: "empty".into(), ..Default::default() },
+            ],
+            ..Default::default()
+        };
+        let from_json = spec_from_json(json).expect("a valid JSON request");
+        let from_proto = convert::spec_from_proto(proto_request).expect("a valid proto request");
+        assert_eq!(from_json, from_proto);
+        assert_eq!(from_json.constraints["email"].max_length, Some(40));
+        assert_eq!(from_json.scenarios[0].overrides["age"], "12");
+        assert_eq!(from_json.scenarios[1].count, 0);
+    }
+
+    /// Lengths and counts keep the wire's 32 bits, and unknown members are refused, naming
+    /// the member.
+    #[test]
+    fn json_constraints_and_scenarios_keep_the_wire_rules() {
+        for (body, needle) in [
+            (r#"{"constraints":{"field_constraints":{"a":{"min_length":3000000000}}}}"#, "3000000000"),
+            (r#"{"constraints":{"field_constraints":{"a":{"maxlen":3}}}}"#, "maxlen"),
+            (r#"{"scenarios":[{"name":"s","count":-3000000000}]}"#, "-3000000000"),
+            (r#"{"scenarios":[{"name":"s","cuont":3}]}"#, "cuont"),
+        ] {
+            let e = spec_from_json(body.as_bytes()).expect_err(body);
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{body}");
+            assert!(e.to_string().contains(needle), "{body}: {e}");
+        }
+    }
+}
