@@ -22,15 +22,15 @@ use crate::config::Config;
 use crate::registry::Registry;
 use crate::request::{GenerateSpec, SchemaSources};
 
-pub mod generate;
+pub(crate) mod generate;
 mod health;
-pub mod manifest;
+pub(crate) mod manifest;
 mod output;
 mod parallel;
 #[cfg(feature = "parquet")]
 mod parquet;
 mod progress;
-pub mod slice;
+pub(crate) mod slice;
 
 /// `testdata`: seeded test data from the command line.
 #[derive(Debug, Parser)]
@@ -42,12 +42,12 @@ pub mod slice;
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// A subcommand.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Generate records of an entity to stdout.
     Generate(Box<GenerateArgs>),
     /// List the registered schemas.
@@ -66,7 +66,7 @@ pub enum Command {
 
 /// `testdata cache`.
 #[derive(Debug, Args)]
-pub struct CacheArgs {
+pub(crate) struct CacheArgs {
     /// `stats` or `clear`.
     #[command(subcommand)]
     pub action: CacheAction,
@@ -87,7 +87,7 @@ pub struct CacheArgs {
 
 /// What `testdata cache` does.
 #[derive(Debug, Clone, Copy, Subcommand)]
-pub enum CacheAction {
+pub(crate) enum CacheAction {
     /// Keys, bytes and TTLs by group (`--json` for a machine).
     Stats {
         /// Print JSON.
@@ -100,7 +100,7 @@ pub enum CacheAction {
 
 /// `testdata health`.
 #[derive(Debug, Args)]
-pub struct HealthArgs {
+pub(crate) struct HealthArgs {
     /// The server's HTTP address.
     #[arg(long, default_value = "127.0.0.1:8091")]
     pub addr: std::net::SocketAddr,
@@ -111,7 +111,7 @@ pub struct HealthArgs {
 
 /// `testdata verify`.
 #[derive(Debug, Args)]
-pub struct VerifyArgs {
+pub(crate) struct VerifyArgs {
     /// Manifest files (e.g. one per shard).
     #[arg(required = true)]
     pub manifests: Vec<PathBuf>,
@@ -119,7 +119,7 @@ pub struct VerifyArgs {
 
 /// `testdata generate`.
 #[derive(Debug, Args)]
-pub struct GenerateArgs {
+pub(crate) struct GenerateArgs {
     /// The entity (see `testdata schemas`).
     #[arg(long, short)]
     pub entity: Option<String>,
@@ -157,7 +157,7 @@ pub struct GenerateArgs {
 
 /// `testdata schemas`.
 #[derive(Debug, Args)]
-pub struct SchemasArgs {
+pub(crate) struct SchemasArgs {
     /// Only this domain.
     #[arg(long, default_value = "")]
     pub domain: String,
@@ -174,7 +174,7 @@ pub struct SchemasArgs {
 
 /// `testdata serve` / `testdata-server`.
 #[derive(Debug, Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Server configuration.
     #[command(flatten)]
     pub config: Config,
@@ -263,13 +263,6 @@ async fn shutdown_signal() {
     {
         let _ = tokio::signal::ctrl_c().await;
     }
-}
-
-/// Installs a plain tracing subscriber filtered by `level` (`LOG_LEVEL`).
-pub fn init_logging(level: &str) {
-    let filter = tracing_subscriber::EnvFilter::try_new(level)
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
 
 async fn generate(args: GenerateArgs) -> Result<(), CliError> {

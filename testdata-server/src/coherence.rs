@@ -22,11 +22,11 @@ use testdata::Schema;
 use testdata::schema::FieldDef;
 
 /// The rules that have their own check (the rest fail a slot's `valid` check).
-pub const RULES: &[&str] =
+pub(crate) const RULES: &[&str] =
     &["computed", "after", "before", "present_if", "at_most", "at_least", "ref", "unique"];
 
 /// Keys the server adds to every record, ignored by the score.
-pub const BOOKKEEPING: &[&str] = &["_index", "_scenario"];
+pub(crate) const BOOKKEEPING: &[&str] = &["_index", "_scenario"];
 
 fn declared_rules(f: &FieldDef) -> impl Iterator<Item = &'static str> + '_ {
     [
@@ -99,7 +99,7 @@ fn enumerate(fields: &[FieldDef], v: &Value, prefix: &str, out: &mut Vec<(String
 }
 
 /// `(failed, total)` checks of one record (its own checks: a batch adds `unique`).
-pub fn tally(schema: &Schema, record: &Value) -> (usize, usize) {
+pub(crate) fn tally(schema: &Schema, record: &Value) -> (usize, usize) {
     let fields = &schema.def().fields;
     let is_bookkeeping =
         |v: &testdata::constraint::Violation| v.rule == "unknown" && BOOKKEEPING.contains(&v.path.as_str());
@@ -136,7 +136,7 @@ pub fn tally(schema: &Schema, record: &Value) -> (usize, usize) {
 
 /// `(0, total)` checks of a record known to validate (a repair has just validated it): its
 /// checks counted without validating it again.
-pub fn tally_valid(schema: &Schema, record: &Value) -> (usize, usize) {
+pub(crate) fn tally_valid(schema: &Schema, record: &Value) -> (usize, usize) {
     (0, count_checks(&schema.def().fields, record))
 }
 
@@ -167,7 +167,7 @@ pub fn score_and_count<'a>(records: impl IntoIterator<Item = (&'a Schema, &'a Va
 
 /// [`score_and_count`] of records whose own checks are tallied already ([`tally`]): adds each
 /// record's `unique` checks against the records before it.
-pub fn score_tallied<'a>(
+pub(crate) fn score_tallied<'a>(
     records: impl IntoIterator<Item = (&'a Schema, &'a Value, (usize, usize))>,
 ) -> BatchScore {
     let mut seen: HashMap<&str, HashMap<String, usize>> = HashMap::new();
@@ -192,7 +192,7 @@ pub fn score_tallied<'a>(
 }
 
 /// The score of `(failed, total)` checks: `1 − failed / total` (1 for no checks).
-pub fn ratio((failed, total): (usize, usize)) -> f64 {
+pub(crate) fn ratio((failed, total): (usize, usize)) -> f64 {
     if total == 0 { 1.0 } else { 1.0 - failed as f64 / total as f64 }
 }
 

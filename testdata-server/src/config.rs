@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use clap::{ArgAction, Args};
 
+pub use crate::limits::Limits;
+
 /// Everything the server reads at start. Validated by [`Config::validate`].
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -42,7 +44,7 @@ pub struct Config {
     pub max_message_bytes: usize,
     /// Limits on hostile input (schema size, HTTP body size and read timeout).
     #[command(flatten)]
-    pub limits: crate::limits::Limits,
+    pub limits: Limits,
     /// A directory of extra schema files (`*.json`, searched recursively), loaded at start.
     /// A file with a built-in schema's name replaces it.
     #[arg(long, env = "SCHEMAS_DIR")]
@@ -157,7 +159,7 @@ pub enum LogFormat {
 
 impl Config {
     /// The Redis layer's settings, when `REDIS_URL` is set (and not empty).
-    pub fn redis_settings(&self) -> Option<crate::cache::RedisSettings> {
+    pub(crate) fn redis_settings(&self) -> Option<crate::cache::RedisSettings> {
         let url = self.redis_url.as_deref().map(str::trim).filter(|u| !u.is_empty())?;
         Some(crate::cache::RedisSettings {
             url: url.to_owned(),
@@ -204,7 +206,7 @@ impl Default for Config {
             max_stream_records: 100_000_000,
             stream_buffer_chunks: 4,
             max_message_bytes: 50 * 1024 * 1024,
-            limits: crate::limits::Limits::default(),
+            limits: Limits::default(),
             schemas_dir: None,
             schema_cache_capacity: 1024,
             defect_rate: 0.25,
@@ -255,7 +257,14 @@ impl Config {
 
     /// Checks the values that parse but cannot work.
     pub fn validate(&self) -> Result<(), ConfigError> {
-        let fail = |m: String| Err(ConfigError(m));
+        self.validate_serving()?;
+        self.validate_security()?;
+        self.validate_cache()?;
+        self.validate_rag_and_dirs()
+    }
+
+    /// Ports, record and batch sizes, stream buffers, threads, message size and defect rate.
+    fn validate_serving(&self) -> Result<(), ConfigError> {
         if self.grpc_port != 0 && self.grpc_port == self.http_port {
             return fail(format!(
                 "GRPC_PORT and HTTP_PORT are both {}; give them different ports (--grpc-port, --http-port)",
@@ -298,6 +307,11 @@ impl Config {
                 self.defect_rate
             ));
         }
+        Ok(())
+    }
+
+    /// API keys and the TLS certificate and key.
+    fn validate_security(&self) -> Result<(), ConfigError> {
         if self.api_keys.iter().any(|k| k.trim().is_empty()) {
             return fail("API_KEYS (--api-key) holds an empty key; remove it or give a real key".into());
         }
@@ -313,6 +327,11 @@ impl Config {
                 return fail(format!("{name} `{}` is not a readable file", p.display()));
             }
         }
+        Ok(())
+    }
+
+    /// The answer cache: its TTL, Redis timeout, claim time and key prefix.
+    fn validate_cache(&self) -> Result<(), ConfigError> {
         if self.cache_ttl_seconds == 0 {
             return fail("CACHE_TTL_SECONDS (--cache-ttl-seconds) must be at least 1".into());
         }
@@ -329,6 +348,11 @@ impl Config {
                 self.cache_key_prefix
             ));
         }
+        Ok(())
+    }
+
+    /// The RAG settings and the pattern and schema directories.
+    fn validate_rag_and_dirs(&self) -> Result<(), ConfigError> {
         if self.rag_top_k == 0 {
             return fail("RAG_TOP_K (--rag-top-k) must be at least 1".into());
         }
@@ -338,22 +362,24 @@ impl Config {
                 self.coherence_threshold
             ));
         }
-        if let Some(dir) = &self.patterns_dir
-            && !dir.is_dir()
-        {
-            return fail(format!(
-                "PATTERNS_DIR (--patterns-dir) `{}` is not a directory; create it or unset the option",
-                dir.display()
-            ));
-        }
-        if let Some(dir) = &self.schemas_dir
-            && !dir.is_dir()
-        {
-            return fail(format!(
-                "SCHEMAS_DIR (--schemas-dir) `{}` is not a directory; create it or unset the option",
-                dir.display()
-            ));
+        for (name, dir) in [
+            ("PATTERNS_DIR (--patterns-dir)", &self.patterns_dir),
+            ("SCHEMAS_DIR (--schemas-dir)", &self.schemas_dir),
+        ] {
+            if let Some(dir) = dir
+                && !dir.is_dir()
+            {
+                return fail(format!(
+                    "{name} `{}` is not a directory; create it or unset the option",
+                    dir.display()
+                ));
+            }
         }
         Ok(())
     }
+}
+
+/// A validation failure with message `m`.
+fn fail(m: String) -> Result<(), ConfigError> {
+    Err(ConfigError(m))
 }

@@ -16,7 +16,7 @@
 //! 400 (invalid argument, count limit), 404 (unknown entity), 422 (failed precondition),
 //! 503 (unavailable path), 500 (server fault).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
 
@@ -165,35 +165,9 @@ struct SchemaJson {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ConstraintJson {
-    min: Option<f64>,
-    max: Option<f64>,
-    #[serde(default)]
-    enum_values: Vec<String>,
-    regex: Option<String>,
-    min_length: Option<i32>,
-    max_length: Option<i32>,
-    format: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
 struct ConstraintsJson {
     #[serde(default)]
-    field_constraints: HashMap<String, ConstraintJson>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ScenarioJson {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    count: i32,
-    #[serde(default)]
-    overrides: HashMap<String, String>,
-    #[serde(default)]
-    description: String,
+    field_constraints: BTreeMap<String, ConstraintSpec>,
 }
 
 /// `GenerateRequest` as JSON.
@@ -205,7 +179,7 @@ struct GenerateJson {
     entity: String,
     schema: Option<SchemaJson>,
     constraints: Option<ConstraintsJson>,
-    scenarios: Vec<ScenarioJson>,
+    scenarios: Vec<ScenarioSpec>,
     context: String,
     hints: Vec<String>,
     output_format: Option<NameOrNumber>,
@@ -291,8 +265,8 @@ impl JsonRequest {
                 predefined: schema.predefined_schema,
                 entity: j.entity,
             },
-            constraints: j.constraints.map(constraint_specs).unwrap_or_default(),
-            scenarios: j.scenarios.into_iter().map(ScenarioJson::into_spec).collect(),
+            constraints: j.constraints.map(|c| c.field_constraints).unwrap_or_default(),
+            scenarios: j.scenarios,
             format,
             count: i64::from(j.count),
             defect_triggering: j.defect_triggering,
@@ -310,35 +284,6 @@ impl JsonRequest {
             hints: j.hints,
             use_cache: j.use_cache.unwrap_or(true),
         })
-    }
-}
-
-fn constraint_specs(c: ConstraintsJson) -> BTreeMap<String, ConstraintSpec> {
-    c.field_constraints
-        .into_iter()
-        .map(|(path, c)| {
-            let spec = ConstraintSpec {
-                min: c.min,
-                max: c.max,
-                enum_values: c.enum_values,
-                regex: c.regex,
-                min_length: c.min_length.map(i64::from),
-                max_length: c.max_length.map(i64::from),
-                format: c.format,
-            };
-            (path, spec)
-        })
-        .collect()
-}
-
-impl ScenarioJson {
-    fn into_spec(self) -> ScenarioSpec {
-        ScenarioSpec {
-            name: self.name,
-            count: i64::from(self.count),
-            overrides: self.overrides.into_iter().collect(),
-            description: self.description,
-        }
     }
 }
 
@@ -472,4 +417,84 @@ async fn schemas(State(s): State<HttpState>, Query(q): Query<SchemasQuery>) -> R
         })
         .collect();
     axum::Json(json!({ "schemas": list })).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    /// Constraints and scenarios given as JSON and as the proto message become the same
+    /// request: the HTTP edge deserializes into the service's types, the gRPC edge converts.
+    #[test]
+    fn json_and_proto_constraints_and_scenarios_agree() {
+        let json = br#"{
+            "entity": "user", "count": 5,
+            "constraints": {"field_constraints": {
+                "age": {"min": 18, "max": 30.5},
+                "email": {"regex": "[a-z]+@x\\.test", "min_length": 5, "max_length": 40,
+                          "enum_values": ["a@x.test"], "format": "U-{n}"}
+            }},
+            "scenarios": [
+                {"name": "minors", "count": 2, "overrides": {"age": "12"}, "description": "too young"},
+                {"name": "empty"}
+            ]
+        }"#;
+        let proto_request = proto::GenerateRequest {
+            entity: "user".into(),
+            count: 5,
+            constraints: Some(proto::Constraints {
+                field_constraints: HashMap::from([
+                    (
+                        "age".into(),
+                        proto::FieldConstraint { min: Some(18.0), max: Some(30.5), ..Default::default() },
+                    ),
+                    (
+                        "email".into(),
+                        proto::FieldConstraint {
+                            regex: Some("[a-z]+@x\\.test".into()),
+                            min_length: Some(5),
+                            max_length: Some(40),
+                            enum_values: vec!["a@x.test".into()],
+                            format: Some("U-{n}".into()),
+                            ..Default::default()
+                        },
+                    ),
+                ]),
+            }),
+            scenarios: vec![
+                proto::Scenario {
+                    name: "minors".into(),
+                    count: 2,
+                    overrides: HashMap::from([("age".into(), "12".into())]),
+                    description: "too young".into(),
+                },
+                proto::Scenario { name: "empty".into(), ..Default::default() },
+            ],
+            ..Default::default()
+        };
+        let from_json = spec_from_json(json).expect("a valid JSON request");
+        let from_proto = convert::spec_from_proto(proto_request).expect("a valid proto request");
+        assert_eq!(from_json, from_proto);
+        assert_eq!(from_json.constraints["email"].max_length, Some(40));
+        assert_eq!(from_json.scenarios[0].overrides["age"], "12");
+        assert_eq!(from_json.scenarios[1].count, 0);
+    }
+
+    /// Lengths and counts keep the wire's 32 bits, and unknown members are refused, naming
+    /// the member.
+    #[test]
+    fn json_constraints_and_scenarios_keep_the_wire_rules() {
+        for (body, needle) in [
+            (r#"{"constraints":{"field_constraints":{"a":{"min_length":3000000000}}}}"#, "3000000000"),
+            (r#"{"constraints":{"field_constraints":{"a":{"maxlen":3}}}}"#, "maxlen"),
+            (r#"{"scenarios":[{"name":"s","count":-3000000000}]}"#, "-3000000000"),
+            (r#"{"scenarios":[{"name":"s","cuont":3}]}"#, "cuont"),
+        ] {
+            let e = spec_from_json(body.as_bytes()).expect_err(body);
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{body}");
+            assert!(e.to_string().contains(needle), "{body}: {e}");
+        }
+    }
 }

@@ -10,16 +10,20 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Modules, outside in: [`config`]; [`server`] (assembly); [`grpc`] and the HTTP routes (edges;
-//! `grpc::convert` is the only place proto types meet engine types); [`service`] (the core);
-//! [`router`] and [`paths`] (which generator); [`plan`] (request → compiled schemas,
-//! segments, encoding); [`registry`] (schemas); [`metrics`]; [`error`].
+//! The public API, outside in: [`config`] and [`server`] (start a server, or build its
+//! [`service::Service`] without sockets); [`cli`] (the `testdata` command); the request in the
+//! server's terms, [`request`], with [`grpc::convert::spec_from_proto`] from the wire; the
+//! core, [`service`], with its [`registry`] of schemas, its [`metrics`] and its errors
+//! ([`error`]); request planning ([`plan`]) and the generators ([`paths`]); [`coherence`],
+//! [`pattern_store`], [`telemetry`] and the [`soak`] workload.
 //!
-//! The public modules are what the binaries, the tests, the benches and the fuzz targets use;
-//! they are not a stable API (the crate is not published). The HTTP routes, the web console,
-//! the API-key guard, the Redis cache and the `testdata patterns` commands are internal.
+//! That surface is what the binaries, the tests, the benches and the fuzz targets use; it is
+//! not a stable API (the crate is not published). The gRPC and HTTP edges, the router, the
+//! limits on hostile input, stream production, the web console, the API-key guard, the Redis
+//! cache and the `testdata patterns` commands are internal.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![warn(unnameable_types)]
 
 pub(crate) mod cache;
 pub mod cancel;
@@ -31,8 +35,8 @@ pub mod error;
 pub mod grpc;
 pub(crate) mod guard;
 pub(crate) mod http;
-pub mod http_serve;
-pub mod limits;
+pub(crate) mod http_serve;
+pub(crate) mod limits;
 pub mod metrics;
 pub mod paths;
 pub mod pattern_store;
@@ -40,10 +44,10 @@ pub(crate) mod patterns_cli;
 pub mod plan;
 pub mod registry;
 pub mod request;
-pub mod router;
+pub(crate) mod router;
 pub mod server;
 pub mod service;
 pub mod soak;
-pub mod stream_producer;
-pub mod stream_slots;
+pub(crate) mod stream_producer;
+pub(crate) mod stream_slots;
 pub mod telemetry;

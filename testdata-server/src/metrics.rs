@@ -150,145 +150,140 @@ impl Default for Metrics {
 impl Metrics {
     /// Creates and registers every metric.
     pub fn new() -> Metrics {
-        let mut registry = Registry::default();
-        let requests = Family::<RequestLabels, Counter>::default();
-        registry.register(
+        let mut metrics = Metrics {
+            registry: Registry::default(),
+            requests: Family::default(),
+            duration: Family::new_with_constructor(generation_duration_histogram),
+            records: Family::default(),
+            validation_errors: Family::default(),
+            cache_hits: Family::default(),
+            cache_misses: Family::default(),
+            repaired_records: Family::default(),
+            repaired_fields: Family::default(),
+            llm_requests: Family::default(),
+            llm_tokens: Family::default(),
+            llm_duration: Family::new_with_constructor(llm_duration_histogram),
+            schema_cache_hits: Counter::default(),
+            coherence: Family::new_with_constructor(coherence_histogram),
+            streams: Family::default(),
+            stream_chunks: Counter::default(),
+            streams_active: Gauge::default(),
+            errors: Family::default(),
+            redis_errors: Family::default(),
+            redis_up: Gauge::default(),
+            generation_stopped: Counter::default(),
+        };
+        // Registered in this order, which is the order `/metrics` lists them in.
+        metrics.register_generation();
+        metrics.register_caches_and_repairs();
+        metrics.register_llm();
+        metrics.register_streams_and_errors();
+        metrics.register_redis_and_stops();
+        metrics
+    }
+
+    /// Requests, their duration, the records generated and those that failed validation.
+    fn register_generation(&mut self) {
+        let r = &mut self.registry;
+        r.register(
             "testdata_requests",
             "GenerateData requests by path, domain, entity and status",
-            requests.clone(),
+            self.requests.clone(),
         );
-        let duration = Family::<PathLabels, Histogram>::new_with_constructor(|| {
-            Histogram::new([
-                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0,
-            ])
-        });
-        registry.register(
+        r.register(
             "testdata_generation_duration_seconds",
             "Time to generate a response",
-            duration.clone(),
+            self.duration.clone(),
         );
-        let records = Family::<EntityLabels, Counter>::default();
-        registry.register(
+        r.register(
             "testdata_records_generated",
             "Records generated (sync and streamed)",
-            records.clone(),
+            self.records.clone(),
         );
-        let validation_errors = Family::<EntityLabels, Counter>::default();
-        registry.register(
+        r.register(
             "testdata_validation_errors",
             "Records that failed validation",
-            validation_errors.clone(),
+            self.validation_errors.clone(),
         );
-        let cache_hits = Family::<PathLabels, Counter>::default();
-        registry.register("testdata_cache_hits", "Answers served from a cache, by path", cache_hits.clone());
+    }
+
+    /// The answer caches and the engine's repairs of model or pattern records.
+    fn register_caches_and_repairs(&mut self) {
+        let r = &mut self.registry;
+        r.register("testdata_cache_hits", "Answers served from a cache, by path", self.cache_hits.clone());
         // The caching paths' series exist from the start (dashboards read the counter).
         for path in ["llm", "rag", "hybrid"] {
-            let _series = cache_hits.get_or_create(&PathLabels { path: path.into() });
+            let _series = self.cache_hits.get_or_create(&PathLabels { path: path.into() });
         }
-        let cache_misses = Family::<PathLabels, Counter>::default();
-        registry.register(
+        r.register(
             "testdata_cache_misses",
             "Answers made anew (not cached), by path",
-            cache_misses.clone(),
+            self.cache_misses.clone(),
         );
-        let repaired_records = Family::<PathLabels, Counter>::default();
-        registry.register(
+        r.register(
             "testdata_repaired_records",
             "Records from a model or pattern that the engine repaired",
-            repaired_records.clone(),
+            self.repaired_records.clone(),
         );
-        let repaired_fields = Family::<PathLabels, Counter>::default();
-        registry.register("testdata_repaired_fields", "Fields the engine repaired", repaired_fields.clone());
-        let llm_requests = Family::<LlmLabels, Counter>::default();
-        registry.register(
+        r.register("testdata_repaired_fields", "Fields the engine repaired", self.repaired_fields.clone());
+    }
+
+    /// LLM provider calls, tokens and call durations.
+    fn register_llm(&mut self) {
+        let r = &mut self.registry;
+        r.register(
             "testdata_llm_requests",
             "LLM provider calls by provider, model and status",
-            llm_requests.clone(),
+            self.llm_requests.clone(),
         );
-        let llm_tokens = Family::<LlmTokenLabels, Counter>::default();
-        registry.register(
-            "testdata_llm_tokens",
-            "LLM tokens by provider, model and kind",
-            llm_tokens.clone(),
-        );
-        let llm_duration = Family::<ProviderLabels, Histogram>::new_with_constructor(|| {
-            Histogram::new([0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0])
-        });
-        registry.register(
+        r.register("testdata_llm_tokens", "LLM tokens by provider, model and kind", self.llm_tokens.clone());
+        r.register(
             "testdata_llm_call_duration_seconds",
             "Duration of LLM provider calls",
-            llm_duration.clone(),
+            self.llm_duration.clone(),
         );
-        let schema_cache_hits = Counter::default();
-        registry.register(
+    }
+
+    /// Schema-cache reuse, coherence scores, streams and failed requests.
+    fn register_streams_and_errors(&mut self) {
+        let r = &mut self.registry;
+        r.register(
             "testdata_schema_cache_hits",
             "Requests that reused a compiled per-request schema",
-            schema_cache_hits.clone(),
+            self.schema_cache_hits.clone(),
         );
-        let coherence = Family::<DomainLabels, Histogram>::new_with_constructor(|| {
-            Histogram::new([0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0])
-        });
-        registry.register("testdata_coherence_score", "Coherence score of responses", coherence.clone());
-        let streams = Family::<RequestLabels, Counter>::default();
-        registry.register("testdata_streams", "Finished GenerateDataStream calls", streams.clone());
-        let stream_chunks = Counter::default();
-        registry.register(
-            "testdata_stream_chunks",
-            "Data chunks generated for streams",
-            stream_chunks.clone(),
-        );
-        let streams_active = Gauge::default();
-        registry.register("testdata_streams_active", "Streams in progress", streams_active.clone());
-        let errors = Family::<ErrorLabels, Counter>::default();
-        registry.register("testdata_errors", "Failed requests by RPC and error class", errors.clone());
-        let redis_errors = Family::<RedisOpLabels, Counter>::default();
-        registry.register(
+        r.register("testdata_coherence_score", "Coherence score of responses", self.coherence.clone());
+        r.register("testdata_streams", "Finished GenerateDataStream calls", self.streams.clone());
+        r.register("testdata_stream_chunks", "Data chunks generated for streams", self.stream_chunks.clone());
+        r.register("testdata_streams_active", "Streams in progress", self.streams_active.clone());
+        r.register("testdata_errors", "Failed requests by RPC and error class", self.errors.clone());
+    }
+
+    /// Redis failures and state, and generation stopped before its end.
+    fn register_redis_and_stops(&mut self) {
+        let r = &mut self.registry;
+        r.register(
             "testdata_redis_errors",
             "Redis calls that failed or timed out, by operation (requests go on without Redis)",
-            redis_errors.clone(),
+            self.redis_errors.clone(),
         );
         for op in ["get", "set", "claim"] {
-            let _series = redis_errors.get_or_create(&RedisOpLabels { op: op.into() });
+            let _series = self.redis_errors.get_or_create(&RedisOpLabels { op: op.into() });
         }
-        let redis_up = Gauge::default();
-        registry.register(
+        r.register(
             "testdata_redis_up",
             "1 while the Redis cache is in use, 0 otherwise",
-            redis_up.clone(),
+            self.redis_up.clone(),
         );
-        let generation_stopped = Counter::default();
-        registry.register(
+        r.register(
             "testdata_generation_stopped",
             "Generation stopped before its end: deadline passed, client gone or shutdown",
-            generation_stopped.clone(),
+            self.generation_stopped.clone(),
         );
-        Metrics {
-            registry,
-            requests,
-            duration,
-            records,
-            validation_errors,
-            cache_hits,
-            cache_misses,
-            repaired_records,
-            repaired_fields,
-            llm_requests,
-            llm_tokens,
-            llm_duration,
-            schema_cache_hits,
-            coherence,
-            streams,
-            stream_chunks,
-            streams_active,
-            errors,
-            redis_errors,
-            redis_up,
-            generation_stopped,
-        }
     }
 
     /// The metrics in the OpenMetrics text format.
-    pub fn encode_openmetrics(&self) -> String {
+    pub(crate) fn encode_openmetrics(&self) -> String {
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
             out.clear();
@@ -303,23 +298,38 @@ impl Metrics {
     }
 
     /// Counts a failed request.
-    pub fn error(&self, rpc: &str, code: &str) {
+    pub(crate) fn error(&self, rpc: &str, code: &str) {
         self.errors.get_or_create(&ErrorLabels { rpc: rpc.to_owned(), code: code.to_owned() }).inc();
     }
 
     /// Counts a failed Redis call.
-    pub fn redis_error(&self, op: &str) {
+    pub(crate) fn redis_error(&self, op: &str) {
         self.redis_errors.get_or_create(&RedisOpLabels { op: op.to_owned() }).inc();
     }
 }
 
+/// Buckets of `testdata_generation_duration_seconds`.
+fn generation_duration_histogram() -> Histogram {
+    Histogram::new([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 30.0])
+}
+
+/// Buckets of `testdata_llm_call_duration_seconds`.
+fn llm_duration_histogram() -> Histogram {
+    Histogram::new([0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0])
+}
+
+/// Buckets of `testdata_coherence_score`.
+fn coherence_histogram() -> Histogram {
+    Histogram::new([0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.0])
+}
+
 /// The content type of [`Metrics::encode`].
-pub const CLASSIC_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
+pub(crate) const CLASSIC_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// Rewrites OpenMetrics text as classic Prometheus text 0.0.4: a counter family `x` (samples
 /// `x_total`) is announced as `x_total` in `# HELP`/`# TYPE`, `# UNIT` and `# EOF` lines are
 /// dropped, and so are `_created` samples.
-pub fn openmetrics_to_classic(text: &str) -> String {
+pub(crate) fn openmetrics_to_classic(text: &str) -> String {
     let mut counters: Vec<&str> = Vec::new();
     for line in text.lines() {
         if let Some(rest) = line.strip_prefix("# TYPE ")

@@ -77,7 +77,7 @@ impl Default for WeaviateArgs {
 
 impl WeaviateArgs {
     /// The adapter's settings, when `WEAVIATE_URL` is set (and not empty).
-    pub fn settings(&self) -> Option<WeaviateSettings> {
+    pub(crate) fn settings(&self) -> Option<WeaviateSettings> {
         let nonempty =
             |s: &Option<String>| s.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
         let url = nonempty(&self.weaviate_url)?;
@@ -93,14 +93,14 @@ impl WeaviateArgs {
     }
 
     /// The Weaviate store (not yet called), when `WEAVIATE_URL` is set.
-    pub fn store(&self) -> Result<Option<WeaviateStore>, ConfigError> {
+    pub(crate) fn store(&self) -> Result<Option<WeaviateStore>, ConfigError> {
         self.settings().map(WeaviateStore::new).transpose().map_err(|e| ConfigError(e.to_string()))
     }
 }
 
 /// The pattern store of a configuration.
 #[derive(Debug, Clone)]
-pub struct Opened {
+pub(crate) struct Opened {
     /// The store the RAG and Hybrid paths search.
     pub store: Arc<dyn PatternStore>,
     /// The same store when it is a Weaviate (checked at start, reported in health).
@@ -108,7 +108,7 @@ pub struct Opened {
 }
 
 /// The pattern store of a configuration: Weaviate when `WEAVIATE_URL` is set, else embedded.
-pub fn open(config: &Config) -> Result<Opened, ConfigError> {
+pub(crate) fn open(config: &Config) -> Result<Opened, ConfigError> {
     if let Some(store) = config.weaviate.store()? {
         if config.patterns_dir.is_some() {
             tracing::warn!(
@@ -129,7 +129,7 @@ pub fn open(config: &Config) -> Result<Opened, ConfigError> {
 }
 
 /// Checks Weaviate at start: ready, and the collections created or usable.
-pub async fn prepare(store: &WeaviateStore) -> Result<(), WeaviateError> {
+pub(crate) async fn prepare(store: &WeaviateStore) -> Result<(), WeaviateError> {
     store.prepare().await?;
     tracing::info!(url = %store.settings().url, "Weaviate ready; pattern collections checked");
     Ok(())

@@ -160,7 +160,7 @@ fn collect(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// Parses schema JSON text: the testdata schema format (`docs/schema-format.md`), or the old
 /// service's dict format (`"fields": {"name": {...}}`, `item_schema`, `regex`, `default`),
 /// which is converted. Errors carry the serde message (line, column, the unknown key).
-pub fn parse_schema_text(text: &str) -> Result<SchemaDef, String> {
+pub(crate) fn parse_schema_text(text: &str) -> Result<SchemaDef, String> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         format!("{} (see docs/schema-format.md)", crate::limits::json_error("the schema", &e))
     })?;
@@ -168,7 +168,7 @@ pub fn parse_schema_text(text: &str) -> Result<SchemaDef, String> {
 }
 
 /// [`parse_schema_text`] of an already parsed value.
-pub fn parse_schema_value(mut value: Value) -> Result<SchemaDef, String> {
+pub(crate) fn parse_schema_value(mut value: Value) -> Result<SchemaDef, String> {
     let Some(obj) = value.as_object_mut() else {
         return Err("a schema is a JSON object with `name` and `fields` (see docs/schema-format.md)".into());
     };

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Deserializer};
 use testdata::export::Format;
 use testdata::schema::FieldDef;
 
@@ -42,35 +43,59 @@ impl Method {
 }
 
 /// Request-level constraints on one field; each present member replaces the schema's own.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// The gRPC edge converts the proto's `FieldConstraint` (`grpc::convert`); the HTTP edge
+/// deserializes the same message's JSON straight into this type (its field names, unknown
+/// names refused, lengths 32-bit as on the wire).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename = "FieldConstraint", deny_unknown_fields)]
 pub struct ConstraintSpec {
     /// Inclusive lower bound (numbers).
     pub min: Option<f64>,
     /// Inclusive upper bound (numbers).
     pub max: Option<f64>,
     /// Allowed values, as text (converted to the field's type).
+    #[serde(default)]
     pub enum_values: Vec<String>,
     /// A regular expression the whole string matches.
     pub regex: Option<String>,
     /// Fewest characters (strings) or elements (arrays).
+    #[serde(default, deserialize_with = "optional_wire_i32")]
     pub min_length: Option<i64>,
     /// Most characters (strings) or elements (arrays).
+    #[serde(default, deserialize_with = "optional_wire_i32")]
     pub max_length: Option<i64>,
     /// An ID template.
     pub format: Option<String>,
 }
 
 /// A named group of records with field overrides.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// The gRPC edge converts the proto's `Scenario` (`grpc::convert`); the HTTP edge
+/// deserializes the same message's JSON straight into this type (every member optional,
+/// unknown names refused, `count` 32-bit as on the wire).
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(rename = "Scenario", deny_unknown_fields, default)]
 pub struct ScenarioSpec {
     /// The name (`_scenario` of its records).
     pub name: String,
     /// How many records.
+    #[serde(deserialize_with = "wire_i32")]
     pub count: i64,
     /// Field path → value as text (converted to the field's type).
     pub overrides: BTreeMap<String, String>,
     /// Documentation.
     pub description: String,
+}
+
+/// A wire `int32` (the proto's width, which the JSON request keeps) as the spec's `i64`.
+fn wire_i32<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    i32::deserialize(d).map(i64::from)
+}
+
+/// An `optional int32` of the wire as the spec's `Option<i64>`.
+fn optional_wire_i32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    Option::<i32>::deserialize(d).map(|n| n.map(i64::from))
 }
 
 /// Where the schema of a request comes from, as given (the precedence is applied by

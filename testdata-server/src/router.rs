@@ -16,18 +16,19 @@ use crate::paths::traditional::Traditional;
 use crate::request::{GenerateSpec, Method};
 
 /// Hints asking for retrieval (substrings of a normalised hint).
-pub const RAG_HINTS: &[&str] = &["similar", "pattern", "historical", "history", "production", "use rag"];
+pub(crate) const RAG_HINTS: &[&str] =
+    &["similar", "pattern", "historical", "history", "production", "use rag"];
 /// Hints asking for a language model.
-pub const LLM_HINTS: &[&str] =
+pub(crate) const LLM_HINTS: &[&str] =
     &["realistic", "coherent", "intelligent", "natural", "creative", "use llm", "ai generated"];
 /// Hints asking for the engine (they win over the others).
-pub const TRADITIONAL_HINTS: &[&str] = &["use traditional"];
+pub(crate) const TRADITIONAL_HINTS: &[&str] = &["use traditional"];
 /// Entities whose records are mostly text (LLM unless told otherwise).
-pub const TEXT_ENTITIES: &[&str] = &["review", "comment", "feedback", "description"];
+pub(crate) const TEXT_ENTITIES: &[&str] = &["review", "comment", "feedback", "description"];
 
 /// The chosen path.
 #[derive(Clone)]
-pub struct Route {
+pub(crate) struct Route {
     /// The generator.
     pub generator: Arc<dyn Generator>,
     /// Why it was chosen (`metadata.routing_reason`).
@@ -64,7 +65,7 @@ impl Default for Router {
 
 /// What the rules read from a request (normalised).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Signals {
+pub(crate) struct Signals {
     /// Retrieval is asked for, and why.
     pub rag: Vec<String>,
     /// A language model is asked for, and why.
@@ -76,13 +77,13 @@ pub struct Signals {
 }
 
 /// A hint lower-cased, `-` and `_` as spaces, whitespace collapsed.
-pub fn normalise(hint: &str) -> String {
+pub(crate) fn normalise(hint: &str) -> String {
     hint.to_lowercase().replace(['-', '_'], " ").split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl Signals {
     /// The signals of `spec`.
-    pub fn of(spec: &GenerateSpec) -> Signals {
+    pub(crate) fn of(spec: &GenerateSpec) -> Signals {
         let hints: Vec<String> = spec.hints.iter().map(|h| normalise(h)).collect();
         let found = |words: &[&str]| -> Vec<String> {
             words
@@ -124,7 +125,7 @@ impl Signals {
     }
 
     /// The method the rules pick and why.
-    pub fn decide(&self) -> (Method, String) {
+    pub(crate) fn decide(&self) -> (Method, String) {
         if let Some(hint) = &self.traditional {
             return (Method::Traditional, format!("Traditional: {hint}"));
         }
@@ -158,18 +159,9 @@ fn entity_of(spec: &GenerateSpec) -> String {
 }
 
 impl Router {
-    /// A router with the given optional paths (Traditional is always there).
-    pub fn with_paths(
-        llm: Option<Arc<dyn Generator>>,
-        rag: Option<Arc<dyn Generator>>,
-        hybrid: Option<Arc<dyn Generator>>,
-    ) -> Router {
-        Router { llm, rag, hybrid, ..Router::default() }
-    }
-
     /// The router with the LLM path over `llm` (when it can serve anything: a provider, or
     /// cassettes in replay mode), its records gated at `threshold`.
-    pub fn with_llm(mut self, llm: Arc<testdata::llm::Llm>, threshold: f64) -> Router {
+    pub(crate) fn with_llm(mut self, llm: Arc<testdata::llm::Llm>, threshold: f64) -> Router {
         if llm.usable() {
             self.llm = Some(Arc::new(crate::paths::llm::LlmPath::new(llm.clone(), threshold)));
             self.llm_generator = Some(llm);
@@ -178,19 +170,19 @@ impl Router {
     }
 
     /// The router with the RAG path.
-    pub fn with_rag(mut self, rag: Arc<dyn Generator>) -> Router {
+    pub(crate) fn with_rag(mut self, rag: Arc<dyn Generator>) -> Router {
         self.rag = Some(rag);
         self
     }
 
     /// The router with the Hybrid path.
-    pub fn with_hybrid(mut self, hybrid: Arc<dyn Generator>) -> Router {
+    pub(crate) fn with_hybrid(mut self, hybrid: Arc<dyn Generator>) -> Router {
         self.hybrid = Some(hybrid);
         self
     }
 
     /// The LLM generator, when configured.
-    pub fn llm(&self) -> Option<&Arc<testdata::llm::Llm>> {
+    pub(crate) fn llm(&self) -> Option<&Arc<testdata::llm::Llm>> {
         self.llm_generator.as_ref()
     }
 
@@ -209,7 +201,7 @@ impl Router {
     }
 
     /// The path for `spec`.
-    pub fn route(&self, spec: &GenerateSpec) -> Result<Route, ServiceError> {
+    pub(crate) fn route(&self, spec: &GenerateSpec) -> Result<Route, ServiceError> {
         if spec.method_given || spec.method != Method::Traditional {
             return self.explicit(spec.method);
         }

@@ -282,14 +282,18 @@ pub(crate) async fn start_service(service: Arc<Service>) -> Result<Running, Star
     Ok(Running { grpc_addr, http_addr, service, shutdown, kill, grace, grpc, http })
 }
 
+/// A serving thread's connection queue and the channel its result arrives on.
+type ServingThread = (
+    tokio::sync::mpsc::UnboundedSender<std::net::TcpStream>,
+    tokio::sync::oneshot::Receiver<Result<(), ServeError>>,
+);
+
 /// Serves gRPC on `threads` threads, each with its own current-thread tokio runtime: a
 /// connection's calls are read, generated and written on one thread, with no task hand-offs
 /// between threads (cross-thread wake-ups cost more than a 10-record call, and they split each
 /// unary response into two socket writes). An accept loop on the calling runtime deals the
 /// connections out in turn, so the threads carry equal numbers of them. A connection reaches
-/// tonic once it has sent its first byte (the HTTP/2 preface, or a TLS hello); one that sends
-/// nothing within `first_byte` (`HTTP_READ_TIMEOUT_SECONDS`) is closed: hyper would wait for its
-/// preface for good, and a graceful shutdown would wait for it as well. The returned task ends
+/// tonic once it has sent its first byte (see [`first_byte_gate`]). The returned task ends
 /// when every thread has stopped: after `shutdown` (graceful) or `kill` (at once).
 fn serve_grpc(
     router: GrpcRouter,
@@ -303,126 +307,166 @@ fn serve_grpc(
     let mut queues = Vec::with_capacity(threads);
     let mut done = Vec::with_capacity(threads);
     for i in 0..threads {
-        // Built here, so a runtime that cannot be made fails the start instead of a thread.
-        // Blocking pools share tokio's default budget of 512 threads.
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .max_blocking_threads((512 / threads).max(1))
-            .build()
-            .map_err(|e| StartError::Thread(e.to_string()))?;
-        let (conn_tx, mut conn_rx) = tokio::sync::mpsc::unbounded_channel::<std::net::TcpStream>();
-        let (router, mut shutdown, mut kill) = (router.clone(), shutdown.clone(), kill.clone());
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        let serve = async move {
-            // Each connection waits for its first byte in its own task; those that send one
-            // go on to tonic. Waiting ones are dropped (closed) with this thread's runtime.
-            let (ready_tx, ready_rx) = tokio::sync::mpsc::unbounded_channel::<tokio::net::TcpStream>();
-            tokio::spawn(async move {
-                while let Some(conn) = conn_rx.recv().await {
-                    let conn = match tokio::net::TcpStream::from_std(conn) {
-                        Ok(conn) => conn,
-                        Err(e) => {
-                            tracing::warn!(error = %e, "gRPC connection could not be registered");
-                            continue;
-                        }
-                    };
-                    let ready = ready_tx.clone();
-                    tokio::spawn(async move {
-                        if crate::http_serve::sends_within(&conn, first_byte).await {
-                            let _ = ready.send(conn);
-                        }
-                    });
-                }
-            });
-            let incoming =
-                tokio_stream::wrappers::UnboundedReceiverStream::new(ready_rx).map(Ok::<_, std::io::Error>);
-            let serve = router.serve_with_incoming_shutdown(incoming, async move {
-                let _ = shutdown.wait_for(|stop| *stop).await;
-            });
-            let killed = async move {
-                // A dropped `Running` closes this channel: that is a graceful stop (through
-                // `shutdown`), not a kill.
-                if kill.wait_for(|k| *k).await.is_err() {
-                    std::future::pending::<()>().await;
-                }
-            };
-            tokio::select! {
-                r = serve => r.map_err(ServeError::Grpc),
-                _ = killed => Ok(()),
+        let (queue, result) =
+            spawn_serving_thread(i, threads, router.clone(), first_byte, shutdown.clone(), kill.clone())?;
+        queues.push(queue);
+        done.push(result);
+    }
+    Ok(tokio::spawn(accept_loop(listener, queues, done, shutdown)))
+}
+
+/// Starts serving thread `i` of `threads`: its runtime serves the connections sent to its
+/// queue until `shutdown` (graceful) or `kill` (at once), then sends its result.
+fn spawn_serving_thread(
+    i: usize,
+    threads: usize,
+    router: GrpcRouter,
+    first_byte: Duration,
+    mut shutdown: watch::Receiver<bool>,
+    mut kill: watch::Receiver<bool>,
+) -> Result<ServingThread, StartError> {
+    // Built here, so a runtime that cannot be made fails the start instead of a thread.
+    // Blocking pools share tokio's default budget of 512 threads.
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .max_blocking_threads((512 / threads).max(1))
+        .build()
+        .map_err(|e| StartError::Thread(e.to_string()))?;
+    let (conn_tx, conn_rx) = tokio::sync::mpsc::unbounded_channel::<std::net::TcpStream>();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let serve = async move {
+        let incoming = first_byte_gate(conn_rx, first_byte);
+        let serve = router.serve_with_incoming_shutdown(incoming, async move {
+            let _ = shutdown.wait_for(|stop| *stop).await;
+        });
+        let killed = async move {
+            // A dropped `Running` closes this channel: that is a graceful stop (through
+            // `shutdown`), not a kill.
+            if kill.wait_for(|k| *k).await.is_err() {
+                std::future::pending::<()>().await;
             }
         };
-        std::thread::Builder::new()
-            .name(format!("grpc-{i}"))
-            .spawn(move || {
-                let _ = tx.send(rt.block_on(serve));
-            })
-            .map_err(|e| StartError::Thread(e.to_string()))?;
-        queues.push(conn_tx);
-        done.push(rx);
-    }
-    let mut stop = shutdown;
-    Ok(tokio::spawn(async move {
-        let mut next = 0usize;
-        loop {
-            let accepted = tokio::select! {
-                a = listener.accept() => a,
-                _ = stop.wait_for(|s| *s) => break,
-            };
-            let conn = match accepted {
-                Ok((conn, _)) => conn,
-                Err(e) => {
-                    // Out of file descriptors and the like: log, breathe, go on accepting.
-                    tracing::warn!(error = %e, "gRPC accept failed");
-                    tokio::time::sleep(Duration::from_millis(5)).await;
-                    continue;
-                }
-            };
-            // Pre-bound listeners lose tonic's TCP_NODELAY default (STACK pitfall 1).
-            let _ = conn.set_nodelay(true);
-            let mut conn = match conn.into_std() {
+        tokio::select! {
+            r = serve => r.map_err(ServeError::Grpc),
+            _ = killed => Ok(()),
+        }
+    };
+    std::thread::Builder::new()
+        .name(format!("grpc-{i}"))
+        .spawn(move || {
+            let _ = tx.send(rt.block_on(serve));
+        })
+        .map_err(|e| StartError::Thread(e.to_string()))?;
+    Ok((conn_tx, rx))
+}
+
+/// The connections of `queue` that send their first byte (the HTTP/2 preface, or a TLS hello)
+/// within `first_byte` (`HTTP_READ_TIMEOUT_SECONDS`), each waiting in its own task; one that
+/// sends nothing is closed: hyper would wait for its preface for good, and a graceful shutdown
+/// would wait for it as well. Connections still waiting are dropped (closed) with the thread's
+/// runtime.
+fn first_byte_gate(
+    mut queue: tokio::sync::mpsc::UnboundedReceiver<std::net::TcpStream>,
+    first_byte: Duration,
+) -> impl tokio_stream::Stream<Item = Result<tokio::net::TcpStream, std::io::Error>> {
+    let (ready_tx, ready_rx) = tokio::sync::mpsc::unbounded_channel::<tokio::net::TcpStream>();
+    tokio::spawn(async move {
+        while let Some(conn) = queue.recv().await {
+            let conn = match tokio::net::TcpStream::from_std(conn) {
                 Ok(conn) => conn,
                 Err(e) => {
-                    tracing::warn!(error = %e, "gRPC connection could not be handed over");
+                    tracing::warn!(error = %e, "gRPC connection could not be registered");
                     continue;
                 }
             };
-            // The next live thread in turn; a thread that stopped (a panic) is dropped from the
-            // rotation with an error in the log, and its connection goes to the next one.
-            loop {
-                if queues.is_empty() {
-                    tracing::error!("every gRPC serving thread has stopped; no longer accepting");
-                    break;
+            let ready = ready_tx.clone();
+            tokio::spawn(async move {
+                if crate::http_serve::sends_within(&conn, first_byte).await {
+                    let _ = ready.send(conn);
                 }
-                let at = next % queues.len();
-                match queues[at].send(conn) {
-                    Ok(()) => {
-                        next = next.wrapping_add(1);
-                        break;
-                    }
-                    Err(tokio::sync::mpsc::error::SendError(back)) => {
-                        tracing::error!(thread = at, "a gRPC serving thread has stopped");
-                        queues.remove(at);
-                        conn = back;
-                    }
-                }
+            });
+        }
+    });
+    tokio_stream::wrappers::UnboundedReceiverStream::new(ready_rx).map(Ok)
+}
+
+/// Accepts connections and deals them out to the serving threads' `queues` in turn until
+/// `stop` (or until no thread is left), then waits for every thread: the first error.
+async fn accept_loop(
+    listener: TcpListener,
+    mut queues: Vec<tokio::sync::mpsc::UnboundedSender<std::net::TcpStream>>,
+    done: Vec<tokio::sync::oneshot::Receiver<Result<(), ServeError>>>,
+    mut stop: watch::Receiver<bool>,
+) -> Result<(), ServeError> {
+    let mut next = 0usize;
+    loop {
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = stop.wait_for(|s| *s) => break,
+        };
+        let conn = match accepted {
+            Ok((conn, _)) => conn,
+            Err(e) => {
+                // Out of file descriptors and the like: log, breathe, go on accepting.
+                tracing::warn!(error = %e, "gRPC accept failed");
+                tokio::time::sleep(Duration::from_millis(5)).await;
+                continue;
             }
-            if queues.is_empty() {
-                break;
+        };
+        // Pre-bound listeners lose tonic's TCP_NODELAY default (STACK pitfall 1).
+        let _ = conn.set_nodelay(true);
+        let conn = match conn.into_std() {
+            Ok(conn) => conn,
+            Err(e) => {
+                tracing::warn!(error = %e, "gRPC connection could not be handed over");
+                continue;
+            }
+        };
+        hand_over(&mut queues, &mut next, conn);
+        if queues.is_empty() {
+            break;
+        }
+    }
+    // Close the listener now: new connections are refused while the threads finish.
+    drop(listener);
+    drop(queues);
+    // Every thread's result, then the first error.
+    let mut first_error = None;
+    for rx in done {
+        let r = rx.await.unwrap_or_else(|_| Err(ServeError::Task("a gRPC thread panicked".into())));
+        if let Err(e) = r {
+            first_error.get_or_insert(e);
+        }
+    }
+    first_error.map_or(Ok(()), Err)
+}
+
+/// Sends `conn` to the next live serving thread in turn (`next`); a thread that stopped (a
+/// panic) is dropped from the rotation with an error in the log, and its connection goes to
+/// the next one.
+fn hand_over(
+    queues: &mut Vec<tokio::sync::mpsc::UnboundedSender<std::net::TcpStream>>,
+    next: &mut usize,
+    mut conn: std::net::TcpStream,
+) {
+    loop {
+        if queues.is_empty() {
+            tracing::error!("every gRPC serving thread has stopped; no longer accepting");
+            return;
+        }
+        let at = *next % queues.len();
+        match queues[at].send(conn) {
+            Ok(()) => {
+                *next = next.wrapping_add(1);
+                return;
+            }
+            Err(tokio::sync::mpsc::error::SendError(back)) => {
+                tracing::error!(thread = at, "a gRPC serving thread has stopped");
+                queues.remove(at);
+                conn = back;
             }
         }
-        // Close the listener now: new connections are refused while the threads finish.
-        drop(listener);
-        drop(queues);
-        // Every thread's result, then the first error.
-        let mut first_error = None;
-        for rx in done {
-            let r = rx.await.unwrap_or_else(|_| Err(ServeError::Task("a gRPC thread panicked".into())));
-            if let Err(e) = r {
-                first_error.get_or_insert(e);
-            }
-        }
-        first_error.map_or(Ok(()), Err)
-    }))
+    }
 }
 
 /// The tonic server with every gRPC service: TestDataService, `grpc.health.v1`, reflection

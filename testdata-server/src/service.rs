@@ -19,8 +19,10 @@ use crate::paths::{Inputs, Report, Scored};
 use crate::plan::{Mode, Plan, Planner};
 use crate::registry::Registry;
 use crate::request::{GenerateSpec, Method};
-use crate::router::Router;
-use crate::stream_producer::{ByteBudget, ChunkReceiver, StreamJob, StreamOutcome};
+pub use crate::router::Router;
+use crate::stream_producer::{ByteBudget, StreamJob, StreamOutcome};
+
+pub use crate::stream_producer::ChunkReceiver;
 
 /// What readiness depends on; flipped by the server as it starts.
 #[derive(Debug, Default)]
@@ -33,7 +35,7 @@ pub struct Readiness {
 
 impl Readiness {
     /// `None` when ready, else why not.
-    pub fn not_ready_reason(&self) -> Option<&'static str> {
+    pub(crate) fn not_ready_reason(&self) -> Option<&'static str> {
         if !self.registry_loaded.load(Ordering::Acquire) {
             Some("schema registry not loaded")
         } else if !self.grpc_serving.load(Ordering::Acquire) {
@@ -101,7 +103,7 @@ pub struct ChunkMeta {
 
 impl ChunkMeta {
     /// The metadata of an answer of `route` whose path reported `report`.
-    pub fn of(route: &crate::router::Route, report: Report) -> ChunkMeta {
+    pub(crate) fn of(route: &crate::router::Route, report: Report) -> ChunkMeta {
         let routing_reason = match &report.fallback {
             Some(why) => format!("{}; fallback: {why}", route.reason),
             None => route.reason.clone(),
@@ -176,7 +178,7 @@ pub struct Service {
 
 impl Service {
     /// A service over a loaded registry.
-    pub fn new(
+    pub(crate) fn new(
         config: Arc<Config>,
         registry: Arc<Registry>,
         router: Router,
@@ -208,35 +210,35 @@ impl Service {
 
     /// The service with a Redis layer (already added to the generators' caches), reported in
     /// health and started with the server.
-    pub fn with_redis(mut self, redis: Arc<RedisStore>) -> Service {
+    pub(crate) fn with_redis(mut self, redis: Arc<RedisStore>) -> Service {
         self.redis = Some(redis);
         self
     }
 
     /// The service with the Weaviate pattern store (checked at start, reported in health).
-    pub fn with_weaviate(mut self, weaviate: Arc<testdata::rag::weaviate::WeaviateStore>) -> Service {
+    pub(crate) fn with_weaviate(mut self, weaviate: Arc<testdata::rag::weaviate::WeaviateStore>) -> Service {
         self.weaviate = Some(weaviate);
         self
     }
 
     /// The Weaviate pattern store, when `WEAVIATE_URL` is set.
-    pub fn weaviate(&self) -> Option<&Arc<testdata::rag::weaviate::WeaviateStore>> {
+    pub(crate) fn weaviate(&self) -> Option<&Arc<testdata::rag::weaviate::WeaviateStore>> {
         self.weaviate.as_ref()
     }
 
     /// The Redis layer, when `REDIS_URL` is set.
-    pub fn redis(&self) -> Option<&Arc<RedisStore>> {
+    pub(crate) fn redis(&self) -> Option<&Arc<RedisStore>> {
         self.redis.as_ref()
     }
 
     /// Turns `true` when the shutdown grace period is over: streams still running end with
     /// UNAVAILABLE and the offset to resume from.
-    pub fn hard_stop(&self) -> watch::Receiver<bool> {
+    pub(crate) fn hard_stop(&self) -> watch::Receiver<bool> {
         self.hard_stop.subscribe()
     }
 
     /// Ends every stream still running (see [`Service::hard_stop`]).
-    pub fn stop_streams(&self) {
+    pub(crate) fn stop_streams(&self) {
         self.hard_stop.send_replace(true);
     }
 
@@ -261,7 +263,7 @@ impl Service {
     }
 
     /// The bounded `domain` label of a request.
-    pub fn domain_label(&self, spec: &GenerateSpec) -> String {
+    pub(crate) fn domain_label(&self, spec: &GenerateSpec) -> String {
         let d = spec.domain.as_str();
         if d.is_empty() {
             let s = &spec.sources;
@@ -280,7 +282,7 @@ impl Service {
     }
 
     /// The bounded `entity` label of a request.
-    pub fn entity_label(&self, spec: &GenerateSpec) -> String {
+    pub(crate) fn entity_label(&self, spec: &GenerateSpec) -> String {
         let s = &spec.sources;
         if !s.inline_schema.trim().is_empty() || !s.custom_schema.trim().is_empty() || !s.fields.is_empty() {
             return "custom".into();
@@ -514,12 +516,12 @@ impl Service {
     }
 
     /// Observes a coherence score (for paths that compute one).
-    pub fn observe_coherence(&self, domain: String, score: f64) {
+    pub(crate) fn observe_coherence(&self, domain: String, score: f64) {
         self.metrics.coherence.get_or_create(&DomainLabels { domain }).observe(score);
     }
 
     /// `GetSchemas`: registered schemas, optionally of one domain, sorted by name.
-    pub fn schemas(&self, domain: &str) -> Vec<SchemaSummary> {
+    pub(crate) fn schemas(&self, domain: &str) -> Vec<SchemaSummary> {
         self.registry()
             .schemas()
             .filter(|s| domain.is_empty() || s.def().domain.as_deref() == Some(domain))
@@ -558,7 +560,7 @@ impl Service {
     }
 
     /// `HealthCheck`: overall status and each component's state.
-    pub fn health(&self) -> (String, BTreeMap<String, String>) {
+    pub(crate) fn health(&self) -> (String, BTreeMap<String, String>) {
         let mut components = BTreeMap::new();
         let healthy = |b: bool| if b { "healthy" } else { "unhealthy" }.to_owned();
         components.insert("grpc_server".into(), healthy(self.readiness.grpc_serving.load(Ordering::Acquire)));

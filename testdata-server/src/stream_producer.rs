@@ -77,13 +77,13 @@ impl std::fmt::Debug for Budgeted {
 
 impl ChunkReceiver {
     /// A channel of `capacity` chunks.
-    pub fn channel(capacity: usize) -> (ChunkSender, ChunkReceiver) {
+    pub(crate) fn channel(capacity: usize) -> (ChunkSender, ChunkReceiver) {
         let (tx, rx) = mpsc::channel(capacity);
         (tx, ChunkReceiver(rx))
     }
 
     /// The next chunk (its budget share given back), or `None` once the producer is done.
-    pub fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Chunk, ServiceError>>> {
+    pub(crate) fn poll_recv(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Chunk, ServiceError>>> {
         self.0.poll_recv(cx).map(|item| item.map(|r| r.map(|b| b.chunk)))
     }
 
@@ -93,7 +93,7 @@ impl ChunkReceiver {
     }
 
     /// Stops the producer (what a dropped receiver does too).
-    pub fn close(&mut self) {
+    pub(crate) fn close(&mut self) {
         self.0.close();
     }
 }

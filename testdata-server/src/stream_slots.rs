@@ -42,7 +42,8 @@ impl StreamSlots {
     }
 
     /// The streams `peer` has open.
-    pub fn open(&self, peer: IpAddr) -> usize {
+    #[cfg(test)]
+    pub(crate) fn open(&self, peer: IpAddr) -> usize {
         self.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get(&peer).copied().unwrap_or(0)
     }
 }

@@ -67,7 +67,7 @@ static EXPORTING: AtomicBool = AtomicBool::new(false);
 /// Records a request's outcome fields (`generation_path`, `record_count`) on its span when
 /// spans are exported. Without an exporter nothing reads them (no log line follows), and the
 /// JSON log layer would re-serialise all of the span's fields on every record.
-pub fn record_outcome(span: &tracing::Span, path: Option<&str>, count: Option<u64>) {
+pub(crate) fn record_outcome(span: &tracing::Span, path: Option<&str>, count: Option<u64>) {
     if !EXPORTING.load(Ordering::Relaxed) {
         return;
     }
@@ -125,7 +125,7 @@ pub fn init(config: &Config) -> Result<Telemetry, TelemetryError> {
 /// A tracer provider exporting spans in batches over OTLP/gRPC to `endpoint`, with resource
 /// `service.name = service_name`. Must be called inside a tokio runtime.
 #[cfg(feature = "otlp")]
-pub fn otlp_provider(
+pub(crate) fn otlp_provider(
     endpoint: &str,
     service_name: &str,
 ) -> Result<opentelemetry_sdk::trace::SdkTracerProvider, TelemetryError> {
@@ -145,7 +145,7 @@ pub fn otlp_provider(
 
 /// The `tracing` layer that turns spans into OpenTelemetry spans of `provider`.
 #[cfg(feature = "otlp")]
-pub fn otlp_layer<S>(
+pub(crate) fn otlp_layer<S>(
     provider: &opentelemetry_sdk::trace::SdkTracerProvider,
 ) -> tracing_opentelemetry::OpenTelemetryLayer<S, opentelemetry_sdk::trace::Tracer>
 where
@@ -156,7 +156,7 @@ where
 }
 
 /// A fresh request id: 128 random bits formatted as a version-4 UUID.
-pub fn new_request_id() -> String {
+pub(crate) fn new_request_id() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
     let state = RandomState::new();
@@ -169,14 +169,14 @@ pub fn new_request_id() -> String {
 }
 
 /// The request's id, or a fresh one when it is empty.
-pub fn request_id_or_new(given: &str) -> String {
+pub(crate) fn request_id_or_new(given: &str) -> String {
     let given = given.trim();
     if given.is_empty() { new_request_id() } else { given.to_owned() }
 }
 
 /// The span of one RPC: with the OpenTelemetry fields when spans are exported (`generation_path`
 /// and `record_count` are recorded when known), else only what log lines need.
-pub fn rpc_span(rpc: &'static str, request_id: &str, domain: &str, entity: &str) -> tracing::Span {
+pub(crate) fn rpc_span(rpc: &'static str, request_id: &str, domain: &str, entity: &str) -> tracing::Span {
     if !EXPORTING.load(Ordering::Relaxed) {
         // Only the logs read the span: the fields a log line needs (the JSON log layer formats
         // every field of a span when it opens).
@@ -206,7 +206,7 @@ pub fn rpc_span(rpc: &'static str, request_id: &str, domain: &str, entity: &str)
 
 /// Makes `span` a child of the W3C trace context given by `traceparent` (and `tracestate`)
 /// request headers, when there is one and spans are exported.
-pub fn set_remote_parent(span: &tracing::Span, traceparent: Option<&str>, tracestate: Option<&str>) {
+pub(crate) fn set_remote_parent(span: &tracing::Span, traceparent: Option<&str>, tracestate: Option<&str>) {
     #[cfg(feature = "otlp")]
     {
         use opentelemetry::propagation::TextMapPropagator;
@@ -227,7 +227,7 @@ pub fn set_remote_parent(span: &tracing::Span, traceparent: Option<&str>, traces
 }
 
 /// [`set_remote_parent`] from gRPC metadata.
-pub fn set_grpc_parent(span: &tracing::Span, metadata: &tonic::metadata::MetadataMap) {
+pub(crate) fn set_grpc_parent(span: &tracing::Span, metadata: &tonic::metadata::MetadataMap) {
     let get = |k: &str| metadata.get(k).and_then(|v| v.to_str().ok());
     set_remote_parent(span, get("traceparent"), get("tracestate"));
 }

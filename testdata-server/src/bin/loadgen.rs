@@ -148,6 +148,8 @@ fn rss_kib(pid: u32) -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// Counts shared by the measuring clients.
+#[derive(Default)]
 struct Totals {
     requests: AtomicU64,
     records: AtomicU64,
@@ -155,54 +157,60 @@ struct Totals {
     errors: AtomicU64,
 }
 
+/// The per-client histograms: whole-call latency and time to the first chunk.
+type Hists = (Histogram<u64>, Histogram<u64>);
+
 async fn run(args: Arc<Args>) -> Result<(), Error> {
-    let totals = Arc::new(Totals {
-        requests: AtomicU64::new(0),
-        records: AtomicU64::new(0),
-        bytes: AtomicU64::new(0),
-        errors: AtomicU64::new(0),
-    });
-    if args.mode == Mode::Slow {
-        return slow(&args, Instant::now() + Duration::from_secs(args.max_seconds)).await;
+    match args.mode {
+        Mode::Slow => slow(&args, Instant::now() + Duration::from_secs(args.max_seconds)).await,
+        Mode::Soak => soak(&args).await,
+        Mode::SlowStreams => slow_streams(&args).await,
+        Mode::Unary | Mode::Stream => measure(args).await,
     }
-    if args.mode == Mode::Soak {
-        return soak(&args).await;
-    }
-    if args.mode == Mode::SlowStreams {
-        return slow_streams(&args).await;
-    }
+}
+
+/// Unary and stream modes: connect, warm up, run the measured calls, print the figures.
+async fn measure(args: Arc<Args>) -> Result<(), Error> {
+    let totals = Arc::new(Totals::default());
     let mut clients = Vec::with_capacity(args.clients);
     for _ in 0..args.clients {
         clients.push(connect(&args.target).await?);
     }
-    // Warm up every connection (and the server's caches and allocator), all clients at once
-    // as in the measured run, so its first burst does not pay for the server's memory growth.
+    let clients = warm_up(&args, clients).await?;
+    // The histograms (~180 kB each, zeroed) are made before the clock starts: made in the
+    // tasks, they held the single client thread up for tens of milliseconds of page faults
+    // while the first responses waited to be read.
+    let hists: Vec<Hists> = clients.iter().map(|_| (hist(), hist())).collect();
+    let start = Instant::now();
+    // `--max-seconds` bounds the measured run, not the warm-up.
+    let stop_at = start + Duration::from_secs(args.max_seconds);
+    let mut tasks = Vec::new();
+    for ((n, client), hists) in clients.into_iter().enumerate().zip(hists) {
+        tasks.push(tokio::spawn(client_loop(args.clone(), totals.clone(), n, client, hists, stop_at)));
+    }
+    let mut latency = hist();
+    let mut first = hist();
+    for t in tasks {
+        let (l, f) = t.await?;
+        latency.add(&l)?;
+        first.add(&f)?;
+    }
+    report(&args, &totals, start.elapsed().as_secs_f64(), &latency, &first);
+    Ok(())
+}
+
+/// Warms up every connection (and the server's caches and allocator), all clients at once
+/// as in the measured run, so its first burst does not pay for the server's memory growth.
+async fn warm_up(
+    args: &Arc<Args>,
+    clients: Vec<TestDataServiceClient<Channel>>,
+) -> Result<Vec<TestDataServiceClient<Channel>>, Error> {
     let mut warming = Vec::with_capacity(clients.len());
     for mut c in clients {
         let args = args.clone();
         warming.push(tokio::spawn(async move {
             for w in 0..args.warmup {
-                let mut r = request(&args, w as u64);
-                let warmed = if args.mode == Mode::Stream {
-                    // Warm up the call that is measured: a whole stream, drained.
-                    match c.generate_data_stream(r).await {
-                        Ok(s) => {
-                            let mut s = s.into_inner();
-                            loop {
-                                match s.message().await {
-                                    Ok(Some(_)) => {}
-                                    Ok(None) => break Ok(()),
-                                    Err(e) => break Err(e),
-                                }
-                            }
-                        }
-                        Err(e) => Err(e),
-                    }
-                } else {
-                    r.get_mut().count = r.get_ref().count.min(10);
-                    c.generate_data(r).await.map(|_| ())
-                };
-                if let Err(e) = warmed {
+                if let Err(e) = warm_call(&args, &mut c, w as u64).await {
                     eprintln!("loadgen: a warm-up call failed: {} ({})", e.message(), e.code());
                 }
             }
@@ -213,83 +221,111 @@ async fn run(args: Arc<Args>) -> Result<(), Error> {
     for w in warming {
         clients.push(w.await?);
     }
-    // The histograms (~180 kB each, zeroed) are made before the clock starts: made in the
-    // tasks, they held the single client thread up for tens of milliseconds of page faults
-    // while the first responses waited to be read.
-    let hists: Vec<_> = clients.iter().map(|_| (hist(), hist())).collect();
-    let start = Instant::now();
-    // `--max-seconds` bounds the measured run, not the warm-up.
-    let stop_at = start + Duration::from_secs(args.max_seconds);
-    let mut tasks = Vec::new();
-    for ((n, mut client), (mut latency, mut first)) in clients.into_iter().enumerate().zip(hists) {
-        let args = args.clone();
-        let totals = totals.clone();
-        tasks.push(tokio::spawn(async move {
-            for i in 0..args.requests {
+    Ok(clients)
+}
+
+/// One warm-up call: the measured call (a whole stream, drained, in stream mode), or a
+/// unary call of at most 10 records.
+async fn warm_call(
+    args: &Args,
+    c: &mut TestDataServiceClient<Channel>,
+    seed: u64,
+) -> Result<(), tonic::Status> {
+    let mut r = request(args, seed);
+    if args.mode == Mode::Stream {
+        let mut s = c.generate_data_stream(r).await?.into_inner();
+        while s.message().await?.is_some() {}
+        Ok(())
+    } else {
+        r.get_mut().count = r.get_ref().count.min(10);
+        c.generate_data(r).await.map(|_| ())
+    }
+}
+
+/// One client's measured calls, one after another until `--requests` or `stop_at`.
+async fn client_loop(
+    args: Arc<Args>,
+    totals: Arc<Totals>,
+    n: usize,
+    mut client: TestDataServiceClient<Channel>,
+    (mut latency, mut first): Hists,
+    stop_at: Instant,
+) -> Hists {
+    for i in 0..args.requests {
+        if Instant::now() >= stop_at {
+            break;
+        }
+        let seed = (n * args.requests + i) as u64;
+        let t = Instant::now();
+        match args.mode {
+            Mode::Unary => unary_call(&args, &totals, &mut client, seed).await,
+            Mode::Stream | Mode::Slow | Mode::Soak | Mode::SlowStreams => {
+                stream_call(&args, &totals, &mut client, seed, t, &mut first, stop_at).await
+            }
+        }
+        let _ = latency.record(t.elapsed().as_micros().max(1) as u64);
+        totals.requests.fetch_add(1, Ordering::Relaxed);
+    }
+    (latency, first)
+}
+
+/// One `GenerateData` call: counts its records and bytes, or an error.
+async fn unary_call(args: &Args, totals: &Totals, client: &mut TestDataServiceClient<Channel>, seed: u64) {
+    match client.generate_data(request(args, seed)).await {
+        Ok(r) if r.get_ref().success => {
+            let r = r.into_inner();
+            totals.records.fetch_add(r.record_count as u64, Ordering::Relaxed);
+            totals.bytes.fetch_add(r.data.len() as u64, Ordering::Relaxed);
+        }
+        _ => {
+            totals.errors.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
+
+/// One `GenerateDataStream` call read to its end (or `stop_at`): records the time to the
+/// first chunk (from `t`) and counts records, bytes, or an error.
+async fn stream_call(
+    args: &Args,
+    totals: &Totals,
+    client: &mut TestDataServiceClient<Channel>,
+    seed: u64,
+    t: Instant,
+    first: &mut Histogram<u64>,
+    stop_at: Instant,
+) {
+    let mut s = match client.generate_data_stream(request(args, seed)).await {
+        Ok(s) => s.into_inner(),
+        Err(_) => {
+            totals.errors.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+    };
+    let mut got_first = false;
+    loop {
+        match s.message().await {
+            Ok(Some(c)) => {
+                if !got_first {
+                    got_first = true;
+                    let _ = first.record(t.elapsed().as_micros().max(1) as u64);
+                }
+                totals.records.fetch_add(c.record_count as u64, Ordering::Relaxed);
+                totals.bytes.fetch_add(c.data.len() as u64, Ordering::Relaxed);
                 if Instant::now() >= stop_at {
                     break;
                 }
-                let seed = (n * args.requests + i) as u64;
-                let t = Instant::now();
-                match args.mode {
-                    Mode::Unary => match client.generate_data(request(&args, seed)).await {
-                        Ok(r) if r.get_ref().success => {
-                            let r = r.into_inner();
-                            totals.records.fetch_add(r.record_count as u64, Ordering::Relaxed);
-                            totals.bytes.fetch_add(r.data.len() as u64, Ordering::Relaxed);
-                        }
-                        _ => {
-                            totals.errors.fetch_add(1, Ordering::Relaxed);
-                        }
-                    },
-                    Mode::Stream | Mode::Slow | Mode::Soak | Mode::SlowStreams => {
-                        match client.generate_data_stream(request(&args, seed)).await {
-                            Ok(s) => {
-                                let mut s = s.into_inner();
-                                let mut got_first = false;
-                                loop {
-                                    match s.message().await {
-                                        Ok(Some(c)) => {
-                                            if !got_first {
-                                                got_first = true;
-                                                let _ = first.record(t.elapsed().as_micros().max(1) as u64);
-                                            }
-                                            totals
-                                                .records
-                                                .fetch_add(c.record_count as u64, Ordering::Relaxed);
-                                            totals.bytes.fetch_add(c.data.len() as u64, Ordering::Relaxed);
-                                            if Instant::now() >= stop_at {
-                                                break;
-                                            }
-                                        }
-                                        Ok(None) => break,
-                                        Err(_) => {
-                                            totals.errors.fetch_add(1, Ordering::Relaxed);
-                                            break;
-                                        }
-                                    }
-                                }
-                            }
-                            Err(_) => {
-                                totals.errors.fetch_add(1, Ordering::Relaxed);
-                            }
-                        }
-                    }
-                }
-                let _ = latency.record(t.elapsed().as_micros().max(1) as u64);
-                totals.requests.fetch_add(1, Ordering::Relaxed);
             }
-            (latency, first)
-        }));
+            Ok(None) => break,
+            Err(_) => {
+                totals.errors.fetch_add(1, Ordering::Relaxed);
+                break;
+            }
+        }
     }
-    let mut latency = hist();
-    let mut first = hist();
-    for t in tasks {
-        let (l, f) = t.await?;
-        latency.add(&l)?;
-        first.add(&f)?;
-    }
-    let wall = start.elapsed().as_secs_f64();
+}
+
+/// Prints the run's throughput and latency figures.
+fn report(args: &Args, totals: &Totals, wall: f64, latency: &Histogram<u64>, first: &Histogram<u64>) {
     let requests = totals.requests.load(Ordering::Relaxed);
     let records = totals.records.load(Ordering::Relaxed);
     let bytes = totals.bytes.load(Ordering::Relaxed);
@@ -304,11 +340,10 @@ async fn run(args: Arc<Args>) -> Result<(), Error> {
         records as f64 / wall,
         bytes as f64 / wall / 1e6
     );
-    print_hist("latency", &latency);
+    print_hist("latency", latency);
     if args.mode == Mode::Stream {
-        print_hist("time to first chunk", &first);
+        print_hist("time to first chunk", first);
     }
-    Ok(())
 }
 
 async fn slow(args: &Args, stop_at: Instant) -> Result<(), Error> {

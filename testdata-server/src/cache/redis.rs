@@ -188,11 +188,6 @@ impl RedisStore {
         tokio::spawn(supervisor.run());
     }
 
-    /// The settings.
-    pub fn settings(&self) -> &RedisSettings {
-        &self.settings
-    }
-
     /// Whether Redis is in use, or why not.
     pub fn state(&self) -> LinkState {
         if self.link.up.load(Ordering::Acquire) {

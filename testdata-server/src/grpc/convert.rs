@@ -23,29 +23,9 @@ pub fn spec_from_proto(r: proto::GenerateRequest) -> Result<GenerateSpec, Servic
         .map(|c| c.field_constraints)
         .unwrap_or_default()
         .into_iter()
-        .map(|(path, c)| {
-            let spec = ConstraintSpec {
-                min: c.min,
-                max: c.max,
-                enum_values: c.enum_values,
-                regex: c.regex,
-                min_length: c.min_length.map(i64::from),
-                max_length: c.max_length.map(i64::from),
-                format: c.format,
-            };
-            (path, spec)
-        })
+        .map(|(path, c)| (path, ConstraintSpec::from(c)))
         .collect();
-    let scenarios = r
-        .scenarios
-        .into_iter()
-        .map(|s| ScenarioSpec {
-            name: s.name,
-            count: i64::from(s.count),
-            overrides: s.overrides.into_iter().collect(),
-            description: s.description,
-        })
-        .collect();
+    let scenarios = r.scenarios.into_iter().map(ScenarioSpec::from).collect();
     Ok(GenerateSpec {
         request_id: r.request_id,
         domain: r.domain,
@@ -72,6 +52,31 @@ pub fn spec_from_proto(r: proto::GenerateRequest) -> Result<GenerateSpec, Servic
         hints: r.hints,
         use_cache: r.use_cache.unwrap_or(true),
     })
+}
+
+impl From<proto::FieldConstraint> for ConstraintSpec {
+    fn from(c: proto::FieldConstraint) -> ConstraintSpec {
+        ConstraintSpec {
+            min: c.min,
+            max: c.max,
+            enum_values: c.enum_values,
+            regex: c.regex,
+            min_length: c.min_length.map(i64::from),
+            max_length: c.max_length.map(i64::from),
+            format: c.format,
+        }
+    }
+}
+
+impl From<proto::Scenario> for ScenarioSpec {
+    fn from(s: proto::Scenario) -> ScenarioSpec {
+        ScenarioSpec {
+            name: s.name,
+            count: i64::from(s.count),
+            overrides: s.overrides.into_iter().collect(),
+            description: s.description,
+        }
+    }
 }
 
 /// The output format of an `OutputFormat` number (the gRPC and the HTTP requests' numbering).
@@ -204,7 +209,7 @@ fn field_def<F: TypedField>(f: &F, at: &str) -> Result<FieldDef, ServiceError> {
 }
 
 /// The proto error code of an error class.
-pub fn error_code(kind: ErrorKind) -> proto::ErrorCode {
+pub(crate) fn error_code(kind: ErrorKind) -> proto::ErrorCode {
     match kind {
         ErrorKind::InvalidArgument => proto::ErrorCode::InvalidArgument,
         ErrorKind::NotFound => proto::ErrorCode::NotFound,
@@ -216,7 +221,7 @@ pub fn error_code(kind: ErrorKind) -> proto::ErrorCode {
 }
 
 /// The gRPC status of an error (streams and non-in-band RPCs).
-pub fn status(e: &ServiceError) -> Status {
+pub(crate) fn status(e: &ServiceError) -> Status {
     let code = match e.kind() {
         ErrorKind::InvalidArgument | ErrorKind::CountLimit => Code::InvalidArgument,
         ErrorKind::NotFound => Code::NotFound,
@@ -227,17 +232,17 @@ pub fn status(e: &ServiceError) -> Status {
     Status::new(code, e.to_string())
 }
 
-/// A successful `GenerateResponse`.
-pub fn response_ok(request_id: String, g: Generated) -> proto::GenerateResponse {
-    let format = format_name(g.plan.format);
+/// A successful `GenerateResponse`: the metadata a chunk carries, plus the generation time,
+/// the coherence score and the scenario counts.
+pub(crate) fn response_ok(request_id: String, g: Generated) -> proto::GenerateResponse {
+    let meta =
+        ChunkMeta { path: g.path, routing_reason: g.routing_reason, fallback: g.fallback, report: g.report };
     proto::GenerateResponse {
         request_id,
         success: true,
         data: g.data,
         record_count: i32::try_from(g.record_count).unwrap_or(i32::MAX),
         metadata: Some(proto::GenerationMetadata {
-            generation_path: g.path.label().into(),
-            llm_tokens_used: i32::try_from(g.report.tokens).unwrap_or(i32::MAX),
             generation_time_ms: (g.elapsed.as_secs_f64() * 1000.0) as f32,
             coherence_score: g.coherence.unwrap_or(0.0) as f32,
             scenario_counts: g
@@ -246,16 +251,7 @@ pub fn response_ok(request_id: String, g: Generated) -> proto::GenerateResponse 
                 .iter()
                 .map(|(k, v)| (k.clone(), i32::try_from(*v).unwrap_or(i32::MAX)))
                 .collect(),
-            seed: g.plan.seed,
-            cache_hit: g.report.cache_hit,
-            records_repaired: i32::try_from(g.report.records_repaired).unwrap_or(i32::MAX),
-            fields_repaired: i32::try_from(g.report.fields_repaired).unwrap_or(i32::MAX),
-            provider: g.report.provider.clone(),
-            model: g.report.model.clone(),
-            routing_reason: g.routing_reason,
-            fallback: g.fallback,
-            schema_name: g.plan.schema_name.clone(),
-            output_format: format.into(),
+            ..chunk_metadata(g.plan.seed, &g.plan.schema_name, g.plan.format, meta)
         }),
         error: String::new(),
         error_code: proto::ErrorCode::Unspecified as i32,
@@ -263,7 +259,7 @@ pub fn response_ok(request_id: String, g: Generated) -> proto::GenerateResponse 
 }
 
 /// A failed `GenerateResponse` (in-band: `success=false`, `error`, `error_code`).
-pub fn response_err(request_id: String, e: &ServiceError) -> proto::GenerateResponse {
+pub(crate) fn response_err(request_id: String, e: &ServiceError) -> proto::GenerateResponse {
     proto::GenerateResponse {
         request_id,
         success: false,
@@ -285,7 +281,8 @@ fn format_name(format: Format) -> &'static str {
     }
 }
 
-/// A chunk's metadata on the wire (see `DataChunk.metadata` in the proto).
+/// A chunk's metadata on the wire (see `DataChunk.metadata` in the proto); a unary answer's
+/// adds the members only it carries ([`response_ok`]).
 fn chunk_metadata(
     seed: u64,
     schema_name: &str,
@@ -311,7 +308,7 @@ fn chunk_metadata(
 }
 
 /// A chunk on the wire, with the stream's seed, schema name and format.
-pub fn data_chunk(
+pub(crate) fn data_chunk(
     request_id: &str,
     seed: u64,
     schema_name: &str,
@@ -331,7 +328,7 @@ pub fn data_chunk(
 }
 
 /// `GetSchemasResponse` of the summaries.
-pub fn schemas_response(schemas: Vec<SchemaSummary>) -> proto::GetSchemasResponse {
+pub(crate) fn schemas_response(schemas: Vec<SchemaSummary>) -> proto::GetSchemasResponse {
     proto::GetSchemasResponse {
         schemas: schemas
             .into_iter()

@@ -1,12 +1,14 @@
 //! The `testdata.v1.TestDataService` gRPC service: a thin edge over [`crate::service`].
 //! Conversions between protobuf and the server's own types live in [`convert`] only; a
-//! stream's lifecycle on the wire in [`stream`].
+//! stream's lifecycle on the wire in `stream`. Only [`convert::spec_from_proto`] is public
+//! (the fuzz targets decode requests with it); the service itself is served by
+//! [`crate::server::start`].
 //!
 //! `GenerateData` keeps the old in-band contract (`success=false`, `error`, plus the new
 //! `error_code`); the other RPCs report failures as gRPC status codes.
 
 pub mod convert;
-pub mod stream;
+pub(crate) mod stream;
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -25,19 +27,19 @@ use crate::service::Service;
 use crate::stream_slots::{Slot, StreamSlots};
 use crate::telemetry;
 
-pub use testdata_proto::FILE_DESCRIPTOR_SET;
-pub use testdata_proto::test_data_service_server::{TestDataService, TestDataServiceServer};
+pub(crate) use testdata_proto::FILE_DESCRIPTOR_SET;
+pub(crate) use testdata_proto::test_data_service_server::{TestDataService, TestDataServiceServer};
 
 /// The gRPC service.
 #[derive(Debug, Clone)]
-pub struct Grpc {
+pub(crate) struct Grpc {
     service: Arc<Service>,
     stream_slots: Arc<StreamSlots>,
 }
 
 impl Grpc {
     /// The gRPC service over `service`.
-    pub fn new(service: Arc<Service>) -> Grpc {
+    pub(crate) fn new(service: Arc<Service>) -> Grpc {
         let stream_slots = StreamSlots::new(service.config().limits.max_streams_per_client);
         Grpc { service, stream_slots }
     }
@@ -56,7 +58,7 @@ impl Grpc {
 }
 
 /// The stream type of `GenerateDataStream`.
-pub type ChunkStream = Pin<Box<dyn Stream<Item = Result<DataChunk, Status>> + Send + 'static>>;
+pub(crate) type ChunkStream = Pin<Box<dyn Stream<Item = Result<DataChunk, Status>> + Send + 'static>>;
 
 fn with_request_id<T>(mut response: Response<T>, request_id: &str) -> Response<T> {
     if let Ok(v) = request_id.parse() {

@@ -11,9 +11,6 @@ use crate::coherence;
 use crate::error::ServiceError;
 use crate::plan::Plan;
 
-/// The default `COHERENCE_THRESHOLD`.
-pub const DEFAULT_THRESHOLD: f64 = 0.85;
-
 /// How the records reaching the gate were made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Made {

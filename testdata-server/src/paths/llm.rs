@@ -40,11 +40,6 @@ impl LlmPath {
         LlmPath { llm, threshold, rendered: moka::sync::Cache::new(RENDERED_CAPACITY) }
     }
 
-    /// The generator.
-    pub fn llm(&self) -> &Arc<Llm> {
-        &self.llm
-    }
-
     /// The scored, encoded records of `range` and their report: the rendered copy of a cached
     /// answer when there is one, else the library's answer, encoded (and kept rendered when it
     /// may be cached).

@@ -1,13 +1,13 @@
-//! Generation paths. Each is one [`Generator`]; the [`crate::router`] picks one per request.
+//! Generation paths. Each is one [`Generator`]; the service's router picks one per request.
 //!
 //! [`traditional`] is always there; [`rag`] over the embedded pattern store (bundled
-//! patterns); [`llm`] when a provider is configured (or cassettes are replayed); [`hybrid`]
-//! when both are. [`gate`] is the coherence gate of the paths that do not write every record
+//! patterns); `llm` when a provider is configured (or cassettes are replayed); [`hybrid`]
+//! when both are. `gate` is the coherence gate of the paths that do not write every record
 //! themselves.
 
-pub mod gate;
+pub(crate) mod gate;
 pub mod hybrid;
-pub mod llm;
+pub(crate) mod llm;
 pub mod rag;
 pub mod traditional;
 
