@@ -155,7 +155,7 @@ struct FieldJson {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename = "Schema", expecting = "a Schema object", deny_unknown_fields)]
 struct SchemaJson {
     #[serde(default)]
     fields: Vec<FieldJson>,
@@ -164,7 +164,7 @@ struct SchemaJson {
 }
 
 #[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(rename = "Constraints", expecting = "a Constraints object", deny_unknown_fields)]
 struct ConstraintsJson {
     #[serde(default)]
     field_constraints: BTreeMap<String, ConstraintSpec>,

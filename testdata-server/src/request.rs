@@ -48,7 +48,7 @@ impl Method {
 /// deserializes the same message's JSON straight into this type (its field names, unknown
 /// names refused, lengths 32-bit as on the wire).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename = "FieldConstraint", deny_unknown_fields)]
+#[serde(rename = "FieldConstraint", expecting = "a FieldConstraint object", deny_unknown_fields)]
 pub struct ConstraintSpec {
     /// Inclusive lower bound (numbers).
     pub min: Option<f64>,
@@ -75,7 +75,7 @@ pub struct ConstraintSpec {
 /// deserializes the same message's JSON straight into this type (every member optional,
 /// unknown names refused, `count` 32-bit as on the wire).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-#[serde(rename = "Scenario", deny_unknown_fields, default)]
+#[serde(rename = "Scenario", expecting = "a Scenario object", deny_unknown_fields, default)]
 pub struct ScenarioSpec {
     /// The name (`_scenario` of its records).
     pub name: String,

@@ -203,12 +203,19 @@ async fn http_bodies_over_the_limit_or_too_slow_are_refused_in_the_json_shape() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_errors_name_no_internal_types() {
     let running = start(Config::ephemeral()).await.unwrap();
-    for body in [json!({"entity": "user", "count": 1, "seed": [1]}), json!(["not", "an", "object"])] {
+    for body in [
+        json!({"entity": "user", "count": 1, "seed": [1]}),
+        json!(["not", "an", "object"]),
+        json!({"entity": "user", "count": 1, "constraints": {"field_constraints": {"email": "x"}}}),
+        json!({"entity": "user", "count": 1, "constraints": "x"}),
+        json!({"entity": "user", "count": 1, "scenarios": ["x"]}),
+        json!({"count": 1, "schema": "x"}),
+    ] {
         let body = body.to_string();
         let (status, _, text) = http_raw(&running, &post(body.len()), body.as_bytes()).await;
         let (error, code) = json_error(&text);
         assert_eq!((status, code.as_str()), (400, "INVALID_ARGUMENT"), "{error}");
-        for internal in ["SeedJson", "GenerateJson", "untagged enum", "struct "] {
+        for internal in ["Json", "Spec", "untagged enum", "struct "] {
             assert!(!error.contains(internal), "{error}");
         }
     }
