@@ -113,6 +113,9 @@ pub(crate) enum NodeGen {
         integer: bool,
         lo: Option<i128>,
         hi: Option<i128>,
+        /// A generated value outside `lo..=hi` is a `GenerateError` (`false` in schemas whose
+        /// fixed values break rules on purpose: scenario overrides).
+        strict: bool,
     },
     Json,
     /// A field of record `j < count` of another entity.
@@ -165,6 +168,9 @@ struct CompileContext<'a> {
     ctx: &'a Context,
     locale: Option<Locale>,
     resolve: Resolver<'a>,
+    /// Fixed values may break rules on purpose (scenario overrides): computed fields are not
+    /// checked against their bounds, neither here nor when generated.
+    rules_may_break: bool,
 }
 
 impl CompileContext<'_> {
@@ -178,11 +184,13 @@ impl CompileContext<'_> {
     }
 }
 
-/// Compiles a whole schema.
+/// Compiles a whole schema. With `rules_may_break` (scenario overrides), computed fields are
+/// not checked against their `min`/`max` (see [`super::bounds`]).
 pub(crate) fn compile(
     def: &SchemaDef,
     ctx: &Context,
     resolve: Resolver<'_>,
+    rules_may_break: bool,
 ) -> Result<ObjectPlan, SchemaError> {
     if def.name.trim().is_empty() {
         return Err(SchemaError::Schema {
@@ -197,7 +205,7 @@ pub(crate) fn compile(
         })?),
         None => None,
     };
-    let cx = CompileContext { schema: &def.name, ctx, locale, resolve };
+    let cx = CompileContext { schema: &def.name, ctx, locale, resolve, rules_may_break };
     if def.fields.is_empty() {
         return Err(SchemaError::Schema {
             schema: def.name.clone(),
@@ -268,6 +276,11 @@ fn compile_object(
     }
     let order = topo_order(cx, prefix, &fields, defs)?;
     collapse_copies(&mut fields, &order);
+    if !cx.rules_may_break
+        && let Err(refusal) = super::bounds::check(&fields, &order)
+    {
+        return Err(cx.err(&fields[refusal.field].path, refusal.rule, refusal.message));
+    }
     let deps = fields.iter().map(|f| deps(f, defs)).collect();
     Ok(ObjectPlan { fields, order, deps })
 }
@@ -841,6 +854,7 @@ fn compile_compute(
         integer,
         lo: bound(&d.min, "min")?,
         hi: bound(&d.max, "max")?,
+        strict: !cx.rules_may_break,
     })
 }
 
