@@ -932,6 +932,19 @@ fn compile_array(cx: &CompileContext<'_>, d: &FieldDef, path: &str) -> Result<No
         item_def.name = "item".into();
     }
     let mut node = compile_field(cx, &item_def, &format!("{path}[]"), false)?;
+    // An element that is not an object has no sibling fields for `{name}` to refer to.
+    if let NodeGen::Template(t) = &node.how
+        && let Some(r) = t.field_refs().next()
+    {
+        return Err(cx.err(
+            &format!("{path}[]"),
+            "format",
+            format!(
+                "refers to the field `{r}`, but an array element has no sibling fields; \
+                 make the elements objects, or use a placeholder such as `{{random:7}}`"
+            ),
+        ));
+    }
     node.name = String::new();
     if node.unique.is_some() {
         return Err(cx.err(path, "unique", "`unique` is supported on top-level fields only"));
@@ -1364,4 +1377,32 @@ fn address_members() -> Vec<FieldDef> {
             ..FieldDef::default()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::Schema;
+
+    /// The load error of a schema with `fields`, or `None` when it loads.
+    fn refusal(fields: Value) -> Option<String> {
+        Schema::from_value(json!({"name": "t", "fields": fields})).err().map(|e| e.to_string())
+    }
+
+    #[test]
+    fn an_array_elements_format_cannot_refer_to_a_field() {
+        // Fuzz finding: `{random7}` (no colon) is a field reference; an array of strings has
+        // no siblings, so it rendered "PRD-" that its own format then refused.
+        let e = refusal(json!([
+            {"name": "ids", "type": "array", "min_items": 1, "items": {"type": "string", "format": "PRD-{random7}"}}
+        ]));
+        assert!(e.is_some_and(|e| e.contains("`ids[]`") && e.contains("refers to the field `random7`")));
+        assert_eq!(
+            refusal(json!([
+                {"name": "ids", "type": "array", "items": {"type": "string", "format": "PRD-{random:7}"}}
+            ])),
+            None
+        );
+    }
 }
