@@ -337,7 +337,18 @@ fn value(
         },
         NodeGen::Object(p) => Value::Array(object(p, nkey, env, false)?),
         NodeGen::Array { item, min, max } => array(item, (*min, *max), nkey, &mut g, plan, env)?,
-        NodeGen::Compute { rule, scale, integer, .. } => computed(rule, *scale, *integer, siblings, plan),
+        NodeGen::Compute { rule, scale, integer, lo, hi, strict } => match compute(rule, siblings, plan) {
+            // What `computed` gives, held to the field's bounds unless rules may break.
+            Some((m, s)) => {
+                let target = if *integer { 0 } else { *scale as u32 };
+                let units = decimal::rescale(m, s, target);
+                if *strict {
+                    within_bounds(node, units, (*lo, *hi), target, env.index)?;
+                }
+                decimal::to_value(units, target)
+            }
+            None => computed(rule, *scale, *integer, siblings, plan),
+        },
         NodeGen::Json => Value::Object(Map::new()),
         NodeGen::Ref { schema, field, count } => {
             // Every reference of a record to the same entity points at the same record of it.
@@ -430,6 +441,31 @@ pub(crate) fn computed<S: Borrow<Value>>(
             }
             _ => Value::Null,
         },
+    }
+}
+
+/// Refuses a computed value (`units` at scale `target`) outside its field's bounds.
+fn within_bounds(
+    node: &Node,
+    units: i128,
+    (lo, hi): (Option<i128>, Option<i128>),
+    target: u32,
+    index: u64,
+) -> Result<(), GenerateError> {
+    let broken = match (lo, hi) {
+        (Some(lo), _) if units < lo => Some(("min", lo)),
+        (_, Some(hi)) if units > hi => Some(("max", hi)),
+        _ => None,
+    };
+    match broken {
+        Some((bound, limit)) => Err(GenerateError::ComputedOutOfBounds {
+            path: node.path.clone(),
+            value: decimal::to_value(units, target).to_string(),
+            bound,
+            limit: decimal::to_value(limit, target).to_string(),
+            index,
+        }),
+        None => Ok(()),
     }
 }
 

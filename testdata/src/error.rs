@@ -63,4 +63,23 @@ pub enum GenerateError {
         /// The first record index that cannot be served.
         index: u64,
     },
+    /// A computed value of a record falls outside its field's `min`/`max` (inputs whose
+    /// ranges allow it, in a way the load-time check could not prove).
+    #[error(
+        "field `{path}`: its compute rule gives {value} in record {index}, {} its {bound} {limit}; \
+         widen `min`/`max` or constrain the inputs",
+        if *bound == "min" { "below" } else { "above" }
+    )]
+    ComputedOutOfBounds {
+        /// The field path.
+        path: String,
+        /// The computed value.
+        value: String,
+        /// `min` or `max`.
+        bound: &'static str,
+        /// The bound's value.
+        limit: String,
+        /// The record index.
+        index: u64,
+    },
 }

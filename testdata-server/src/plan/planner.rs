@@ -241,9 +241,12 @@ impl Planner {
         } else {
             Context::default()
         };
-        let build = |def: SchemaDef, what: &str| -> Result<Arc<Schema>, ServiceError> {
-            let schema =
-                self.registry.compile(def).map_err(|e| ServiceError::invalid(format!("{what}: {e}")))?;
+        // A scenario's overrides break rules on purpose: its schema is compiled without holding
+        // computed fields to their bounds.
+        let build = |def: SchemaDef, what: &str, overridden: bool| -> Result<Arc<Schema>, ServiceError> {
+            let compiled =
+                if overridden { self.registry.compile_overridden(def) } else { self.registry.compile(def) };
+            let schema = compiled.map_err(|e| ServiceError::invalid(format!("{what}: {e}")))?;
             let schema = if spec.defect_triggering {
                 schema.with_context(ctx.clone()).map_err(|e| ServiceError::invalid(format!("{what}: {e}")))?
             } else {
@@ -257,7 +260,7 @@ impl Planner {
             _ if spec.constraints.is_empty() => "schema",
             _ => "constraints",
         };
-        let base = build(def.clone(), what)?;
+        let base = build(def.clone(), what, false)?;
         let mut schemas = vec![base];
         let mut scenario_schema = Vec::with_capacity(spec.scenarios.len());
         for sc in &spec.scenarios {
@@ -268,7 +271,7 @@ impl Planner {
             let mut sdef = def.clone();
             apply_overrides(&mut sdef.fields, sc)?;
             scenario_schema.push(schemas.len());
-            schemas.push(build(sdef, &format!("scenario `{}` overrides", sc.name))?);
+            schemas.push(build(sdef, &format!("scenario `{}` overrides", sc.name), true)?);
         }
         Ok(Compiled::new(schemas, scenario_schema))
     }

@@ -4,7 +4,7 @@
 //! * `frequencies` → the weights of an enum's (or a value list's) values, among non-null
 //!   records; values the profile does not name get weight 0 (a profile naming none of the
 //!   field's values is ignored). For a boolean, the share of `"true"` is its probability.
-//! * `quantiles` → a number's range, narrowed inside the schema's own: the widest range
+//! * `quantiles` → a (non-computed) number's range, narrowed inside the schema's own: the widest range
 //!   centred on the median that fits in both `[min, max]`s, so the generated median is the
 //!   profile's median (the engine draws uniformly). On a numeric value list the same range
 //!   selects the values (equal weights).
@@ -108,6 +108,11 @@ fn apply_frequencies(field: &mut FieldDef, frequencies: &BTreeMap<String, f64>) 
 }
 
 fn apply_quantiles(field: &mut FieldDef, q: Quantiles) {
+    // A computed value follows from its inputs: bounds narrowed onto it would not steer the
+    // values, only make records that break them (refused at load or when generated).
+    if field.compute.is_some() {
+        return;
+    }
     let number = |v: &Option<Value>| v.as_ref().and_then(Value::as_f64);
     let lo = number(&field.min).map_or(q.min, |m| q.min.max(m));
     let hi = number(&field.max).map_or(q.max, |m| q.max.min(m));
@@ -133,5 +138,29 @@ fn apply_quantiles(field: &mut FieldDef, q: Quantiles) {
     if matches!(ty, FieldType::Integer | FieldType::Decimal | FieldType::Float) {
         field.min = Some(as_value(lo));
         field.max = Some(as_value(hi));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::apply_profile;
+    use crate::Schema;
+    use crate::rag::document::{FieldProfile, Quantiles};
+
+    #[test]
+    fn quantiles_of_a_computed_field_leave_its_bounds_alone() {
+        let schema = Schema::from_json(include_str!("../../schemas/ecommerce/cart.json")).unwrap();
+        let quantiles = Some(Quantiles { min: 20.0, p50: 60.0, max: 100.0 });
+        let profile =
+            BTreeMap::from([("total".to_owned(), FieldProfile { quantiles, ..FieldProfile::default() })]);
+        let shaped = apply_profile(&schema, &profile).expect("the profile applies");
+        let total = shaped.def().fields.iter().find(|f| f.name == "total").unwrap();
+        assert_eq!((total.min.clone(), total.max.clone()), (Some(serde_json::json!(0)), None));
+        for i in 0..100 {
+            let r = shaped.nth(1u64, i).unwrap();
+            shaped.validate(&r).unwrap();
+        }
     }
 }

@@ -113,6 +113,9 @@ pub(crate) enum NodeGen {
         integer: bool,
         lo: Option<i128>,
         hi: Option<i128>,
+        /// A generated value outside `lo..=hi` is a `GenerateError` (`false` in schemas whose
+        /// fixed values break rules on purpose: scenario overrides).
+        strict: bool,
     },
     Json,
     /// A field of record `j < count` of another entity.
@@ -165,6 +168,9 @@ struct CompileContext<'a> {
     ctx: &'a Context,
     locale: Option<Locale>,
     resolve: Resolver<'a>,
+    /// Fixed values may break rules on purpose (scenario overrides): computed fields are not
+    /// checked against their bounds, neither here nor when generated.
+    rules_may_break: bool,
 }
 
 impl CompileContext<'_> {
@@ -178,11 +184,13 @@ impl CompileContext<'_> {
     }
 }
 
-/// Compiles a whole schema.
+/// Compiles a whole schema. With `rules_may_break` (scenario overrides), computed fields are
+/// not checked against their `min`/`max` (see [`super::bounds`]).
 pub(crate) fn compile(
     def: &SchemaDef,
     ctx: &Context,
     resolve: Resolver<'_>,
+    rules_may_break: bool,
 ) -> Result<ObjectPlan, SchemaError> {
     if def.name.trim().is_empty() {
         return Err(SchemaError::Schema {
@@ -197,7 +205,7 @@ pub(crate) fn compile(
         })?),
         None => None,
     };
-    let cx = CompileContext { schema: &def.name, ctx, locale, resolve };
+    let cx = CompileContext { schema: &def.name, ctx, locale, resolve, rules_may_break };
     if def.fields.is_empty() {
         return Err(SchemaError::Schema {
             schema: def.name.clone(),
@@ -268,6 +276,11 @@ fn compile_object(
     }
     let order = topo_order(cx, prefix, &fields, defs)?;
     collapse_copies(&mut fields, &order);
+    if !cx.rules_may_break
+        && let Err(refusal) = super::bounds::check(&fields, &order)
+    {
+        return Err(cx.err(&fields[refusal.field].path, refusal.rule, refusal.message));
+    }
     let deps = fields.iter().map(|f| deps(f, defs)).collect();
     Ok(ObjectPlan { fields, order, deps })
 }
@@ -841,6 +854,7 @@ fn compile_compute(
         integer,
         lo: bound(&d.min, "min")?,
         hi: bound(&d.max, "max")?,
+        strict: !cx.rules_may_break,
     })
 }
 
@@ -918,6 +932,19 @@ fn compile_array(cx: &CompileContext<'_>, d: &FieldDef, path: &str) -> Result<No
         item_def.name = "item".into();
     }
     let mut node = compile_field(cx, &item_def, &format!("{path}[]"), false)?;
+    // An element that is not an object has no sibling fields for `{name}` to refer to.
+    if let NodeGen::Template(t) = &node.how
+        && let Some(r) = t.field_refs().next()
+    {
+        return Err(cx.err(
+            &format!("{path}[]"),
+            "format",
+            format!(
+                "refers to the field `{r}`, but an array element has no sibling fields; \
+                 make the elements objects, or use a placeholder such as `{{random:7}}`"
+            ),
+        ));
+    }
     node.name = String::new();
     if node.unique.is_some() {
         return Err(cx.err(path, "unique", "`unique` is supported on top-level fields only"));
@@ -1350,4 +1377,32 @@ fn address_members() -> Vec<FieldDef> {
             ..FieldDef::default()
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{Value, json};
+
+    use crate::Schema;
+
+    /// The load error of a schema with `fields`, or `None` when it loads.
+    fn refusal(fields: Value) -> Option<String> {
+        Schema::from_value(json!({"name": "t", "fields": fields})).err().map(|e| e.to_string())
+    }
+
+    #[test]
+    fn an_array_elements_format_cannot_refer_to_a_field() {
+        // Fuzz finding: `{random7}` (no colon) is a field reference; an array of strings has
+        // no siblings, so it rendered "PRD-" that its own format then refused.
+        let e = refusal(json!([
+            {"name": "ids", "type": "array", "min_items": 1, "items": {"type": "string", "format": "PRD-{random7}"}}
+        ]));
+        assert!(e.is_some_and(|e| e.contains("`ids[]`") && e.contains("refers to the field `random7`")));
+        assert_eq!(
+            refusal(json!([
+                {"name": "ids", "type": "array", "items": {"type": "string", "format": "PRD-{random:7}"}}
+            ])),
+            None
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! Runtime schemas: entities described as data (JSON), generated and validated with the same
 //! engine as derived types. The format is documented in `docs/schema-format.md`.
 
+mod bounds;
 mod catalogue;
 pub(crate) mod compile;
 pub(crate) mod decimal;
@@ -54,6 +55,9 @@ pub struct Schema {
     ctx: Context,
     max_records: Option<u64>,
     refs: BTreeMap<String, Arc<Schema>>,
+    /// Fixed values break rules on purpose (scenario overrides): computed fields are not
+    /// checked against their bounds (see [`Catalogue::compile_overridden`]).
+    rules_may_break: bool,
 }
 
 impl fmt::Debug for Schema {
@@ -87,13 +91,16 @@ impl Schema {
     }
 
     fn compile(def: SchemaDef, ctx: Context) -> Result<Schema, SchemaError> {
-        Schema::compile_with(def, ctx, &|_| None)
+        Schema::compile_with(def, ctx, &|_| None, false)
     }
 
+    /// Compiles `def`; with `rules_may_break`, computed fields are not checked against their
+    /// bounds, neither at load nor when generated.
     pub(crate) fn compile_with(
         def: SchemaDef,
         ctx: Context,
         resolve: compile::Resolver<'_>,
+        rules_may_break: bool,
     ) -> Result<Schema, SchemaError> {
         // Remember the referenced schemas so `with_context` can compile again on its own.
         let refs = std::cell::RefCell::new(BTreeMap::new());
@@ -102,25 +109,30 @@ impl Schema {
             refs.borrow_mut().insert(name.to_string(), s.clone());
             Some(s)
         };
-        let plan = compile::compile(&def, &ctx, &record)?;
+        let plan = compile::compile(&def, &ctx, &record, rules_may_break)?;
         let refs = refs.into_inner();
         let key = name_key(def.key.as_deref().unwrap_or(&def.name));
         let max_records = plan.fields.iter().filter_map(|n| n.unique).min();
-        Ok(Schema { def, plan, key, ctx, max_records, refs })
+        Ok(Schema { def, plan, key, ctx, max_records, refs, rules_may_break })
     }
 
     /// The same schema with another context (reference instant, locale, edge-case rate).
     /// Relative bounds such as `-30d` are resolved against the new reference instant.
     pub fn with_context(self, ctx: Context) -> Result<Schema, SchemaError> {
         let refs = self.refs;
-        Schema::compile_with(self.def, ctx, &|name| refs.get(name).cloned())
+        Schema::compile_with(self.def, ctx, &|name| refs.get(name).cloned(), self.rules_may_break)
     }
 
     /// The same schema (context and referenced schemas) with another description: how a
     /// production profile reshapes a registered schema (`rag::apply_profile`).
     #[cfg(feature = "rag")]
     pub(crate) fn with_def(&self, def: SchemaDef) -> Result<Schema, SchemaError> {
-        Schema::compile_with(def, self.ctx.clone(), &|name| self.refs.get(name).cloned())
+        Schema::compile_with(
+            def,
+            self.ctx.clone(),
+            &|name| self.refs.get(name).cloned(),
+            self.rules_may_break,
+        )
     }
 
     /// The stream key of the schema's records (`name_key` of `key`, else of `name`).

@@ -211,7 +211,7 @@ fn field(
         NodeGen::Choice { values, cum } => check_choice(v, values, cum, &mut bad),
         NodeGen::Object(p) => object(p, v, path, cx, out),
         NodeGen::Array { item, min, max } => check_array(v, item, (*min, *max), path, plan, cx, out),
-        NodeGen::Compute { rule, scale, integer, lo, hi } => {
+        NodeGen::Compute { rule, scale, integer, lo, hi, .. } => {
             let target = if *integer { 0 } else { *scale as u32 };
             check_computed(v, rule, target, (*lo, *hi), plan, siblings, &mut bad);
         }
