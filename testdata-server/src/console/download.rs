@@ -54,8 +54,7 @@ pub(super) async fn download(State(s): State<ConsoleState>, request: Request) ->
         Ok(spec) => spec,
         Err(e) => return error(&e),
     };
-    let handle = match s.service.stream_planned_off_thread(spec.clone(), None, tracing::Span::current()).await
-    {
+    let handle = match s.service.stream_planned(spec.clone(), None, tracing::Span::current()).await {
         Ok(handle) => handle,
         Err(e) => return error(&e),
     };

@@ -133,13 +133,12 @@ impl TestDataService for Grpc {
             telemetry::record_outcome(&tracing::Span::current(), Some(spec.method.label()), None);
             Ok::<_, Status>(spec)
         })?;
-        let handle =
-            self.service.stream_planned_off_thread(spec, deadline, span.clone()).await.map_err(|e| {
-                span.in_scope(
-                    || tracing::info!(error = %e, code = e.kind().label(), "generate_data_stream_error"),
-                );
-                convert::status(&e)
-            })?;
+        let handle = self.service.stream_planned(spec, deadline, span.clone()).await.map_err(|e| {
+            span.in_scope(
+                || tracing::info!(error = %e, code = e.kind().label(), "generate_data_stream_error"),
+            );
+            convert::status(&e)
+        })?;
         let stop = stream::stop_signal(deadline, self.service.hard_stop());
         let stream = stream::chunk_stream(request_id.clone(), handle, stop, span);
         // The slot is given back when the stream is dropped: ended, failed or cancelled.
