@@ -2,7 +2,6 @@
 //! names the server reserves, and the size of an answer, estimated before it is generated.
 //! Each refusal is a sentence naming the limit and the setting that raises it.
 
-use serde_json::Value;
 use testdata::schema::{FieldDef, SchemaDef};
 
 use crate::error::ServiceError;
@@ -229,10 +228,9 @@ pub fn bytes_per_record(plan: &Plan, max_bytes: usize) -> Result<u64, ServiceErr
             max_bytes,
         ));
     }
-    let n = plan.total.clamp(1, SAMPLE_RECORDS);
-    let records = plan.records(0..n)?;
-    let bytes: u64 = records.iter().map(|r| json_len(r) + 1).sum();
-    Ok(bytes.div_ceil(records.len().max(1) as u64).max(1))
+    let (records, bytes) = plan.json_bytes(0..plan.total.clamp(1, SAMPLE_RECORDS))?;
+    // One separator byte a record.
+    Ok((bytes + records).div_ceil(records.max(1)).max(1))
 }
 
 /// Refuses an answer of `plan` estimated above `max_bytes` (a unary answer is one message);
@@ -268,22 +266,6 @@ fn too_large(what: String, max_bytes: usize) -> ServiceError {
         "{what}, above the message limit of {max_bytes} bytes (MAX_MESSAGE_BYTES); ask for fewer records, \
          stream them (GenerateDataStream), or give arrays smaller min_items/max_items"
     ))
-}
-
-fn json_len(v: &Value) -> u64 {
-    struct Count(u64);
-    impl std::io::Write for Count {
-        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-            self.0 += buf.len() as u64;
-            Ok(buf.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    let mut c = Count(0);
-    let _ = serde_json::to_writer(&mut c, v);
-    c.0
 }
 
 /// The HTTP edge's body limit and read timeout: a `Content-Length` over

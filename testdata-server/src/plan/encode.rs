@@ -165,6 +165,24 @@ pub(super) fn add_bookkeeping(record: &mut Value, index: u64, scenario: &str) {
 }
 
 /// The service error of a record that could not be written.
+impl Plan {
+    /// The JSON bytes of records `range` (clamped to the plan) and how many records that is,
+    /// written in the engine's positional form into one scratch buffer: what sizing an answer
+    /// costs (no maps are built), byte for byte what [`Plan::records`] would serialise to.
+    pub fn json_bytes(&self, range: Range<u64>) -> Result<(u64, u64), ServiceError> {
+        let (mut records, mut bytes) = (0u64, 0u64);
+        let mut scratch = Vec::new();
+        for (i, schema, _) in self.indexes(range) {
+            self.cancel.check()?;
+            scratch.clear();
+            schema.write_json(self.seed, i, &mut scratch).map_err(|e| write_error(e, i))?;
+            records += 1;
+            bytes += scratch.len() as u64;
+        }
+        Ok((records, bytes))
+    }
+}
+
 fn write_error(e: testdata::export::ExportError, index: u64) -> ServiceError {
     match e {
         testdata::export::ExportError::Generate(g) => ServiceError::from(g),
