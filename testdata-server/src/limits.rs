@@ -46,6 +46,12 @@ pub struct Limits {
     /// stream whose chunks are larger holds one chunk at a time.
     #[arg(long, env = "STREAM_BUFFER_BYTES", default_value_t = 2 * 1024 * 1024)]
     pub stream_buffer_bytes: usize,
+    /// Largest stream chunk, in bytes as estimated: a chunk of `batch_size` records larger
+    /// than this carries fewer records (chunks are also at most half of MAX_MESSAGE_BYTES).
+    /// Every chunk is held in a few copies on its way out (generated, encoded, queued for
+    /// the socket), so this bounds a stream's memory whatever its records' size.
+    #[arg(long, env = "STREAM_CHUNK_BYTES", default_value_t = 1024 * 1024)]
+    pub stream_chunk_bytes: usize,
     /// Largest compiled program of a regex (a request constraint's `regex`, a per-request
     /// schema's `pattern`), in bytes, as the `regex` crate measures it.
     #[arg(long, env = "MAX_REGEX_BYTES", default_value_t = 1024 * 1024)]
@@ -67,6 +73,7 @@ impl Default for Limits {
             max_pattern_chars: 1_000,
             max_streams_per_client: 256,
             stream_buffer_bytes: 2 * 1024 * 1024,
+            stream_chunk_bytes: 1024 * 1024,
             max_regex_bytes: 1024 * 1024,
             max_regex_repeat: 1_000,
         }
@@ -250,14 +257,21 @@ pub fn check_answer(plan: &Plan, max_bytes: usize) -> Result<u64, ServiceError> 
     Ok(per_record)
 }
 
-/// Records per stream chunk: `batch`, fewer when `batch` records would exceed half the
-/// message limit (so a chunk always fits in one message); and the estimated bytes a record.
-pub fn chunk_records(plan: &Plan, batch: u64, max_bytes: usize) -> Result<(u64, u64), ServiceError> {
+/// Records per stream chunk: `batch`, fewer when `batch` records would exceed
+/// `chunk_bytes` or half the message limit (so a chunk always fits in one message); and the
+/// estimated bytes a record.
+pub fn chunk_records(
+    plan: &Plan,
+    batch: u64,
+    max_bytes: usize,
+    chunk_bytes: usize,
+) -> Result<(u64, u64), ServiceError> {
     let per_record = bytes_per_record(plan, max_bytes)?;
-    let budget = (max_bytes as u64 / 2).max(1);
-    if per_record > budget {
+    let half_message = (max_bytes as u64 / 2).max(1);
+    if per_record > half_message {
         return Err(too_large(format!("one record takes about {per_record} bytes"), max_bytes));
     }
+    let budget = half_message.min(chunk_bytes as u64);
     Ok((batch.min(budget / per_record).max(1), per_record))
 }
 

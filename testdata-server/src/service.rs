@@ -444,8 +444,14 @@ impl Service {
         };
         crate::limits::check_request(spec, &self.config.limits)?;
         let plan = self.planner.plan(spec, Mode::Stream(self.config.max_stream_records))?;
-        // Chunks sized by bytes as well as by records: each fits in one message.
-        let (batch, per_record) = crate::limits::chunk_records(&plan, batch, self.config.max_message_bytes)?;
+        // Chunks sized by bytes as well as by records: each fits in one message, and in
+        // STREAM_CHUNK_BYTES.
+        let (batch, per_record) = crate::limits::chunk_records(
+            &plan,
+            batch,
+            self.config.max_message_bytes,
+            self.config.limits.stream_chunk_bytes,
+        )?;
         let route = self.router.route(spec)?;
         let first_index = i32::try_from(spec.offset / batch)
             .ok()

@@ -133,6 +133,38 @@ async fn stream_chunks_are_sized_by_bytes_to_fit_a_message() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stream_chunks_stay_within_stream_chunk_bytes() {
+    let mut config = Config::ephemeral();
+    config.limits.stream_chunk_bytes = 64 * 1024;
+    let running = start(config).await.unwrap();
+    let mut c = client(&running).await;
+    // 1,000 orders would be a chunk of about 770 KB: chunks of fewer orders, all of them there.
+    let request = GenerateRequest {
+        entity: "order".into(),
+        count: 2500,
+        batch_size: 1000,
+        seed: Some(4),
+        ..Default::default()
+    };
+    let mut stream = c.generate_data_stream(request).await.expect("the stream starts").into_inner();
+    let (mut records, mut chunks, mut largest) = (0u64, 0u64, 0usize);
+    while let Some(chunk) = stream.next().await {
+        let chunk = chunk.expect("a chunk");
+        largest = largest.max(chunk.data.len());
+        if !chunk.is_final {
+            assert_eq!(chunk.chunk_index as u64, chunks, "chunks in order");
+            chunks += 1;
+        }
+        records += chunk.record_count as u64;
+    }
+    assert_eq!(records, 2500);
+    // The size is estimated from the first records: a little over is fine, ten times is not.
+    assert!(largest <= 64 * 1024 * 5 / 4, "a chunk of {largest} bytes");
+    assert!(chunks >= 25, "{chunks} chunks");
+    running.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn schema_size_reserved_names_depth_and_dates_are_clear_errors() {
     let mut config = Config::ephemeral();
     config.limits.max_schema_fields = 500;
@@ -431,7 +463,11 @@ async fn stopped_work_reaches(r: &Running, n: u64) -> u64 {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expired_or_cancelled_work_stops() {
-    let running = start(Config::ephemeral()).await.unwrap();
+    // Stream chunks as large as the message limit allows (25 MB, below), so the deadline
+    // falls while one is being generated.
+    let mut config = Config::ephemeral();
+    config.limits.stream_chunk_bytes = usize::MAX;
+    let running = start(config).await.unwrap();
     let mut c = deadline_client(&running).max_decoding_message_size(64 << 20);
     // 180 paragraphs a record × 1,000 records: a 45 MB answer, a few hundred ms of generation.
     let heavy = GenerateRequest {

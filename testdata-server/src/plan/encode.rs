@@ -22,7 +22,7 @@ impl Plan {
             return self.encode(&self.records(range)?, first);
         }
         let n = range.end.min(self.total).saturating_sub(range.start);
-        let bytes = self.encode_range_into(range, Vec::with_capacity(n as usize * 320 + 2))?;
+        let bytes = self.encode_range_into(range, self.buffer_for(n))?;
         String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))
     }
 
@@ -54,7 +54,7 @@ impl Plan {
             return Ok(None);
         }
         let n = range.end.min(self.total).saturating_sub(range.start);
-        let mut out = JsonOut::new(self.format, n as usize);
+        let mut out = JsonOut::with_buffer(self.format, self.buffer_for(n));
         for (i, _, scenario) in self.indexes(range) {
             out.separate();
             if !write(i, &mut out.out)? {
@@ -76,7 +76,7 @@ impl Plan {
         let end = range.end.min(self.total);
         let n = end.saturating_sub(range.start);
         if matches!(self.format, Format::Json | Format::Jsonl) && self.compiled.schemas.len() == 1 {
-            let mut out = JsonOut::new(self.format, n as usize);
+            let mut out = JsonOut::with_buffer(self.format, self.buffer_for(n));
             let mut clean = true;
             for (i, schema, scenario) in self.indexes(range.clone()) {
                 self.cancel.check()?;
@@ -122,7 +122,7 @@ impl Plan {
         let indexed = (first..).zip(records);
         let bytes = match self.format {
             Format::Json | Format::Jsonl => {
-                let mut out = JsonOut::new(self.format, records.len());
+                let mut out = JsonOut::with_buffer(self.format, self.buffer_for(records.len() as u64));
                 for (i, r) in indexed {
                     out.record(r, i, &self.segment_of(i)?.name)?;
                 }
@@ -166,6 +166,19 @@ pub(super) fn add_bookkeeping(record: &mut Value, index: u64, scenario: &str) {
 
 /// The service error of a record that could not be written.
 impl Plan {
+    /// An output buffer for `records` records of JSON: sized from the plan's estimated bytes a
+    /// record (plus the bookkeeping keys) when it has one, so a chunk is written without
+    /// growth copies and holds little more memory than its bytes (a doubling buffer can hold
+    /// twice); capped at 64 MiB, past which it grows as it is written.
+    fn buffer_for(&self, records: u64) -> Vec<u8> {
+        let per_record = match self.bytes_per_record {
+            0 => 320,
+            n => n.saturating_add(48),
+        };
+        let bytes = records.saturating_mul(per_record).saturating_add(2).min(64 << 20);
+        Vec::with_capacity(bytes as usize)
+    }
+
     /// The JSON bytes of records `range` (clamped to the plan) and how many records that is,
     /// written in the engine's positional form into one scratch buffer: what sizing an answer
     /// costs (no maps are built), byte for byte what [`Plan::records`] would serialise to.
@@ -199,10 +212,6 @@ struct JsonOut {
 }
 
 impl JsonOut {
-    fn new(format: Format, records: usize) -> JsonOut {
-        JsonOut::with_buffer(format, Vec::with_capacity(records * 320 + 2))
-    }
-
     /// Output into `out` (cleared first).
     fn with_buffer(format: Format, mut out: Vec<u8>) -> JsonOut {
         let lines = format == Format::Jsonl;
