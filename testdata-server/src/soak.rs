@@ -94,6 +94,45 @@ pub struct SoakReport {
     pub samples: Vec<(f64, u64, u64)>,
 }
 
+impl std::fmt::Display for SoakReport {
+    /// The RSS and fd curve (one line a sample), the counts, the LLM path's (when it ran)
+    /// and the failures, one per line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "t_s rss_mb fds")?;
+        for (t, rss, fds) in &self.samples {
+            writeln!(f, "{t:.0} {:.1} {fds}", *rss as f64 / 1024.0)?;
+        }
+        writeln!(
+            f,
+            "good ok={} failed={} | cancelled streams={} | resumed streams={} wrong bytes={} | bad refused={} mishandled={} | late starts={}",
+            self.good_ok,
+            self.good_failed,
+            self.cancelled,
+            self.resumed,
+            self.wrong_bytes,
+            self.bad_refused,
+            self.bad_mishandled,
+            self.behind
+        )?;
+        if self.llm_ok + self.llm_refused > 0 {
+            writeln!(
+                f,
+                "LLM path: answered={} refused (retryable)={} slowest={:.1}s",
+                self.llm_ok,
+                self.llm_refused,
+                self.llm_slowest.as_secs_f64()
+            )?;
+        }
+        for why in &self.llm_refusals {
+            writeln!(f, "refusal: {why}")?;
+        }
+        for failure in &self.failures {
+            writeln!(f, "failure: {failure}")?;
+        }
+        Ok(())
+    }
+}
+
 #[derive(Default)]
 struct Counters {
     good_ok: AtomicU64,

@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
@@ -12,7 +12,8 @@ use std::time::{Duration, Instant};
 use futures_util::stream::{self, StreamExt};
 use support::fault::FaultServer;
 use support::http_get;
-use support::redis::{RedisProcess, free_port};
+use support::redis::RedisProcess;
+use support::server::ServerProcess;
 use testdata::llm::provider::openai::ResponseFormat;
 use testdata::llm::{LlmConfig, ProviderConfig};
 use testdata::proto::test_data_service_client::TestDataServiceClient;
@@ -88,58 +89,26 @@ fn cached_keys(redis: &RedisProcess, pattern: &str) -> Vec<String> {
     redis::cmd("KEYS").arg(pattern).query(&mut c).unwrap()
 }
 
-/// A `testdata-server` process.
-struct ServerProcess {
-    child: Child,
-    grpc: std::net::SocketAddr,
-    http: std::net::SocketAddr,
-}
-
-impl ServerProcess {
-    async fn start(redis: &RedisProcess, fault: &FaultServer, extra: &[(&str, &str)]) -> ServerProcess {
-        let (grpc, http) = (free_port(), free_port());
-        let child = Command::new(env!("CARGO_BIN_EXE_testdata-server"))
-            .env_clear()
-            .envs(extra.iter().copied())
-            .env("HOST", "127.0.0.1")
-            .env("GRPC_PORT", grpc.to_string())
-            .env("HTTP_PORT", http.to_string())
-            .env("REDIS_URL", redis.url())
-            .env("USE_LOCAL_LLM", "true")
-            .env("VLLM_BASE_URL", fault.openai_base())
-            .env("VLLM_MODEL", "local-test")
-            .env("LOG_LEVEL", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("testdata-server starts");
-        let server =
-            ServerProcess { child, grpc: ([127, 0, 0, 1], grpc).into(), http: ([127, 0, 0, 1], http).into() };
-        let started = Instant::now();
-        while tokio::net::TcpStream::connect(server.http).await.is_err()
-            || !http_get(server.http, "/health/ready").await.contains("200 OK")
-        {
-            assert!(started.elapsed() < Duration::from_secs(20), "server on {http} did not become ready");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        wait_for_health(server.http, "healthy", Duration::from_secs(5)).await;
-        server
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// A `testdata-server` replica on `redis`, its LLM provider `fault`, ready and with Redis
+/// healthy.
+async fn replica(redis: &RedisProcess, fault: &FaultServer) -> ServerProcess {
+    let server = ServerProcess::start(&[
+        ("REDIS_URL", redis.url()),
+        ("USE_LOCAL_LLM", "true".into()),
+        ("VLLM_BASE_URL", fault.openai_base()),
+        ("VLLM_MODEL", "local-test".into()),
+    ])
+    .await;
+    wait_for_health(server.http, "healthy", Duration::from_secs(5)).await;
+    server
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_server_processes_share_answers_and_make_each_one_once() {
     let Some(redis) = RedisProcess::start() else { return };
     let fault = FaultServer::start().await;
-    let a = ServerProcess::start(&redis, &fault, &[]).await;
-    let b = ServerProcess::start(&redis, &fault, &[]).await;
+    let a = replica(&redis, &fault).await;
+    let b = replica(&redis, &fault).await;
     let (mut ca, mut cb) = (client(a.grpc).await, client(b.grpc).await);
 
     let first = generate(&mut ca, review_request(7)).await;

@@ -18,12 +18,13 @@ mod support;
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::process::{Child, Command, Stdio};
+
 use std::time::{Duration, Instant};
 
 use support::fault::{Fault, FaultServer};
 use support::http_get;
-use support::redis::{RedisProcess, free_port};
+use support::redis::RedisProcess;
+use support::server::ServerProcess;
 use testdata::llm::provider::openai::ResponseFormat;
 use testdata::llm::{LlmConfig, ProviderConfig};
 use testdata::proto::test_data_service_client::TestDataServiceClient;
@@ -85,29 +86,7 @@ fn llm_config(fault: &FaultServer, timeout: Duration) -> LlmConfig {
 }
 
 fn print_report(name: &str, r: &SoakReport) {
-    eprintln!(
-        "{name}: good ok={} failed={} | cancelled={} resumed={} wrong bytes={} | bad refused={} mishandled={} | late={} | LLM answered={} refused={} slowest={:.2}s",
-        r.good_ok,
-        r.good_failed,
-        r.cancelled,
-        r.resumed,
-        r.wrong_bytes,
-        r.bad_refused,
-        r.bad_mishandled,
-        r.behind,
-        r.llm_ok,
-        r.llm_refused,
-        r.llm_slowest.as_secs_f64()
-    );
-    for why in &r.llm_refusals {
-        eprintln!("{name}: refusal: {why}");
-    }
-    let curve: Vec<String> = r
-        .samples
-        .iter()
-        .map(|(t, rss, fds)| format!("{t:.0}s {:.1}MB {fds}fd", *rss as f64 / 1024.0))
-        .collect();
-    eprintln!("{name}: server RSS/fds: {}", curve.join(", "));
+    eprint!("{name}:\n{r}");
 }
 
 /// Every good request checked out: no failure, no wrong byte, every bad request refused as
@@ -160,73 +139,9 @@ fn raise_fd_limit(want: u64) -> u64 {
     lim.rlim_cur
 }
 
-/// A `testdata-server` process on free loopback ports.
-struct ServerProcess {
-    child: Child,
-    grpc: SocketAddr,
-    http: SocketAddr,
-}
-
-impl ServerProcess {
-    async fn start(env: &[(&str, String)]) -> ServerProcess {
-        let (grpc, http) = (free_port(), free_port());
-        let child = Command::new(env!("CARGO_BIN_EXE_testdata-server"))
-            .env_clear()
-            .env("HOST", "127.0.0.1")
-            .env("GRPC_PORT", grpc.to_string())
-            .env("HTTP_PORT", http.to_string())
-            .env("LOG_LEVEL", "warn")
-            .envs(env.iter().map(|(k, v)| (k, v)))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("testdata-server starts");
-        let server =
-            ServerProcess { child, grpc: ([127, 0, 0, 1], grpc).into(), http: ([127, 0, 0, 1], http).into() };
-        let started = Instant::now();
-        while tokio::net::TcpStream::connect(server.http).await.is_err()
-            || !http_get(server.http, "/health/ready").await.contains("200 OK")
-        {
-            assert!(started.elapsed() < Duration::from_secs(30), "server on {http} did not become ready");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        server
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-
-    fn fds(&self) -> u64 {
-        rss_and_fds(self.pid()).map_or(0, |(_, fds)| fds)
-    }
-
-    fn sigterm(&self) {
-        // SAFETY: kill(2) on our own child's pid.
-        let sent = unsafe { libc::kill(self.pid() as libc::pid_t, libc::SIGTERM) };
-        assert_eq!(sent, 0, "SIGTERM could not be sent");
-    }
-
-    /// Waits for the process to exit, at most `limit`.
-    async fn exit_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                return Some(status);
-            }
-            if started.elapsed() > limit {
-                return None;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// The server's open file descriptors (0 when they cannot be read).
+fn open_fds(server: &ServerProcess) -> u64 {
+    rss_and_fds(server.pid()).map_or(0, |(_, fds)| fds)
 }
 
 /// The server's fds, once they settle at or under `at_most` (within `limit`); the last count
@@ -234,7 +149,7 @@ impl Drop for ServerProcess {
 async fn fds_settle(server: &ServerProcess, at_most: u64, limit: Duration) -> u64 {
     let started = Instant::now();
     loop {
-        let fds = server.fds();
+        let fds = open_fds(server);
         if fds <= at_most || started.elapsed() > limit {
             return fds;
         }
@@ -407,7 +322,7 @@ async fn a_thousand_silent_connections_do_not_hold_up_the_soak_and_are_closed() 
     );
     drop(warm);
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let baseline = server.fds();
+    let baseline = open_fds(&server);
 
     let opened = Instant::now();
     let mut idle = idle_connections(server.grpc, grpc_idle).await;
@@ -684,7 +599,7 @@ async fn a_minute_of_soak_with_every_fault() {
         ("HTTP_READ_TIMEOUT_SECONDS", "5".into()),
     ])
     .await;
-    let baseline = server.fds();
+    let baseline = open_fds(&server);
     let (target, pid) = (format!("http://{}", server.grpc), server.pid());
     let options = SoakOptions {
         duration: Duration::from_secs(seconds),

@@ -475,35 +475,7 @@ async fn soak(args: &Args) -> Result<(), Error> {
     options.seed = 2;
     println!("soak: {} s at {rate:.0} operations/s, {} clients", args.max_seconds, args.clients);
     let r = run(&args.target, &options).await?;
-    println!("t_s rss_mb fds");
-    for (t, rss, fds) in &r.samples {
-        println!("{t:.0} {:.1} {fds}", *rss as f64 / 1024.0);
-    }
-    println!(
-        "good ok={} failed={} | cancelled streams={} | resumed streams={} wrong bytes={} | bad refused={} mishandled={} | late starts={}",
-        r.good_ok,
-        r.good_failed,
-        r.cancelled,
-        r.resumed,
-        r.wrong_bytes,
-        r.bad_refused,
-        r.bad_mishandled,
-        r.behind
-    );
-    if args.llm_percent > 0 {
-        println!(
-            "LLM path: answered={} refused (retryable)={} slowest={:.1}s",
-            r.llm_ok,
-            r.llm_refused,
-            r.llm_slowest.as_secs_f64()
-        );
-        for why in &r.llm_refusals {
-            println!("refusal: {why}");
-        }
-    }
-    for f in &r.failures {
-        println!("failure: {f}");
-    }
+    print!("{r}");
     if r.good_failed > 0 || r.wrong_bytes > 0 || r.bad_mishandled > 0 {
         return Err("the soak found failures".into());
     }

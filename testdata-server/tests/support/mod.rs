@@ -1,6 +1,7 @@
 //! Test support shared by the integration tests.
 pub mod fault;
 pub mod redis;
+pub mod server;
 pub mod weaviate;
 
 /// `GET path` over a plain HTTP/1.1 connection to `addr`: the whole response (status line,
