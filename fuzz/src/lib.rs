@@ -75,10 +75,19 @@ pub fn template(data: &[u8]) {
 /// planned, the first records: never a panic, every refusal a `ServiceError` with a sentence,
 /// never INTERNAL.
 pub fn request(data: &[u8]) {
+    // One service and runtime for every input (building them per input made this target run
+    // a few inputs a second); its caches change no answer.
+    static SERVER: std::sync::OnceLock<(
+        std::sync::Arc<testdata_server::service::Service>,
+        tokio::runtime::Runtime,
+    )> = std::sync::OnceLock::new();
     let Ok(request) = GenerateRequest::decode(data) else { return };
-    let service = testdata_server::server::build_service(Config::ephemeral()).expect("service");
+    let (service, runtime) = SERVER.get_or_init(|| {
+        let service = testdata_server::server::build_service(Config::ephemeral()).expect("service");
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        (service, runtime)
+    });
     let Ok(mut spec) = testdata_server::grpc::convert::spec_from_proto(request) else { return };
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     spec.method = testdata_server::request::Method::Traditional;
     spec.count = spec.count.clamp(0, 20);
     if let Err(e) = runtime.block_on(service.generate(&spec)) {
