@@ -58,7 +58,7 @@ static HEAVY_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> = std::sync::Laz
 });
 
 /// Runs `work` on `range` of `plan`: inline for small ranges, on tokio's blocking pool for
-/// [`heavy`] ones, at most one per core at a time.
+/// [`heavy`] ones, at most two per core at a time.
 pub(crate) async fn sized_run<T: Send + 'static>(
     plan: &Plan,
     range: Range<u64>,

@@ -154,18 +154,7 @@ impl Plan {
         };
         String::from_utf8(bytes).map_err(|e| ServiceError::Internal(e.to_string()))
     }
-}
 
-/// Appends `_index` and `_scenario` to a record that is an object.
-pub(super) fn add_bookkeeping(record: &mut Value, index: u64, scenario: &str) {
-    if let Value::Object(map) = record {
-        map.insert("_index".into(), Value::Number(index.into()));
-        map.insert("_scenario".into(), Value::String(scenario.to_owned()));
-    }
-}
-
-/// The service error of a record that could not be written.
-impl Plan {
     /// An output buffer for `records` records of JSON: sized from the plan's estimated bytes a
     /// record (plus the bookkeeping keys) when it has one, so a chunk is written without
     /// growth copies and holds little more memory than its bytes (a doubling buffer can hold
@@ -182,7 +171,7 @@ impl Plan {
     /// The JSON bytes of records `range` (clamped to the plan) and how many records that is,
     /// written in the engine's positional form into one scratch buffer: what sizing an answer
     /// costs (no maps are built), byte for byte what [`Plan::records`] would serialise to.
-    pub fn json_bytes(&self, range: Range<u64>) -> Result<(u64, u64), ServiceError> {
+    pub(crate) fn json_bytes(&self, range: Range<u64>) -> Result<(u64, u64), ServiceError> {
         let (mut records, mut bytes) = (0u64, 0u64);
         let mut scratch = Vec::new();
         for (i, schema, _) in self.indexes(range) {
@@ -196,6 +185,15 @@ impl Plan {
     }
 }
 
+/// Appends `_index` and `_scenario` to a record that is an object.
+pub(super) fn add_bookkeeping(record: &mut Value, index: u64, scenario: &str) {
+    if let Value::Object(map) = record {
+        map.insert("_index".into(), Value::Number(index.into()));
+        map.insert("_scenario".into(), Value::String(scenario.to_owned()));
+    }
+}
+
+/// The service error of a record that could not be written.
 fn write_error(e: testdata::export::ExportError, index: u64) -> ServiceError {
     match e {
         testdata::export::ExportError::Generate(g) => ServiceError::from(g),
